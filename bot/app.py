@@ -1,0 +1,120 @@
+"""Building the python-telegram-bot Application with every handler of Hourglass."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import warnings
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.commands import COMMANDS
+from bot.errors import on_error
+from bot.i18n import LANGUAGES, translator
+from bot.runtime import RUNTIME_KEY, Runtime, install, remember_workspace, runtime_of
+from experiments.workspaces import ensure_workspace
+
+logger = logging.getLogger(__name__)
+
+# Guided flows mix typed answers and buttons, which PTB flags as a possible mistake; it is not.
+warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+
+HANDLER_MODULES = (
+    "bot.handlers.start",
+    "bot.handlers.new",
+    "bot.handlers.browse",
+    "bot.handlers.log",
+    "bot.handlers.readout",
+    "bot.handlers.chart",
+    "bot.handlers.conclude",
+    "bot.handlers.learn",
+    "bot.handlers.funnel",
+    "bot.handlers.ideas",
+    "bot.handlers.digest",
+    "bot.handlers.settings",
+    "bot.handlers.export",
+    "bot.handlers.calc",
+    "bot.handlers.fallback",
+)
+
+
+def build_application(
+    runtime: Runtime,
+    token: str,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    rate_limited: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(_post_init)
+    )
+    if base_url:
+        builder = builder.base_url(base_url)
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    if rate_limited:
+        # Telegram's limits: ~30 messages/s overall, 20/min per group; 429s are retried.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    install(application, runtime)
+    application.add_handler(TypeHandler(Update, _know_the_workspace), group=-1)
+    for module_name in HANDLER_MODULES:
+        module = importlib.import_module(module_name)
+        for handler in module.handlers(runtime):
+            application.add_handler(handler)
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _know_the_workspace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every update first makes sure its chat has a workspace, and remembers its language."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    user = update.effective_user
+    runtime = runtime_of(context)
+    workspace = await ensure_workspace(
+        runtime.uow(),
+        chat.id,
+        chat_type=chat.type,
+        title=chat.title or None,
+        language=user.language_code if user else None,
+        clock=runtime.clock,
+    )
+    remember_workspace(context, workspace)
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    await register_commands(application)
+    runtime = application.bot_data[RUNTIME_KEY]
+    for startup_hook in runtime.startup_hooks:
+        await startup_hook(application)
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Registers the command menu in every language the bot speaks."""
+    for language in LANGUAGES:
+        t = translator(language)
+        commands = [BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS]
+        await application.bot.set_my_commands(
+            commands, language_code=None if language == "en" else language
+        )

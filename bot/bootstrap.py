@@ -1,0 +1,37 @@
+"""Putting the pieces together: database up to date, runtime, application."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.runtime import Runtime
+from db.engine import create_engine, migrate
+from db.unit_of_work import Database
+
+
+async def open_database(url: str) -> Database:
+    """Connects and applies any migration not yet applied."""
+    engine = create_engine(url)
+    await migrate(engine)
+    return Database(engine)
+
+
+def instance_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def make_application(
+    database_url: str,
+    token: str,
+    *,
+    base_url: str | None,
+    base_file_url: str | None,
+) -> tuple[Application, Database]:  # type: ignore[type-arg]
+    database = await open_database(database_url)
+    runtime = Runtime(database=database, instance_id=instance_name())
+    application = build_application(runtime, token, base_url=base_url, base_file_url=base_file_url)
+    return application, database

@@ -1,0 +1,111 @@
+"""The `hourglass` command: sandbox, run, calc."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import ConfigurationError, Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["calc"]:
+        # The calculator parses its own arguments (negative counts must not look like options).
+        from experiments.calculator import run_calc
+
+        return run_calc(argv[1:], sys.stdout, sys.stderr)
+    parser = argparse.ArgumentParser(
+        prog="hourglass", description="Hourglass: honest readouts for small marketing experiments."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    sandbox = commands.add_parser(
+        "sandbox", help="the whole bot against a local Bot API emulator, chatting in this terminal"
+    )
+    sandbox.add_argument(
+        "--database", help="database URL (default: HOURGLASS_DATABASE_URL or ./hourglass.sqlite3)"
+    )
+    sandbox.add_argument(
+        "--files", default="sandbox-files", help="folder for images and documents the bot sends"
+    )
+    sandbox.add_argument("--name", default="Founder", help="your first name in the sandbox")
+    sandbox.add_argument(
+        "--language", default="en", choices=["en", "ru"], help="your Telegram language"
+    )
+    run = commands.add_parser("run", help="the real bot (long polling)")
+    run.add_argument("--webhook", action="store_true", help="webhook mode (HOURGLASS_WEBHOOK_URL)")
+    commands.add_parser("calc", help="the calculator: hourglass calc 120/2400 150/2400")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+        if args.command == "sandbox":
+            from bot.sandbox import run_sandbox
+
+            return asyncio.run(
+                run_sandbox(
+                    settings,
+                    database_url=args.database,
+                    files_dir=Path(args.files),
+                    user_name=args.name,
+                    language=args.language,
+                )
+            )
+        return asyncio.run(run_bot(settings, webhook=args.webhook))
+    except ConfigurationError as error:
+        print(f"hourglass: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def run_bot(settings: Settings, *, webhook: bool) -> int:
+    """The real bot until SIGINT/SIGTERM."""
+    from bot.bootstrap import make_application
+    from bot.errors import configure_logging
+
+    token = settings.token()
+    configure_logging(settings.log_level, token)
+    if webhook and not settings.webhook_url:
+        raise ConfigurationError("--webhook needs HOURGLASS_WEBHOOK_URL (the public https URL).")
+    application, database = await make_application(
+        settings.database_url,
+        token,
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.file_url(),
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with application:
+            if application.post_init is not None:
+                await application.post_init(application)
+            assert application.updater is not None
+            if webhook:
+                secret = (
+                    settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+                )
+                await application.updater.start_webhook(
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    url_path="telegram",
+                    webhook_url=settings.webhook_url,
+                    secret_token=secret,
+                )
+            else:
+                await application.updater.start_polling(drop_pending_updates=False)
+            await application.start()
+            await stop.wait()
+            await application.updater.stop()
+            await application.stop()
+    finally:
+        await database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

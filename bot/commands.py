@@ -1,0 +1,110 @@
+"""The bot's commands: names, menu descriptions and help lines, in one list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from experiments.domain import N_
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str  # the menu line Telegram shows (gettext source)
+    help: str  # what /help says, with an example (gettext source, HTML)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "start", N_("Start here: what Hourglass does"), N_("what Hourglass does and how to begin.")
+    ),
+    Command("help", N_("Every command with an example"), N_("this list.")),
+    Command(
+        "new",
+        N_("Register a new experiment"),
+        N_(
+            "register an experiment. Bare, it guides you step by step; fast: "
+            "<code>/new Landing headline</code> or <code>/new Pricing | A, B, C</code>."
+        ),
+    ),
+    Command(
+        "list",
+        N_("Your experiments, running first"),
+        N_("your experiments, running first, one line each."),
+    ),
+    Command(
+        "show",
+        N_("One experiment's card with buttons"),
+        N_("one experiment's card with buttons: <code>/show #1</code>."),
+    ),
+    Command(
+        "log",
+        N_("Log results: visitors and conversions"),
+        N_(
+            "log results of one variant: <code>/log #1 B 1200 54</code> "
+            "(experiment, variant, visitors, conversions; revenue optional at the end)."
+        ),
+    ),
+    Command(
+        "undo",
+        N_("Remove the last logged result"),
+        N_("remove an experiment's last entry: <code>/undo #1</code>."),
+    ),
+    Command(
+        "readout",
+        N_("Statistics and a verdict"),
+        N_("the numbers and a verdict in plain words: <code>/readout #1</code>."),
+    ),
+    Command(
+        "chart",
+        N_("Conversion chart or funnel chart"),
+        N_(
+            "a picture: <code>/chart #1</code> for conversion over time, "
+            "<code>/chart funnel</code> for the hourglass."
+        ),
+    ),
+    Command(
+        "conclude",
+        N_("Close an experiment: won, lost or inconclusive"),
+        N_("close an experiment with its outcome: <code>/conclude #1 won</code>."),
+    ),
+    Command(
+        "learn",
+        N_("Write down a learning (five whys)"),
+        N_(
+            "write down what an experiment taught, asking “why?” up to five times: "
+            "<code>/learn #1</code>."
+        ),
+    ),
+    Command(
+        "funnel",
+        N_("Log funnel numbers and find the constraint"),
+        N_(
+            "log how many people reached each stage, Know → Refer: "
+            "<code>/funnel 5000 1200 400 150 60 20 5</code>; bare, it shows the constraint."
+        ),
+    ),
+    Command(
+        "ideas",
+        N_("Experiment ideas for your weakest stage"),
+        N_("experiment ideas for the constraint stage (or <code>/ideas trust</code>)."),
+    ),
+    Command("digest", N_("The daily digest, now"), N_("the daily digest right now.")),
+    Command(
+        "settings",
+        N_("Digest time, timezone, language, targets"),
+        N_("digest time, timezone, language and targets."),
+    ),
+    Command("export", N_("All results as a CSV file"), N_("every logged result as a CSV file.")),
+    Command(
+        "calc",
+        N_("Quick readout without saving"),
+        N_(
+            "a readout without saving anything: <code>/calc 120/2400 150/2400</code> "
+            "(conversions/visitors, control first)."
+        ),
+    ),
+    Command(
+        "cancel", N_("Stop the current guided step"), N_("stop the guided conversation you are in.")
+    ),
+)

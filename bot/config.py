@@ -1,0 +1,56 @@
+"""Settings from the environment or `.env`, all prefixed HOURGLASS_."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from db.engine import DEFAULT_DATABASE_URL
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
+_TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HOURGLASS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    telegram_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: str = TELEGRAM_API_URL
+    telegram_file_url: str | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
+    log_level: str = "INFO"
+
+    def token(self) -> str:
+        """The bot token, checked for Telegram's shape (never printed)."""
+        if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():
+            raise ConfigurationError(
+                "HOURGLASS_TELEGRAM_TOKEN is not set: put the token @BotFather gave you "
+                "in the environment or in .env."
+            )
+        token = self.telegram_token.get_secret_value().strip()
+        if not _TOKEN_SHAPE.match(token):
+            raise ConfigurationError(
+                "HOURGLASS_TELEGRAM_TOKEN does not look like a bot token "
+                "(expected digits, a colon, then letters, e.g. 123456:ABC-def…)."
+            )
+        return token
+
+    def file_url(self) -> str:
+        if self.telegram_file_url:
+            return self.telegram_file_url
+        if self.telegram_api_url.rstrip("/").endswith("/bot"):
+            return self.telegram_api_url.rstrip("/")[: -len("/bot")] + "/file/bot"
+        return TELEGRAM_FILE_URL

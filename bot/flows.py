@@ -1,0 +1,113 @@
+"""What every guided conversation shares: cancel, timeout, skip buttons, per-chat drafts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    TypeHandler,
+)
+
+from bot.keyboards import button
+from bot.replies import reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
+from experiments.domain import N_
+
+END = ConversationHandler.END
+CANCEL_DATA = "flow:cancel"
+
+
+def draft(context: ContextTypes.DEFAULT_TYPE, update: Update, flow: str) -> dict[str, Any]:
+    """The answers given so far in one flow, kept per user and chat."""
+    assert context.user_data is not None
+    key = f"{flow}:{chat_id_of(update)}"
+    found = context.user_data.setdefault(key, {})
+    assert isinstance(found, dict)
+    return found
+
+
+def drop_draft(context: ContextTypes.DEFAULT_TYPE, update: Update, flow: str) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(f"{flow}:{chat_id_of(update)}", None)
+
+
+def cancel_button(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardButton:
+    return button("✖️ " + tr(context).gettext("Cancel"), CANCEL_DATA)
+
+
+def skip_button(context: ContextTypes.DEFAULT_TYPE, data: str) -> InlineKeyboardButton:
+    return button("⏭ " + tr(context).gettext("Skip"), data)
+
+
+async def answer_query(update: Update) -> str:
+    """Answers the button press (Telegram wants every one answered) and returns its data."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    return query.data or ""
+
+
+async def remove_buttons(update: Update) -> None:
+    """Takes the keyboard off the message whose button was pressed, so it can't be pressed twice."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+def local_today(context: ContextTypes.DEFAULT_TYPE) -> date:
+    runtime = runtime_of(context)
+    workspace = workspace_of(context)
+    zone = ZoneInfo(workspace.timezone if workspace else "UTC")
+    now: datetime = runtime.clock()
+    return now.astimezone(zone).date()
+
+
+def conversation(
+    name: str,
+    runtime: Runtime,
+    entry_points: list[BaseHandler],  # type: ignore[type-arg]
+    states: dict[object, list[BaseHandler]],  # type: ignore[type-arg]
+    command: str,
+) -> ConversationHandler:  # type: ignore[type-arg]
+    """A guided flow with /cancel, a Cancel button and a timeout that says it gave up."""
+
+    async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        drop_draft(context, update, name)
+        if update.callback_query is not None:
+            await answer_query(update)
+            await remove_buttons(update)
+        await reply(update, context, tr(context).gettext("Cancelled. Nothing was saved."))
+        return END
+
+    async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        drop_draft(context, update, name)
+        text = tr(context).gettext(TIMEOUT_TEXT).format(command=command)
+        await reply(update, context, text)
+
+    timeout_state: dict[object, list[BaseHandler]] = {  # type: ignore[type-arg]
+        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]
+    }
+    return ConversationHandler(
+        entry_points=entry_points,
+        states={**states, **timeout_state},
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=f"^{CANCEL_DATA}$"),
+        ],
+        name=name,
+        allow_reentry=True,
+        conversation_timeout=runtime.conversation_timeout,
+    )
+
+
+TIMEOUT_TEXT = N_(
+    "⌛ I stopped waiting for an answer, so nothing was saved. Type /{command} to start again."
+)

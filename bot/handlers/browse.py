@@ -1,0 +1,84 @@
+"""/list, /show and the card's pause and resume buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import flows, parsing
+from bot.keyboards import experiment_card, experiment_picker
+from bot.render.experiments import card, experiment_list
+from bot.replies import edit_or_reply, reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from experiments import services
+from experiments.domain import Status
+
+SHOW_USAGE = "/show #1"
+
+
+async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
+    await reply(update, context, experiment_list(tr(context), summaries))
+
+
+async def show_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/show #N`; bare, it offers the experiments as buttons."""
+    if context.args:
+        await show(update, context, parsing.experiment_number(context.args[0], SHOW_USAGE))
+        return
+    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
+    if not summaries:
+        await reply(
+            update, context, tr(context).gettext("No experiments yet. Start one with /new.")
+        )
+        return
+    await reply(
+        update,
+        context,
+        tr(context).gettext("Which experiment?"),
+        experiment_picker("x:show", [(s.experiment.number, s.experiment.name) for s in summaries]),
+    )
+
+
+async def show_shortcut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/show_3`, the tappable form /list prints."""
+    assert update.effective_message is not None and update.effective_message.text is not None
+    word = update.effective_message.text.split()[0].split("@")[0]
+    await show(update, context, parsing.experiment_number(word.removeprefix("/show_"), SHOW_USAGE))
+
+
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
+    t = tr(context)
+    keyboard = experiment_card(t, number, summary.experiment.status)
+    await edit_or_reply(update, context, card(t, summary), keyboard)
+
+
+async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """x:show:N, x:pause:N, x:resume:N."""
+    data = await flows.answer_query(update)
+    _area, action, number_text = data.split(":")[:3]
+    number = int(number_text)
+    runtime = runtime_of(context)
+    if action in ("pause", "resume"):
+        wanted = Status.PAUSED if action == "pause" else Status.RUNNING
+        await services.change_status(
+            runtime.uow(), chat_id_of(update), number, wanted, clock=runtime.clock
+        )
+    await show(update, context, number)
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler("list", list_command),
+        CommandHandler("show", show_command),
+        MessageHandler(filters.Regex(r"^/show_\d+(@\w+)?(\s|$)"), show_shortcut),
+        CallbackQueryHandler(card_button, pattern=r"^x:(show|pause|resume):\d+$"),
+    ]

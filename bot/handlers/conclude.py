@@ -1,0 +1,116 @@
+"""/conclude: close an experiment as won, lost or inconclusive, then ask for the learning."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import flows, parsing
+from bot.keyboards import button, experiment_picker, markup, outcome_choice
+from bot.render import labels
+from bot.render.experiments import title
+from bot.replies import edit_or_reply, reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from experiments import services
+from experiments.domain import N_, InvalidInput, Outcome, Status
+
+USAGE = "/conclude #1 won"
+# Words accepted for each outcome, in every language the bot speaks.
+OUTCOME_WORDS = {
+    "won": Outcome.WON,
+    "win": Outcome.WON,
+    "выиграл": Outcome.WON,
+    "победа": Outcome.WON,
+    "lost": Outcome.LOST,
+    "lose": Outcome.LOST,
+    "проиграл": Outcome.LOST,
+    "inconclusive": Outcome.INCONCLUSIVE,
+    "unclear": Outcome.INCONCLUSIVE,
+    "неясно": Outcome.INCONCLUSIVE,
+}
+
+
+async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/conclude #N won|lost|inconclusive`; `/conclude #N` asks the outcome; bare, which one."""
+    args = context.args or []
+    t = tr(context)
+    if not args:
+        summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
+        open_ones = [s for s in summaries if s.experiment.status is not Status.CONCLUDED]
+        if not open_ones:
+            await reply(update, context, t.gettext("There is no open experiment to conclude."))
+            return
+        await reply(
+            update,
+            context,
+            t.gettext("Conclude which experiment?"),
+            experiment_picker(
+                "x:end", [(s.experiment.number, s.experiment.name) for s in open_ones]
+            ),
+        )
+        return
+    number = parsing.experiment_number(args[0], USAGE)
+    if len(args) == 1:
+        await _ask_outcome(update, context, number)
+        return
+    outcome = OUTCOME_WORDS.get(args[1].lower())
+    if outcome is None or len(args) > 2:
+        raise InvalidInput(
+            N_("The outcome is one of won, lost or inconclusive, e.g. {usage}"), usage=USAGE
+        )
+    await _conclude(update, context, number, outcome)
+
+
+async def _ask_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
+    t = tr(context)
+    text = t.gettext("How did {title} end?").format(title=title(summary.experiment))
+    await edit_or_reply(update, context, text, outcome_choice(t, number))
+
+
+async def end_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    data = await flows.answer_query(update)
+    await _ask_outcome(update, context, int(data.rsplit(":", 1)[1]))
+
+
+async def outcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    data = await flows.answer_query(update)
+    _area, _action, number, outcome = data.split(":")
+    await flows.remove_buttons(update)
+    await _conclude(update, context, int(number), Outcome(outcome))
+
+
+async def _conclude(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, outcome: Outcome
+) -> None:
+    runtime = runtime_of(context)
+    experiment = await services.conclude(
+        runtime.uow(), chat_id_of(update), number, outcome, clock=runtime.clock
+    )
+    t = tr(context)
+    text = "\n".join(
+        [
+            t.gettext("🏁 {title} is concluded: {outcome}.").format(
+                title=title(experiment), outcome=labels.outcome(t, outcome)
+            ),
+            t.gettext(
+                "What did it teach you? Writing it down now, while it's fresh, "
+                "is what makes the next experiment better."
+            ),
+        ]
+    )
+    keyboard = markup(
+        [
+            [button("💡 " + t.gettext("Write the learning"), f"learn:start:{number}")],
+            [button("🧪 " + t.gettext("Start the next iteration"), "new:start")],
+        ]
+    )
+    await reply(update, context, text, keyboard)
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler("conclude", conclude_command),
+        CallbackQueryHandler(end_button, pattern=r"^x:end:\d+$"),
+        CallbackQueryHandler(outcome_button, pattern=r"^x:out:\d+:(won|lost|inconclusive)$"),
+    ]

@@ -1,0 +1,24 @@
+"""Last in line: /cancel with nothing open, and commands the bot does not know."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.handlers.start import cancel_outside_a_flow
+from bot.replies import esc, reply
+from bot.runtime import Runtime, tr
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    word = (message.text or "").split()[0] if message and message.text else ""
+    text = tr(context).gettext("I don't know {command}. /help lists what I can do.")
+    await reply(update, context, text.format(command=esc(word)))
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler("cancel", cancel_outside_a_flow),
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
+    ]

@@ -1,0 +1,199 @@
+"""/log and /undo: adding results to a variant and taking the last one back."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import flows, parsing
+from bot.keyboards import button, experiment_card, experiment_picker, markup, rows_of
+from bot.render.experiments import logged, title, undone
+from bot.replies import esc, reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import author_of
+from experiments import services
+from experiments.domain import N_, InvalidInput, Status
+
+FLOW = "log"
+PICK_EXPERIMENT, PICK_VARIANT, COUNTS = range(3)
+LOG_USAGE = "/log #1 B 1200 54"
+UNDO_USAGE = "/undo #1"
+TEXT = filters.TEXT & ~filters.COMMAND
+
+
+async def log_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """`/log #N <variant> <visitors> <conversions> [revenue]`; bare, it guides."""
+    args = context.args or []
+    if not args:
+        return await _ask_experiment(update, context)
+    if len(args) not in (4, 5):
+        raise InvalidInput(
+            N_(
+                "Write /log, the experiment, the variant, visitors and conversions "
+                "(revenue optional), e.g. {usage}"
+            ),
+            usage=LOG_USAGE,
+        )
+    number = parsing.experiment_number(args[0], LOG_USAGE)
+    await _log(update, context, number, args[1], args[2:])
+    return flows.END
+
+
+async def _ask_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
+    open_ones = [s for s in summaries if s.experiment.status is not Status.CONCLUDED]
+    t = tr(context)
+    if not open_ones:
+        await reply(
+            update,
+            context,
+            t.gettext("No experiment takes results right now. Start one with /new."),
+        )
+        return flows.END
+    picker = experiment_picker(
+        "log:exp",
+        [(s.experiment.number, s.experiment.name) for s in open_ones],
+        extra=[flows.cancel_button(context)],
+    )
+    await reply(update, context, t.gettext("Log results for which experiment?"), picker)
+    return PICK_EXPERIMENT
+
+
+async def picked_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """From the picker (log:exp:N) or a card's button (x:log:N)."""
+    data = await flows.answer_query(update)
+    number = int(data.rsplit(":", 1)[1])
+    summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
+    answers = flows.draft(context, update, FLOW)
+    answers["number"] = number
+    t = tr(context)
+    variants = [
+        button(name, f"log:var:{index}") for index, name in enumerate(summary.experiment.variants)
+    ]
+    await reply(
+        update,
+        context,
+        t.gettext("{title}: which variant?").format(title=title(summary.experiment)),
+        markup([*rows_of(variants, 3), [flows.cancel_button(context)]]),
+    )
+    return PICK_VARIANT
+
+
+async def picked_variant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    answers = flows.draft(context, update, FLOW)
+    summary = await services.get_experiment(
+        runtime_of(context).uow(), chat_id_of(update), answers["number"]
+    )
+    answers["variant"] = summary.experiment.variants[int(data.rsplit(":", 1)[1])]
+    await reply(
+        update,
+        context,
+        tr(context)
+        .gettext(
+            "Variant <b>{variant}</b>: send visitors and conversions, e.g. <code>1200 54</code> "
+            "(add revenue at the end if you track it)."
+        )
+        .format(variant=esc(answers["variant"])),
+        markup([[flows.cancel_button(context)]]),
+    )
+    return COUNTS
+
+
+async def got_counts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    answers = flows.draft(context, update, FLOW)
+    words = (update.effective_message.text or "").replace("/", " ").split()
+    if len(words) not in (2, 3):
+        raise InvalidInput(N_("Send two numbers, visitors then conversions, e.g. 1200 54."))
+    await _log(update, context, answers["number"], answers["variant"], words)
+    flows.drop_draft(context, update, FLOW)
+    return flows.END
+
+
+async def _log(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, variant: str, words: list[str]
+) -> None:
+    usage = f"/log #{number} {variant} 1200 54"
+    visitors = parsing.count(words[0], N_("visitors"), usage)
+    conversions = parsing.count(words[1], N_("conversions"), usage)
+    revenue = parsing.money(words[2], usage) if len(words) > 2 else None
+    runtime = runtime_of(context)
+    result = await services.log_observation(
+        runtime.uow(),
+        chat_id_of(update),
+        number,
+        variant,
+        visitors,
+        conversions,
+        revenue=revenue,
+        author=author_of(update),
+        clock=runtime.clock,
+    )
+    t = tr(context)
+    await reply(
+        update, context, logged(t, result), experiment_card(t, number, result.experiment.status)
+    )
+
+
+async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/undo #N`; bare, it asks which experiment."""
+    if context.args:
+        await _undo(update, context, parsing.experiment_number(context.args[0], UNDO_USAGE))
+        return
+    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
+    with_data = [s for s in summaries if s.visitors and s.experiment.status is not Status.CONCLUDED]
+    t = tr(context)
+    if not with_data:
+        await reply(update, context, t.gettext("There is nothing to undo."))
+        return
+    await reply(
+        update,
+        context,
+        t.gettext("Remove the last entry of which experiment?"),
+        experiment_picker("x:undo", [(s.experiment.number, s.experiment.name) for s in with_data]),
+    )
+
+
+async def undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    await _undo(update, context, int(data.rsplit(":", 1)[1]))
+
+
+async def _undo(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    result = await services.undo_last_observation(
+        runtime_of(context).uow(), chat_id_of(update), number
+    )
+    await reply(update, context, undone(tr(context), result))
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        flows.conversation(
+            FLOW,
+            runtime,
+            entry_points=[
+                CommandHandler("log", log_command),
+                CallbackQueryHandler(picked_experiment, pattern=r"^x:log:\d+$"),
+            ],
+            states={
+                PICK_EXPERIMENT: [
+                    CallbackQueryHandler(picked_experiment, pattern=r"^log:exp:\d+$")
+                ],
+                PICK_VARIANT: [CallbackQueryHandler(picked_variant, pattern=r"^log:var:\d+$")],
+                COUNTS: [MessageHandler(TEXT, got_counts)],
+            },
+            command="log",
+        ),
+        CommandHandler("undo", undo_command),
+        CallbackQueryHandler(undo_button, pattern=r"^x:undo:\d+$"),
+    ]

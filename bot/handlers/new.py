@@ -1,0 +1,305 @@
+"""/new: register an experiment, in one line or guided step by step."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import flows, parsing
+from bot.keyboards import button, experiment_card, markup, rows_of
+from bot.render import labels
+from bot.render.experiments import card
+from bot.replies import esc, reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import author_of
+from experiments import domain, services
+from experiments.domain import Kind, Stage
+
+FLOW = "new"
+NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, BASELINE, EFFECT, REVIEW = range(8)
+USAGE = "/new Landing headline | A, B"
+TEXT = filters.TEXT & ~filters.COMMAND
+
+
+async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """`/new <name>` or `/new <name> | A, B, C` creates at once; bare `/new` starts the guide."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    _command, _space, rest = message.text.partition(" ")
+    if not rest.strip():
+        return await _ask_name(update, context)
+    name, _bar, variant_text = rest.partition("|")
+    variants = [v for v in variant_text.split(",")] if variant_text.strip() else None
+    await _create(update, context, {"name": name, "variants": variants})
+    return flows.END
+
+
+async def new_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    return await _ask_name(update, context)
+
+
+async def _ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    flows.drop_draft(context, update, FLOW)
+    await reply(
+        update,
+        context,
+        tr(context).gettext(
+            "Let's register an experiment. What do you call it? (up to 80 characters)"
+        ),
+        markup([[flows.cancel_button(context)]]),
+    )
+    return NAME
+
+
+async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    answers = flows.draft(context, update, FLOW)
+    answers["name"] = domain.clean_name(update.effective_message.text or "")
+    t = tr(context)
+    kinds = [button(labels.kind(t, kind), f"new:kind:{kind.value}") for kind in Kind]
+    await reply(
+        update,
+        context,
+        t.gettext("What kind of experiment is “{name}”?").format(name=esc(answers["name"])),
+        markup([*rows_of(kinds, 1), [flows.skip_button(context, "new:kind:-")]]),
+    )
+    return KIND
+
+
+async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    value = data.rsplit(":", 1)[1]
+    flows.draft(context, update, FLOW)["kind"] = None if value == "-" else Kind(value)
+    t = tr(context)
+    stages = [button(labels.stage(t, stage), f"new:stage:{stage.value}") for stage in Stage]
+    await reply(
+        update,
+        context,
+        t.gettext(
+            "Which hourglass stage does it target? "
+            "(Know → Like → Trust → Try → Buy → Repeat → Refer)"
+        ),
+        markup([*rows_of(stages, 4), [flows.skip_button(context, "new:stage:-")]]),
+    )
+    return STAGE
+
+
+async def got_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    value = data.rsplit(":", 1)[1]
+    flows.draft(context, update, FLOW)["stage"] = None if value == "-" else Stage(value)
+    t = tr(context)
+    await reply(
+        update,
+        context,
+        t.gettext("Your hypothesis, in one sentence. A good one follows this template:")
+        + "\n<i>"
+        + esc(t.gettext(domain.HYPOTHESIS_TEMPLATE))
+        + "</i>",
+        markup([[flows.skip_button(context, "new:hyp:-")]]),
+    )
+    return HYPOTHESIS
+
+
+async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    if update.callback_query is not None:
+        await flows.answer_query(update)
+        await flows.remove_buttons(update)
+        answers["hypothesis"] = None
+    else:
+        assert update.effective_message is not None
+        answers["hypothesis"] = domain.clean_hypothesis(update.effective_message.text)
+    await reply(
+        update,
+        context,
+        tr(context).gettext(
+            "Name the variants, the control first, separated by commas "
+            "(e.g. <code>old price, new price</code>). Or keep A and B."
+        ),
+        markup([[button(tr(context).gettext("Use A and B"), "new:var:-")]]),
+    )
+    return VARIANTS
+
+
+async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    if update.callback_query is not None:
+        await flows.answer_query(update)
+        await flows.remove_buttons(update)
+        answers["variants"] = None
+    else:
+        assert update.effective_message is not None
+        text = update.effective_message.text or ""
+        answers["variants"] = domain.clean_variant_names(text.split(","))
+    await reply(
+        update,
+        context,
+        tr(context).gettext(
+            "What conversion rate does the control have today? (e.g. <code>5%</code>) "
+            "With it I can plan how many visitors you need."
+        ),
+        markup([[flows.skip_button(context, "new:base:-")]]),
+    )
+    return BASELINE
+
+
+async def got_baseline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    if update.callback_query is not None:
+        await flows.answer_query(update)
+        await flows.remove_buttons(update)
+        answers["baseline_rate"] = None
+        return await _ask_review(update, context)
+    assert update.effective_message is not None
+    answers["baseline_rate"] = parsing.rate(update.effective_message.text or "", "")
+    await reply(
+        update,
+        context,
+        tr(context).gettext(
+            "What is the smallest improvement worth detecting? A relative lift like "
+            "<code>20%</code> or percentage points like <code>1pp</code>."
+        ),
+        markup([[flows.skip_button(context, "new:mde:-")]]),
+    )
+    return EFFECT
+
+
+async def got_effect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    t = tr(context)
+    if update.callback_query is not None:
+        await flows.answer_query(update)
+        await flows.remove_buttons(update)
+        answers["min_detectable_effect"] = None
+        return await _ask_review(update, context)
+    assert update.effective_message is not None
+    baseline = float(answers["baseline_rate"])
+    target = parsing.effect(update.effective_message.text or "", baseline, "")
+    answers["min_detectable_effect"] = target - baseline
+    planned = services.plan_sample_size(baseline, target - baseline)
+    answers["planned_per_variant"] = planned
+    note = t.gettext(
+        "To tell {baseline} from {target} reliably you need about {count} visitors per variant."
+    ).format(baseline=t.percent(baseline), target=t.percent(target), count=t.number(planned))
+    return await _ask_review(update, context, note)
+
+
+async def _ask_review(update: Update, context: ContextTypes.DEFAULT_TYPE, note: str = "") -> int:
+    t = tr(context)
+    weeks = [
+        button(t.ngettext("In {n} week", "In {n} weeks", n).format(n=n), f"new:rev:{n * 7}")
+        for n in (1, 2, 4)
+    ]
+    text = t.gettext(
+        "When will you review it? Pick one or type a date like <code>2026-05-01</code>."
+    )
+    await reply(
+        update,
+        context,
+        (note + "\n\n" if note else "") + text,
+        markup([weeks, [flows.skip_button(context, "new:rev:-")]]),
+    )
+    return REVIEW
+
+
+async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    today = flows.local_today(context)
+    if update.callback_query is not None:
+        data = await flows.answer_query(update)
+        await flows.remove_buttons(update)
+        value = data.rsplit(":", 1)[1]
+        answers["review_date"] = None if value == "-" else today + timedelta(days=int(value))
+    else:
+        assert update.effective_message is not None
+        answers["review_date"] = parsing.review_date(update.effective_message.text or "", today, "")
+    await _create(update, context, answers)
+    flows.drop_draft(context, update, FLOW)
+    return flows.END
+
+
+async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:  # type: ignore[type-arg]
+    runtime = runtime_of(context)
+    experiment = await services.create_experiment(
+        runtime.uow(),
+        chat_id_of(update),
+        answers["name"],
+        answers.get("variants"),
+        author=author_of(update),
+        kind=answers.get("kind") or Kind.AB_TEST,
+        stage=answers.get("stage"),
+        hypothesis=answers.get("hypothesis"),
+        baseline_rate=answers.get("baseline_rate"),
+        min_detectable_effect=answers.get("min_detectable_effect"),
+        planned_per_variant=answers.get("planned_per_variant"),
+        review_date=answers.get("review_date"),
+        clock=runtime.clock,
+    )
+    t = tr(context)
+    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
+    first_variant = experiment.variants[0]
+    text = "\n".join(
+        [
+            t.gettext("🧪 Created experiment #{number}.").format(number=experiment.number),
+            "",
+            card(t, summary),
+            "",
+            t.gettext(
+                "Log results like this: <code>/log #{number} {variant} 1000 42</code>"
+            ).format(number=experiment.number, variant=esc(first_variant)),
+        ]
+    )
+    await reply(update, context, text, experiment_card(t, experiment.number, experiment.status))
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        flows.conversation(
+            FLOW,
+            runtime,
+            entry_points=[
+                CommandHandler("new", new),
+                CallbackQueryHandler(new_from_button, pattern=r"^new:start$"),
+            ],
+            states={
+                NAME: [MessageHandler(TEXT, got_name)],
+                KIND: [CallbackQueryHandler(got_kind, pattern=r"^new:kind:")],
+                STAGE: [CallbackQueryHandler(got_stage, pattern=r"^new:stage:")],
+                HYPOTHESIS: [
+                    MessageHandler(TEXT, got_hypothesis),
+                    CallbackQueryHandler(got_hypothesis, pattern=r"^new:hyp:"),
+                ],
+                VARIANTS: [
+                    MessageHandler(TEXT, got_variants),
+                    CallbackQueryHandler(got_variants, pattern=r"^new:var:"),
+                ],
+                BASELINE: [
+                    MessageHandler(TEXT, got_baseline),
+                    CallbackQueryHandler(got_baseline, pattern=r"^new:base:"),
+                ],
+                EFFECT: [
+                    MessageHandler(TEXT, got_effect),
+                    CallbackQueryHandler(got_effect, pattern=r"^new:mde:"),
+                ],
+                REVIEW: [
+                    MessageHandler(TEXT, got_review),
+                    CallbackQueryHandler(got_review, pattern=r"^new:rev:"),
+                ],
+            },
+            command="new",
+        )
+    ]

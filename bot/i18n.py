@@ -1,0 +1,87 @@
+"""Translations (gettext catalogs kept as .po files) and locale-aware numbers and dates."""
+
+from __future__ import annotations
+
+import gettext
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "messages"
+LANGUAGES = ("en", "ru")
+
+
+@cache
+def _catalog(language: str) -> gettext.NullTranslations:
+    """Compiles the language's .po file in memory, so no build step is needed."""
+    po_path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == "en" or not po_path.exists():
+        return gettext.NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Translator:
+    """Everything a reply needs to speak one language: words, numbers, dates."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language if language in LANGUAGES else "en"
+        self.locale = Locale.parse(self.language)
+        self._catalog = _catalog(self.language)
+
+    def gettext(self, message: str) -> str:
+        return self._catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self._catalog.ngettext(singular, plural, count)
+
+    def percent(self, fraction: float, digits: int = 1) -> str:
+        """6.3% in English, 6,3 % in Russian."""
+        # The locale's own pattern keeps its spacing (Russian puts a no-break space before %).
+        base = self.locale.percent_formats[None].pattern
+        pattern = base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
+        return format_percent(fraction, pattern, locale=self.locale)
+
+    def signed_percent(self, fraction: float, digits: int = 1) -> str:
+        text = self.percent(abs(fraction), digits)
+        if fraction > 0:
+            return "+" + text
+        if fraction < 0:
+            return "−" + text
+        return text
+
+    def number(self, value: float, digits: int = 0) -> str:
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        return format_decimal(value, pattern, locale=self.locale)
+
+    def fixed(self, value: float, digits: int) -> str:
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, pattern, locale=self.locale)
+
+    def p_value(self, value: float) -> str:
+        if value < 0.001:
+            return "<" + self.fixed(0.001, 3)
+        return self.fixed(value, 3)
+
+    def date(self, day: date | datetime) -> str:
+        return format_date(day, format="medium", locale=self.locale)
+
+    def datetime(self, moment: datetime, tzinfo: object | None = None) -> str:
+        return format_datetime(moment, format="short", tzinfo=tzinfo, locale=self.locale)
+
+
+@cache
+def translator(language: str) -> Translator:
+    return Translator(language)

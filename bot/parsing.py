@@ -1,0 +1,120 @@
+"""Turning what a user typed into plain values; bad input raises a domain error."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from experiments.domain import N_, InvalidInput
+
+_REF = re.compile(r"^#?(\d{1,9})$")
+
+
+def experiment_number(token: str, usage: str) -> int:
+    """`#3` or `3` → 3."""
+    match = _REF.match(token.strip())
+    if not match or int(match.group(1)) == 0:
+        raise InvalidInput(
+            N_("“{token}” is not an experiment number. Write it like #3. Usage: {usage}"),
+            token=token,
+            usage=usage,
+        )
+    return int(match.group(1))
+
+
+def count(token: str, what: str, usage: str) -> int:
+    """A whole number of visitors or conversions (1,200 and 1_200 are fine)."""
+    cleaned = token.strip().replace(",", "").replace("_", "").replace("\u00a0", "")
+    if re.fullmatch(r"-\d+", cleaned):
+        return int(cleaned)  # the service explains why a negative count can't be
+    if not re.fullmatch(r"\d{1,12}", cleaned):
+        raise InvalidInput(
+            N_("“{token}” is not a whole number of {what}. Usage: {usage}"),
+            token=token,
+            what=what,
+            usage=usage,
+        )
+    return int(cleaned)
+
+
+def money(token: str, usage: str) -> Decimal:
+    cleaned = token.strip().lstrip("$€£₽").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0 or value > Decimal("1e12"):
+        raise InvalidInput(
+            N_("“{token}” is not an amount of money. Usage: {usage}"), token=token, usage=usage
+        )
+    return value.quantize(Decimal("0.01"))
+
+
+def rate(token: str, usage: str) -> float:
+    """A conversion rate: `5%`, `5 %`, `0.05` or `5,5%` → a fraction in (0, 1)."""
+    cleaned = token.strip().replace(" ", "").replace(",", ".")
+    try:
+        value = float(cleaned[:-1]) / 100 if cleaned.endswith("%") else float(cleaned)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1:
+        raise InvalidInput(
+            N_("“{token}” is not a rate between 0 and 100%. Write it like 5% or 0.05. {usage}"),
+            token=token,
+            usage=usage,
+        )
+    return value
+
+
+def effect(token: str, baseline: float, usage: str) -> float:
+    """A minimum detectable effect → the target rate.
+
+    `20%` is relative (5% → 6%), `1pp` or `+1pp` absolute percentage points, `0.01` absolute.
+    """
+    cleaned = token.strip().replace(" ", "").replace(",", ".").lstrip("+").lower()
+    target = -1.0
+    try:
+        if cleaned.endswith("%"):
+            target = baseline * (1 + float(cleaned[:-1]) / 100)
+        elif cleaned.endswith("pp"):
+            target = baseline + float(cleaned[:-2]) / 100
+        else:
+            target = baseline + float(cleaned)
+    except ValueError:
+        pass
+    if not baseline < target < 1:
+        raise InvalidInput(
+            N_(
+                "“{token}” is not an effect I can plan for. Write a relative lift like 20% "
+                "or percentage points like 1pp. {usage}"
+            ),
+            token=token,
+            usage=usage,
+        )
+    return target
+
+
+def review_date(token: str, today: date, usage: str) -> date:
+    """`2026-05-01`, `14d` / `2w` from today → a date not in the past."""
+    cleaned = token.strip().lower()
+    found: date | None = None
+    relative = re.fullmatch(r"(\d{1,3})\s*([dw])", cleaned)
+    if relative:
+        days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
+        found = today + timedelta(days=days)
+    else:
+        try:
+            found = date.fromisoformat(cleaned)
+        except ValueError:
+            found = None
+    if found is None or found < today or found > today + timedelta(days=366):
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a review date within the next year. "
+                "Write it like 2026-05-01, or 14d for two weeks from today. {usage}"
+            ),
+            token=token,
+            usage=usage,
+        )
+    return found

@@ -1,0 +1,1 @@
+"""Turning service results into HTML for Telegram, in the workspace's language."""

@@ -1,0 +1,161 @@
+"""Experiment cards, list lines and confirmations of logged results."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.render import labels
+from bot.replies import esc
+from experiments.domain import ExperimentView, Status, VariantTotals
+from experiments.services import ExperimentSummary, LoggedObservation, UndoneObservation
+
+
+def title(experiment: ExperimentView) -> str:
+    return f"<b>#{experiment.number} {esc(experiment.name)}</b>"
+
+
+def status_text(t: Translator, experiment: ExperimentView) -> str:
+    text = labels.STATUS_ICONS[experiment.status] + " " + labels.status(t, experiment.status)
+    if experiment.outcome is not None:
+        text += " · " + labels.outcome(t, experiment.outcome)
+    return text
+
+
+def totals_line(t: Translator, totals: VariantTotals, *, control: bool) -> str:
+    _ = t.gettext
+    name = f"<b>{esc(totals.name)}</b>" + (" " + _("(control)") if control else "")
+    if not totals.visitors:
+        return f"{name}: " + _("no data yet")
+    rate = t.percent(totals.conversions / totals.visitors, 2)
+    line = _("{name}: {conversions} of {visitors} converted ({rate})").format(
+        name=name,
+        conversions=t.number(totals.conversions),
+        visitors=t.number(totals.visitors),
+        rate=rate,
+    )
+    if totals.revenue is not None:
+        line += " · " + _("revenue {amount}").format(amount=t.fixed(float(totals.revenue), 2))
+    return line
+
+
+def card(t: Translator, summary: ExperimentSummary) -> str:
+    """Everything about one experiment, for /show."""
+    _ = t.gettext
+    experiment = summary.experiment
+    lines = [f"{title(experiment)} — {status_text(t, experiment)}"]
+    facts = [labels.kind(t, experiment.kind)]
+    if experiment.stage is not None:
+        facts.append(_("stage: {stage}").format(stage=labels.stage(t, experiment.stage)))
+    lines.append(" · ".join(facts))
+    if experiment.hypothesis:
+        lines.append("<i>" + esc(experiment.hypothesis) + "</i>")
+    lines.append("")
+    for totals in summary.totals:
+        lines.append(totals_line(t, totals, control=totals.position == 0))
+    plan = []
+    if experiment.planned_per_variant:
+        plan.append(
+            _("plan: {count} visitors per variant").format(
+                count=t.number(experiment.planned_per_variant)
+            )
+        )
+    if experiment.review_date:
+        plan.append(_("review on {date}").format(date=t.date(experiment.review_date)))
+    if plan:
+        lines += ["", " · ".join(plan)]
+    started = experiment.started_at or experiment.created_at
+    lines.append(
+        _("Created by {name}, started {date}.").format(
+            name=esc(experiment.created_by), date=t.date(started)
+        )
+        if experiment.started_at
+        else _("Created by {name} on {date}; not started yet.").format(
+            name=esc(experiment.created_by), date=t.date(started)
+        )
+    )
+    return "\n".join(lines)
+
+
+def list_line(t: Translator, summary: ExperimentSummary) -> str:
+    """One line per experiment, for /list."""
+    _ = t.gettext
+    experiment = summary.experiment
+    icon = labels.STATUS_ICONS[experiment.status]
+    line = f"{icon} /show_{experiment.number} <b>#{experiment.number}</b> {esc(experiment.name)}"
+    if summary.visitors:
+        rates = [
+            f"{esc(v.name)} {t.percent(v.conversions / v.visitors, 1)}"
+            for v in summary.totals
+            if v.visitors
+        ]
+        line += " — " + ", ".join(rates)
+        line += " · " + _("{count} visitors").format(count=t.number(summary.visitors))
+    elif experiment.status is not Status.CONCLUDED:
+        line += " — " + _("no data yet")
+    if experiment.status is Status.CONCLUDED and experiment.outcome is not None:
+        line += " — " + labels.outcome(t, experiment.outcome)
+    return line
+
+
+def experiment_list(t: Translator, summaries: list[ExperimentSummary]) -> str:
+    _ = t.gettext
+    if not summaries:
+        return _("No experiments yet. Start one with /new — or /ideas for inspiration.")
+    running = sum(1 for s in summaries if s.experiment.status is Status.RUNNING)
+    header = (
+        "<b>"
+        + _("Your experiments")
+        + "</b> · "
+        + t.ngettext("{count} running", "{count} running", running).format(count=running)
+    )
+    return "\n".join([header, "", *(list_line(t, s) for s in summaries)])
+
+
+def logged(t: Translator, result: LoggedObservation) -> str:
+    _ = t.gettext
+    experiment = result.experiment
+    lines = [
+        _(
+            "✅ Logged for {title}, variant <b>{variant}</b>: {visitors} visitors, "
+            "{conversions} conversions (by {author})."
+        ).format(
+            title=title(experiment),
+            variant=esc(result.variant),
+            visitors=t.number(result.visitors),
+            conversions=t.number(result.conversions),
+            author=esc(result.logged_by),
+        ),
+        _("New totals of {variant}: {conversions} of {visitors} ({rate}).").format(
+            variant=esc(result.variant),
+            conversions=t.number(result.totals.conversions),
+            visitors=t.number(result.totals.visitors),
+            rate=t.percent(result.totals.rate or 0.0, 2),
+        ),
+    ]
+    if result.status_changed:
+        lines.append(_("The experiment is now running."))
+    return "\n".join(lines)
+
+
+def undone(t: Translator, result: UndoneObservation) -> str:
+    _ = t.gettext
+    rate = t.percent(result.totals.rate, 2) if result.totals.rate is not None else "—"
+    return "\n".join(
+        [
+            _(
+                "↩️ Removed the last entry of {title}: {variant}, {visitors} visitors, "
+                "{conversions} conversions (logged by {author})."
+            ).format(
+                title=title(result.experiment),
+                variant=esc(result.variant),
+                visitors=t.number(result.visitors),
+                conversions=t.number(result.conversions),
+                author=esc(result.logged_by),
+            ),
+            _("Totals of {variant} now: {conversions} of {visitors} ({rate}).").format(
+                variant=esc(result.variant),
+                conversions=t.number(result.totals.conversions),
+                visitors=t.number(result.totals.visitors),
+                rate=rate,
+            ),
+        ]
+    )

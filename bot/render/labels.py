@@ -1,0 +1,49 @@
+"""Words for the product's enums, in every language."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from experiments.domain import N_, Kind, Outcome, Stage, Status
+
+KIND_LABELS = {
+    Kind.AB_TEST: N_("A/B test"),
+    Kind.MVP_CAMPAIGN: N_("MVP campaign"),
+    Kind.ADVOCACY: N_("advocacy storyline"),
+}
+STAGE_LABELS = {
+    Stage.KNOW: N_("Know"),
+    Stage.LIKE: N_("Like"),
+    Stage.TRUST: N_("Trust"),
+    Stage.TRY: N_("Try"),
+    Stage.BUY: N_("Buy"),
+    Stage.REPEAT: N_("Repeat"),
+    Stage.REFER: N_("Refer"),
+}
+STATUS_LABELS = {
+    Status.DRAFT: N_("draft"),
+    Status.RUNNING: N_("running"),
+    Status.PAUSED: N_("paused"),
+    Status.CONCLUDED: N_("concluded"),
+}
+STATUS_ICONS = {Status.DRAFT: "📝", Status.RUNNING: "▶️", Status.PAUSED: "⏸", Status.CONCLUDED: "🏁"}
+OUTCOME_LABELS = {
+    Outcome.WON: N_("won"),
+    Outcome.LOST: N_("lost"),
+    Outcome.INCONCLUSIVE: N_("inconclusive"),
+}
+
+
+def kind(t: Translator, value: Kind) -> str:
+    return t.gettext(KIND_LABELS[value])
+
+
+def stage(t: Translator, value: Stage) -> str:
+    return t.gettext(STAGE_LABELS[value])
+
+
+def status(t: Translator, value: Status) -> str:
+    return t.gettext(STATUS_LABELS[value])
+
+
+def outcome(t: Translator, value: Outcome) -> str:
+    return t.gettext(OUTCOME_LABELS[value])

@@ -1,0 +1,67 @@
+"""What handlers and jobs need at run time, kept in the Application's bot_data."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import Translator, translator
+from db.unit_of_work import Database, UnitOfWork
+from experiments.clock import Clock, utc_now
+from experiments.workspaces import WorkspaceView
+
+RUNTIME_KEY = "hourglass.runtime"
+WORKSPACE_KEY = "hourglass.workspace"
+
+
+@dataclass
+class Runtime:
+    database: Database
+    clock: Clock = utc_now
+    # Seconds a guided conversation waits for the next answer before it gives up.
+    conversation_timeout: float = 600.0
+    # Identifies this process when it claims a digest, so several processes can share a database.
+    instance_id: str = "hourglass"
+    # Awaited once the bot is initialised (scheduling the digests, for instance).
+    startup_hooks: list[Callable[[Application], Awaitable[None]]] = field(  # type: ignore[type-arg]
+        default_factory=list
+    )
+
+    def uow(self) -> UnitOfWork:
+        return self.database.unit_of_work()
+
+
+def install(application: Application, runtime: Runtime) -> None:  # type: ignore[type-arg]
+    application.bot_data[RUNTIME_KEY] = runtime
+
+
+def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    found = context.bot_data[RUNTIME_KEY]
+    assert isinstance(found, Runtime)
+    return found
+
+
+def workspace_of(context: ContextTypes.DEFAULT_TYPE) -> WorkspaceView | None:
+    chat_data = context.chat_data
+    found = chat_data.get(WORKSPACE_KEY) if chat_data is not None else None
+    return found if isinstance(found, WorkspaceView) else None
+
+
+def remember_workspace(context: ContextTypes.DEFAULT_TYPE, workspace: WorkspaceView) -> None:
+    if context.chat_data is not None:
+        context.chat_data[WORKSPACE_KEY] = workspace
+
+
+def tr(context: ContextTypes.DEFAULT_TYPE) -> Translator:
+    """The translator for the chat this update came from."""
+    workspace = workspace_of(context)
+    return translator(workspace.language if workspace else "en")
+
+
+def chat_id_of(update: Update) -> int:
+    chat = update.effective_chat
+    assert chat is not None, "handlers are registered for chat updates only"
+    return chat.id

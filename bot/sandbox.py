@@ -1,0 +1,54 @@
+"""`hourglass sandbox`: the whole bot against a local Bot API emulator, chatting in the terminal."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.bootstrap import make_application
+from bot.config import Settings
+from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
+from bot.emulator.harness import running_application
+from bot.emulator.terminal import run_terminal_chat
+from bot.errors import configure_logging
+
+WELCOME = (
+    "Hourglass sandbox — you are chatting with the real bot through a local Telegram emulator.\n"
+    "Type commands as in Telegram (start with /start or /help). Buttons appear numbered: type\n"
+    "the number to press one. :help lists the sandbox's own commands, :quit leaves.\n"
+)
+
+
+async def run_sandbox(
+    settings: Settings,
+    *,
+    database_url: str | None,
+    files_dir: Path,
+    user_name: str = "Founder",
+    language: str = "en",
+    input_lines: AsyncIterator[str] | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
+    configure_logging("WARNING", DEFAULT_TOKEN)
+    logging.getLogger("telegram").setLevel(logging.ERROR)
+    url = database_url or settings.database_url
+    async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
+        application, database = await make_application(
+            url, DEFAULT_TOKEN, base_url=emulator.base_url, base_file_url=emulator.base_file_url
+        )
+        try:
+            async with running_application(application, poll_timeout=1):
+                founder = emulator.user(first_name=user_name, language_code=language)
+                chat = emulator.private_chat(founder)
+                out.write(WELCOME)
+                out.write(f"Database: {url}\nFiles the bot sends go to: {files_dir}/\n\n")
+                out.flush()
+                await run_terminal_chat(
+                    emulator, chat, input_lines=input_lines, out=out, files_dir=files_dir
+                )
+        finally:
+            await database.dispose()
+    return 0

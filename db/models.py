@@ -1,0 +1,232 @@
+"""SQLAlchemy models: the tables Hourglass keeps, portable between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC timestamp is stored")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Workspace(Base):
+    """One Telegram chat; everything else belongs to exactly one workspace."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_type: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    timezone_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    digest_time: Mapped[time] = mapped_column(Time, default=time(9, 0))
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    target_running: Mapped[int] = mapped_column(Integer, default=3)
+    stale_after_days: Mapped[int] = mapped_column(Integer, default=3)
+    # False once Telegram says the bot was blocked or removed: digests stop.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_experiment_number: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    experiments: Mapped[list[Experiment]] = relationship(back_populates="workspace")
+
+
+class Experiment(Base):
+    __tablename__ = "experiments"
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16), default="ab_test")
+    hypothesis: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str | None] = mapped_column(String(8))
+    primary_metric: Mapped[str] = mapped_column(String(32), default="conversion")
+    planned_per_variant: Mapped[int | None] = mapped_column(Integer)
+    baseline_rate: Mapped[float | None] = mapped_column(Float)
+    min_detectable_effect: Mapped[float | None] = mapped_column(Float)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    ice_impact: Mapped[int | None] = mapped_column(Integer)
+    ice_confidence: Mapped[int | None] = mapped_column(Integer)
+    ice_ease: Mapped[int | None] = mapped_column(Integer)
+    cost_spent: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(BigInteger)
+    created_by_name: Mapped[str] = mapped_column(String(128))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    workspace: Mapped[Workspace] = relationship(back_populates="experiments")
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="experiment", order_by="Variant.position", cascade="all, delete-orphan"
+    )
+
+
+class Variant(Base):
+    """One arm of an experiment; position 0 is the control."""
+
+    __tablename__ = "variants"
+    __table_args__ = (
+        UniqueConstraint("experiment_id", "name"),
+        UniqueConstraint("experiment_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(24))
+
+    experiment: Mapped[Experiment] = relationship(back_populates="variants")
+
+
+class Observation(Base):
+    """One logged result. Append-only: a correction is a new row, an undo deletes the last."""
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        Index("ix_observations_experiment_variant", "experiment_id", "variant_id"),
+        Index("ix_observations_experiment_logged_at", "experiment_id", "logged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Kept beside variant_id so a readout sums one experiment's rows without a join.
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    visitors: Mapped[int] = mapped_column(BigInteger)
+    conversions: Mapped[int] = mapped_column(BigInteger)
+    revenue: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    logged_by_id: Mapped[int] = mapped_column(BigInteger)
+    logged_by_name: Mapped[str] = mapped_column(String(128))
+
+
+class FunnelSnapshot(Base):
+    """How many people reached each hourglass stage in one period."""
+
+    __tablename__ = "funnel_snapshots"
+    __table_args__ = (Index("ix_funnel_snapshots_workspace_period", "workspace_id", "period_end"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    know: Mapped[int] = mapped_column(BigInteger)
+    like: Mapped[int] = mapped_column(BigInteger)
+    trust: Mapped[int] = mapped_column(BigInteger)
+    try_: Mapped[int] = mapped_column("try", BigInteger)
+    buy: Mapped[int] = mapped_column(BigInteger)
+    repeat: Mapped[int] = mapped_column(BigInteger)
+    refer: Mapped[int] = mapped_column(BigInteger)
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    logged_by_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class Learning(Base):
+    """What a concluded experiment (or a leaking stage) taught, with its five-whys chain."""
+
+    __tablename__ = "learnings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    experiment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE")
+    )
+    stage: Mapped[str | None] = mapped_column(String(8))
+    summary: Mapped[str] = mapped_column(Text)
+    root_cause: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(BigInteger)
+    created_by_name: Mapped[str] = mapped_column(String(128))
+
+    whys: Mapped[list[LearningWhy]] = relationship(
+        back_populates="learning", order_by="LearningWhy.position", cascade="all, delete-orphan"
+    )
+
+
+class LearningWhy(Base):
+    """One "why?" and its answer; position 1..5."""
+
+    __tablename__ = "learning_whys"
+    __table_args__ = (UniqueConstraint("learning_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learning_id: Mapped[int] = mapped_column(ForeignKey("learnings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(Text)
+
+    learning: Mapped[Learning] = relationship(back_populates="whys")
+
+
+class DigestRecord(Base):
+    """A digest claimed for one workspace and local date; the unique key makes it once-only."""
+
+    __tablename__ = "digest_records"
+    __table_args__ = (UniqueConstraint("workspace_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    # claimed → sent | empty | failed | blocked
+    state: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)

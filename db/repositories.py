@@ -1,0 +1,187 @@
+"""Repositories: the queries Hourglass makes, one class per aggregate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, Select, cast, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from db.models import Experiment, Observation, Variant, Workspace
+
+
+class WorkspaceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_chat(self, chat_id: int) -> Workspace | None:
+        return await self._session.scalar(select(Workspace).where(Workspace.chat_id == chat_id))
+
+    async def add(self, workspace: Workspace) -> Workspace:
+        self._session.add(workspace)
+        await self._session.flush()
+        return workspace
+
+    async def take_next_experiment_number(self, workspace_id: int) -> int:
+        """Increments the workspace's counter in one statement, so two writers never share a #N."""
+        number = await self._session.scalar(
+            update(Workspace)
+            .where(Workspace.id == workspace_id)
+            .values(last_experiment_number=Workspace.last_experiment_number + 1)
+            .returning(Workspace.last_experiment_number)
+        )
+        assert number is not None
+        return number
+
+    async def all_active(self) -> Sequence[Workspace]:
+        return (await self._session.scalars(select(Workspace).where(Workspace.active))).all()
+
+
+class ExperimentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _with_variants(self) -> Select[tuple[Experiment]]:
+        return select(Experiment).options(selectinload(Experiment.variants))
+
+    async def get(self, workspace_id: int, number: int) -> Experiment | None:
+        return await self._session.scalar(
+            self._with_variants().where(
+                Experiment.workspace_id == workspace_id, Experiment.number == number
+            )
+        )
+
+    async def list_for_workspace(self, workspace_id: int) -> Sequence[Experiment]:
+        return (
+            await self._session.scalars(
+                self._with_variants()
+                .where(Experiment.workspace_id == workspace_id)
+                .order_by(Experiment.number)
+            )
+        ).all()
+
+    async def add(self, experiment: Experiment) -> Experiment:
+        self._session.add(experiment)
+        await self._session.flush()
+        return experiment
+
+
+class ObservationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, observation: Observation) -> Observation:
+        self._session.add(observation)
+        await self._session.flush()
+        return observation
+
+    async def totals_by_variant(self, experiment_id: int) -> dict[int, VariantSums]:
+        """Sums per variant, computed by the database."""
+        rows = await self._session.execute(
+            select(
+                Observation.variant_id,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+                func.sum(Observation.revenue),
+                func.count(Observation.id),
+                func.max(Observation.logged_at),
+            )
+            .where(Observation.experiment_id == experiment_id)
+            .group_by(Observation.variant_id)
+        )
+        return {
+            variant_id: VariantSums(
+                int(visitors or 0),
+                int(conversions or 0),
+                _decimal(revenue),
+                int(count),
+                _aware(last),
+            )
+            for variant_id, visitors, conversions, revenue, count, last in rows
+        }
+
+    async def totals_by_day(self, experiment_id: int) -> list[tuple[date, int, int, int]]:
+        """(UTC day, variant id, visitors, conversions), in day order, summed by the database."""
+        day = _utc_day(self._session, Observation.logged_at)
+        rows = await self._session.execute(
+            select(
+                day,
+                Observation.variant_id,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+            )
+            .where(Observation.experiment_id == experiment_id)
+            .group_by(day, Observation.variant_id)
+            .order_by(day, Observation.variant_id)
+        )
+        return [
+            (_as_date(d), variant_id, int(visitors), int(conversions))
+            for d, variant_id, visitors, conversions in rows
+        ]
+
+    async def last(self, experiment_id: int) -> Observation | None:
+        return await self._session.scalar(
+            select(Observation)
+            .where(Observation.experiment_id == experiment_id)
+            .order_by(Observation.id.desc())
+            .limit(1)
+        )
+
+    async def remove(self, observation_id: int) -> None:
+        await self._session.execute(delete(Observation).where(Observation.id == observation_id))
+
+    async def for_workspace(self, workspace_id: int) -> Sequence[tuple[Observation, int, str]]:
+        """Every observation of a workspace with its experiment number and variant name."""
+        rows = await self._session.execute(
+            select(Observation, Experiment.number, Variant.name)
+            .join(Variant, Variant.id == Observation.variant_id)
+            .join(Experiment, Experiment.id == Observation.experiment_id)
+            .where(Experiment.workspace_id == workspace_id)
+            .order_by(Experiment.number, Observation.id)
+        )
+        return [(obs, number, name) for obs, number, name in rows]
+
+
+class VariantSums:
+    __slots__ = ("conversions", "last_logged_at", "observations", "revenue", "visitors")
+
+    def __init__(
+        self,
+        visitors: int,
+        conversions: int,
+        revenue: Decimal | None,
+        observations: int,
+        last_logged_at: datetime | None,
+    ) -> None:
+        self.visitors = visitors
+        self.conversions = conversions
+        self.revenue = revenue
+        self.observations = observations
+        self.last_logged_at = last_logged_at
+
+
+def _utc_day(session: AsyncSession, column: Any) -> Any:
+    if session.bind.dialect.name == "sqlite":
+        return func.date(column)
+    return cast(func.timezone("UTC", column), Date)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _decimal(value: Any) -> Decimal | None:
+    # SQLite sums NUMERIC as a float; money is kept to the cent.
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _aware(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

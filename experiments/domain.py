@@ -1,0 +1,329 @@
+"""The product's vocabulary: enums, limits, value objects and the errors a user can cause."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Msg(str):
+    """An English gettext source string, translated only when shown (see ``N_``)."""
+
+    __slots__ = ()
+
+
+def N_(message: str) -> Msg:
+    """Marks a string for the gettext catalog; it is translated only when shown."""
+    return Msg(message)
+
+
+def _same(message: str) -> str:
+    return message
+
+
+class Kind(StrEnum):
+    AB_TEST = "ab_test"
+    MVP_CAMPAIGN = "mvp_campaign"
+    ADVOCACY = "advocacy"
+
+
+class Stage(StrEnum):
+    """The seven stages of the marketing hourglass, in the customer's order."""
+
+    KNOW = "know"
+    LIKE = "like"
+    TRUST = "trust"
+    TRY = "try"
+    BUY = "buy"
+    REPEAT = "repeat"
+    REFER = "refer"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    PAUSED = "paused"
+    CONCLUDED = "concluded"
+
+
+class Outcome(StrEnum):
+    WON = "won"
+    LOST = "lost"
+    INCONCLUSIVE = "inconclusive"
+
+
+NAME_MAX_CHARS = 80
+HYPOTHESIS_MAX_CHARS = 500
+VARIANT_NAME_MAX_CHARS = 24
+MIN_VARIANTS = 2
+MAX_VARIANTS = 10
+# A single observation above a billion visitors is a typo, not a campaign.
+MAX_COUNT_PER_OBSERVATION = 1_000_000_000
+DEFAULT_VARIANT_NAMES = ("A", "B")
+HYPOTHESIS_TEMPLATE = N_("We believe <change> for <who> will <effect>, measured by <metric>.")
+
+_VARIANT_NAME = re.compile(r"^[\w][\w\-.+]*$")
+
+
+# ---------------------------------------------------------------- errors
+
+
+class DomainError(Exception):
+    """A problem the user caused; its message is written for the user and says how to fix it.
+
+    The message is an English gettext source string with ``{named}`` placeholders, so the chat
+    can translate it before filling in the values.
+    """
+
+    template: str = N_("Something about that input was wrong.")
+
+    def __init__(self, template: str | None = None, **params: Any) -> None:
+        if template is not None:
+            self.template = template
+        self.params: Mapping[str, Any] = params
+        super().__init__(self.message())
+
+    def message(self, translate: Callable[[str], str] = _same) -> str:
+        # Words passed as values (e.g. "visitors") are themselves marked Msg, and translated too.
+        values = {
+            key: translate(value) if isinstance(value, Msg) else value
+            for key, value in self.params.items()
+        }
+        return translate(self.template).format(**values)
+
+
+class InvalidInput(DomainError):
+    """Badly written input: a count that is not a number, a name over the limit, …"""
+
+
+class UnknownExperiment(DomainError):
+    # Deliberately the same words whether the experiment is missing or belongs to another chat.
+    template = N_("There is no experiment #{number} here. /list shows your experiments.")
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number=number)
+
+
+class UnknownVariant(DomainError):
+    template = N_("Experiment #{number} has no variant “{variant}”. Its variants are: {known}.")
+
+    def __init__(self, number: int, variant: str, known: list[str]) -> None:
+        super().__init__(number=number, variant=variant, known=", ".join(known))
+
+
+class ConversionsExceedVisitors(DomainError):
+    template = N_(
+        "Conversions ({conversions}) can't exceed visitors ({visitors}). "
+        "Try: /log #{number} {variant} {visitors} {conversions_example}"
+    )
+
+    def __init__(self, number: int, variant: str, visitors: int, conversions: int) -> None:
+        super().__init__(
+            number=number,
+            variant=variant,
+            visitors=visitors,
+            conversions=conversions,
+            conversions_example=min(conversions, visitors),
+        )
+
+
+class NegativeCount(DomainError):
+    template = N_(
+        "Counts can't be negative ({what}: {value}). "
+        "Write whole numbers, e.g. /log #{number} {variant} 120 12"
+    )
+
+    def __init__(self, number: int, variant: str, what: str, value: int) -> None:
+        super().__init__(number=number, variant=variant, what=what, value=value)
+
+
+class CountTooLarge(DomainError):
+    template = N_("{what} ({value}) is more than one entry can hold (at most {limit}).")
+
+    def __init__(self, what: str, value: int) -> None:
+        super().__init__(what=what, value=value, limit=MAX_COUNT_PER_OBSERVATION)
+
+
+class ExperimentConcluded(DomainError):
+    template = N_(
+        "Experiment #{number} is concluded, so it takes no more results. "
+        "Start the next iteration with /new."
+    )
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number=number)
+
+
+class DuplicateVariant(DomainError):
+    template = N_("Variant names must differ; “{variant}” appears twice.")
+
+    def __init__(self, variant: str) -> None:
+        super().__init__(variant=variant)
+
+
+class NothingToUndo(DomainError):
+    template = N_("Experiment #{number} has no logged results to undo.")
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number=number)
+
+
+class InvalidStatusChange(DomainError):
+    template = N_("Experiment #{number} is {current}; it can't be {wanted} from there.")
+
+    def __init__(self, number: int, current: Status, wanted: str) -> None:
+        super().__init__(number=number, current=current.value, wanted=wanted)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def clean_name(name: str) -> str:
+    """An experiment's name, stripped, checked against the limits."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInput(N_("The experiment needs a name, e.g. /new Landing page headline"))
+    if len(cleaned) > NAME_MAX_CHARS:
+        raise InvalidInput(
+            N_("That name is {length} characters long; keep it to {limit}."),
+            length=len(cleaned),
+            limit=NAME_MAX_CHARS,
+        )
+    return cleaned
+
+
+def clean_hypothesis(hypothesis: str | None) -> str | None:
+    if hypothesis is None:
+        return None
+    cleaned = hypothesis.strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > HYPOTHESIS_MAX_CHARS:
+        raise InvalidInput(
+            N_("That hypothesis is {length} characters long; keep it to {limit}."),
+            length=len(cleaned),
+            limit=HYPOTHESIS_MAX_CHARS,
+        )
+    return cleaned
+
+
+def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
+    """Variant names in order (the first is the control), checked: 2..10, distinct, short."""
+    if not names:
+        return list(DEFAULT_VARIANT_NAMES)
+    cleaned = [n.strip() for n in names]
+    if len(cleaned) < MIN_VARIANTS or len(cleaned) > MAX_VARIANTS:
+        raise InvalidInput(
+            N_(
+                "An experiment has between {low} and {high} variants (you gave {count}). "
+                "Example: /new Pricing page | A, B, C"
+            ),
+            low=MIN_VARIANTS,
+            high=MAX_VARIANTS,
+            count=len(cleaned),
+        )
+    seen: set[str] = set()
+    for name in cleaned:
+        if not name:
+            raise InvalidInput(
+                N_("A variant name is empty. Separate names with commas: /new Pricing | A, B")
+            )
+        if len(name) > VARIANT_NAME_MAX_CHARS or not _VARIANT_NAME.match(name):
+            raise InvalidInput(
+                N_(
+                    "“{variant}” can't be a variant name: use one word of letters, digits, "
+                    "- or _ (at most {limit} characters), e.g. A, B, control, new_price."
+                ),
+                variant=name,
+                limit=VARIANT_NAME_MAX_CHARS,
+            )
+        if name.casefold() in seen:
+            raise DuplicateVariant(name)
+        seen.add(name.casefold())
+    return cleaned
+
+
+def check_counts(number: int, variant: str, visitors: int, conversions: int) -> None:
+    """The rules every logged observation obeys."""
+    for what, value in ((N_("visitors"), visitors), (N_("conversions"), conversions)):
+        if value < 0:
+            raise NegativeCount(number, variant, what, value)
+        if value > MAX_COUNT_PER_OBSERVATION:
+            raise CountTooLarge(what, value)
+    if conversions > visitors:
+        raise ConversionsExceedVisitors(number, variant, visitors, conversions)
+
+
+# ---------------------------------------------------------------- value objects
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who did something, as the chat knows them."""
+
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class VariantTotals:
+    name: str
+    position: int
+    visitors: int
+    conversions: int
+    revenue: Decimal | None
+    observations: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.conversions / self.visitors if self.visitors else None
+
+
+@dataclass(frozen=True)
+class DailyTotals:
+    """What one variant gathered on one (UTC) day."""
+
+    day: date
+    variant: str
+    visitors: int
+    conversions: int
+
+
+@dataclass(frozen=True)
+class ExperimentView:
+    number: int
+    name: str
+    kind: Kind
+    stage: Stage | None
+    hypothesis: str | None
+    status: Status
+    outcome: Outcome | None
+    variants: tuple[str, ...]
+    planned_per_variant: int | None
+    baseline_rate: float | None
+    min_detectable_effect: float | None
+    review_date: date | None
+    started_at: datetime | None
+    concluded_at: datetime | None
+    created_at: datetime
+    created_by: str
+    ice_impact: int | None = None
+    ice_confidence: int | None = None
+    ice_ease: int | None = None
+    cost_spent: Decimal | None = None
+
+    @property
+    def control(self) -> str:
+        return self.variants[0]
+
+    @property
+    def ice_score(self) -> float | None:
+        parts = (self.ice_impact, self.ice_confidence, self.ice_ease)
+        if any(p is None for p in parts):
+            return None
+        return sum(p for p in parts if p is not None) / 3

@@ -1,0 +1,485 @@
+"""Use cases: what a founder can do with experiments, each inside one unit of work."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from db.models import Experiment, Observation, Variant, Workspace
+from db.repositories import VariantSums
+from db.unit_of_work import UnitOfWork
+from experiments import domain
+from experiments.clock import Clock, utc_now
+from experiments.domain import (
+    Author,
+    DailyTotals,
+    ExperimentConcluded,
+    ExperimentView,
+    InvalidStatusChange,
+    Kind,
+    NothingToUndo,
+    Outcome,
+    Stage,
+    Status,
+    UnknownExperiment,
+    UnknownVariant,
+    VariantTotals,
+)
+from experiments.stats.readout import ArmCounts, Readout, conversion_readout
+from experiments.stats.sample_size import days_left as days_left_at_pace
+from experiments.stats.sample_size import sample_size_per_variant
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class LoggedObservation:
+    experiment: ExperimentView
+    variant: str
+    visitors: int
+    conversions: int
+    revenue: Decimal | None
+    logged_by: str
+    totals: VariantTotals  # the variant's new totals
+    status_changed: bool  # a draft starts running with its first result
+
+
+@dataclass(frozen=True)
+class UndoneObservation:
+    experiment: ExperimentView
+    variant: str
+    visitors: int
+    conversions: int
+    logged_by: str
+    totals: VariantTotals
+
+
+@dataclass(frozen=True)
+class ExperimentSummary:
+    experiment: ExperimentView
+    totals: tuple[VariantTotals, ...]
+    last_logged_at: datetime | None
+
+    @property
+    def visitors(self) -> int:
+        return sum(t.visitors for t in self.totals)
+
+
+@dataclass(frozen=True)
+class ExperimentReadout:
+    experiment: ExperimentView
+    totals: tuple[VariantTotals, ...]
+    readout: Readout
+    days_running: float | None
+    days_left: float | None
+    last_logged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ExportedObservation:
+    experiment: int
+    variant: str
+    visitors: int
+    conversions: int
+    revenue: Decimal | None
+    logged_at: datetime
+    logged_by: str
+
+
+async def _workspace(uow: UnitOfWork, chat_id: int) -> Workspace:
+    workspace = await uow.workspaces.by_chat(chat_id)
+    if workspace is None:
+        raise domain.InvalidInput(domain.N_("Say /start first, so I can set up this chat."))
+    return workspace
+
+
+async def _experiment(uow: UnitOfWork, chat_id: int, number: int) -> Experiment:
+    workspace = await uow.workspaces.by_chat(chat_id)
+    # A chat without a workspace, or another chat's experiment, looks exactly like a missing one.
+    experiment = None if workspace is None else await uow.experiments.get(workspace.id, number)
+    if experiment is None:
+        raise UnknownExperiment(number)
+    return experiment
+
+
+# ---------------------------------------------------------------- experiments
+
+
+async def create_experiment(
+    uow: UnitOfWork,
+    chat_id: int,
+    name: str,
+    variants: Sequence[str] | None = None,
+    *,
+    author: Author,
+    kind: Kind = Kind.AB_TEST,
+    stage: Stage | None = None,
+    hypothesis: str | None = None,
+    planned_per_variant: int | None = None,
+    baseline_rate: float | None = None,
+    min_detectable_effect: float | None = None,
+    review_date: date | None = None,
+    status: Status = Status.RUNNING,
+    clock: Clock = utc_now,
+) -> ExperimentView:
+    """A new experiment numbered #N in its workspace; the first variant is the control."""
+    clean_name = domain.clean_name(name)
+    clean_hypothesis = domain.clean_hypothesis(hypothesis)
+    variant_names = domain.clean_variant_names(list(variants) if variants else None)
+    if planned_per_variant is not None and planned_per_variant <= 0:
+        raise domain.InvalidInput(domain.N_("The planned sample size must be a positive number."))
+    if planned_per_variant is None and baseline_rate and min_detectable_effect:
+        planned_per_variant = plan_sample_size(baseline_rate, min_detectable_effect)
+    now = clock()
+    async with uow:
+        workspace = await _workspace(uow, chat_id)
+        number = await uow.workspaces.take_next_experiment_number(workspace.id)
+        experiment = Experiment(
+            workspace_id=workspace.id,
+            number=number,
+            name=clean_name,
+            kind=kind.value,
+            stage=stage.value if stage else None,
+            hypothesis=clean_hypothesis,
+            primary_metric="conversion",
+            planned_per_variant=planned_per_variant,
+            baseline_rate=baseline_rate,
+            min_detectable_effect=min_detectable_effect,
+            review_date=review_date,
+            status=status.value,
+            created_at=now,
+            created_by_id=author.user_id,
+            created_by_name=author.name,
+            started_at=now if status is Status.RUNNING else None,
+            variants=[Variant(position=i, name=n) for i, n in enumerate(variant_names)],
+        )
+        await uow.experiments.add(experiment)
+        view = _experiment_view(experiment)
+        await uow.commit()
+        return view
+
+
+def plan_sample_size(baseline_rate: float, min_detectable_effect: float) -> int:
+    """Visitors each variant needs to detect an absolute lift of ``min_detectable_effect``."""
+    target = baseline_rate + min_detectable_effect
+    if not 0 < baseline_rate < 1 or not baseline_rate < target < 1:
+        raise domain.InvalidInput(
+            domain.N_("A plan needs a baseline rate and a target rate between 0 and 100%.")
+        )
+    return sample_size_per_variant(baseline_rate, target).per_variant
+
+
+async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
+    async with uow:
+        experiment = await _experiment(uow, chat_id, number)
+        return await _summary(uow, experiment)
+
+
+async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSummary]:
+    """Every experiment of the chat: running first, then drafts, paused, concluded; newest first."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return []
+        experiments = await uow.experiments.list_for_workspace(workspace.id)
+        summaries = [await _summary(uow, e) for e in experiments]
+    order = {Status.RUNNING: 0, Status.DRAFT: 1, Status.PAUSED: 2, Status.CONCLUDED: 3}
+    return sorted(summaries, key=lambda s: (order[s.experiment.status], -s.experiment.number))
+
+
+async def update_plan(
+    uow: UnitOfWork,
+    chat_id: int,
+    number: int,
+    *,
+    planned_per_variant: int | None = None,
+    baseline_rate: float | None = None,
+    min_detectable_effect: float | None = None,
+    review_date: date | None = None,
+    hypothesis: str | None = None,
+    stage: Stage | None = None,
+    kind: Kind | None = None,
+) -> ExperimentView:
+    """Fills in plan fields given (None leaves a field as it is)."""
+    clean_hypothesis = domain.clean_hypothesis(hypothesis)
+    async with uow:
+        experiment = await _experiment(uow, chat_id, number)
+        if planned_per_variant is not None:
+            experiment.planned_per_variant = planned_per_variant
+        if baseline_rate is not None:
+            experiment.baseline_rate = baseline_rate
+        if min_detectable_effect is not None:
+            experiment.min_detectable_effect = min_detectable_effect
+        if review_date is not None:
+            experiment.review_date = review_date
+        if clean_hypothesis is not None:
+            experiment.hypothesis = clean_hypothesis
+        if stage is not None:
+            experiment.stage = stage.value
+        if kind is not None:
+            experiment.kind = kind.value
+        view = _experiment_view(experiment)
+        await uow.commit()
+        return view
+
+
+# Which status changes make sense, and from where.
+_TRANSITIONS: dict[Status, set[Status]] = {
+    Status.RUNNING: {Status.DRAFT, Status.PAUSED},
+    Status.PAUSED: {Status.RUNNING},
+    Status.DRAFT: set(),
+    Status.CONCLUDED: {Status.DRAFT, Status.RUNNING, Status.PAUSED},
+}
+_WANTED = {
+    Status.RUNNING: domain.N_("started"),
+    Status.PAUSED: domain.N_("paused"),
+    Status.DRAFT: domain.N_("made a draft"),
+    Status.CONCLUDED: domain.N_("concluded"),
+}
+
+
+async def change_status(
+    uow: UnitOfWork, chat_id: int, number: int, status: Status, *, clock: Clock = utc_now
+) -> ExperimentView:
+    """Start, pause or resume an experiment (concluding goes through ``conclude``)."""
+    if status is Status.CONCLUDED:
+        raise ValueError("use conclude() to conclude an experiment")
+    async with uow:
+        experiment = await _experiment(uow, chat_id, number)
+        current = Status(experiment.status)
+        if current not in _TRANSITIONS[status]:
+            raise InvalidStatusChange(number, current, _WANTED[status])
+        experiment.status = status.value
+        if status is Status.RUNNING and experiment.started_at is None:
+            experiment.started_at = clock()
+        view = _experiment_view(experiment)
+        await uow.commit()
+        return view
+
+
+async def conclude(
+    uow: UnitOfWork, chat_id: int, number: int, outcome: Outcome, *, clock: Clock = utc_now
+) -> ExperimentView:
+    async with uow:
+        experiment = await _experiment(uow, chat_id, number)
+        current = Status(experiment.status)
+        if current not in _TRANSITIONS[Status.CONCLUDED]:
+            raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
+        experiment.status = Status.CONCLUDED.value
+        experiment.outcome = outcome.value
+        experiment.concluded_at = clock()
+        view = _experiment_view(experiment)
+        await uow.commit()
+        return view
+
+
+# ---------------------------------------------------------------- observations
+
+
+async def log_observation(
+    uow: UnitOfWork,
+    chat_id: int,
+    number: int,
+    variant: str,
+    visitors: int,
+    conversions: int,
+    *,
+    author: Author,
+    revenue: Decimal | None = None,
+    clock: Clock = utc_now,
+) -> LoggedObservation:
+    """Appends one result to a variant and returns the variant's new totals."""
+    async with uow:
+        experiment = await _experiment(uow, chat_id, number)
+        arm = _variant(experiment, variant)
+        domain.check_counts(number, arm.name, visitors, conversions)
+        if revenue is not None and revenue < 0:
+            raise domain.InvalidInput(domain.N_("Revenue can't be negative."))
+        if experiment.status == Status.CONCLUDED:
+            raise ExperimentConcluded(number)
+        status_changed = False
+        if experiment.status == Status.DRAFT:
+            experiment.status = Status.RUNNING.value
+            experiment.started_at = clock()
+            status_changed = True
+        await uow.observations.add(
+            Observation(
+                experiment_id=experiment.id,
+                variant_id=arm.id,
+                visitors=visitors,
+                conversions=conversions,
+                revenue=revenue,
+                logged_at=clock(),
+                logged_by_id=author.user_id,
+                logged_by_name=author.name,
+            )
+        )
+        sums = await uow.observations.totals_by_variant(experiment.id)
+        view = _experiment_view(experiment)
+        await uow.commit()
+        return LoggedObservation(
+            experiment=view,
+            variant=arm.name,
+            visitors=visitors,
+            conversions=conversions,
+            revenue=revenue,
+            logged_by=author.name,
+            totals=_variant_totals(arm, sums),
+            status_changed=status_changed,
+        )
+
+
+async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> UndoneObservation:
+    """Removes the experiment's most recent entry, whoever logged it."""
+    async with uow:
+        experiment = await _experiment(uow, chat_id, number)
+        if experiment.status == Status.CONCLUDED:
+            raise ExperimentConcluded(number)
+        last = await uow.observations.last(experiment.id)
+        if last is None:
+            raise NothingToUndo(number)
+        arm = next(v for v in experiment.variants if v.id == last.variant_id)
+        undone = (last.visitors, last.conversions, last.logged_by_name)
+        await uow.observations.remove(last.id)
+        sums = await uow.observations.totals_by_variant(experiment.id)
+        view = _experiment_view(experiment)
+        await uow.commit()
+        return UndoneObservation(
+            experiment=view,
+            variant=arm.name,
+            visitors=undone[0],
+            conversions=undone[1],
+            logged_by=undone[2],
+            totals=_variant_totals(arm, sums),
+        )
+
+
+async def daily_totals(uow: UnitOfWork, chat_id: int, number: int) -> list[DailyTotals]:
+    """Per UTC day and variant, what was logged; days without entries are absent."""
+    async with uow:
+        experiment = await _experiment(uow, chat_id, number)
+        names = {v.id: v.name for v in experiment.variants}
+        rows = await uow.observations.totals_by_day(experiment.id)
+    return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]
+
+
+async def export_observations(uow: UnitOfWork, chat_id: int) -> list[ExportedObservation]:
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return []
+        rows = await uow.observations.for_workspace(workspace.id)
+        return [
+            ExportedObservation(
+                experiment=number,
+                variant=variant,
+                visitors=obs.visitors,
+                conversions=obs.conversions,
+                revenue=obs.revenue,
+                logged_at=obs.logged_at,
+                logged_by=obs.logged_by_name,
+            )
+            for obs, number, variant in rows
+        ]
+
+
+# ---------------------------------------------------------------- readout
+
+
+async def readout(
+    uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
+) -> ExperimentReadout:
+    """The statistics of an experiment from its totals, with the days left at the current pace."""
+    summary = await get_experiment(uow, chat_id, number)
+    return readout_of(summary, now=clock())
+
+
+def readout_of(summary: ExperimentSummary, *, now: datetime) -> ExperimentReadout:
+    experiment = summary.experiment
+    result = conversion_readout(
+        [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
+        planned_per_variant=experiment.planned_per_variant,
+    )
+    days_running = None
+    if experiment.started_at is not None:
+        days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
+    days_left = None
+    if experiment.planned_per_variant and days_running is not None:
+        smallest_arm = min(t.visitors for t in summary.totals)
+        # Less than a day of data gives no honest pace.
+        days_left = days_left_at_pace(
+            experiment.planned_per_variant, smallest_arm, max(days_running, 1.0)
+        )
+        if days_left is not None and not math.isfinite(days_left):
+            days_left = None
+    return ExperimentReadout(
+        experiment=experiment,
+        totals=summary.totals,
+        readout=result,
+        days_running=days_running,
+        days_left=days_left,
+        last_logged_at=summary.last_logged_at,
+    )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _variant(experiment: Experiment, name: str) -> Variant:
+    wanted = name.strip().casefold()
+    for variant in experiment.variants:
+        if variant.name.casefold() == wanted:
+            return variant
+    raise UnknownVariant(experiment.number, name, [v.name for v in experiment.variants])
+
+
+async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary:
+    sums = await uow.observations.totals_by_variant(experiment.id)
+    last = max((s.last_logged_at for s in sums.values() if s.last_logged_at), default=None)
+    return ExperimentSummary(
+        experiment=_experiment_view(experiment),
+        totals=tuple(_variant_totals(v, sums) for v in experiment.variants),
+        last_logged_at=last,
+    )
+
+
+def _variant_totals(variant: Variant, sums: dict[int, VariantSums]) -> VariantTotals:
+    found = sums.get(variant.id)
+    if found is None:
+        return VariantTotals(variant.name, variant.position, 0, 0, None, 0)
+    return VariantTotals(
+        variant.name,
+        variant.position,
+        found.visitors,
+        found.conversions,
+        found.revenue,
+        found.observations,
+    )
+
+
+def _experiment_view(experiment: Experiment) -> ExperimentView:
+    return ExperimentView(
+        number=experiment.number,
+        name=experiment.name,
+        kind=Kind(experiment.kind),
+        stage=Stage(experiment.stage) if experiment.stage else None,
+        hypothesis=experiment.hypothesis,
+        status=Status(experiment.status),
+        outcome=Outcome(experiment.outcome) if experiment.outcome else None,
+        variants=tuple(v.name for v in experiment.variants),
+        planned_per_variant=experiment.planned_per_variant,
+        baseline_rate=experiment.baseline_rate,
+        min_detectable_effect=experiment.min_detectable_effect,
+        review_date=experiment.review_date,
+        started_at=experiment.started_at,
+        concluded_at=experiment.concluded_at,
+        created_at=experiment.created_at,
+        created_by=experiment.created_by_name,
+        ice_impact=experiment.ice_impact,
+        ice_confidence=experiment.ice_confidence,
+        ice_ease=experiment.ice_ease,
+        cost_spent=experiment.cost_spent,
+    )

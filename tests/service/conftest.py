@@ -1,0 +1,72 @@
+"""Service tests run on a real database: a temporary SQLite file (PostgreSQL when asked)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from db.engine import create_engine, migrate
+from db.unit_of_work import Database
+from experiments.domain import Author
+from experiments.workspaces import ensure_workspace
+
+ALICE = Author(user_id=1001, name="Alice")
+BOB = Author(user_id=1002, name="Bob")
+CHAT = -100500
+OTHER_CHAT = 777
+
+
+class FrozenClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    url = (
+        os.environ.get("HOURGLASS_TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3"
+    )
+    engine = create_engine(url)
+    if not url.startswith("sqlite"):
+        from db.models import Base
+
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.drop_all)
+            await connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    await migrate(engine)
+    db = Database(engine)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def workspace(database: Database, clock: FrozenClock) -> int:
+    await ensure_workspace(
+        database.unit_of_work(), CHAT, chat_type="group", title="Team", language="en", clock=clock
+    )
+    await ensure_workspace(
+        database.unit_of_work(),
+        OTHER_CHAT,
+        chat_type="private",
+        title=None,
+        language="ru",
+        clock=clock,
+    )
+    return CHAT
