@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
 from bot.replies import esc, reply
@@ -33,7 +33,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, Forbidden):
         logger.info("chat %s does not accept messages: %s", update.effective_chat.id, error)
         return
-    if isinstance(error, NetworkError):
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         logger.warning("network error while handling an update: %s", error)
     else:
         logger.error("unexpected error while handling an update", exc_info=error)

@@ -1,11 +1,58 @@
-"""/readout."""
+"""/readout: the statistics of one experiment in plain words, with the verdict."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.runtime import Runtime
+from bot import flows, parsing
+from bot.keyboards import button, experiment_picker, markup
+from bot.render.readout import readout_text
+from bot.replies import reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from experiments import services
+from experiments.domain import Status
+
+USAGE = "/readout #1"
+
+
+async def readout_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if context.args:
+        await _readout(update, context, parsing.experiment_number(context.args[0], USAGE))
+        return
+    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
+    t = tr(context)
+    if not summaries:
+        await reply(update, context, t.gettext("No experiments yet. Start one with /new."))
+        return
+    await reply(
+        update,
+        context,
+        t.gettext("Readout of which experiment?"),
+        experiment_picker("x:ro", [(s.experiment.number, s.experiment.name) for s in summaries]),
+    )
+
+
+async def readout_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    data = await flows.answer_query(update)
+    await _readout(update, context, int(data.rsplit(":", 1)[1]))
+
+
+async def _readout(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    runtime = runtime_of(context)
+    result = await services.readout(runtime.uow(), chat_id_of(update), number, clock=runtime.clock)
+    t = tr(context)
+    buttons = [button("📈 " + t.gettext("Chart"), f"x:chart:{number}")]
+    if result.experiment.status is not Status.CONCLUDED:
+        buttons += [
+            button("➕ " + t.gettext("Log results"), f"x:log:{number}"),
+            button("🏁 " + t.gettext("Conclude"), f"x:end:{number}"),
+        ]
+    await reply(update, context, readout_text(t, result), markup([buttons]))
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
-    return []
+    return [
+        CommandHandler("readout", readout_command),
+        CallbackQueryHandler(readout_button, pattern=r"^x:ro:\d+$"),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,24 +13,12 @@ from db.engine import create_engine, migrate
 from db.unit_of_work import Database
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace
+from tests.support import FrozenClock
 
 ALICE = Author(user_id=1001, name="Alice")
 BOB = Author(user_id=1002, name="Bob")
 CHAT = -100500
 OTHER_CHAT = 777
-
-
-class FrozenClock:
-    """A clock that stands still until a test moves it."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

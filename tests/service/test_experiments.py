@@ -19,7 +19,8 @@ from experiments.domain import (
     Status,
     UnknownExperiment,
 )
-from tests.service.conftest import ALICE, CHAT, OTHER_CHAT, FrozenClock
+from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
+from tests.support import FrozenClock
 
 
 async def count_rows(database: Database, model: type) -> int:

@@ -18,8 +18,9 @@ from experiments.domain import (
     UnknownExperiment,
     UnknownVariant,
 )
-from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT, FrozenClock
+from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT
 from tests.service.test_experiments import count_rows
+from tests.support import FrozenClock
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""End-to-end: the real Application talks HTTP to the Bot API emulator on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import build_application
+from bot.bootstrap import open_database
+from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
+from bot.emulator.harness import running_application
+from bot.runtime import Runtime
+from db.unit_of_work import Database
+from tests.support import FrozenClock
+
+
+@dataclass
+class BotUnderTest:
+    emulator: BotApiEmulator
+    database: Database
+    clock: FrozenClock
+    runtime: Runtime
+
+    async def rows(self, model: type) -> int:
+        async with self.database.unit_of_work() as uow:
+            return int(await uow.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def conversation_timeout() -> float:
+    return 600.0
+
+
+@pytest.fixture
+async def bot(
+    tmp_path: Path, clock: FrozenClock, conversation_timeout: float
+) -> AsyncIterator[BotUnderTest]:
+    async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
+        database = await open_database(f"sqlite+aiosqlite:///{tmp_path}/e2e.sqlite3")
+        runtime = Runtime(database=database, clock=clock, conversation_timeout=conversation_timeout)
+        application = build_application(
+            runtime,
+            DEFAULT_TOKEN,
+            base_url=emulator.base_url,
+            base_file_url=emulator.base_file_url,
+            rate_limited=False,
+        )
+        try:
+            async with running_application(application, poll_timeout=1):
+                yield BotUnderTest(emulator, database, clock, runtime)
+        finally:
+            await database.dispose()
+
+
+@pytest.fixture
+def alice_chat(bot: BotUnderTest) -> SimChat:
+    alice = bot.emulator.user(first_name="Alice", language_code="en")
+    return bot.emulator.private_chat(alice)
+
+
+async def say(chat: SimChat, text: str, **kwargs: object) -> BotMessage:
+    """Sends a message and returns the bot's next reply."""
+    await chat.send(text, **kwargs)  # type: ignore[arg-type]
+    return await chat.next_reply()
+
+
+async def press(chat: SimChat, message: BotMessage, label: str) -> str:
+    """Presses the button whose text contains ``label``; returns the callback query id."""
+    for row in message.buttons:
+        for found in row:
+            if label in found.text:
+                return await chat.press(message, found.text)
+    raise AssertionError(f"no button with {label!r}: {message.buttons}\n{chat.transcript()}")
+
+
+async def edited(chat: SimChat, message: BotMessage) -> BotMessage:
+    """The next edit of ``message`` (edits of other messages before it are passed over)."""
+    while True:
+        edit = await chat.next_edit()
+        if edit.message_id == message.message_id:
+            return edit
