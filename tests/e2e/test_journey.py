@@ -23,10 +23,13 @@ async def test_guided_new_then_a_week_of_results_then_readout_pause_conclude(
     assert "We believe" in hypothesis.text
     variants = await say(
         chat,
-        "We believe a shorter headline for visitors from ads will lift signups, measured by signups.",
+        "We believe a shorter headline for ad visitors will lift signups, measured by signups.",
     )
+    assert "Name the variants" in variants.text
     baseline = await say(chat, "old, new")
+    assert "conversion rate" in baseline.text
     effect = await say(chat, "5%")
+    assert "smallest improvement" in effect.text
     review = await say(chat, "20%")
     assert "visitors per variant" in review.text
     await press(chat, review, "In 2 weeks")
