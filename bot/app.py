@@ -35,10 +35,11 @@ HANDLER_MODULES = (
     "bot.handlers.browse",
     "bot.handlers.log",
     "bot.handlers.readout",
+    # Before chart: it answers "/chart funnel", chart answers "/chart #N".
+    "bot.handlers.funnel",
     "bot.handlers.chart",
     "bot.handlers.conclude",
     "bot.handlers.learn",
-    "bot.handlers.funnel",
     "bot.handlers.ideas",
     "bot.handlers.digest",
     "bot.handlers.settings",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.handlers.start import cancel_outside_a_flow
 from bot.replies import esc, reply
@@ -17,8 +24,18 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, context, text.format(command=esc(word)))
 
 
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button nobody handles any more (its flow ended or timed out): say so, answer anyway."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(
+        tr(context).gettext("This button has expired. Type the command again."), show_alert=True
+    )
+
+
 def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("cancel", cancel_outside_a_flow),
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
+        CallbackQueryHandler(stale_button),
     ]
