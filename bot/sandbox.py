@@ -10,9 +10,9 @@ from typing import TextIO
 
 from bot.bootstrap import make_application
 from bot.config import Settings
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
+from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SimChat
 from bot.emulator.harness import running_application
-from bot.emulator.terminal import run_terminal_chat
+from bot.emulator.terminal import run_terminal_chat, stdin_lines
 from bot.errors import configure_logging
 
 WELCOME = (
@@ -20,6 +20,21 @@ WELCOME = (
     "Type commands as in Telegram (start with /start or /help). Buttons appear numbered: type\n"
     "the number to press one. :help lists the sandbox's own commands, :quit leaves.\n"
 )
+
+
+async def paced(
+    lines: AsyncIterator[str], emulator: BotApiEmulator, chat: SimChat
+) -> AsyncIterator[str]:
+    """Piped input waits for the bot's answer to each line before sending the next one."""
+    async for line in lines:
+        before = _activity(chat)
+        yield line
+        if not line.startswith(":") or line.startswith(":upload"):
+            await emulator.world.wait_until(lambda: _activity(chat) > before, timeout=15)
+
+
+def _activity(chat: SimChat) -> int:
+    return len(chat.bot_messages) + len(chat.edit_log)
 
 
 async def run_sandbox(
@@ -46,6 +61,8 @@ async def run_sandbox(
                 out.write(WELCOME)
                 out.write(f"Database: {url}\nFiles the bot sends go to: {files_dir}/\n\n")
                 out.flush()
+                if input_lines is None and not sys.stdin.isatty():
+                    input_lines = paced(stdin_lines(), emulator, chat)
                 await run_terminal_chat(
                     emulator, chat, input_lines=input_lines, out=out, files_dir=files_dir
                 )

@@ -141,7 +141,15 @@ class Observation(Base):
 
     __tablename__ = "observations"
     __table_args__ = (
-        Index("ix_observations_experiment_variant", "experiment_id", "variant_id"),
+        # Covers the readout's sums, so they are read from the index alone.
+        Index(
+            "ix_observations_experiment_totals",
+            "experiment_id",
+            "variant_id",
+            "visitors",
+            "conversions",
+            "revenue",
+        ),
         Index("ix_observations_experiment_logged_at", "experiment_id", "logged_at"),
     )
 
@@ -230,3 +238,22 @@ class DigestRecord(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+# Digests are looked up by local date every minute; the unique key leads with the workspace.
+Index("ix_digest_records_local_date", DigestRecord.local_date)
+
+
+class NudgeSnooze(Base):
+    """A digest nudge a founder answered with "not now": it stays quiet until ``until``."""
+
+    __tablename__ = "nudge_snoozes"
+    __table_args__ = (UniqueConstraint("experiment_id", "nudge"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    nudge: Mapped[str] = mapped_column(String(16))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    snoozed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    snoozed_by_id: Mapped[int] = mapped_column(BigInteger)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -80,29 +81,33 @@ class ObservationRepository:
         return observation
 
     async def totals_by_variant(self, experiment_id: int) -> dict[int, VariantSums]:
-        """Sums per variant, computed by the database."""
+        """Sums per variant, computed by the database from the covering index."""
         rows = await self._session.execute(
             select(
                 Observation.variant_id,
                 func.sum(Observation.visitors),
                 func.sum(Observation.conversions),
                 func.sum(Observation.revenue),
-                func.count(Observation.id),
-                func.max(Observation.logged_at),
+                func.count(),
             )
             .where(Observation.experiment_id == experiment_id)
             .group_by(Observation.variant_id)
         )
         return {
             variant_id: VariantSums(
-                int(visitors or 0),
-                int(conversions or 0),
-                _decimal(revenue),
-                int(count),
-                _aware(last),
+                int(visitors or 0), int(conversions or 0), _decimal(revenue), int(count)
             )
-            for variant_id, visitors, conversions, revenue, count, last in rows
+            for variant_id, visitors, conversions, revenue, count in rows
         }
+
+    async def last_logged_at(self, experiment_id: int) -> datetime | None:
+        """When the experiment's latest entry was logged (an index lookup)."""
+        found = await self._session.scalar(
+            select(func.max(Observation.logged_at)).where(
+                Observation.experiment_id == experiment_id
+            )
+        )
+        return _aware(found)
 
     async def totals_by_day(self, experiment_id: int) -> list[tuple[date, int, int, int]]:
         """(UTC day, variant id, visitors, conversions), in day order, summed by the database."""
@@ -146,22 +151,12 @@ class ObservationRepository:
         return [(obs, number, name) for obs, number, name in rows]
 
 
+@dataclass(frozen=True, slots=True)
 class VariantSums:
-    __slots__ = ("conversions", "last_logged_at", "observations", "revenue", "visitors")
-
-    def __init__(
-        self,
-        visitors: int,
-        conversions: int,
-        revenue: Decimal | None,
-        observations: int,
-        last_logged_at: datetime | None,
-    ) -> None:
-        self.visitors = visitors
-        self.conversions = conversions
-        self.revenue = revenue
-        self.observations = observations
-        self.last_logged_at = last_logged_at
+    visitors: int
+    conversions: int
+    revenue: Decimal | None
+    observations: int
 
 
 def _utc_day(session: AsyncSession, column: Any) -> Any:

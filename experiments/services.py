@@ -294,17 +294,8 @@ async def log_observation(
     """Appends one result to a variant and returns the variant's new totals."""
     async with uow:
         experiment = await _experiment(uow, chat_id, number)
-        arm = _variant(experiment, variant)
-        domain.check_counts(number, arm.name, visitors, conversions)
-        if revenue is not None and revenue < 0:
-            raise domain.InvalidInput(domain.N_("Revenue can't be negative."))
-        if experiment.status == Status.CONCLUDED:
-            raise ExperimentConcluded(number)
-        status_changed = False
-        if experiment.status == Status.DRAFT:
-            experiment.status = Status.RUNNING.value
-            experiment.started_at = clock()
-            status_changed = True
+        arm = check_observation(experiment, variant, visitors, conversions, revenue)
+        status_changed = start_if_draft(experiment, clock())
         await uow.observations.add(
             Observation(
                 experiment_id=experiment.id,
@@ -330,6 +321,32 @@ async def log_observation(
             totals=_variant_totals(arm, sums),
             status_changed=status_changed,
         )
+
+
+def check_observation(
+    experiment: Experiment,
+    variant: str,
+    visitors: int,
+    conversions: int,
+    revenue: Decimal | None,
+) -> Variant:
+    """The rules every new result obeys, typed with /log or imported from a file; its variant."""
+    arm = _variant(experiment, variant)
+    domain.check_counts(experiment.number, arm.name, visitors, conversions)
+    if revenue is not None and revenue < 0:
+        raise domain.InvalidInput(domain.N_("Revenue can't be negative."))
+    if experiment.status == Status.CONCLUDED:
+        raise ExperimentConcluded(experiment.number)
+    return arm
+
+
+def start_if_draft(experiment: Experiment, now: datetime) -> bool:
+    """A draft starts running with its first result; True when this one started it."""
+    if experiment.status != Status.DRAFT:
+        return False
+    experiment.status = Status.RUNNING.value
+    experiment.started_at = now
+    return True
 
 
 async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> UndoneObservation:
@@ -438,7 +455,7 @@ def _variant(experiment: Experiment, name: str) -> Variant:
 
 async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary:
     sums = await uow.observations.totals_by_variant(experiment.id)
-    last = max((s.last_logged_at for s in sums.values() if s.last_logged_at), default=None)
+    last = await uow.observations.last_logged_at(experiment.id) if sums else None
     return ExperimentSummary(
         experiment=_experiment_view(experiment),
         totals=tuple(_variant_totals(v, sums) for v in experiment.variants),

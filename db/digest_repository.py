@@ -1,0 +1,120 @@
+"""Queries of the digest schedule: who is due, the once-only records, snoozed nudges."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import DigestRecord, Experiment, NudgeSnooze, Workspace
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """When one workspace wants its digest."""
+
+    workspace_id: int
+    chat_id: int
+    timezone: str
+    digest_time: time
+
+
+class DigestRepository:
+    """Built on a unit of work's session: ``DigestRepository(uow.session)``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def schedules(self) -> list[DigestSchedule]:
+        """Every workspace that gets digests: active (not blocked) and with digests on."""
+        rows = await self._session.execute(
+            select(Workspace.id, Workspace.chat_id, Workspace.timezone, Workspace.digest_time)
+            .where(Workspace.active, Workspace.digest_enabled)
+            .order_by(Workspace.id)
+        )
+        return [DigestSchedule(*row) for row in rows]
+
+    async def records_from(self, first_date: date) -> Sequence[DigestRecord]:
+        return (
+            await self._session.scalars(
+                select(DigestRecord).where(DigestRecord.local_date >= first_date)
+            )
+        ).all()
+
+    async def get(self, workspace_id: int, local_date: date) -> DigestRecord | None:
+        return await self._session.scalar(
+            select(DigestRecord).where(
+                DigestRecord.workspace_id == workspace_id, DigestRecord.local_date == local_date
+            )
+        )
+
+    async def add(self, record: DigestRecord) -> None:
+        """Inserts; the unique (workspace, local date) key fails the second claimer."""
+        self._session.add(record)
+        await self._session.flush()
+
+    async def take_over(
+        self,
+        record_id: int,
+        *,
+        state: str,
+        attempts: int,
+        new_state: str,
+        claimed_by: str,
+        claimed_at: datetime,
+    ) -> bool:
+        """Moves a record on only if nobody changed it since it was read (compare and set)."""
+        result = await self._session.execute(
+            update(DigestRecord)
+            .where(
+                DigestRecord.id == record_id,
+                DigestRecord.state == state,
+                DigestRecord.attempts == attempts,
+            )
+            .values(
+                state=new_state,
+                attempts=attempts + 1,
+                claimed_by=claimed_by,
+                claimed_at=claimed_at,
+            )
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def any_sent(self, workspace_id: int) -> bool:
+        return bool(
+            await self._session.scalar(
+                select(
+                    exists().where(
+                        DigestRecord.workspace_id == workspace_id, DigestRecord.state == "sent"
+                    )
+                )
+            )
+        )
+
+    async def snoozed(self, workspace_id: int, now: datetime) -> set[tuple[int, str]]:
+        """(experiment number, nudge) pairs quiet at ``now``."""
+        rows = await self._session.execute(
+            select(Experiment.number, NudgeSnooze.nudge)
+            .join(Experiment, Experiment.id == NudgeSnooze.experiment_id)
+            .where(NudgeSnooze.workspace_id == workspace_id, NudgeSnooze.until > now)
+        )
+        return {(number, nudge) for number, nudge in rows}
+
+    async def snooze(self, snooze: NudgeSnooze) -> None:
+        """Adds the snooze, or moves an existing one of the same experiment and nudge."""
+        found = await self._session.scalar(
+            select(NudgeSnooze).where(
+                NudgeSnooze.experiment_id == snooze.experiment_id,
+                NudgeSnooze.nudge == snooze.nudge,
+            )
+        )
+        if found is None:
+            self._session.add(snooze)
+        else:
+            found.until = snooze.until
+            found.snoozed_at = snooze.snoozed_at
+            found.snoozed_by_id = snooze.snoozed_by_id
+        await self._session.flush()

@@ -1,0 +1,49 @@
+"""Queries about learnings: storing one with its whys, the recent ones, who still lacks one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from db.models import Experiment, Learning
+
+
+class LearningRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, learning: Learning) -> Learning:
+        self._session.add(learning)
+        await self._session.flush()
+        return learning
+
+    async def recent(self, workspace_id: int, limit: int) -> Sequence[tuple[Learning, int | None]]:
+        """The newest learnings first, each with its experiment's number (None for a stage)."""
+        rows = await self._session.execute(
+            select(Learning, Experiment.number)
+            .outerjoin(Experiment, Experiment.id == Learning.experiment_id)
+            .options(selectinload(Learning.whys))
+            .where(Learning.workspace_id == workspace_id)
+            .order_by(Learning.created_at.desc(), Learning.id.desc())
+            .limit(limit)
+        )
+        return [(learning, number) for learning, number in rows]
+
+    async def concluded_without_learning(self, workspace_id: int) -> Sequence[Experiment]:
+        """Concluded experiments nobody has written a learning for, the earliest concluded first."""
+        has_learning = exists().where(Learning.experiment_id == Experiment.id)
+        return (
+            await self._session.scalars(
+                select(Experiment)
+                .options(selectinload(Experiment.variants))
+                .where(
+                    Experiment.workspace_id == workspace_id,
+                    Experiment.status == "concluded",
+                    ~has_learning,
+                )
+                .order_by(Experiment.concluded_at, Experiment.number)
+            )
+        ).all()
