@@ -13,23 +13,19 @@ import argparse
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import insert, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.bootstrap import open_database  # noqa: E402
-from db.models import Observation  # noqa: E402
-from db.unit_of_work import Database  # noqa: E402
-from experiments import services  # noqa: E402
-from experiments.domain import Author  # noqa: E402
-from experiments.stats.readout import ArmCounts, conversion_readout  # noqa: E402
-from experiments.workspaces import ensure_workspace  # noqa: E402
+from bot.bootstrap import open_database
+from db.models import Observation
+from db.unit_of_work import Database
+from experiments import services
+from experiments.domain import Author
+from experiments.stats.readout import ArmCounts, conversion_readout
+from experiments.workspaces import ensure_workspace
 
 TARGET_MS = 50.0
 CHAT = 42

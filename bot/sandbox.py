@@ -30,7 +30,7 @@ async def paced(
         before = _activity(chat)
         yield line
         if not line.startswith(":") or line.startswith(":upload"):
-            await emulator.world.wait_until(lambda: _activity(chat) > before, timeout=15)
+            await emulator.world.wait_until(lambda seen=before: _activity(chat) > seen, timeout=15)
 
 
 def _activity(chat: SimChat) -> int:
