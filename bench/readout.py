@@ -98,9 +98,8 @@ async def main() -> int:
         try:
             started = time.perf_counter()
             number = await seed(database, args.observations)
-            print(
-                f"seeded {args.observations:,} observations in {time.perf_counter() - started:.1f} s"
-            )
+            seconds = time.perf_counter() - started
+            print(f"seeded {args.observations:,} observations in {seconds:.1f} s")
             await readout_once(database, number)  # warm-up: imports, caches, connection
             readout_ms = [await readout_once(database, number) for _ in range(args.repeat)]
             baseline_ms = [await baseline_once(database) for _ in range(max(3, args.repeat // 5))]
