@@ -1,0 +1,149 @@
+"""Bayesian read of two conversion rates: chance to beat the control and expected loss.
+
+Each arm's rate has a Beta(1 + conversions, 1 + non-conversions) posterior (uniform prior).
+Both quantities are one-dimensional integrals over the *narrower* of the two posteriors,
+computed with a fixed composite Gauss-Legendre rule (no Monte Carlo, deterministic):
+
+- the window is the narrow posterior's mean ± 40 standard deviations, clipped to [0, 1]. A Beta
+  tail is never heavier than an exponential one (Beta(1, b) is the worst case), so the mass
+  left outside is below e^-40 ≈ 4e-18;
+- the window is cut into 12 panels, 3 sd wide near the mean and wider in the tails, each with
+  12 Gauss-Legendre nodes. The other arm's CDF is at least as smooth on that scale as
+  the narrow density, so the rule is accurate to ~1e-10 from one visitor up to 10^9 visitors
+  (the tests check it against Evan Miller's closed-form sum and, at 10^9, against the normal
+  approximation).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import betainc, betaincc, betaln, xlog1py, xlogy
+
+from experiments.stats.proportions import check_counts
+
+_WINDOW_SD = 40.0
+# Panel edges in standard deviations from the mean: fine near the mean, coarse in the tails.
+_PANEL_EDGES_SD = np.array([-40, -25, -15, -10, -6, -3, 0, 3, 6, 10, 15, 25, 40], dtype=float)
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(12)
+
+
+@dataclass(frozen=True)
+class BetaPosterior:
+    alpha: float
+    beta: float
+
+    @classmethod
+    def from_counts(cls, conversions: int, visitors: int) -> BetaPosterior:
+        """Beta(1 + conversions, 1 + visitors - conversions): posterior under a uniform prior."""
+        check_counts(conversions, visitors)
+        return cls(alpha=1.0 + conversions, beta=1.0 + visitors - conversions)
+
+    @property
+    def mean(self) -> float:
+        return self.alpha / (self.alpha + self.beta)
+
+    @property
+    def sd(self) -> float:
+        total = self.alpha + self.beta
+        return math.sqrt(self.alpha * self.beta / (total * total * (total + 1.0)))
+
+    def size_biased(self) -> BetaPosterior:
+        """Beta(alpha + 1, beta): the density x·f(x)/mean, used for E[p · 1{...}]."""
+        return BetaPosterior(self.alpha + 1.0, self.beta)
+
+    def pdf(self, x: np.ndarray) -> np.ndarray:
+        log_pdf = (
+            xlogy(self.alpha - 1.0, x)
+            + xlog1py(self.beta - 1.0, -x)
+            - betaln(self.alpha, self.beta)
+        )
+        return np.asarray(np.exp(log_pdf))
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(betainc(self.alpha, self.beta, x))
+
+    def sf(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(betaincc(self.alpha, self.beta, x))
+
+
+@dataclass(frozen=True)
+class BayesComparison:
+    prob_beat_control: float  # P(p_variant > p_control)
+    expected_loss: float  # E[max(p_control - p_variant, 0)], in rate units
+
+
+def _nodes_and_weights(posterior: BetaPosterior) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrature nodes and weights covering where ``posterior`` has its mass."""
+    edges = np.clip(posterior.mean + posterior.sd * _PANEL_EDGES_SD, 0.0, 1.0)
+    lows, highs = edges[:-1], edges[1:]
+    keep = highs > lows
+    lows, highs = lows[keep], highs[keep]
+    half = (highs - lows)[:, None] / 2.0
+    nodes = (lows[:, None] + highs[:, None]) / 2.0 + half * _NODES[None, :]
+    weights = half * _WEIGHTS[None, :]
+    return nodes.ravel(), weights.ravel()
+
+
+def _weighted_density(posterior: BetaPosterior) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes x and weights w with sum(w · g(x)) ≈ E[g(p)] for p ~ ``posterior``.
+
+    The weights are renormalised to sum to 1: at 10^9 visitors log B(alpha, beta) loses a few
+    digits to cancellation, and that error is a constant factor of the density.
+    """
+    x, w = _nodes_and_weights(posterior)
+    weighted = w * posterior.pdf(x)
+    return x, weighted / np.sum(weighted)
+
+
+def prob_beat(variant: BetaPosterior, control: BetaPosterior) -> float:
+    """P(p_variant > p_control) for independent Beta posteriors, by numerical integration.
+
+    P = ∫ f_variant(x) F_control(x) dx = ∫ f_control(x) (1 - F_variant(x)) dx, integrated over
+    the narrower posterior (see the module docstring). Reference for the quantity: Evan Miller,
+    "Formulas for Bayesian A/B testing" (2015), whose closed-form sum the tests use.
+    """
+    if variant.sd <= control.sd:
+        x, w = _weighted_density(variant)
+        value = float(np.sum(w * control.cdf(x)))
+    else:
+        x, w = _weighted_density(control)
+        value = float(np.sum(w * variant.sf(x)))
+    return min(1.0, max(0.0, value))
+
+
+def expected_loss(variant: BetaPosterior, control: BetaPosterior) -> float:
+    """E[max(p_control - p_variant, 0)]: the rate given up, on average, by choosing the variant.
+
+    Conditioning on the narrower posterior leaves a closed form inside the integral, using
+    E[Y·1{Y < x}] = mean_Y · F_{Y'}(x) with Y' ~ Beta(alpha_Y + 1, beta_Y):
+      ∫ f_C(x) [x F_V(x) - mean_V F_{V'}(x)] dx          (control narrower), or
+      ∫ f_V(y) [mean_C (1 - F_{C'}(y)) - y (1 - F_C(y))] dy   (variant narrower).
+    Chris Stucchio, "Bayesian A/B Testing at VWO" (2015), defines the loss.
+    """
+    if control.sd <= variant.sd:
+        x, w = _weighted_density(control)
+        inner = x * variant.cdf(x) - variant.mean * variant.size_biased().cdf(x)
+        value = float(np.sum(w * np.maximum(inner, 0.0)))
+    else:
+        y, w = _weighted_density(variant)
+        inner = control.mean * control.size_biased().sf(y) - y * control.sf(y)
+        value = float(np.sum(w * np.maximum(inner, 0.0)))
+    return min(1.0, max(0.0, value))
+
+
+def bayes_comparison(
+    variant_conversions: int,
+    variant_visitors: int,
+    control_conversions: int,
+    control_visitors: int,
+) -> BayesComparison:
+    """Chance to beat the control and expected loss with Beta(1 + conv, 1 + non-conv) posteriors."""
+    variant = BetaPosterior.from_counts(variant_conversions, variant_visitors)
+    control = BetaPosterior.from_counts(control_conversions, control_visitors)
+    return BayesComparison(
+        prob_beat_control=prob_beat(variant, control),
+        expected_loss=expected_loss(variant, control),
+    )

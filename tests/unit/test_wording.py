@@ -1,0 +1,90 @@
+"""Verdict labels and sentences: one per reason, through the translation and percent hooks."""
+
+import pytest
+
+from experiments.stats.readout import ArmCounts, conversion_readout
+from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
+from experiments.wording import explain_verdict, verdict_label
+
+
+def verdict_for(*pairs: tuple[int, int], **kwargs) -> Verdict:
+    return conversion_readout(
+        [
+            ArmCounts(name="ABCDEFGH"[index], visitors=visitors, conversions=conversions)
+            for index, (conversions, visitors) in enumerate(pairs)
+        ],
+        **kwargs,
+    ).verdict
+
+
+@pytest.mark.parametrize(
+    ("pairs", "kwargs", "label", "phrases"),
+    [
+        (((50, 1000), (80, 1200)), {}, "check your data", ["45.5% / 54.5%", "50% / 50%"]),
+        (((0, 0), (0, 0)), {}, "keep running", ["A has no visitors yet"]),
+        (((5, 50), (12, 60)), {}, "keep running", ["at least 100 visitors", "A has 50"]),
+        (((3, 500), (4, 500)), {}, "keep running", ["at least 10 conversions", "has 7"]),
+        (((500, 10000), (650, 10000)), {}, "ship B", ["converts 30% better than A", "over"]),
+        (((650, 10000), (500, 10000)), {}, "ship A", ["B converts 23.1% worse than A"]),
+        (
+            ((650, 10000), (500, 10000), (480, 10000)),
+            {},
+            "ship A",
+            ["every change converts clearly worse"],
+        ),
+        (
+            ((400, 8143), (410, 8143)),
+            {"planned_per_variant": 8143},
+            "stop: no effect",
+            ["planned 8143 visitors"],
+        ),
+        (((5000, 100000), (5010, 100000)), {}, "stop: no effect", ["bigger than 10%"]),
+        (
+            ((120, 2400), (150, 2400)),
+            {},
+            "keep running",
+            ["B is ahead of A (97% chance", "not clear yet."],
+        ),
+        (
+            ((150, 2400), (120, 2400)),
+            {"planned_per_variant": 8143},
+            "keep running",
+            ["B is behind A", "about 5743 more visitors per arm"],
+        ),
+        (((120, 2400), (120, 2400)), {}, "keep running", ["B and A convert the same"]),
+    ],
+)
+def test_label_and_sentence_for_each_reason(pairs, kwargs, label, phrases):
+    verdict = verdict_for(*pairs, **kwargs)
+    assert verdict_label(verdict) == label
+    sentence = explain_verdict(verdict)
+    for phrase in phrases:
+        assert phrase in sentence
+    assert sentence.endswith(".")
+    assert "{" not in sentence and "None" not in sentence
+
+
+def test_every_reason_has_a_sentence():
+    for reason in VerdictReason:
+        verdict = Verdict(VerdictKind.KEEP_RUNNING, None, reason, control="A", arm="B")
+        assert explain_verdict(verdict)
+
+
+def test_translation_and_percent_hooks_are_used():
+    verdict = verdict_for((500, 10000), (650, 10000))
+    seen: list[str] = []
+
+    def translate(text: str) -> str:
+        seen.append(text)
+        return "»" + text
+
+    sentence = explain_verdict(verdict, translate, lambda share: f"<{share:.3f}>")
+    assert any("{variant}" in text for text in seen)  # English source strings, placeholders in
+    assert sentence.startswith("»Ship B: it converts <0.300> better than A (»over <0.999>")
+    assert verdict_label(verdict, translate) == "»ship B"
+
+
+def test_lift_unknown_when_the_control_has_no_conversions():
+    verdict = verdict_for((0, 5000), (60, 5000))
+    assert verdict_label(verdict) == "ship B"
+    assert "converts clearly better than A" in explain_verdict(verdict)
