@@ -1,11 +1,97 @@
-"""/chart."""
+"""/chart #N and the card's Chart button: the cumulative conversion rate per variant, as a PNG."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+import asyncio
 
-from bot.runtime import Runtime
+from telegram import InputFile, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import flows, parsing
+from bot.keyboards import button, experiment_picker, markup
+from bot.render import charts
+from bot.replies import esc, reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from experiments import services
+
+USAGE = "/chart #1"
+# Callback data of the picker's funnel button; bot/handlers/funnel.py answers it.
+FUNNEL_DATA = "chart:funnel"
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
-    return []
+async def chart_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/chart #N`; bare, a picker of experiments with results, and the funnel."""
+    args = context.args or []
+    if args and args[0].lower() == "funnel":
+        return  # "/chart funnel" belongs to bot/handlers/funnel.py, registered before this one
+    if args:
+        await _chart(update, context, parsing.experiment_number(args[0], USAGE))
+        return
+    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
+    with_results = [s for s in summaries if s.visitors]
+    t = tr(context)
+    funnel = button("⏳ " + t.gettext("Funnel"), FUNNEL_DATA)
+    if not with_results:
+        text = t.gettext(
+            "No experiment has results yet, so there is no conversion chart to draw. "
+            "Log some with /log — or chart the hourglass funnel."
+        )
+        await reply(update, context, text, markup([[funnel]]))
+        return
+    await reply(
+        update,
+        context,
+        t.gettext("Chart which experiment? Or the hourglass funnel:"),
+        experiment_picker(
+            "x:chart", [(s.experiment.number, s.experiment.name) for s in with_results], [funnel]
+        ),
+    )
+
+
+async def chart_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """x:chart:N, from a card, a readout or the picker."""
+    data = await flows.answer_query(update)
+    await _chart(update, context, int(data.rsplit(":", 1)[1]))
+
+
+async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    runtime = runtime_of(context)
+    chat_id = chat_id_of(update)
+    summary = await services.get_experiment(runtime.uow(), chat_id, number)
+    experiment = summary.experiment
+    t = tr(context)
+    if not summary.visitors:
+        text = t.gettext(
+            "{title} has no results yet, so there is nothing to chart. "
+            "Log some like this: <code>/log #{number} {variant} 1000 42</code>"
+        ).format(
+            title=f"<b>#{number} {esc(experiment.name)}</b>",
+            number=number,
+            variant=esc(experiment.control),
+        )
+        await reply(update, context, text)
+        return
+    daily = await services.daily_totals(runtime.uow(), chat_id, number)
+    curves = charts.cumulative_curves(daily, experiment.variants)
+    title = t.gettext("#{number} {name}: conversion rate by day").format(
+        number=number, name=experiment.name
+    )
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    # Drawing takes a few hundred milliseconds: off the event loop, so other chats go on.
+    png = await asyncio.to_thread(charts.conversion_chart, t, title, curves)
+    await context.bot.send_photo(
+        chat_id,
+        InputFile(png, filename=f"hourglass-chart-{number}.png"),
+        caption=charts.chart_caption(t, number, curves),
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup([[button("📊 " + t.gettext("Readout"), f"x:ro:{number}")]]),
+    )
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:
+    # block=False: while one chat's chart is drawn (in a worker thread), other updates go on.
+    return [
+        CommandHandler("chart", chart_command, block=False),
+        CallbackQueryHandler(chart_button, pattern=r"^x:chart:\d+$", block=False),
+    ]

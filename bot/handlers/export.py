@@ -1,11 +1,141 @@
-"""/export."""
+"""/export sends every logged result as a CSV file; a CSV file sent to the chat is imported.
+
+The file's format is ``experiments.imports``: the header
+``experiment,variant,visitors,conversions,revenue,logged_at``, ``experiment`` as a plain
+number (3 for #3), ``logged_at`` in ISO 8601 UTC, revenue empty when there was none.
+"""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+from telegram import Document, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.runtime import Runtime
+from bot import flows
+from bot.i18n import Translator
+from bot.replies import esc, reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import author_of
+from experiments import imports, services
+from experiments.imports import ImportResult
+
+CSV_MIME_TYPES = ("text/csv", "text/comma-separated-values", "application/csv")
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
-    return []
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    observations = await services.export_observations(runtime_of(context).uow(), chat_id_of(update))
+    t = tr(context)
+    if not observations:
+        await reply(
+            update,
+            context,
+            t.gettext("Nothing to export yet: no results are logged in this chat. /log adds some."),
+        )
+        return
+    count = len(observations)
+    caption = (
+        t.ngettext("📤 {count} logged result.", "📤 {count} logged results.", count).format(
+            count=t.number(count)
+        )
+        + " "
+        + t.gettext(
+            "One line per entry; the totals are the sums. "
+            "The experiment column is its number (3 for #3)."
+        )
+    )
+    filename = f"hourglass-export-{flows.local_today(context).isoformat()}.csv"
+    await context.bot.send_document(
+        chat_id_of(update),
+        InputFile(imports.export_csv(observations), filename=filename),
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/import` typed: how to send a file, with the header."""
+    await reply(update, context, how_to_import(tr(context)))
+
+
+def how_to_import(t: Translator) -> str:
+    return "\n".join(
+        [
+            t.gettext(
+                "To add many results at once, send me a .csv file (as a document). "
+                "Its first line is the header:"
+            ),
+            f"<code>{imports.CSV_HEADER}</code>",
+            t.gettext("then one result per line, for example:"),
+            f"<code>{imports.CSV_EXAMPLE_ROW}</code>",
+            t.gettext(
+                "The experiment is its number (1 or #1). Revenue and logged_at may be empty "
+                "or left out; logged_at is ISO 8601 in UTC, empty means now."
+            ),
+            t.gettext(
+                "Up to {rows} lines and 1 MB. If any line is wrong, nothing is imported "
+                "and I tell you which line. /export gives a file in the same format."
+            ).format(rows=t.number(imports.MAX_IMPORT_ROWS)),
+        ]
+    )
+
+
+async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A CSV file (any caption), or any file captioned /import: imported all-or-nothing."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    first_word = ((message.caption or "").split() or [""])[0]
+    asked = first_word.split("@")[0].lower() == "/import"
+    if not (_is_csv(document) or asked):
+        if message.chat.type == "private":
+            await reply(update, context, how_to_import(tr(context)))
+        return  # in a group, files that are not CSV are people sharing things with each other
+    if document.file_size is not None:
+        imports.check_file_size(document.file_size)
+    content = bytes(await (await document.get_file()).download_as_bytearray())
+    runtime = runtime_of(context)
+    result = await imports.import_observations(
+        runtime.uow(),
+        chat_id_of(update),
+        content,
+        author=author_of(update),
+        clock=runtime.clock,
+    )
+    await reply(update, context, imported_text(tr(context), result))
+
+
+def _is_csv(document: Document) -> bool:
+    name = (document.file_name or "").lower()
+    return name.endswith(".csv") or (document.mime_type or "").lower() in CSV_MIME_TYPES
+
+
+def imported_text(t: Translator, result: ImportResult) -> str:
+    lines = [
+        t.ngettext(
+            "📥 Imported {count} result:", "📥 Imported {count} results:", result.rows
+        ).format(count=t.number(result.rows))
+    ]
+    for experiment in result.experiments:
+        line = t.ngettext(
+            "• {title}: {count} entry, {visitors} visitors, {conversions} conversions",
+            "• {title}: {count} entries, {visitors} visitors, {conversions} conversions",
+            experiment.rows,
+        ).format(
+            title=f"<b>#{experiment.number} {esc(experiment.name)}</b>",
+            count=t.number(experiment.rows),
+            visitors=t.number(experiment.visitors),
+            conversions=t.number(experiment.conversions),
+        )
+        if experiment.started:
+            line += " " + t.gettext("(it is now running)")
+        lines.append(line)
+    lines.append(t.gettext("/readout shows where each experiment stands now."))
+    return "\n".join(lines)
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:
+    return [
+        CommandHandler("export", export_command),
+        CommandHandler("import", import_command),
+        MessageHandler(filters.Document.ALL, document_received),
+    ]

@@ -100,14 +100,16 @@ def _plain_sentence(
     return f"{head}, {tail}"
 
 
-def readout_text(t: Translator, result: ExperimentReadout) -> str:
+def readout_lines(t: Translator, readout: Readout) -> list[str]:
+    """Every arm, each challenger against the control, the sample-ratio warning and the verdict.
+
+    Shared by /readout (a saved experiment) and /calc (numbers typed in the chat).
+    """
     _ = t.gettext
-    readout: Readout = result.readout
     arms = readout.arms
     control = arms[0]
     several = len(arms) > 2
-    lines = ["📊 " + title(result.experiment) + " — " + _("readout"), ""]
-    lines.append(arm_line(t, control, control=True))
+    lines = [arm_line(t, control, control=True)]
     for arm in arms[1:]:
         lines.append(arm_line(t, arm, control=False))
         if arm.vs_control is not None:
@@ -129,9 +131,28 @@ def readout_text(t: Translator, result: ExperimentReadout) -> str:
         + "</b>"
     )
     lines.append(esc(explain_verdict(readout.verdict, _, t.percent)))
+    return lines
+
+
+def method_note(t: Translator) -> str:
+    return (
+        "<i>"
+        + t.gettext(
+            "Rates with 95% intervals; the verdict uses the always-valid p-value, "
+            "so checking every day is safe."
+        )
+        + "</i>"
+    )
+
+
+def readout_text(t: Translator, result: ExperimentReadout) -> str:
+    _ = t.gettext
+    readout: Readout = result.readout
+    lines = ["📊 " + title(result.experiment) + " — " + _("readout"), ""]
+    lines += readout_lines(t, readout)
     plan = result.experiment.planned_per_variant
     if plan:
-        smallest = min(arm.visitors for arm in arms)
+        smallest = min(arm.visitors for arm in readout.arms)
         progress = _("Plan: {planned} visitors per variant; the smallest has {have}.").format(
             planned=t.number(plan), have=t.number(smallest)
         )
@@ -140,12 +161,5 @@ def readout_text(t: Translator, result: ExperimentReadout) -> str:
                 days=t.number(round(result.days_left + 0.4999))
             )
         lines.append(progress)
-    lines.append(
-        "<i>"
-        + _(
-            "Rates with 95% intervals; the verdict uses the always-valid p-value, "
-            "so checking every day is safe."
-        )
-        + "</i>"
-    )
+    lines.append(method_note(t))
     return "\n".join(lines)

@@ -1,0 +1,432 @@
+"""Observations as a CSV file: writing the export, and importing a file all-or-nothing.
+
+The format, one result per line after the header::
+
+    experiment,variant,visitors,conversions,revenue,logged_at
+    3,B,1200,54,19.90,2026-03-02T09:00:00Z
+
+``experiment`` is the experiment's number as an integer (``3`` for #3; ``#3`` is accepted on
+import), ``revenue`` is empty when there was none, ``logged_at`` is ISO 8601 in UTC. On import,
+``revenue`` and ``logged_at`` may be empty or left out (an empty ``logged_at`` means now), the
+columns may come in any order, spaces around values are ignored, and a file saved by a
+spreadsheet with ``;`` between values is read too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import insert
+
+from db.models import Experiment, Observation, Workspace
+from db.unit_of_work import UnitOfWork
+from experiments import services
+from experiments.clock import Clock, utc_now
+from experiments.domain import N_, Author, DomainError, InvalidInput, UnknownExperiment
+from experiments.services import ExportedObservation
+
+CSV_COLUMNS = ("experiment", "variant", "visitors", "conversions", "revenue", "logged_at")
+CSV_HEADER = ",".join(CSV_COLUMNS)
+REQUIRED_COLUMNS = ("experiment", "variant", "visitors", "conversions")
+CSV_EXAMPLE_ROW = "1,B,1200,54,19.90,2026-03-02T09:00:00Z"
+MAX_IMPORT_BYTES = 1024 * 1024
+MAX_IMPORT_ROWS = 10_000
+# The same ceiling as parsing an amount typed in the chat: more is a typo.
+MAX_REVENUE = Decimal("1e12")
+
+_EXPERIMENT = re.compile(r"#?(\d{1,9})")
+_COUNT = re.compile(r"[+-]?\d{1,15}")
+# Control characters (NUL, …) don't belong in a text file, and Telegram would refuse to echo them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# ---------------------------------------------------------------- results and errors
+
+
+@dataclass(frozen=True)
+class ImportedExperiment:
+    number: int
+    name: str
+    rows: int
+    visitors: int
+    conversions: int
+    started: bool  # a draft that these results started
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    experiments: tuple[ImportedExperiment, ...]  # in order of number
+
+
+class BadLine(DomainError):
+    """One line of an imported file breaks a rule, so nothing from the file is imported."""
+
+    template = N_(
+        "Line {line} of the file: {problem}\n"
+        "Nothing from this file was imported; correct that line and send the file again."
+    )
+
+    def __init__(self, line: int, problem: DomainError) -> None:
+        self.line = line
+        self.problem = problem
+        super().__init__(line=line)
+
+    def message(self, translate: Callable[[str], str] = str) -> str:
+        # The problem is a domain error of its own, translated with the same function.
+        return translate(self.template).format(
+            line=self.line, problem=self.problem.message(translate)
+        )
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_csv(observations: Sequence[ExportedObservation]) -> bytes:
+    """The export file: the header, then one line per logged result (UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for observation in observations:
+        writer.writerow(
+            [
+                observation.experiment,
+                observation.variant,
+                observation.visitors,
+                observation.conversions,
+                "" if observation.revenue is None else str(observation.revenue),
+                observation.logged_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One line of the file, read but not yet checked against the experiments."""
+
+    line: int
+    number: int
+    variant: str
+    visitors: int
+    conversions: int
+    revenue: Decimal | None
+    logged_at: datetime | None
+
+
+def check_file_size(size: int) -> None:
+    """Files over the limit are refused before they are read (or even downloaded)."""
+    if size > MAX_IMPORT_BYTES:
+        raise InvalidInput(
+            N_(
+                "That file is {size} KB; I import files up to {limit} MB ({rows} results). "
+                "Split it and send the parts one by one."
+            ),
+            size=(size + 1023) // 1024,
+            limit=MAX_IMPORT_BYTES // (1024 * 1024),
+            rows=MAX_IMPORT_ROWS,
+        )
+
+
+async def import_observations(
+    uow: UnitOfWork,
+    chat_id: int,
+    content: bytes,
+    *,
+    author: Author,
+    clock: Clock = utc_now,
+) -> ImportResult:
+    """Adds every result of a CSV file to this chat's experiments, or none of them.
+
+    Every line is read and checked first, by the same rules as ``services.log_observation``;
+    the first bad line raises ``BadLine`` and the file changes nothing. Then all results are
+    inserted in one unit of work.
+    """
+    check_file_size(len(content))
+    now = clock()
+    rows = parse_csv(content, now=now)
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        by_number: dict[int, Experiment] = {}
+        observations: list[dict[str, object]] = []
+        for row in rows:
+            try:
+                experiment = await _experiment(uow, workspace, row.number, by_number)
+                arm = services.check_observation(
+                    experiment, row.variant, row.visitors, row.conversions, row.revenue
+                )
+            except DomainError as problem:
+                raise BadLine(row.line, problem) from None
+            observations.append(
+                {
+                    "experiment_id": experiment.id,
+                    "variant_id": arm.id,
+                    "visitors": row.visitors,
+                    "conversions": row.conversions,
+                    "revenue": row.revenue,
+                    "logged_at": row.logged_at or now,
+                    "logged_by_id": author.user_id,
+                    "logged_by_name": author.name,
+                }
+            )
+        # Only now that every line is good does anything change.
+        started = set()
+        for number, experiment in by_number.items():
+            if services.start_if_draft(experiment, now):
+                started.add(number)
+        # One bulk INSERT: adding 10,000 ORM objects (or a flush per row) takes seconds.
+        await uow.session.execute(insert(Observation), observations)
+        await uow.commit()
+    return ImportResult(
+        rows=len(rows),
+        experiments=tuple(
+            _imported(by_number[number], [r for r in rows if r.number == number], started)
+            for number in sorted(by_number)
+        ),
+    )
+
+
+async def _experiment(
+    uow: UnitOfWork, workspace: Workspace | None, number: int, known: dict[int, Experiment]
+) -> Experiment:
+    if number not in known:
+        # Another chat's experiment is not looked at: numbers are per workspace.
+        found = None if workspace is None else await uow.experiments.get(workspace.id, number)
+        if found is None:
+            raise UnknownExperiment(number)
+        known[number] = found
+    return known[number]
+
+
+def _imported(experiment: Experiment, rows: list[_Row], started: set[int]) -> ImportedExperiment:
+    return ImportedExperiment(
+        number=experiment.number,
+        name=experiment.name,
+        rows=len(rows),
+        visitors=sum(r.visitors for r in rows),
+        conversions=sum(r.conversions for r in rows),
+        started=experiment.number in started,
+    )
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def parse_csv(content: bytes, *, now: datetime) -> list[_Row]:
+    """Every result line of the file as plain values; ``BadLine`` names the first bad line."""
+    text = _decode(content)
+    if not text.strip():
+        raise BadLine(
+            1,
+            InvalidInput(
+                N_("the file is empty. Its first line must be the header {header}."),
+                header=CSV_HEADER,
+            ),
+        )
+    first_line = next(line for line in text.splitlines() if line.strip())
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[_Row] = []
+    columns: list[str] | None = None
+    try:
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue  # blank lines are fine
+            if columns is None:
+                columns = _header(values, reader.line_num)
+                continue
+            if len(rows) == MAX_IMPORT_ROWS:
+                raise BadLine(
+                    reader.line_num,
+                    InvalidInput(
+                        N_(
+                            "a file can hold at most {limit} results. "
+                            "Split it and send the parts one by one."
+                        ),
+                        limit=MAX_IMPORT_ROWS,
+                    ),
+                )
+            rows.append(_row(columns, values, reader.line_num, delimiter, now))
+    except csv.Error as error:
+        raise BadLine(
+            reader.line_num,
+            InvalidInput(
+                N_("I can't read it as CSV ({reason}). Save the file as CSV and send it again."),
+                reason=str(error),
+            ),
+        ) from None
+    if not rows:
+        raise BadLine(
+            reader.line_num + 1,
+            InvalidInput(
+                N_("there are no results below the header. Add one result per line, e.g. {row}"),
+                row=CSV_EXAMPLE_ROW,
+            ),
+        )
+    return rows
+
+
+def _decode(content: bytes) -> str:
+    problem = InvalidInput(
+        N_("the file is not UTF-8 text. Save it as “CSV UTF-8” and send it again.")
+    )
+    try:
+        # utf-8-sig: spreadsheets often start a UTF-8 file with a byte-order mark.
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BadLine(content[: error.start].count(b"\n") + 1, problem) from None
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise BadLine(text[: control.start()].count("\n") + 1, problem)
+    return text
+
+
+def _header(values: list[str], line: int) -> list[str]:
+    columns = [value.strip().lower() for value in values]
+    for column in columns:
+        if column not in CSV_COLUMNS:
+            raise BadLine(
+                line,
+                InvalidInput(
+                    N_(
+                        "“{column}” is not a column I know. The first line must be the header "
+                        "{header} (revenue and logged_at may be left out)."
+                    ),
+                    column=column,
+                    header=CSV_HEADER,
+                ),
+            )
+        if columns.count(column) > 1:
+            raise BadLine(
+                line,
+                InvalidInput(
+                    N_("the column “{column}” appears twice. The header is {header}."),
+                    column=column,
+                    header=CSV_HEADER,
+                ),
+            )
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            raise BadLine(
+                line,
+                InvalidInput(
+                    N_(
+                        "the header has no column “{column}”. The first line must be the header "
+                        "{header} (revenue and logged_at may be left out)."
+                    ),
+                    column=column,
+                    header=CSV_HEADER,
+                ),
+            )
+    return columns
+
+
+def _row(columns: list[str], values: list[str], line: int, delimiter: str, now: datetime) -> _Row:
+    if len(values) != len(columns):
+        raise BadLine(
+            line,
+            InvalidInput(
+                N_(
+                    "it has {found} values, but the header has {expected} columns: {columns}. "
+                    "Leave a value empty rather than out, e.g. {row}"
+                ),
+                found=len(values),
+                expected=len(columns),
+                columns=",".join(columns),
+                row=CSV_EXAMPLE_ROW,
+            ),
+        )
+    cell = {column: value.strip() for column, value in zip(columns, values, strict=True)}
+    try:
+        return _Row(
+            line=line,
+            number=_experiment_number(cell["experiment"]),
+            variant=_variant(cell["variant"]),
+            visitors=_count(cell["visitors"], N_("visitors")),
+            conversions=_count(cell["conversions"], N_("conversions")),
+            revenue=_revenue(cell.get("revenue", ""), delimiter),
+            logged_at=_logged_at(cell.get("logged_at", ""), now),
+        )
+    except DomainError as problem:
+        raise BadLine(line, problem) from None
+
+
+def _experiment_number(token: str) -> int:
+    match = _EXPERIMENT.fullmatch(token)
+    if match is None or int(match.group(1)) == 0:
+        raise InvalidInput(
+            N_("“{token}” is not an experiment number. Write it like 3 (or #3)."), token=token
+        )
+    return int(match.group(1))
+
+
+def _variant(token: str) -> str:
+    if not token:
+        raise InvalidInput(N_("the variant is empty. Write its name, e.g. B."))
+    return token
+
+
+def _count(token: str, what: str) -> int:
+    cleaned = token.replace("_", "")
+    if not cleaned:
+        raise InvalidInput(
+            N_("the number of {what} is missing. Write a whole number, e.g. 1200."), what=what
+        )
+    if not _COUNT.fullmatch(cleaned):
+        raise InvalidInput(
+            N_("“{token}” is not a whole number of {what}. Write digits only, e.g. 1200."),
+            token=token,
+            what=what,
+        )
+    # A negative count is read, so that the shared rules explain why it can't be.
+    return int(cleaned)
+
+
+def _revenue(token: str, delimiter: str) -> Decimal | None:
+    if not token:
+        return None
+    cleaned = token.lstrip("$€£₽").strip()
+    if delimiter == ";":
+        cleaned = cleaned.replace(",", ".")  # spreadsheets that use ; also write 19,90
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value > MAX_REVENUE:
+        raise InvalidInput(
+            N_("“{token}” is not an amount of money. Write it like 19.90, or leave it empty."),
+            token=token,
+        )
+    # A negative amount is read, so that the shared rules explain why it can't be.
+    return value.quantize(Decimal("0.01"))
+
+
+def _logged_at(token: str, now: datetime) -> datetime | None:
+    if not token:
+        return None
+    try:
+        moment = datetime.fromisoformat(token)
+    except ValueError:
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a date and time. Write it in ISO 8601 like "
+                "2026-03-02T09:00:00Z (UTC), or leave it empty for now."
+            ),
+            token=token,
+        ) from None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if moment > now:
+        raise InvalidInput(
+            N_("“{token}” is in the future. Results can only be logged up to now (UTC)."),
+            token=token,
+        )
+    return moment
