@@ -95,7 +95,14 @@ COMMANDS: tuple[Command, ...] = (
         N_("Digest time, timezone, language, targets"),
         N_("digest time, timezone, language and targets."),
     ),
-    Command("export", N_("All results as a CSV file"), N_("every logged result as a CSV file.")),
+    Command(
+        "export",
+        N_("All results as a CSV file"),
+        N_(
+            "every logged result as a CSV file. To add results in bulk, send a CSV file "
+            "with the same columns (/import shows the format)."
+        ),
+    ),
     Command(
         "calc",
         N_("Quick readout without saving"),
