@@ -1,0 +1,216 @@
+"""Text of the hourglass: the funnel and its constraint, ideas for a stage, learnings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import Translator
+from bot.render import labels
+from bot.render.experiments import title
+from bot.replies import esc
+from experiments.domain import ExperimentView, Stage
+from experiments.funnel import FUNNEL_STAGES, FUNNEL_USAGE, FunnelView
+from experiments.ideas import Idea
+from experiments.learnings import LearningView
+
+CONSTRAINT_MARK = "🎯"
+
+# ---------------------------------------------------------------- funnel
+
+
+def period(t: Translator, view: FunnelView) -> str:
+    return f"{t.date(view.period_start)} – {t.date(view.period_end)}"
+
+
+def constraint_sentence(t: Translator, view: FunnelView) -> str:
+    """'Trust is your constraint: only 33% of those who Like go on to Trust. …'"""
+    _ = t.gettext
+    if view.constraint is None or view.constraint_rate is None:
+        return _("Nobody reached Know in this period, so there is no constraint to find yet.")
+    previous = FUNNEL_STAGES[FUNNEL_STAGES.index(view.constraint) - 1]
+    return _(
+        "<b>{stage}</b> is your constraint: only {rate} of those who {previous} go on to "
+        "{stage}. Point your next experiments there."
+    ).format(
+        stage=labels.stage(t, view.constraint),
+        previous=labels.stage(t, previous),
+        rate=t.percent(view.constraint_rate, 0),
+    )
+
+
+def funnel_text(t: Translator, view: FunnelView, heading: str) -> str:
+    """Each stage's count and step conversion, then the constraint in a sentence."""
+    _ = t.gettext
+    header = f"{heading} · {period(t, view)}"
+    if view.logged_by:
+        header += " " + _("(logged by {name})").format(name=esc(view.logged_by))
+    lines = [header, ""]
+    previous: Stage | None = None
+    for conversion in view.stages:
+        line = f"<b>{labels.stage(t, conversion.stage)}</b>: {t.number(conversion.reached)}"
+        if previous is not None and conversion.rate_from_previous is not None:
+            line += " · " + _("{rate} of {previous}").format(
+                rate=t.percent(conversion.rate_from_previous, 1),
+                previous=labels.stage(t, previous),
+            )
+        if conversion.stage is view.constraint:
+            line += " " + CONSTRAINT_MARK
+        lines.append(line)
+        previous = conversion.stage
+    lines += ["", CONSTRAINT_MARK + " " + constraint_sentence(t, view)]
+    if view.constraint is not None:
+        lines.append(_constraint_certainty(t, view))
+    return "\n".join(lines)
+
+
+def _constraint_certainty(t: Translator, view: FunnelView) -> str:
+    _ = t.gettext
+    assert view.constraint is not None
+    step = view.stage(view.constraint)
+    assert step.ci_low is not None and step.ci_high is not None
+    interval = _("likely between {low} and {high}").format(
+        low=t.percent(step.ci_low, 1), high=t.percent(step.ci_high, 1)
+    )
+    if view.constraint_is_clear:
+        text = _("Its step is {interval}, clearly below every other stage.")
+    else:
+        text = _(
+            "Its step is {interval}, but with these numbers another stage's could be as low; "
+            "next period's numbers will tell."
+        )
+    return "<i>" + text.format(interval=interval) + "</i>"
+
+
+def no_funnel_text(t: Translator) -> str:
+    _ = t.gettext
+    return "\n".join(
+        [
+            _("No funnel numbers yet."),
+            _(
+                "Log how many people reached each stage this week, Know → Like → Trust → Try → "
+                "Buy → Repeat → Refer, and I'll find the stage that leaks most:"
+            ),
+            f"<code>{FUNNEL_USAGE}</code>",
+            _("Or tap the button and I'll ask stage by stage."),
+        ]
+    )
+
+
+# ---------------------------------------------------------------- ideas
+
+
+def ideas_text(
+    t: Translator,
+    stage: Stage,
+    ideas: Sequence[Idea],
+    *,
+    constraint_rate: float | None = None,
+) -> str:
+    _ = t.gettext
+    name = labels.stage(t, stage)
+    lines = ["💡 <b>" + _("Ideas for {stage}").format(stage=name) + "</b>"]
+    if constraint_rate is not None:
+        lines.append(
+            _("{stage} is your constraint: only {rate} get there from the stage before.").format(
+                stage=name, rate=t.percent(constraint_rate, 0)
+            )
+        )
+    for index, idea in enumerate(ideas, start=1):
+        lines += [
+            "",
+            f"{index}. <b>{esc(_(idea.title))}</b> · {labels.kind(t, idea.kind)}",
+            "<i>" + esc(_(idea.hypothesis)) + "</i>",
+        ]
+    lines += ["", _("Tap “Start this” to register one as an experiment right away.")]
+    return "\n".join(lines)
+
+
+def pick_stage_text(t: Translator) -> str:
+    _ = t.gettext
+    return "\n".join(
+        [
+            _("Ideas for which stage of the hourglass?"),
+            _("Log your funnel with /funnel and I'll point you at the stage that leaks most."),
+        ]
+    )
+
+
+def started_from_idea(t: Translator, experiment: ExperimentView, card_text: str) -> str:
+    _ = t.gettext
+    return "\n".join(
+        [
+            _("🧪 Created experiment #{number} from the idea.").format(number=experiment.number),
+            "",
+            card_text,
+            "",
+            _("Log results like this: <code>/log #{number} {variant} 1000 42</code>").format(
+                number=experiment.number, variant=esc(experiment.control)
+            ),
+        ]
+    )
+
+
+# ---------------------------------------------------------------- learnings
+
+
+def _subject(t: Translator, learning: LearningView) -> str:
+    parts = []
+    if learning.number is not None:
+        parts.append(f"#{learning.number}")
+    if learning.stage is not None:
+        parts.append(labels.stage(t, learning.stage))
+    return " · ".join(parts)
+
+
+def learning_text(t: Translator, learning: LearningView) -> str:
+    """A learning just saved, with its chain of whys and the root cause."""
+    _ = t.gettext
+    lines = ["💡 <b>" + _("Learning saved") + "</b> · " + _subject(t, learning), ""]
+    lines.append(
+        _("What happened: {summary}").format(summary="<i>" + esc(learning.summary) + "</i>")
+    )
+    for position, answer in enumerate(learning.whys, start=1):
+        lines.append(_("{position}. Why? {answer}").format(position=position, answer=esc(answer)))
+    if learning.root_cause is not None:
+        lines += [
+            "",
+            _("Root cause: {cause}").format(cause="<b>" + esc(learning.root_cause) + "</b>"),
+        ]
+    return "\n".join(lines)
+
+
+def learnings_list(t: Translator, learnings: Sequence[LearningView]) -> str:
+    _ = t.gettext
+    if not learnings:
+        return _(
+            "No learnings yet. When you conclude an experiment, /learn #N walks you "
+            "through five whys to its root cause."
+        )
+    lines = ["📚 <b>" + _("Recent learnings") + "</b>"]
+    for learning in learnings:
+        lines += ["", f"• <b>{_subject(t, learning)}</b> — {esc(learning.summary)}"]
+        details = []
+        if learning.root_cause is not None:
+            details.append(_("Root cause: {cause}").format(cause=esc(learning.root_cause)))
+        details.append(f"{esc(learning.created_by)}, {t.date(learning.created_at)}")
+        lines.append("   " + " · ".join(details))
+    return "\n".join(lines)
+
+
+def learn_question(t: Translator, experiment: ExperimentView | None, stage: Stage | None) -> str:
+    """The first question of the five whys."""
+    _ = t.gettext
+    if experiment is not None:
+        intro = _("💡 What did {title} teach you?").format(title=title(experiment))
+    else:
+        assert stage is not None
+        intro = _("💡 Why does <b>{stage}</b> leak?").format(stage=labels.stage(t, stage))
+    return intro + "\n" + _("First, what happened? (one sentence)")
+
+
+def why_question(t: Translator, position: int, total: int) -> str:
+    _ = t.gettext
+    text = _("Why? ({position} of {total})").format(position=position, total=total)
+    if position == 1:
+        return text + "\n" + _("Why did that happen? Answer in a sentence.")
+    return text + "\n" + _("And why was that? If you've reached the root cause, tap the button.")

@@ -1,0 +1,275 @@
+"""Use cases of the hourglass funnel: log a period's counts, find the constraint, look back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from db.funnel_repository import FunnelRepository
+from db.models import FunnelSnapshot
+from db.unit_of_work import UnitOfWork
+from experiments.clock import Clock, utc_now
+from experiments.domain import (
+    MAX_COUNT_PER_OBSERVATION,
+    N_,
+    Author,
+    CountTooLarge,
+    DomainError,
+    InvalidInput,
+    Msg,
+    Stage,
+)
+from experiments.services import _workspace
+from experiments.stats.funnel import analyse_funnel
+
+# The hourglass in the customer's order: Know → Like → Trust → Try → Buy → Repeat → Refer.
+FUNNEL_STAGES: tuple[Stage, ...] = tuple(Stage)
+FUNNEL_USAGE = "/funnel 5000 1200 400 150 60 20 5"
+MAX_PERIOD_DAYS = 366
+STAGE_NAMES: dict[Stage, Msg] = {
+    Stage.KNOW: N_("Know"),
+    Stage.LIKE: N_("Like"),
+    Stage.TRUST: N_("Trust"),
+    Stage.TRY: N_("Try"),
+    Stage.BUY: N_("Buy"),
+    Stage.REPEAT: N_("Repeat"),
+    Stage.REFER: N_("Refer"),
+}
+# What a user may type for a stage, in every language the bot speaks (compared casefolded).
+STAGE_WORDS: dict[str, Stage] = {
+    **{stage.value: stage for stage in Stage},
+    "знать": Stage.KNOW,
+    "знают": Stage.KNOW,
+    "узнать": Stage.KNOW,
+    "узнают": Stage.KNOW,
+    "нравиться": Stage.LIKE,
+    "нравится": Stage.LIKE,
+    "симпатия": Stage.LIKE,
+    "доверять": Stage.TRUST,
+    "доверяют": Stage.TRUST,
+    "доверие": Stage.TRUST,
+    "попробовать": Stage.TRY,
+    "пробуют": Stage.TRY,
+    "проба": Stage.TRY,
+    "купить": Stage.BUY,
+    "покупают": Stage.BUY,
+    "покупка": Stage.BUY,
+    "повторить": Stage.REPEAT,
+    "повторяют": Stage.REPEAT,
+    "повтор": Stage.REPEAT,
+    "рекомендовать": Stage.REFER,
+    "рекомендуют": Stage.REFER,
+    "рекомендация": Stage.REFER,
+}
+
+
+# ---------------------------------------------------------------- errors
+
+
+class WrongNumberOfStages(DomainError):
+    template = N_(
+        "The funnel has {expected} stages, Know → Like → Trust → Try → Buy → Repeat → Refer; "
+        "you gave {count} numbers. Write how many people reached each, e.g. {usage}"
+    )
+
+    def __init__(self, count: int) -> None:
+        super().__init__(expected=len(FUNNEL_STAGES), count=count, usage=FUNNEL_USAGE)
+
+
+class NegativeStageCount(DomainError):
+    template = N_(
+        "Counts can't be negative ({stage}: {value}). "
+        "Write how many people reached each stage, e.g. {usage}"
+    )
+
+    def __init__(self, stage: Stage, value: int) -> None:
+        super().__init__(stage=STAGE_NAMES[stage], value=value, usage=FUNNEL_USAGE)
+
+
+class StageLargerThanPrevious(DomainError):
+    template = N_(
+        "{later} ({later_count}) can't be more than {earlier} ({earlier_count}): everyone "
+        "who reaches {later} has passed {earlier} first. Write the counts from Know to Refer, "
+        "each no larger than the one before, e.g. {usage}"
+    )
+
+    def __init__(self, earlier: Stage, earlier_count: int, later: Stage, later_count: int) -> None:
+        super().__init__(
+            earlier=STAGE_NAMES[earlier],
+            earlier_count=earlier_count,
+            later=STAGE_NAMES[later],
+            later_count=later_count,
+            usage=FUNNEL_USAGE,
+        )
+
+
+class UnknownStage(DomainError):
+    template = N_(
+        "“{word}” is not an hourglass stage. Write one of: "
+        "know, like, trust, try, buy, repeat, refer."
+    )
+
+    def __init__(self, word: str) -> None:
+        super().__init__(word=word)
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class StageConversion:
+    stage: Stage
+    reached: int
+    rate_from_previous: float | None  # None for Know, and after a stage nobody reached
+    ci_low: float | None = None  # Wilson 95 % interval of rate_from_previous
+    ci_high: float | None = None
+
+
+@dataclass(frozen=True)
+class FunnelView:
+    period_start: date
+    period_end: date
+    stages: tuple[StageConversion, ...]  # Know first
+    constraint: Stage | None  # None when nobody reached Know
+    constraint_rate: float | None
+    logged_by: str  # "" when the name is not known
+    # The constraint's interval lies below every other stage's: the data really single it out.
+    constraint_is_clear: bool = False
+
+    def stage(self, stage: Stage) -> StageConversion:
+        return self.stages[FUNNEL_STAGES.index(stage)]
+
+
+# ---------------------------------------------------------------- rules
+
+
+def parse_stage(word: str, translate: Callable[[str], str] | None = None) -> Stage:
+    """A stage by its English or Russian name, any case: `trust`, `Доверие` → Stage.TRUST.
+
+    With ``translate``, the stage's name as the chat shows it is understood too.
+    """
+    wanted = word.strip().casefold()
+    found = STAGE_WORDS.get(wanted)
+    if found is None and translate is not None:
+        shown = {translate(name).casefold(): stage for stage, name in STAGE_NAMES.items()}
+        found = shown.get(wanted)
+    if found is None:
+        raise UnknownStage(word.strip())
+    return found
+
+
+def check_stage_count(stage: Stage, value: int, previous: int | None) -> int:
+    """One stage's count: whole, not negative, within the limit, no more than the stage before."""
+    if value < 0:
+        raise NegativeStageCount(stage, value)
+    if value > MAX_COUNT_PER_OBSERVATION:
+        raise CountTooLarge(STAGE_NAMES[stage], value)
+    if previous is not None and value > previous:
+        earlier = FUNNEL_STAGES[FUNNEL_STAGES.index(stage) - 1]
+        raise StageLargerThanPrevious(earlier, previous, stage, value)
+    return value
+
+
+def clean_counts(counts: Sequence[int]) -> tuple[int, ...]:
+    if len(counts) != len(FUNNEL_STAGES):
+        raise WrongNumberOfStages(len(counts))
+    previous: int | None = None
+    for stage, value in zip(FUNNEL_STAGES, counts, strict=True):
+        previous = check_stage_count(stage, value, previous)
+    return tuple(counts)
+
+
+# ---------------------------------------------------------------- use cases
+
+
+async def log_funnel(
+    uow: UnitOfWork,
+    chat_id: int,
+    counts: Sequence[int],
+    *,
+    author: Author,
+    period_end: date | None = None,
+    period_days: int = 7,
+    clock: Clock = utc_now,
+) -> FunnelView:
+    """Stores how many people reached each stage in the period ending ``period_end``.
+
+    The period ends today in the workspace's timezone unless given. Logging the same period
+    again is a correction: the newest entry of a period is the one that counts.
+    """
+    cleaned = clean_counts(counts)
+    if not 1 <= period_days <= MAX_PERIOD_DAYS:
+        raise InvalidInput(
+            N_("A funnel period is between 1 and {limit} days long."), limit=MAX_PERIOD_DAYS
+        )
+    now = clock()
+    async with uow:
+        workspace = await _workspace(uow, chat_id)
+        end = period_end or now.astimezone(ZoneInfo(workspace.timezone)).date()
+        snapshot = FunnelSnapshot(
+            workspace_id=workspace.id,
+            period_start=end - timedelta(days=period_days - 1),
+            period_end=end,
+            logged_at=now,
+            logged_by_id=author.user_id,
+        )
+        for stage, value in zip(FUNNEL_STAGES, cleaned, strict=True):
+            setattr(snapshot, _COLUMNS[stage], value)
+        await FunnelRepository(uow.session).add(snapshot)
+        view = _funnel_view(snapshot, author.name)
+        await uow.commit()
+        return view
+
+
+async def latest_funnel(uow: UnitOfWork, chat_id: int) -> FunnelView | None:
+    """The funnel of the most recent period logged, with its constraint; None before the first."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return None
+        repository = FunnelRepository(uow.session)
+        snapshot = await repository.latest(workspace.id)
+        if snapshot is None:
+            return None
+        name = await repository.known_name(workspace.id, snapshot.logged_by_id)
+        return _funnel_view(snapshot, name or "")
+
+
+async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[FunnelView]:
+    """The funnels of the last ``limit`` periods, newest first, one per period."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return []
+        repository = FunnelRepository(uow.session)
+        snapshots = await repository.history(workspace.id, limit)
+        names: dict[int, str] = {}
+        for user_id in {s.logged_by_id for s in snapshots}:
+            names[user_id] = await repository.known_name(workspace.id, user_id) or ""
+        return [_funnel_view(s, names[s.logged_by_id]) for s in snapshots]
+
+
+# ---------------------------------------------------------------- helpers
+
+_COLUMNS = {stage: "try_" if stage is Stage.TRY else stage.value for stage in FUNNEL_STAGES}
+
+
+def _funnel_view(snapshot: FunnelSnapshot, logged_by: str) -> FunnelView:
+    counts = [int(getattr(snapshot, _COLUMNS[stage])) for stage in FUNNEL_STAGES]
+    analysis = analyse_funnel(counts)
+    stages = tuple(
+        StageConversion(stage, step.reached, step.rate, step.ci_low, step.ci_high)
+        for stage, step in zip(FUNNEL_STAGES, analysis.steps, strict=True)
+    )
+    constraint = None if analysis.constraint is None else FUNNEL_STAGES[analysis.constraint]
+    return FunnelView(
+        period_start=snapshot.period_start,
+        period_end=snapshot.period_end,
+        stages=stages,
+        constraint=constraint,
+        constraint_rate=analysis.constraint_rate,
+        logged_by=logged_by,
+        constraint_is_clear=analysis.constraint_is_clear,
+    )
