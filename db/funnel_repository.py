@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Experiment, FunnelSnapshot, Learning, Observation
+from db.models import FunnelSnapshot
 
 
 class FunnelRepository:
@@ -43,28 +43,3 @@ class FunnelRepository:
                 .limit(limit)
             )
         ).all()
-
-    async def known_name(self, workspace_id: int, user_id: int) -> str | None:
-        """The name a user last went by in this workspace.
-
-        Funnel snapshots keep only the user's id, so the name comes from what else they did
-        here: experiments created, results logged, learnings written.
-        """
-        candidates = (
-            select(Experiment.created_by_name.label("name"), Experiment.created_at.label("at"))
-            .where(Experiment.workspace_id == workspace_id, Experiment.created_by_id == user_id)
-            .union_all(
-                select(Observation.logged_by_name, Observation.logged_at)
-                .join(Experiment, Experiment.id == Observation.experiment_id)
-                .where(
-                    Experiment.workspace_id == workspace_id, Observation.logged_by_id == user_id
-                ),
-                select(Learning.created_by_name, Learning.created_at).where(
-                    Learning.workspace_id == workspace_id, Learning.created_by_id == user_id
-                ),
-            )
-            .subquery()
-        )
-        return await self._session.scalar(
-            select(candidates.c.name).order_by(candidates.c.at.desc()).limit(1)
-        )

@@ -184,6 +184,7 @@ class FunnelSnapshot(Base):
     refer: Mapped[int] = mapped_column(BigInteger)
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     logged_by_id: Mapped[int] = mapped_column(BigInteger)
+    logged_by_name: Mapped[str] = mapped_column(String(128))
 
 
 class Learning(Base):

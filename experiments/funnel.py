@@ -21,7 +21,7 @@ from experiments.domain import (
     Msg,
     Stage,
 )
-from experiments.services import _workspace
+from experiments.services import require_workspace
 from experiments.stats.funnel import analyse_funnel
 
 # The hourglass in the customer's order: Know → Like → Trust → Try → Buy → Repeat → Refer.
@@ -134,7 +134,7 @@ class FunnelView:
     stages: tuple[StageConversion, ...]  # Know first
     constraint: Stage | None  # None when nobody reached Know
     constraint_rate: float | None
-    logged_by: str  # "" when the name is not known
+    logged_by: str
     # The constraint's interval lies below every other stage's: the data really single it out.
     constraint_is_clear: bool = False
 
@@ -206,7 +206,7 @@ async def log_funnel(
         )
     now = clock()
     async with uow:
-        workspace = await _workspace(uow, chat_id)
+        workspace = await require_workspace(uow, chat_id)
         end = period_end or now.astimezone(ZoneInfo(workspace.timezone)).date()
         snapshot = FunnelSnapshot(
             workspace_id=workspace.id,
@@ -214,11 +214,12 @@ async def log_funnel(
             period_end=end,
             logged_at=now,
             logged_by_id=author.user_id,
+            logged_by_name=author.name,
         )
         for stage, value in zip(FUNNEL_STAGES, cleaned, strict=True):
             setattr(snapshot, _COLUMNS[stage], value)
         await FunnelRepository(uow.session).add(snapshot)
-        view = _funnel_view(snapshot, author.name)
+        view = _funnel_view(snapshot)
         await uow.commit()
         return view
 
@@ -233,8 +234,7 @@ async def latest_funnel(uow: UnitOfWork, chat_id: int) -> FunnelView | None:
         snapshot = await repository.latest(workspace.id)
         if snapshot is None:
             return None
-        name = await repository.known_name(workspace.id, snapshot.logged_by_id)
-        return _funnel_view(snapshot, name or "")
+        return _funnel_view(snapshot)
 
 
 async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[FunnelView]:
@@ -245,10 +245,7 @@ async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[
             return []
         repository = FunnelRepository(uow.session)
         snapshots = await repository.history(workspace.id, limit)
-        names: dict[int, str] = {}
-        for user_id in {s.logged_by_id for s in snapshots}:
-            names[user_id] = await repository.known_name(workspace.id, user_id) or ""
-        return [_funnel_view(s, names[s.logged_by_id]) for s in snapshots]
+        return [_funnel_view(s) for s in snapshots]
 
 
 # ---------------------------------------------------------------- helpers
@@ -256,7 +253,7 @@ async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[
 _COLUMNS = {stage: "try_" if stage is Stage.TRY else stage.value for stage in FUNNEL_STAGES}
 
 
-def _funnel_view(snapshot: FunnelSnapshot, logged_by: str) -> FunnelView:
+def _funnel_view(snapshot: FunnelSnapshot) -> FunnelView:
     counts = [int(getattr(snapshot, _COLUMNS[stage])) for stage in FUNNEL_STAGES]
     analysis = analyse_funnel(counts)
     stages = tuple(
@@ -270,6 +267,6 @@ def _funnel_view(snapshot: FunnelSnapshot, logged_by: str) -> FunnelView:
         stages=stages,
         constraint=constraint,
         constraint_rate=analysis.constraint_rate,
-        logged_by=logged_by,
+        logged_by=snapshot.logged_by_name,
         constraint_is_clear=analysis.constraint_is_clear,
     )

@@ -16,7 +16,7 @@ from db.models import Learning, LearningWhy
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Author, DomainError, ExperimentView, InvalidInput, Stage, Status
-from experiments.services import _experiment, _experiment_view, _workspace
+from experiments.services import experiment_view, find_experiment, require_workspace
 
 SUMMARY_MAX_CHARS = 500
 WHY_MAX_CHARS = 500
@@ -99,8 +99,8 @@ def clean_whys(whys: Sequence[str]) -> tuple[str, ...]:
 async def experiment_to_learn_from(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentView:
     """The experiment a learning will be about; refused unless it is concluded."""
     async with uow:
-        experiment = await _experiment(uow, chat_id, number)
-        view = _experiment_view(experiment)
+        experiment = await find_experiment(uow, chat_id, number)
+        view = experiment_view(experiment)
     if view.status is not Status.CONCLUDED:
         raise ExperimentNotConcluded(number, view.status)
     return view
@@ -132,10 +132,10 @@ async def record_learning(
             )
         )
     async with uow:
-        workspace = await _workspace(uow, chat_id)
+        workspace = await require_workspace(uow, chat_id)
         experiment_id = None
         if experiment_number is not None:
-            experiment = await _experiment(uow, chat_id, experiment_number)
+            experiment = await find_experiment(uow, chat_id, experiment_number)
             if experiment.status != Status.CONCLUDED:
                 raise ExperimentNotConcluded(experiment_number, Status(experiment.status))
             experiment_id = experiment.id
@@ -178,7 +178,7 @@ async def experiments_without_learning(uow: UnitOfWork, chat_id: int) -> list[Ex
         if workspace is None:
             return []
         found = await LearningRepository(uow.session).concluded_without_learning(workspace.id)
-        return [_experiment_view(experiment) for experiment in found]
+        return [experiment_view(experiment) for experiment in found]
 
 
 async def concluded_without_learning(uow: UnitOfWork, chat_id: int) -> list[int]:

@@ -89,14 +89,14 @@ class ExportedObservation:
     logged_by: str
 
 
-async def _workspace(uow: UnitOfWork, chat_id: int) -> Workspace:
+async def require_workspace(uow: UnitOfWork, chat_id: int) -> Workspace:
     workspace = await uow.workspaces.by_chat(chat_id)
     if workspace is None:
         raise domain.InvalidInput(domain.N_("Say /start first, so I can set up this chat."))
     return workspace
 
 
-async def _experiment(uow: UnitOfWork, chat_id: int, number: int) -> Experiment:
+async def find_experiment(uow: UnitOfWork, chat_id: int, number: int) -> Experiment:
     workspace = await uow.workspaces.by_chat(chat_id)
     # A chat without a workspace, or another chat's experiment, looks exactly like a missing one.
     experiment = None if workspace is None else await uow.experiments.get(workspace.id, number)
@@ -135,7 +135,7 @@ async def create_experiment(
         planned_per_variant = plan_sample_size(baseline_rate, min_detectable_effect)
     now = clock()
     async with uow:
-        workspace = await _workspace(uow, chat_id)
+        workspace = await require_workspace(uow, chat_id)
         number = await uow.workspaces.take_next_experiment_number(workspace.id)
         experiment = Experiment(
             workspace_id=workspace.id,
@@ -157,7 +157,7 @@ async def create_experiment(
             variants=[Variant(position=i, name=n) for i, n in enumerate(variant_names)],
         )
         await uow.experiments.add(experiment)
-        view = _experiment_view(experiment)
+        view = experiment_view(experiment)
         await uow.commit()
         return view
 
@@ -174,7 +174,7 @@ def plan_sample_size(baseline_rate: float, min_detectable_effect: float) -> int:
 
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
     async with uow:
-        experiment = await _experiment(uow, chat_id, number)
+        experiment = await find_experiment(uow, chat_id, number)
         return await _summary(uow, experiment)
 
 
@@ -206,7 +206,7 @@ async def update_plan(
     """Fills in plan fields given (None leaves a field as it is)."""
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
     async with uow:
-        experiment = await _experiment(uow, chat_id, number)
+        experiment = await find_experiment(uow, chat_id, number)
         if planned_per_variant is not None:
             experiment.planned_per_variant = planned_per_variant
         if baseline_rate is not None:
@@ -221,7 +221,7 @@ async def update_plan(
             experiment.stage = stage.value
         if kind is not None:
             experiment.kind = kind.value
-        view = _experiment_view(experiment)
+        view = experiment_view(experiment)
         await uow.commit()
         return view
 
@@ -248,14 +248,14 @@ async def change_status(
     if status is Status.CONCLUDED:
         raise ValueError("use conclude() to conclude an experiment")
     async with uow:
-        experiment = await _experiment(uow, chat_id, number)
+        experiment = await find_experiment(uow, chat_id, number)
         current = Status(experiment.status)
         if current not in _TRANSITIONS[status]:
             raise InvalidStatusChange(number, current, _WANTED[status])
         experiment.status = status.value
         if status is Status.RUNNING and experiment.started_at is None:
             experiment.started_at = clock()
-        view = _experiment_view(experiment)
+        view = experiment_view(experiment)
         await uow.commit()
         return view
 
@@ -264,14 +264,14 @@ async def conclude(
     uow: UnitOfWork, chat_id: int, number: int, outcome: Outcome, *, clock: Clock = utc_now
 ) -> ExperimentView:
     async with uow:
-        experiment = await _experiment(uow, chat_id, number)
+        experiment = await find_experiment(uow, chat_id, number)
         current = Status(experiment.status)
         if current not in _TRANSITIONS[Status.CONCLUDED]:
             raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
         experiment.status = Status.CONCLUDED.value
         experiment.outcome = outcome.value
         experiment.concluded_at = clock()
-        view = _experiment_view(experiment)
+        view = experiment_view(experiment)
         await uow.commit()
         return view
 
@@ -293,7 +293,7 @@ async def log_observation(
 ) -> LoggedObservation:
     """Appends one result to a variant and returns the variant's new totals."""
     async with uow:
-        experiment = await _experiment(uow, chat_id, number)
+        experiment = await find_experiment(uow, chat_id, number)
         arm = check_observation(experiment, variant, visitors, conversions, revenue)
         status_changed = start_if_draft(experiment, clock())
         await uow.observations.add(
@@ -309,7 +309,7 @@ async def log_observation(
             )
         )
         sums = await uow.observations.totals_by_variant(experiment.id)
-        view = _experiment_view(experiment)
+        view = experiment_view(experiment)
         await uow.commit()
         return LoggedObservation(
             experiment=view,
@@ -352,7 +352,7 @@ def start_if_draft(experiment: Experiment, now: datetime) -> bool:
 async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> UndoneObservation:
     """Removes the experiment's most recent entry, whoever logged it."""
     async with uow:
-        experiment = await _experiment(uow, chat_id, number)
+        experiment = await find_experiment(uow, chat_id, number)
         if experiment.status == Status.CONCLUDED:
             raise ExperimentConcluded(number)
         last = await uow.observations.last(experiment.id)
@@ -362,7 +362,7 @@ async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> U
         undone = (last.visitors, last.conversions, last.logged_by_name)
         await uow.observations.remove(last.id)
         sums = await uow.observations.totals_by_variant(experiment.id)
-        view = _experiment_view(experiment)
+        view = experiment_view(experiment)
         await uow.commit()
         return UndoneObservation(
             experiment=view,
@@ -377,7 +377,7 @@ async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> U
 async def daily_totals(uow: UnitOfWork, chat_id: int, number: int) -> list[DailyTotals]:
     """Per UTC day and variant, what was logged; days without entries are absent."""
     async with uow:
-        experiment = await _experiment(uow, chat_id, number)
+        experiment = await find_experiment(uow, chat_id, number)
         names = {v.id: v.name for v in experiment.variants}
         rows = await uow.observations.totals_by_day(experiment.id)
     return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]
@@ -457,7 +457,7 @@ async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary
     sums = await uow.observations.totals_by_variant(experiment.id)
     last = await uow.observations.last_logged_at(experiment.id) if sums else None
     return ExperimentSummary(
-        experiment=_experiment_view(experiment),
+        experiment=experiment_view(experiment),
         totals=tuple(_variant_totals(v, sums) for v in experiment.variants),
         last_logged_at=last,
     )
@@ -477,7 +477,7 @@ def _variant_totals(variant: Variant, sums: dict[int, VariantSums]) -> VariantTo
     )
 
 
-def _experiment_view(experiment: Experiment) -> ExperimentView:
+def experiment_view(experiment: Experiment) -> ExperimentView:
     return ExperimentView(
         number=experiment.number,
         name=experiment.name,

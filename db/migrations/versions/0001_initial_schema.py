@@ -112,6 +112,7 @@ def upgrade() -> None:
         sa.Column("refer", sa.BigInteger(), nullable=False),
         sa.Column("logged_at", db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("logged_by_id", sa.BigInteger(), nullable=False),
+        sa.Column("logged_by_name", sa.String(length=128), nullable=False),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
             ["workspaces.id"],
