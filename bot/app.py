@@ -22,6 +22,8 @@ from bot.commands import COMMANDS
 from bot.errors import on_error
 from bot.i18n import LANGUAGES, translator
 from bot.runtime import RUNTIME_KEY, Runtime, install, remember_workspace, runtime_of
+from bot.scheduling import start_digest_schedule
+from experiments.clock import utc_now
 from experiments.workspaces import ensure_workspace
 
 logger = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     rate_limited: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -74,9 +76,12 @@ def build_application(
         builder = builder.base_file_url(base_file_url)
     if rate_limited:
         # Telegram's limits: ~30 messages/s overall, 20/min per group; 429s are retried.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
     install(application, runtime)
+    # The digest tick runs on the wall clock; with a frozen clock (tests) the test drives it.
+    if runtime.clock is utc_now and start_digest_schedule not in runtime.startup_hooks:
+        runtime.startup_hooks.append(start_digest_schedule)
     application.add_handler(TypeHandler(Update, _know_the_workspace), group=-1)
     for module_name in HANDLER_MODULES:
         module = importlib.import_module(module_name)
@@ -104,14 +109,14 @@ async def _know_the_workspace(update: Update, context: ContextTypes.DEFAULT_TYPE
     remember_workspace(context, workspace)
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: Application) -> None:
     await register_commands(application)
     runtime = application.bot_data[RUNTIME_KEY]
     for startup_hook in runtime.startup_hooks:
         await startup_hook(application)
 
 
-async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(application: Application) -> None:
     """Registers the command menu in every language the bot speaks."""
     for language in LANGUAGES:
         t = translator(language)

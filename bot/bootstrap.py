@@ -30,7 +30,7 @@ async def make_application(
     *,
     base_url: str | None,
     base_file_url: str | None,
-) -> tuple[Application, Database]:  # type: ignore[type-arg]
+) -> tuple[Application, Database]:
     database = await open_database(database_url)
     runtime = Runtime(database=database, instance_id=instance_name())
     application = build_application(runtime, token, base_url=base_url, base_file_url=base_file_url)

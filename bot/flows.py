@@ -73,10 +73,10 @@ def local_today(context: ContextTypes.DEFAULT_TYPE) -> date:
 def conversation(
     name: str,
     runtime: Runtime,
-    entry_points: list[BaseHandler],  # type: ignore[type-arg]
-    states: dict[object, list[BaseHandler]],  # type: ignore[type-arg]
+    entry_points: list[BaseHandler],
+    states: dict[object, list[BaseHandler]],
     command: str,
-) -> ConversationHandler:  # type: ignore[type-arg]
+) -> ConversationHandler:
     """A guided flow with /cancel, a Cancel button and a timeout that says it gave up."""
 
     async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -92,7 +92,7 @@ def conversation(
         text = tr(context).gettext(TIMEOUT_TEXT).format(command=command)
         await reply(update, context, text)
 
-    timeout_state: dict[object, list[BaseHandler]] = {  # type: ignore[type-arg]
+    timeout_state: dict[object, list[BaseHandler]] = {
         ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]
     }
     return ConversationHandler(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gettext
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -78,7 +78,7 @@ class Translator:
     def date(self, day: date | datetime) -> str:
         return format_date(day, format="medium", locale=self.locale)
 
-    def datetime(self, moment: datetime, tzinfo: object | None = None) -> str:
+    def datetime(self, moment: datetime, tzinfo: tzinfo | None = None) -> str:
         return format_datetime(moment, format="short", tzinfo=tzinfo, locale=self.locale)
 
 

@@ -26,7 +26,7 @@ class Runtime:
     # Identifies this process when it claims a digest, so several processes can share a database.
     instance_id: str = "hourglass"
     # Awaited once the bot is initialised (scheduling the digests, for instance).
-    startup_hooks: list[Callable[[Application], Awaitable[None]]] = field(  # type: ignore[type-arg]
+    startup_hooks: list[Callable[[Application], Awaitable[None]]] = field(
         default_factory=list
     )
 
@@ -34,7 +34,7 @@ class Runtime:
         return self.database.unit_of_work()
 
 
-def install(application: Application, runtime: Runtime) -> None:  # type: ignore[type-arg]
+def install(application: Application, runtime: Runtime) -> None:
     application.bot_data[RUNTIME_KEY] = runtime
 
 

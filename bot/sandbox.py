@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -30,7 +30,11 @@ async def paced(
         before = _activity(chat)
         yield line
         if not line.startswith(":") or line.startswith(":upload"):
-            await emulator.world.wait_until(lambda seen=before: _activity(chat) > seen, timeout=15)
+            await emulator.world.wait_until(_more_than(chat, before), timeout=15)
+
+
+def _more_than(chat: SimChat, seen: int) -> Callable[[], bool]:
+    return lambda: _activity(chat) > seen
 
 
 def _activity(chat: SimChat) -> int:

@@ -46,7 +46,7 @@ class ExperimentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def _with_variants(self) -> Select[tuple[Experiment]]:
+    def _with_variants(self) -> Select[Experiment]:
         return select(Experiment).options(selectinload(Experiment.variants))
 
     async def get(self, workspace_id: int, number: int) -> Experiment | None:
@@ -160,7 +160,7 @@ class VariantSums:
 
 
 def _utc_day(session: AsyncSession, column: Any) -> Any:
-    if session.bind.dialect.name == "sqlite":
+    if session.get_bind().dialect.name == "sqlite":
         return func.date(column)
     return cast(func.timezone("UTC", column), Date)
 

@@ -75,7 +75,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await show(update, context, number)
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("list", list_command),
         CommandHandler("show", show_command),

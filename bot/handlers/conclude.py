@@ -108,7 +108,7 @@ async def _conclude(
     await reply(update, context, text, keyboard)
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("conclude", conclude_command),
         CallbackQueryHandler(end_button, pattern=r"^x:end:\d+$"),

@@ -33,7 +33,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("cancel", cancel_outside_a_flow),
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),

@@ -176,7 +176,7 @@ async def _undo(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int)
     await reply(update, context, undone(tr(context), result))
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         flows.conversation(
             FLOW,

@@ -232,7 +232,7 @@ async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return flows.END
 
 
-async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:  # type: ignore[type-arg]
+async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
     runtime = runtime_of(context)
     experiment = await services.create_experiment(
         runtime.uow(),
@@ -266,7 +266,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
     await reply(update, context, text, experiment_card(t, experiment.number, experiment.status))
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         flows.conversation(
             FLOW,

@@ -51,7 +51,7 @@ async def _readout(update: Update, context: ContextTypes.DEFAULT_TYPE, number: i
     await reply(update, context, readout_text(t, result), markup([buttons]))
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("readout", readout_command),
         CallbackQueryHandler(readout_button, pattern=r"^x:ro:\d+$"),

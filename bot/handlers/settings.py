@@ -1,11 +1,279 @@
-"""/settings."""
+"""/settings: digest time, timezone, digest on/off, targets and language; buttons or one line."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+from typing import Any
 
-from bot.runtime import Runtime
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import flows, parsing
+from bot.i18n import Translator
+from bot.keyboards import button, markup, rows_of
+from bot.render.settings import LANGUAGE_NAMES, settings_text
+from bot.replies import edit_or_reply
+from bot.runtime import Runtime, chat_id_of, remember_workspace, runtime_of, tr
+from experiments import workspaces
+from experiments.domain import N_, InvalidInput
+
+FLOW = "settings"
+TIME, ZONE, TARGET, STALE = range(4)
+TEXT = filters.TEXT & ~filters.COMMAND
+USAGE = "/settings timezone Europe/Berlin"
+
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Kyiv",
+    "Europe/Moscow",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+)
+TIMES = ("07:00", "08:00", "09:00", "10:00", "12:00", "14:00", "18:00", "20:00")
+TARGETS = (1, 2, 3, 4, 5, 6)
+STALE_DAYS = (1, 2, 3, 5, 7, 14)
+
+# The one-line form: /settings <setting> <value>; English and Russian words.
+SETTING_WORDS = {
+    "time": "time",
+    "время": "time",
+    "timezone": "zone",
+    "tz": "zone",
+    "zone": "zone",
+    "пояс": "zone",
+    "digest": "digest",
+    "дайджест": "digest",
+    "target": "target",
+    "цель": "target",
+    "stale": "stale",
+    "тишина": "stale",
+    "language": "language",
+    "lang": "language",
+    "язык": "language",
+}
+SWITCH_WORDS = {"on": True, "off": False, "вкл": True, "выкл": False}
+LANGUAGE_WORDS = {
+    "en": "en",
+    "english": "en",
+    "английский": "en",
+    "ru": "ru",
+    "russian": "ru",
+    "русский": "ru",
+}
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
-    return []
+async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Bare: the settings card with buttons. `/settings <setting> <value>` changes one at once."""
+    args = context.args or []
+    if not args:
+        runtime = runtime_of(context)
+        view = await workspaces.get_workspace(runtime.uow(), chat_id_of(update))
+        await _show(update, context, view)
+        return flows.END
+    setting = SETTING_WORDS.get(args[0].lower())
+    value = " ".join(args[1:]).strip()
+    if setting is None or not value:
+        raise InvalidInput(
+            N_(
+                "Write /settings, a setting and its value, e.g. {usage}. The settings: time, "
+                "timezone, digest (on or off), target, stale, language."
+            ),
+            usage=USAGE,
+        )
+    await _apply(update, context, **_one_line_change(setting, value))
+    return flows.END
+
+
+def _one_line_change(setting: str, value: str) -> dict[str, Any]:
+    if setting == "time":
+        return {"digest_time": value}
+    if setting == "zone":
+        return {"timezone": value}
+    if setting == "digest":
+        switch = SWITCH_WORDS.get(value.lower())
+        if switch is None:
+            raise InvalidInput(N_("The digest is on or off, e.g. /settings digest off"))
+        return {"digest_enabled": switch}
+    if setting == "language":
+        language = LANGUAGE_WORDS.get(value.lower())
+        if language is None:
+            raise InvalidInput(N_("I speak English and Russian: /settings language en or ru"))
+        return {"language": language}
+    if setting == "target":
+        return {"target_running": parsing.count(value, N_("experiments"), "/settings target 3")}
+    return {"stale_after_days": parsing.count(value, N_("days"), "/settings stale 3")}
+
+
+async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """set:ask:<setting> asks; set:<setting>:<value> saves; set:show shows the card again."""
+    data = await flows.answer_query(update)
+    _area, what, *rest = data.split(":", 2)
+    value = rest[0] if rest else ""
+    if what == "ask":
+        return await _ask(update, context, value)
+    if what == "show":
+        view = await workspaces.get_workspace(runtime_of(context).uow(), chat_id_of(update))
+        await _show(update, context, view)
+        return flows.END
+    await _apply(update, context, **_button_change(what, value))
+    return flows.END
+
+
+def _button_change(what: str, value: str) -> dict[str, Any]:
+    """The change a choice button stands for (its data was made by this module)."""
+    if what == "time":
+        return {"digest_time": value}
+    if what == "tz":
+        return {"timezone": value}
+    if what == "digest":
+        return {"digest_enabled": value == "on"}
+    if what == "target":
+        return {"target_running": int(value)}
+    if what == "stale":
+        return {"stale_after_days": int(value)}
+    return {"language": value}
+
+
+async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: str) -> int:
+    t = tr(context)
+    _ = t.gettext
+    back = [button("↩️ " + _("Back"), "set:show")]
+    if setting == "time":
+        times = [button(at, "set:time:" + at) for at in TIMES]
+        text = _("At what local time should the digest come? Pick one or type it, like 08:30.")
+        await edit_or_reply(update, context, text, markup([*rows_of(times, 4), back]))
+        return TIME
+    if setting == "tz":
+        zones = [button(zone, "set:tz:" + zone) for zone in COMMON_ZONES]
+        text = _(
+            "Which timezone are you in? Pick one or type its name, like Europe/Berlin "
+            "or America/New_York."
+        )
+        await edit_or_reply(update, context, text, markup([*rows_of(zones, 2), back]))
+        return ZONE
+    if setting == "target":
+        counts = [button(str(n), f"set:target:{n}") for n in TARGETS]
+        text = _(
+            "How many experiments do you want running at once? Pick or type a number; "
+            "the digest nudges you when fewer run."
+        )
+        await edit_or_reply(update, context, text, markup([counts, back]))
+        return TARGET
+    if setting == "stale":
+        days = [button(str(n), f"set:stale:{n}") for n in STALE_DAYS]
+        text = _(
+            "After how many days without new results should the digest remind you "
+            "to log them? Pick or type a number."
+        )
+        await edit_or_reply(update, context, text, markup([days, back]))
+        return STALE
+    languages = [button(name, f"set:lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    await edit_or_reply(update, context, _("Which language?"), markup([languages, back]))
+    return flows.END
+
+
+async def got_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await _apply(update, context, digest_time=_typed(update))
+    return flows.END
+
+
+async def got_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await _apply(update, context, timezone=_typed(update))
+    return flows.END
+
+
+async def got_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    count = parsing.count(_typed(update), N_("experiments"), "/settings target 3")
+    await _apply(update, context, target_running=count)
+    return flows.END
+
+
+async def got_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    days = parsing.count(_typed(update), N_("days"), "/settings stale 3")
+    await _apply(update, context, stale_after_days=days)
+    return flows.END
+
+
+def _typed(update: Update) -> str:
+    assert update.effective_message is not None
+    return update.effective_message.text or ""
+
+
+async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, **changes: Any) -> None:
+    runtime = runtime_of(context)
+    view = await workspaces.update_settings(runtime.uow(), chat_id_of(update), **changes)
+    # The chat speaks the new language from this reply on.
+    remember_workspace(context, view)
+    await _show(update, context, view, saved=True)
+
+
+async def _show(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    view: workspaces.WorkspaceView,
+    *,
+    saved: bool = False,
+) -> None:
+    t = tr(context)
+    text = settings_text(t, view, runtime_of(context).clock())
+    if saved:
+        text = "✅ " + t.gettext("Saved.") + "\n\n" + text
+    await edit_or_reply(update, context, text, settings_keyboard(t, view))
+
+
+def settings_keyboard(t: Translator, view: workspaces.WorkspaceView) -> InlineKeyboardMarkup:
+    _ = t.gettext
+    switch: InlineKeyboardButton
+    if view.digest_enabled:
+        switch = button("🔕 " + _("Turn the digest off"), "set:digest:off")
+    else:
+        switch = button("🔔 " + _("Turn the digest on"), "set:digest:on")
+    return markup(
+        [
+            [
+                button("🕘 " + _("Digest time"), "set:ask:time"),
+                button("🌍 " + _("Timezone"), "set:ask:tz"),
+            ],
+            [switch],
+            [
+                button("🎯 " + _("Target"), "set:ask:target"),
+                button("💤 " + _("Reminder days"), "set:ask:stale"),
+            ],
+            [button("🗣 " + _("Language") + " / Язык", "set:ask:lang")],
+        ]
+    )
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:
+    return [
+        flows.conversation(
+            FLOW,
+            runtime,
+            entry_points=[
+                CommandHandler("settings", settings_command),
+                CallbackQueryHandler(settings_button, pattern=r"^set:"),
+            ],
+            states={
+                TIME: [MessageHandler(TEXT, got_time)],
+                ZONE: [MessageHandler(TEXT, got_zone)],
+                TARGET: [MessageHandler(TEXT, got_target)],
+                STALE: [MessageHandler(TEXT, got_stale)],
+            },
+            command="settings",
+        )
+    ]

@@ -61,7 +61,7 @@ async def cancel_outside_a_flow(update: Update, context: ContextTypes.DEFAULT_TY
     await reply(update, context, tr(context).gettext("Nothing to cancel: no guided step is open."))
 
 
-def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("start", start),
         CommandHandler("help", help_command),

@@ -1,0 +1,170 @@
+"""The digest as one HTML message: a line per running experiment, then the nudges and buttons."""
+
+from __future__ import annotations
+
+import math
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.keyboards import button, markup
+from bot.render import labels
+from bot.replies import CHUNK_LIMIT, esc
+from experiments.digests import Digest, ExperimentLine
+from experiments.domain import Outcome
+from experiments.nudges import DecideWhy, Nudge, NudgeKind
+from experiments.wording import verdict_label
+
+# A digest is one message, so it is delivered (or not) as a whole; these keep it well inside.
+MAX_NUDGES = 8
+
+
+def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
+    """The digest, cut to fit one message: experiments beyond the room left are counted."""
+    _ = t.gettext
+    running = len(digest.lines)
+    head = "☀️ <b>" + _("Your digest") + "</b> · " + t.date(digest.local_date)
+    if running:
+        head += " · " + t.ngettext(
+            "{count} experiment running", "{count} experiments running", running
+        ).format(count=running)
+    shown_nudges = digest.nudges[:MAX_NUDGES]
+    tail: list[str] = []
+    if shown_nudges:
+        tail += ["", "<b>" + _("To do") + "</b>"]
+        tail += [nudge_line(t, nudge) for nudge in shown_nudges]
+        hidden = len(digest.nudges) - len(shown_nudges)
+        if hidden:
+            tail.append(_("…and {count} more.").format(count=hidden))
+    if digest.timezone_hint:
+        tail += [
+            "",
+            "🌍 "
+            + _(
+                "Digests come at {time} ({zone}). Not your timezone? Change it in /settings."
+            ).format(time=digest.digest_time, zone=esc(digest.timezone)),
+        ]
+    lines = [experiment_line(t, line) for line in digest.lines]
+    body = [head, "", *lines] if lines else [head]
+    text = "\n".join(body + tail)
+    while len(text) > limit and lines:
+        lines.pop()
+        more = "…" + _("and {count} more running: /list").format(
+            count=len(digest.lines) - len(lines)
+        )
+        text = "\n".join([head, "", *lines, more, *tail])
+    return text
+
+
+def experiment_line(t: Translator, line: ExperimentLine) -> str:
+    _ = t.gettext
+    title = f"<b>#{line.number} {esc(line.name)}</b>"
+    parts: list[str] = []
+    if not line.visitors:
+        parts.append(_("no data yet"))
+    elif line.leader is not None:
+        parts.append(_("{leader} leads").format(leader=esc(line.leader)))
+    if line.challenger is not None and line.prob_beat_control is not None:
+        parts.append(
+            _("{chance} chance {variant} beats {control}").format(
+                chance=t.percent(line.prob_beat_control, 0),
+                variant=esc(line.challenger),
+                control=esc(line.control),
+            )
+        )
+    parts.append("<i>" + esc(verdict_label(line.verdict, _)) + "</i>")
+    if line.days_left is not None:
+        if line.days_left <= 0:
+            parts.append(_("planned sample reached"))
+        else:
+            days = math.ceil(line.days_left)
+            parts.append(
+                t.ngettext("about {days} day left", "about {days} days left", days).format(
+                    days=t.number(days)
+                )
+            )
+    return f"▶️ {title} — " + " · ".join(parts)
+
+
+def nudge_line(t: Translator, nudge: Nudge) -> str:
+    _ = t.gettext
+    title = f"<b>#{nudge.number} {esc(nudge.name or '')}</b>"
+    if nudge.kind is NudgeKind.DECIDE:
+        if nudge.why is DecideWhy.REVIEW_DATE and nudge.review_date is not None:
+            return "⏰ " + _("{title} reached its review date ({date}): decide now.").format(
+                title=title, date=t.date(nudge.review_date)
+            )
+        return "⏰ " + _("{title} reached its planned sample size: decide now.").format(title=title)
+    if nudge.kind is NudgeKind.SAMPLE_RATIO:
+        return "⚠️ " + _(
+            "{title}: the visitors are not split as planned. Check your data before trusting it."
+        ).format(title=title)
+    if nudge.kind is NudgeKind.STALE:
+        days = nudge.days or 0
+        return "💤 " + t.ngettext(
+            "{title} got no new data for {days} day. Log the latest results?",
+            "{title} got no new data for {days} days. Log the latest results?",
+            days,
+        ).format(title=title, days=t.number(days))
+    if nudge.kind is NudgeKind.LEARN:
+        return "💡 " + _("{title} is concluded: what did you learn?").format(title=title)
+    if nudge.kind is NudgeKind.LAUNCH:
+        running = nudge.running or 0
+        count = t.ngettext(
+            "{count} experiment is running and you aim for {target}.",
+            "{count} experiments are running and you aim for {target}.",
+            running,
+        ).format(count=running, target=nudge.target)
+        if nudge.stage is not None:
+            advice = _("Launch another: here are ideas for {stage}, your funnel's constraint.")
+            return "🚀 " + count + " " + advice.format(stage=labels.stage(t, nudge.stage))
+        return (
+            "🚀 " + count + " " + _("Launch another; /funnel finds the stage where it helps most.")
+        )
+    assert nudge.kind is NudgeKind.UNCOVERED and nudge.stage is not None
+    return "🎯 " + _(
+        "No experiment runs at {stage}, your funnel's constraint. Point the next one there."
+    ).format(stage=labels.stage(t, nudge.stage))
+
+
+def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
+    """The buttons that act on one nudge."""
+    _ = t.gettext
+    number = nudge.number
+    if nudge.kind is NudgeKind.DECIDE:
+        # Ship concludes it as won, stop as inconclusive (the conclude handler's callbacks).
+        return [
+            button(
+                "🏆 " + _("Ship #{number}").format(number=number),
+                f"x:out:{number}:{Outcome.WON.value}",
+            ),
+            button(
+                "🛑 " + _("Stop #{number}").format(number=number),
+                f"x:out:{number}:{Outcome.INCONCLUSIVE.value}",
+            ),
+            button("⏳ " + _("Keep #{number} running").format(number=number), f"dg:keep:{number}"),
+        ]
+    if nudge.kind is NudgeKind.SAMPLE_RATIO:
+        return [button("📊 " + _("Readout #{number}").format(number=number), f"x:ro:{number}")]
+    if nudge.kind is NudgeKind.STALE:
+        return [button("➕ " + _("Log #{number}").format(number=number), f"x:log:{number}")]
+    if nudge.kind is NudgeKind.LEARN:
+        return [
+            button(
+                "💡 " + _("What we learned from #{number}").format(number=number),
+                f"learn:start:{number}",
+            )
+        ]
+    if nudge.stage is not None:
+        return [
+            button(
+                "💡 " + _("Ideas for {stage}").format(stage=labels.stage(t, nudge.stage)),
+                f"ideas:stage:{nudge.stage.value}",
+            )
+        ]
+    return [button("🧪 " + _("New experiment"), "new:start")]
+
+
+def digest_keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | None:
+    rows = [nudge_buttons(t, nudge) for nudge in digest.nudges[:MAX_NUDGES]]
+    return markup(rows) if rows else None

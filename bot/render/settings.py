@@ -1,0 +1,45 @@
+"""The /settings card: digest time and timezone, targets, language, and when the next digest is."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.replies import esc
+from experiments.schedule import next_digest_moment
+from experiments.workspaces import WorkspaceView
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+
+
+def settings_text(t: Translator, workspace: WorkspaceView, now: datetime) -> str:
+    _ = t.gettext
+    zone = ZoneInfo(workspace.timezone)
+    if workspace.digest_enabled:
+        digest = _("{time}, every day").format(time=workspace.digest_time)
+    else:
+        digest = _("off")
+    timezone = timezone_name = esc(workspace.timezone)
+    if not workspace.timezone_confirmed:
+        timezone += " " + _("(a guess: set yours)")
+    lines = [
+        "⚙️ <b>" + _("Settings") + "</b>",
+        "",
+        "🕘 " + _("Daily digest: {digest}").format(digest=digest),
+        "🌍 " + _("Timezone: {zone}").format(zone=timezone),
+        "🎯 " + _("Experiments to keep running: {count}").format(count=workspace.target_running),
+        "💤 "
+        + t.ngettext(
+            "Remind me after {days} day without new results",
+            "Remind me after {days} days without new results",
+            workspace.stale_after_days,
+        ).format(days=workspace.stale_after_days),
+        "🗣 " + _("Language: {language}").format(language=LANGUAGE_NAMES[workspace.language]),
+    ]
+    if workspace.digest_enabled:
+        at = time.fromisoformat(workspace.digest_time)
+        moment = next_digest_moment(now, at, zone)
+        when = t.datetime(moment, tzinfo=zone)
+        lines += ["", _("Next digest: {when} ({zone}).").format(when=when, zone=timezone_name)]
+    return "\n".join(lines)
