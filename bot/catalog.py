@@ -28,7 +28,10 @@ def extract() -> Catalog:
     catalog = Catalog(project="Hourglass", domain=DOMAIN)
     for folder in SOURCE_DIRS:
         for filename, line, message, comments, context in extract_from_dir(
-            ROOT / folder, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
+            ROOT / folder,
+            keywords=KEYWORDS,
+            comment_tags=("Translators:",),
+            strip_comment_tags=True,
         ):
             if "emulator" in filename.split("/"):
                 continue
@@ -78,10 +81,7 @@ def missing(language: str) -> list[str]:
             continue
         found = catalog.get(message.id)
         strings = found.string if found is not None else None
-        if isinstance(strings, (list, tuple)):
-            translated = all(strings)
-        else:
-            translated = bool(strings)
+        translated = all(strings) if isinstance(strings, (list, tuple)) else bool(strings)
         if found is None or not translated or found.fuzzy:
             gaps.append(message.id if isinstance(message.id, str) else message.id[0])
     return gaps
