@@ -14,9 +14,9 @@ def esc_p(t: Translator, value: float) -> str:
     return esc(t.p_value(value))
 
 
-def points(t: Translator, diff: float) -> str:
-    """A difference of rates in percentage points: +1.08 pp."""
-    sign = "+" if diff > 0 else ("−" if diff < 0 else "")
+def points(t: Translator, diff: float, *, signed: bool = True) -> str:
+    """A difference of rates in percentage points: +1.08 pp (or 1.08 pp unsigned)."""
+    sign = ("+" if diff > 0 else ("−" if diff < 0 else "")) if signed else ""
     return t.gettext("{sign}{value} pp").format(sign=sign, value=t.fixed(abs(diff) * 100, 2))
 
 
@@ -69,7 +69,7 @@ def comparison_lines(
         + _("chance to beat {control}: {chance} · expected loss if you ship it: {loss}").format(
             control=esc(control.name),
             chance=t.percent(comparison.prob_beat_control, 1),
-            loss=points(t, comparison.expected_loss),
+            loss=points(t, comparison.expected_loss, signed=False),
         ),
         "   → " + _plain_sentence(t, arm, control, comparison, alpha),
     ]
