@@ -113,6 +113,9 @@ async def _deliver(
     policy: DeliveryPolicy,
 ) -> str:
     digest = await digests.compose_digest(runtime.uow(), item.chat_id, now=now)
+    # Rendered before the claim: past the claim, only Telegram's answer can go wrong.
+    t = translator(digest.language)
+    text, keyboard = digest_text(t, digest), digest_keyboard(t, digest)
     state = DigestState.EMPTY if digest.is_empty else DigestState.SENDING
     claimed = await digests.claim_digest(
         runtime.uow(), item, state=state, instance=runtime.instance_id, now=runtime.clock()
@@ -121,10 +124,7 @@ async def _deliver(
         return "taken"
     if digest.is_empty:
         return DigestState.EMPTY.value
-    t = translator(digest.language)
-    outcome, message_id = await send_once(
-        application.bot, item.chat_id, digest_text(t, digest), digest_keyboard(t, digest), policy
-    )
+    outcome, message_id = await send_once(application.bot, item.chat_id, text, keyboard, policy)
     await digests.record_delivery(
         runtime.uow(), item, outcome, now=runtime.clock(), message_id=message_id
     )

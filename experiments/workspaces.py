@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import zoneinfo
 from dataclasses import dataclass
+from datetime import time
+from functools import cache
 
 from db.models import Workspace
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
+from experiments.domain import N_, DomainError, InvalidInput
+from experiments.services import require_workspace
 
 
 @dataclass(frozen=True)
@@ -84,3 +90,121 @@ def _workspace_view(workspace: Workspace, *, created: bool = False) -> Workspace
         active=workspace.active,
         created=created,
     )
+
+
+# ---------------------------------------------------------------- settings
+
+TARGET_RUNNING_RANGE = (1, 20)
+STALE_AFTER_DAYS_RANGE = (1, 60)
+
+
+class UnknownTimezone(DomainError):
+    template = N_(
+        "“{name}” is not a timezone I know. Write its IANA name, like Europe/Berlin, "
+        "America/New_York or Asia/Kolkata: /settings timezone Europe/Berlin"
+    )
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name)
+
+
+@cache
+def _timezones_by_folded_name() -> dict[str, str]:
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+def clean_timezone(name: str) -> str:
+    """An IANA timezone name, spelled as the tz database spells it (any letter case accepted)."""
+    wanted = name.strip().replace(" ", "_")
+    found = _timezones_by_folded_name().get(wanted.casefold())
+    if found is None:
+        raise UnknownTimezone(name.strip()[:64])
+    return found
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
+
+
+def clean_digest_time(text: str) -> time:
+    """`9`, `09:30`, `9.30`, `21:05` → a time of day on the hour or minute."""
+    match = _TIME.match(text.strip().lower())
+    hour, minute = (int(match.group(1)), int(match.group(2) or 0)) if match else (-1, -1)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise InvalidInput(
+            N_(
+                "“{text}” is not a time of day. Write it as hours and minutes: /settings time 08:30"
+            ),
+            text=text.strip()[:64],
+        )
+    return time(hour, minute)
+
+
+def _check_range(value: int, bounds: tuple[int, int], what: str, example: str) -> int:
+    low, high = bounds
+    if not low <= value <= high:
+        raise InvalidInput(
+            N_("{what} is a whole number from {low} to {high}, e.g. {example}"),
+            what=what,
+            low=low,
+            high=high,
+            example=example,
+        )
+    return value
+
+
+async def update_settings(
+    uow: UnitOfWork,
+    chat_id: int,
+    *,
+    language: str | None = None,
+    timezone: str | None = None,
+    digest_time: str | None = None,
+    digest_enabled: bool | None = None,
+    target_running: int | None = None,
+    stale_after_days: int | None = None,
+) -> WorkspaceView:
+    """Changes the settings given (None leaves one as it is); everything is checked first."""
+    clean_zone = clean_timezone(timezone) if timezone is not None else None
+    clean_time = clean_digest_time(digest_time) if digest_time is not None else None
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        raise InvalidInput(
+            N_("I speak {languages}; write one of them, e.g. /settings language en"),
+            languages=", ".join(SUPPORTED_LANGUAGES),
+        )
+    if target_running is not None:
+        _check_range(
+            target_running,
+            TARGET_RUNNING_RANGE,
+            N_("The number of experiments to keep running"),
+            "/settings target 3",
+        )
+    if stale_after_days is not None:
+        _check_range(
+            stale_after_days,
+            STALE_AFTER_DAYS_RANGE,
+            N_("The days without data before a reminder"),
+            "/settings stale 3",
+        )
+    async with uow:
+        workspace = await require_workspace(uow, chat_id)
+        if language is not None:
+            workspace.language = language
+        if clean_zone is not None:
+            workspace.timezone = clean_zone
+            workspace.timezone_confirmed = True
+        if clean_time is not None:
+            workspace.digest_time = clean_time
+        if digest_enabled is not None:
+            workspace.digest_enabled = digest_enabled
+        if target_running is not None:
+            workspace.target_running = target_running
+        if stale_after_days is not None:
+            workspace.stale_after_days = stale_after_days
+        view = _workspace_view(workspace)
+        await uow.commit()
+        return view
+
+
+async def get_workspace(uow: UnitOfWork, chat_id: int) -> WorkspaceView:
+    async with uow:
+        return _workspace_view(await require_workspace(uow, chat_id))

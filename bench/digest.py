@@ -1,0 +1,255 @@
+"""Digest bench: how fast the pipeline composes digests, next to Telegram's 30 messages/s.
+
+Seeds a temporary SQLite database with 10,000 workspaces × 5 running A/B experiments (two
+variants, a few logged results each, counts drawn from a fixed seed), then, without the
+network, does what the daily tick does: find who is due (all of them), and for each workspace
+compose the digest (readouts, nudges, funnel, learnings) and render its HTML. Prints digests
+per second — per bot process and over all worker processes — beside Telegram's ceiling of
+about 30 messages per second, and, as a same-run baseline, the statistics alone (the readouts
+of the same experiments, without the database).
+
+Composing all 10,000 takes minutes on two cores, so by default every 4th workspace is composed
+(2,500, spread over the whole database); ``--all`` composes every one.
+
+    uv run python bench/digest.py            # 10,000 workspaces seeded, 2,500 composed
+    uv run python bench/digest.py --all      # all 10,000 composed
+    uv run python bench/digest.py --quick    # 500 seeded, all composed: a smoke check
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import insert
+
+from bot.i18n import translator
+from bot.render.digest import digest_keyboard, digest_text
+from db.engine import create_engine, migrate
+from db.models import Base
+from db.unit_of_work import Database
+from experiments.digests import compose_digest, due_digests
+from experiments.stats.readout import ArmCounts, conversion_readout
+
+TELEGRAM_MESSAGES_PER_SECOND = 30
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # past every workspace's 09:00 in these zones
+ZONES = ("UTC", "Europe/Berlin", "Europe/Moscow", "Asia/Dubai", "Europe/London")
+STAGES = ("know", "like", "trust", "try", "buy", "repeat", "refer")
+OBSERVATIONS_PER_VARIANT = 2
+SEED = 20260302
+SAMPLE_STEP = 4  # compose every 4th workspace unless --all
+CHUNK = 20_000
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def _rows(workspaces: int, experiments: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row to insert, drawn from a fixed seed."""
+    rng = np.random.default_rng(SEED)
+    started = NOW - timedelta(days=7)
+    workspace_rows: list[dict[str, Any]] = []
+    experiment_rows: list[dict[str, Any]] = []
+    variant_rows: list[dict[str, Any]] = []
+    observation_rows: list[dict[str, Any]] = []
+    for w in range(1, workspaces + 1):
+        workspace_rows.append(
+            {
+                "id": w,
+                "chat_id": w,
+                "chat_type": "private",
+                "title": None,
+                "language": "en",
+                "timezone": ZONES[w % len(ZONES)],
+                "timezone_confirmed": True,
+                "digest_time": clock_time(9, 0),
+                "digest_enabled": True,
+                "target_running": 3,
+                "stale_after_days": 3,
+                "active": True,
+                "last_experiment_number": experiments,
+                "created_at": started,
+            }
+        )
+        for number in range(1, experiments + 1):
+            experiment_id = len(experiment_rows) + 1
+            experiment_rows.append(
+                {
+                    "id": experiment_id,
+                    "workspace_id": w,
+                    "number": number,
+                    "name": f"Experiment {number}",
+                    "kind": "ab_test",
+                    "stage": STAGES[(w + number) % len(STAGES)],
+                    "primary_metric": "conversion",
+                    "planned_per_variant": 4000,
+                    "status": "running",
+                    "created_at": started,
+                    "created_by_id": w,
+                    "created_by_name": "Founder",
+                    "started_at": started,
+                }
+            )
+            rates = (0.05, 0.05 * rng.uniform(0.8, 1.3))
+            for position, rate in enumerate(rates):
+                variant_id = len(variant_rows) + 1
+                variant_rows.append(
+                    {
+                        "id": variant_id,
+                        "experiment_id": experiment_id,
+                        "position": position,
+                        "name": "AB"[position],
+                    }
+                )
+                for day in range(OBSERVATIONS_PER_VARIANT):
+                    visitors = int(rng.integers(200, 1500))
+                    observation_rows.append(
+                        {
+                            "experiment_id": experiment_id,
+                            "variant_id": variant_id,
+                            "visitors": visitors,
+                            "conversions": int(rng.binomial(visitors, rate)),
+                            "logged_at": started + timedelta(days=2 * day + 1),
+                            "logged_by_id": w,
+                            "logged_by_name": "Founder",
+                        }
+                    )
+    return {
+        "workspaces": workspace_rows,
+        "experiments": experiment_rows,
+        "variants": variant_rows,
+        "observations": observation_rows,
+    }
+
+
+async def seed(url: str, workspaces: int, experiments: int) -> int:
+    engine = create_engine(url)
+    await migrate(engine)
+    rows = _rows(workspaces, experiments)
+    async with engine.begin() as connection:
+        for table, table_rows in rows.items():
+            for chunk in _chunks(table_rows):
+                await connection.execute(insert(Base.metadata.tables[table]), chunk)
+    await engine.dispose()
+    return len(rows["observations"])
+
+
+async def _compose(url: str, chat_ids: list[int]) -> tuple[int, float]:
+    """Composes and renders the digests of ``chat_ids``; (digests made, seconds)."""
+    database = Database(create_engine(url))
+    t = translator("en")
+    started = time.perf_counter()
+    made = 0
+    for chat_id in chat_ids:
+        digest = await compose_digest(database.unit_of_work(), chat_id, now=NOW)
+        digest_text(t, digest)
+        digest_keyboard(t, digest)
+        made += not digest.is_empty
+    seconds = time.perf_counter() - started
+    await database.dispose()
+    return made, seconds
+
+
+def _compose_in_process(url: str, chat_ids: list[int]) -> tuple[int, float]:
+    return asyncio.run(_compose(url, chat_ids))
+
+
+def statistics_alone(workspaces: int, experiments: int) -> float:
+    """Seconds per digest spent on its readouts alone, on the same counts (no database)."""
+    rows = _rows(workspaces, experiments)
+    totals: dict[int, dict[int, list[int]]] = {}
+    for row in rows["observations"]:
+        arm = totals.setdefault(row["experiment_id"], {}).setdefault(row["variant_id"], [0, 0])
+        arm[0] += row["visitors"]
+        arm[1] += row["conversions"]
+    started = time.perf_counter()
+    for arms in totals.values():
+        conversion_readout(
+            [ArmCounts(str(v), visitors, conv) for v, (visitors, conv) in sorted(arms.items())],
+            planned_per_variant=4000,
+        )
+    return (time.perf_counter() - started) / workspaces
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="500 workspaces, a smoke check")
+    parser.add_argument("--all", action="store_true", help="compose every workspace's digest")
+    parser.add_argument("--workspaces", type=int, help="how many workspaces (default 10,000)")
+    parser.add_argument("--experiments", type=int, default=5, help="running per workspace")
+    parser.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="worker processes"
+    )
+    args = parser.parse_args()
+    workspaces = args.workspaces or (500 if args.quick else 10_000)
+    processes = max(1, args.processes)
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+        started = time.perf_counter()
+        observations = asyncio.run(seed(url, workspaces, args.experiments))
+        print(
+            f"seeded {workspaces:,} workspaces × {args.experiments} running experiments "
+            f"({observations:,} logged results) in {time.perf_counter() - started:.1f} s"
+        )
+
+        async def find_due() -> tuple[int, float]:
+            database = Database(create_engine(url))
+            began = time.perf_counter()
+            due = await due_digests(database.unit_of_work(), NOW)
+            seconds = time.perf_counter() - began
+            await database.dispose()
+            return len(due), seconds
+
+        due, due_seconds = asyncio.run(find_due())
+        print(f"finding the {due:,} due digests (one tick's query): {due_seconds * 1000:.0f} ms")
+
+        step = 1 if args.all or args.quick else SAMPLE_STEP
+        chat_ids = list(range(1, workspaces + 1, step))
+        composed = len(chat_ids)
+        shares = [chat_ids[i::processes] for i in range(processes)]
+        started = time.perf_counter()
+        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(_compose_in_process, [url] * processes, shares))
+        wall = time.perf_counter() - started
+    made = sum(count for count, _ in results)
+    per_process = composed / sum(seconds for _, seconds in results)
+    # Process start-up (imports) is not composing: the slowest worker's own time counts.
+    overall = composed / max(seconds for _, seconds in results)
+    stats_per_digest = statistics_alone(min(workspaces, 500), args.experiments)
+    print(
+        f"composed and rendered {composed:,} of the {workspaces:,} digests ({made:,} with "
+        f"something to say) in {wall:.1f} s with {processes} process(es), start-up included"
+    )
+    print(f"  per bot process:  {per_process:8.1f} digests/s ({1000 / per_process:.1f} ms each)")
+    print(f"  all processes:    {overall:8.1f} digests/s")
+    print(
+        f"  baseline, the readouts alone: {1 / stats_per_digest:8.1f} digests/s "
+        f"({stats_per_digest * 1000:.1f} ms of statistics per digest)"
+    )
+    print(
+        f"Telegram's ceiling:    {TELEGRAM_MESSAGES_PER_SECOND:8.1f} messages/s — sending "
+        f"{workspaces:,} digests takes at least {workspaces / TELEGRAM_MESSAGES_PER_SECOND:.0f} s"
+    )
+    print(
+        f"one bot process composes {per_process / TELEGRAM_MESSAGES_PER_SECOND:.1f}× as fast "
+        f"as Telegram accepts messages; {processes} processes "
+        f"{overall / TELEGRAM_MESSAGES_PER_SECOND:.1f}×"
+    )
+
+
+if __name__ == "__main__":
+    main()

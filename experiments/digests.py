@@ -1,0 +1,344 @@
+"""The daily digest: composing it, and claiming it through the database so it goes out once.
+
+What "once" means. Each digest is a row keyed by (workspace, local date): whoever inserts it
+owns that digest, and a second process, a restart or a crash can never make a second one.
+The row is written — state ``sending`` — and committed *before* the message goes to Telegram,
+and is then moved to ``sent`` (with Telegram's message id), ``blocked``, ``failed``,
+``rejected`` or ``unknown``. Delivery is therefore **at most once**:
+
+- a crash (or a kill) between the claim and Telegram's answer leaves the row ``sending``; we
+  cannot prove the message did not arrive, so nobody sends it again. The window is one
+  in-flight message per worker; a graceful stop lets it finish.
+- ``failed`` means Telegram certainly did not act on it (it answered with an error, or the
+  connection never opened); a later tick of the same local day takes the row over (compare and
+  set on its state and attempts) and tries again, up to ``MAX_ATTEMPTS`` times.
+- ``unknown`` means the request went out and the answer was lost (a read timeout, a dropped
+  connection): it may have been delivered, so it is not retried.
+- a digest with nothing to say is claimed as ``empty`` and not sent.
+
+Digests are composed before they are claimed: composing is read-only, so a process that loses
+the race has only wasted a little work, and a crash while composing loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from db.digest_repository import DigestRepository
+from db.models import DigestRecord, NudgeSnooze
+from db.unit_of_work import UnitOfWork
+from experiments import schedule, services
+from experiments.clock import Clock, utc_now
+from experiments.domain import N_, Author, DomainError, Status, UnknownExperiment
+from experiments.funnel import latest_funnel
+from experiments.learnings import concluded_without_learning
+from experiments.nudges import (
+    KEEP_RUNNING_DAYS,
+    ConcludedFacts,
+    Nudge,
+    NudgeKind,
+    RunningFacts,
+    WorkspaceFacts,
+    nudges_for,
+)
+from experiments.services import ExperimentReadout, ExperimentSummary
+from experiments.stats.verdict import Verdict
+
+MAX_ATTEMPTS = 5
+
+
+class DigestState(StrEnum):
+    SENDING = "sending"  # claimed and handed to Telegram
+    SENT = "sent"
+    EMPTY = "empty"  # nothing to say, nothing sent
+    FAILED = "failed"  # Telegram certainly did not get it: retried later the same day
+    BLOCKED = "blocked"  # the chat blocked or removed the bot
+    REJECTED = "rejected"  # Telegram refused it (a bad request): retrying would not help
+    UNKNOWN = "unknown"  # the answer was lost: maybe delivered, so never retried
+
+
+# ---------------------------------------------------------------- composing
+
+
+@dataclass(frozen=True)
+class ExperimentLine:
+    """One running experiment, in a line."""
+
+    number: int
+    name: str
+    control: str
+    visitors: int
+    leader: str | None  # the arm converting best so far; None before any visitor
+    challenger: str | None  # the challenger most likely to beat the control
+    prob_beat_control: float | None  # of ``challenger``
+    verdict: Verdict
+    days_left: float | None  # at the current pace, to the planned sample size
+
+
+@dataclass(frozen=True)
+class Digest:
+    chat_id: int
+    language: str
+    timezone: str
+    digest_time: str  # "HH:MM", local
+    local_date: date
+    lines: tuple[ExperimentLine, ...]
+    nudges: tuple[Nudge, ...]
+    # The first digest in a timezone nobody chose says how to change it.
+    timezone_hint: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines and not self.nudges
+
+
+async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Digest:
+    """What the workspace's digest says at ``now``: a line per running experiment, the nudges."""
+    summaries = await services.list_experiments(uow, chat_id)
+    async with uow:
+        workspace = await services.require_workspace(uow, chat_id)
+        repository = DigestRepository(uow.session)
+        snoozed = await repository.snoozed(workspace.id, now)
+        first_digest = not await repository.any_sent(workspace.id)
+        language, timezone = workspace.language, workspace.timezone
+        digest_time = workspace.digest_time
+        stale_after_days, target = workspace.stale_after_days, workspace.target_running
+        timezone_hint = first_digest and not workspace.timezone_confirmed
+    without_learning = set(await concluded_without_learning(uow, chat_id))
+    funnel = await latest_funnel(uow, chat_id)
+    running = sorted(
+        (s for s in summaries if s.experiment.status is Status.RUNNING),
+        key=lambda s: s.experiment.number,
+    )
+    readouts = [services.readout_of(summary, now=now) for summary in running]
+    today = schedule.local_date(now, ZoneInfo(timezone))
+    facts = WorkspaceFacts(
+        now=now,
+        today=today,
+        stale_after_days=stale_after_days,
+        target_running=target,
+        has_experiments=bool(summaries),
+        running=tuple(
+            _running_facts(summary, result, snoozed)
+            for summary, result in zip(running, readouts, strict=True)
+        ),
+        without_learning=tuple(
+            ConcludedFacts(s.experiment.number, s.experiment.name, s.experiment.concluded_at)
+            for s in sorted(summaries, key=lambda s: s.experiment.number)
+            if s.experiment.number in without_learning
+        ),
+        constraint=funnel.constraint if funnel is not None else None,
+    )
+    return Digest(
+        chat_id=chat_id,
+        language=language,
+        timezone=timezone,
+        digest_time=digest_time.strftime("%H:%M"),
+        local_date=today,
+        lines=tuple(_line(result) for result in readouts),
+        nudges=nudges_for(facts),
+        timezone_hint=timezone_hint,
+    )
+
+
+def _running_facts(
+    summary: ExperimentSummary, result: ExperimentReadout, snoozed: set[tuple[int, str]]
+) -> RunningFacts:
+    experiment = summary.experiment
+    started = experiment.started_at or experiment.created_at
+    return RunningFacts(
+        number=experiment.number,
+        name=experiment.name,
+        stage=experiment.stage,
+        last_data_at=summary.last_logged_at or started,
+        smallest_arm_visitors=min(t.visitors for t in summary.totals),
+        planned_per_variant=experiment.planned_per_variant,
+        review_date=experiment.review_date,
+        sample_ratio_mismatch=result.readout.sample_ratio_mismatch,
+        decision_snoozed=(experiment.number, NudgeKind.DECIDE.value) in snoozed,
+    )
+
+
+def _line(result: ExperimentReadout) -> ExperimentLine:
+    readout = result.readout
+    chances = [
+        (arm.name, arm.vs_control.prob_beat_control)
+        for arm in readout.arms[1:]
+        if arm.vs_control is not None
+    ]
+    challenger, chance = max(chances, key=lambda pair: pair[1], default=(None, None))
+    leader = readout.leader
+    return ExperimentLine(
+        number=result.experiment.number,
+        name=result.experiment.name,
+        control=result.experiment.control,
+        visitors=sum(t.visitors for t in result.totals),
+        leader=leader.name if leader is not None else None,
+        challenger=challenger,
+        prob_beat_control=chance,
+        verdict=readout.verdict,
+        days_left=result.days_left,
+    )
+
+
+# ---------------------------------------------------------------- who is due
+
+
+@dataclass(frozen=True)
+class DueDigest:
+    workspace_id: int
+    chat_id: int
+    local_date: date
+    # A failed digest being retried: the row and the attempts it had when read.
+    record_id: int | None = None
+    attempts: int = 0
+
+
+async def due_digests(uow: UnitOfWork, now: datetime) -> list[DueDigest]:
+    """Workspaces whose digest for their local today is due at ``now`` and not yet claimed,
+    plus today's failed ones with attempts left; in workspace order."""
+    # Local dates lie within a day of the UTC date, so older records don't matter.
+    first_date = now.astimezone(UTC).date() - timedelta(days=1)
+    async with uow:
+        repository = DigestRepository(uow.session)
+        schedules = await repository.schedules()
+        records = {
+            (record.workspace_id, record.local_date): (record.id, record.state, record.attempts)
+            for record in await repository.records_from(first_date)
+        }
+    due: list[DueDigest] = []
+    for entry in schedules:
+        day = schedule.due_local_date(now, entry.digest_time, _zone(entry.timezone))
+        if day is None:
+            continue
+        record = records.get((entry.workspace_id, day))
+        if record is None:
+            due.append(DueDigest(entry.workspace_id, entry.chat_id, day))
+            continue
+        record_id, state, attempts = record
+        if state == DigestState.FAILED and attempts < MAX_ATTEMPTS:
+            due.append(DueDigest(entry.workspace_id, entry.chat_id, day, record_id, attempts))
+    return due
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):  # a name stored before it left the tz database
+        return ZoneInfo("UTC")
+
+
+# ---------------------------------------------------------------- claiming and recording
+
+
+async def claim_digest(
+    uow: UnitOfWork,
+    due: DueDigest,
+    *,
+    state: DigestState,
+    instance: str,
+    now: datetime,
+) -> bool:
+    """Takes the digest for this process, recorded as ``state`` (sending, or empty); False when
+    another process (or an earlier run) already has it."""
+    async with uow:
+        repository = DigestRepository(uow.session)
+        if due.record_id is not None:
+            taken = await repository.take_over(
+                due.record_id,
+                state=DigestState.FAILED,
+                attempts=due.attempts,
+                new_state=state,
+                claimed_by=instance[:64],
+                claimed_at=now,
+            )
+            await uow.commit()
+            return taken
+        try:
+            await repository.add(
+                DigestRecord(
+                    workspace_id=due.workspace_id,
+                    local_date=due.local_date,
+                    state=state.value,
+                    claimed_at=now,
+                    claimed_by=instance[:64],
+                    attempts=1,
+                )
+            )
+            await uow.commit()
+        except IntegrityError:
+            return False
+        return True
+
+
+async def record_delivery(
+    uow: UnitOfWork,
+    due: DueDigest,
+    state: DigestState,
+    *,
+    now: datetime,
+    message_id: int | None = None,
+) -> None:
+    """What became of a claimed digest; a blocked chat's workspace stops getting digests."""
+    async with uow:
+        record = await DigestRepository(uow.session).get(due.workspace_id, due.local_date)
+        assert record is not None, "a digest is recorded only after it was claimed"
+        record.state = state.value
+        if state is DigestState.SENT:
+            record.sent_at = now
+            record.telegram_message_id = message_id
+        if state is DigestState.BLOCKED:
+            workspace = await uow.workspaces.by_chat(due.chat_id)
+            if workspace is not None:
+                # ensure_workspace turns it back on when the chat writes again.
+                workspace.active = False
+        await uow.commit()
+
+
+# ---------------------------------------------------------------- answering a nudge
+
+
+@dataclass(frozen=True)
+class KeptRunning:
+    number: int
+    name: str
+    days: int  # the decide-now nudge stays quiet this long
+
+
+class NotRunning(DomainError):
+    template = N_("Experiment #{number} is not running, so there is nothing to keep running.")
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number=number)
+
+
+async def keep_running(
+    uow: UnitOfWork, chat_id: int, number: int, *, author: Author, clock: Clock = utc_now
+) -> KeptRunning:
+    """The founder answers "decide now" with "keep running": no such nudge for a few days."""
+    now = clock()
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        experiment = None if workspace is None else await uow.experiments.get(workspace.id, number)
+        if workspace is None or experiment is None:
+            raise UnknownExperiment(number)
+        if experiment.status != Status.RUNNING:
+            raise NotRunning(number)
+        await DigestRepository(uow.session).snooze(
+            NudgeSnooze(
+                workspace_id=workspace.id,
+                experiment_id=experiment.id,
+                nudge=NudgeKind.DECIDE.value,
+                until=now + timedelta(days=KEEP_RUNNING_DAYS),
+                snoozed_at=now,
+                snoozed_by_id=author.user_id,
+            )
+        )
+        name = experiment.name
+        await uow.commit()
+    return KeptRunning(number, name, KEEP_RUNNING_DAYS)

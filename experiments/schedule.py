@@ -1,0 +1,75 @@
+"""When a workspace's daily digest is due: its local wall-clock time as UTC instants, DST-correct.
+
+A workspace asks for its digest at a local time (09:00) in an IANA timezone. Daylight-saving
+changes make that wall-clock time ambiguous twice a year:
+
+- spring forward: a time inside the skipped hour (02:30 when clocks jump 02:00 → 03:00) does
+  not exist that day; the digest goes at the first valid instant after it, the moment the
+  clocks jump (03:00 local). A time outside the gap (09:00) stays 09:00 local.
+- fall back: a time inside the repeated hour (01:30 happens twice) is taken at its first
+  occurrence (``fold=0``), so the digest goes once.
+
+Pure functions of plain values; "now" is always passed in.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_ONE_SECOND = timedelta(seconds=1)
+
+
+def digest_moment(local_date: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant when the digest of ``local_date`` is due: ``at`` o'clock there."""
+    wall = datetime.combine(local_date, at.replace(tzinfo=None))
+    moment = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) == wall:
+        return moment
+    # ``wall`` falls in a gap. fold=0 reads it with the offset before the jump (an instant
+    # after the jump), fold=1 with the offset after it (an instant before): the jump lies
+    # between, and it is the first instant whose local time is past ``wall``.
+    before = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    return _first_instant_with_offset_of(moment, before, zone)
+
+
+def _first_instant_with_offset_of(after: datetime, before: datetime, zone: ZoneInfo) -> datetime:
+    """Bisects [before, after] for the transition: the first second with ``after``'s offset."""
+    target_offset = after.astimezone(zone).utcoffset()
+    low, high = before, after
+    while high - low > _ONE_SECOND:
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if middle.astimezone(zone).utcoffset() == target_offset:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def local_date(now: datetime, zone: ZoneInfo) -> date:
+    """The date on the workspace's wall calendar at ``now``."""
+    return now.astimezone(zone).date()
+
+
+def due_local_date(now: datetime, at: time, zone: ZoneInfo) -> date | None:
+    """The local date whose digest is due at ``now``, or None before today's moment.
+
+    Only today's digest can be due: one missed while the bot was down is still sent later the
+    same local day, and never once that day is over.
+    """
+    today = local_date(now, zone)
+    return today if now >= digest_moment(today, at, zone) else None
+
+
+def next_digest_moment(now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """The first digest moment after ``now`` (today's if it is still ahead, else tomorrow's)."""
+    today = local_date(now, zone)
+    moment = digest_moment(today, at, zone)
+    if moment > now:
+        return moment
+    return digest_moment(today + timedelta(days=1), at, zone)
+
+
+def is_local_day_over(day: date, now: datetime, zone: ZoneInfo) -> bool:
+    return local_date(now, zone) > day
