@@ -100,6 +100,42 @@ class ObservationRepository:
             for variant_id, visitors, conversions, revenue, count in rows
         }
 
+    async def totals_for_workspace(self, workspace_id: int) -> dict[int, VariantSums]:
+        """Sums per variant (keyed by variant id) of every experiment of a workspace."""
+        experiment_ids = select(Experiment.id).where(Experiment.workspace_id == workspace_id)
+        rows = await self._session.execute(
+            select(
+                Observation.variant_id,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+                func.sum(Observation.revenue),
+                func.count(),
+            )
+            .where(Observation.experiment_id.in_(experiment_ids))
+            .group_by(Observation.experiment_id, Observation.variant_id)
+        )
+        return {
+            variant_id: VariantSums(
+                int(visitors or 0), int(conversions or 0), _decimal(revenue), int(count)
+            )
+            for variant_id, visitors, conversions, revenue, count in rows
+        }
+
+    async def last_logged_for_workspace(self, workspace_id: int) -> dict[int, datetime]:
+        """When each experiment of a workspace last got an entry (experiments with entries)."""
+        experiment_ids = select(Experiment.id).where(Experiment.workspace_id == workspace_id)
+        rows = await self._session.execute(
+            select(Observation.experiment_id, func.max(Observation.logged_at))
+            .where(Observation.experiment_id.in_(experiment_ids))
+            .group_by(Observation.experiment_id)
+        )
+        found: dict[int, datetime] = {}
+        for experiment_id, logged_at in rows:
+            moment = _aware(logged_at)
+            if moment is not None:
+                found[experiment_id] = moment
+        return found
+
     async def last_logged_at(self, experiment_id: int) -> datetime | None:
         """When the experiment's latest entry was logged (an index lookup)."""
         found = await self._session.scalar(

@@ -185,7 +185,17 @@ async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSumm
         if workspace is None:
             return []
         experiments = await uow.experiments.list_for_workspace(workspace.id)
-        summaries = [await _summary(uow, e) for e in experiments]
+        # Two queries for the whole workspace, however many experiments it has.
+        sums = await uow.observations.totals_for_workspace(workspace.id)
+        last = await uow.observations.last_logged_for_workspace(workspace.id)
+        summaries = [
+            ExperimentSummary(
+                experiment=experiment_view(e),
+                totals=tuple(_variant_totals(v, sums) for v in e.variants),
+                last_logged_at=last.get(e.id),
+            )
+            for e in experiments
+        ]
     order = {Status.RUNNING: 0, Status.DRAFT: 1, Status.PAUSED: 2, Status.CONCLUDED: 3}
     return sorted(summaries, key=lambda s: (order[s.experiment.status], -s.experiment.number))
 
