@@ -11,7 +11,7 @@ never NaN.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from experiments.stats.bayes import bayes_comparison
 from experiments.stats.proportions import (
@@ -184,6 +184,10 @@ def conversion_readout(
         results.append(_arm_result(arm, _finish(comparison, next(fixed_holm)), alpha))
         sequential_p_holm.append(next(sequential_holm))
     srm = sample_ratio_check([arm.visitors for arm in arms], planned_split)
+    if srm.mismatch and any(arm.visitors == 0 for arm in arms):
+        # Founders often log one arm before the other; an empty arm is "no data yet", not a
+        # broken split.
+        srm = replace(srm, mismatch=False)
     verdict = decide_verdict(
         results, sequential_p_holm, srm, alpha=alpha, planned_per_variant=planned_per_variant
     )

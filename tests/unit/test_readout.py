@@ -134,7 +134,10 @@ def test_an_arm_without_visitors_has_no_numbers():
     other = readout.arms[2].vs_control
     assert other is not None
     assert other.p_value_holm == other.p_value  # the only comparison that could be made
-    assert readout.verdict.kind is VerdictKind.CHECK_DATA  # 500 / 0 / 500 is not a 1:1:1 split
+    # An empty arm means "not logged yet", not a broken split: no sample-ratio alarm.
+    assert not readout.sample_ratio_mismatch
+    assert readout.verdict.kind is VerdictKind.KEEP_RUNNING
+    assert readout.verdict.reason is VerdictReason.NO_VISITORS
 
 
 def test_no_visitors_at_all():
