@@ -15,6 +15,8 @@ from bot.emulator.harness import running_application
 from bot.emulator.terminal import run_terminal_chat, stdin_lines
 from bot.errors import configure_logging
 
+ANSWER_SECONDS = 15.0
+QUIET_SECONDS = 0.4
 WELCOME = (
     "Hourglass sandbox — you are chatting with the real bot through a local Telegram emulator.\n"
     "Type commands as in Telegram (start with /start or /help). Buttons appear numbered: type\n"
@@ -25,12 +27,23 @@ WELCOME = (
 async def paced(
     lines: AsyncIterator[str], emulator: BotApiEmulator, chat: SimChat
 ) -> AsyncIterator[str]:
-    """Piped input waits for the bot's answer to each line before sending the next one."""
+    """Piped input waits for the bot to answer each line, and to fall quiet, before the next.
+
+    A person at the keyboard sees the answer before typing; a script should too, or a button
+    number could press a keyboard the bot has not sent yet.
+    """
     async for line in lines:
-        before = _activity(chat)
+        seen = _activity(chat)
         yield line
-        if not line.startswith(":") or line.startswith(":upload"):
-            await emulator.world.wait_until(_more_than(chat, before), timeout=15)
+        if line.startswith(":") and not line.startswith(":upload"):
+            continue
+        if not await emulator.world.wait_until(_more_than(chat, seen), timeout=ANSWER_SECONDS):
+            continue
+        # More may follow (an edit, then a new message): wait until nothing new for a moment.
+        while True:
+            seen = _activity(chat)
+            if not await emulator.world.wait_until(_more_than(chat, seen), timeout=QUIET_SECONDS):
+                break
 
 
 def _more_than(chat: SimChat, seen: int) -> Callable[[], bool]:

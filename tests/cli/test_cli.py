@@ -76,8 +76,26 @@ def test_calc_rejects_bad_input_with_exit_code_2(tmp_path: Path, bad: str) -> No
     assert result.stderr.strip()
 
 
-def test_sandbox_runs_a_scripted_chat_in_the_terminal(tmp_path: Path) -> None:
-    script = "/new Sandbox test\n/log #1 A 100 7\n/readout #1\n:quit\n"
+def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
+    """Guided /new by numbered buttons, a week of results, readout, pause, conclude."""
+    week = "".join(f"/log #1 A 1000 {40 + day}\n/log #1 B 1000 {52 + day}\n" for day in range(7))
+    script = (
+        "/new\n"
+        "Sandbox journey\n"
+        "1\n"  # kind: A/B test
+        "4\n"  # stage: Try
+        "We believe a shorter form for new visitors will lift sign-ups, measured by sign-ups.\n"
+        "1\n"  # variants: use A and B
+        "5%\n"  # baseline
+        "20%\n"  # minimum detectable effect
+        "2\n" + week + "/readout #1\n"  # review in 2 weeks
+        "/show #1\n"
+        "4\n"  # Pause
+        "5\n"  # Conclude
+        "1\n"  # Won
+        "/list\n"
+        ":quit\n"
+    )
     result = hourglass(
         "sandbox",
         "--database",
@@ -89,6 +107,13 @@ def test_sandbox_runs_a_scripted_chat_in_the_terminal(tmp_path: Path) -> None:
         stdin=script,
     )
     assert result.returncode == 0, result.stderr
-    assert "Created experiment #1" in result.stdout
-    assert "New totals of A: 7 of 100" in result.stdout
-    assert "Verdict" in result.stdout
+    out = result.stdout
+    assert "Created experiment #1" in out
+    assert "stage: Try" in out
+    # ceil(NormalIndPower().solve_power(proportion_effectsize(0.06, 0.05), alpha=0.05,
+    #      power=0.8)) -> 8143
+    assert "plan: 8,143 visitors per variant" in out
+    assert "New totals of B: 385 of 7,000" in out
+    assert "Verdict:" in out
+    assert "paused" in out
+    assert "#1 Sandbox journey is concluded: won" in out
