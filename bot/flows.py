@@ -62,6 +62,16 @@ async def remove_buttons(update: Update) -> None:
         await query.edit_message_reply_markup(reply_markup=None)
 
 
+async def pressed(update: Update) -> str | None:
+    """For a step answered by typing or by a button: the button's data (the press answered and
+    its keyboard removed), or None when the answer was typed."""
+    if update.callback_query is None:
+        return None
+    data = await answer_query(update)
+    await remove_buttons(update)
+    return data
+
+
 def local_today(context: ContextTypes.DEFAULT_TYPE) -> date:
     runtime = runtime_of(context)
     workspace = workspace_of(context)

@@ -44,6 +44,17 @@ class Stage(StrEnum):
     REFER = "refer"
 
 
+STAGE_NAMES: dict[Stage, Msg] = {
+    Stage.KNOW: N_("Know"),
+    Stage.LIKE: N_("Like"),
+    Stage.TRUST: N_("Trust"),
+    Stage.TRY: N_("Try"),
+    Stage.BUY: N_("Buy"),
+    Stage.REPEAT: N_("Repeat"),
+    Stage.REFER: N_("Refer"),
+}
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     RUNNING = "running"

@@ -14,11 +14,11 @@ from experiments.clock import Clock, utc_now
 from experiments.domain import (
     MAX_COUNT_PER_OBSERVATION,
     N_,
+    STAGE_NAMES,
     Author,
     CountTooLarge,
     DomainError,
     InvalidInput,
-    Msg,
     Stage,
 )
 from experiments.services import require_workspace
@@ -28,18 +28,10 @@ from experiments.stats.funnel import analyse_funnel
 FUNNEL_STAGES: tuple[Stage, ...] = tuple(Stage)
 FUNNEL_USAGE = "/funnel 5000 1200 400 150 60 20 5"
 MAX_PERIOD_DAYS = 366
-STAGE_NAMES: dict[Stage, Msg] = {
-    Stage.KNOW: N_("Know"),
-    Stage.LIKE: N_("Like"),
-    Stage.TRUST: N_("Trust"),
-    Stage.TRY: N_("Try"),
-    Stage.BUY: N_("Buy"),
-    Stage.REPEAT: N_("Repeat"),
-    Stage.REFER: N_("Refer"),
-}
 # What a user may type for a stage, in every language the bot speaks (compared casefolded).
 STAGE_WORDS: dict[str, Stage] = {
     **{stage.value: stage for stage in Stage},
+    "знакомство": Stage.KNOW,
     "знать": Stage.KNOW,
     "знают": Stage.KNOW,
     "узнать": Stage.KNOW,

@@ -23,11 +23,10 @@ from bot.render.funnel_chart import funnel_chart_png
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
-from experiments.domain import N_, InvalidInput
+from experiments.domain import N_, STAGE_NAMES, InvalidInput
 from experiments.funnel import (
     FUNNEL_STAGES,
     FUNNEL_USAGE,
-    STAGE_NAMES,
     FunnelView,
     check_stage_count,
     latest_funnel,

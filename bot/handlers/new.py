@@ -44,8 +44,7 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def new_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    await flows.answer_query(update)
-    await flows.remove_buttons(update)
+    await flows.pressed(update)
     return await _ask_name(update, context)
 
 
@@ -78,8 +77,7 @@ async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    data = await flows.answer_query(update)
-    await flows.remove_buttons(update)
+    data = await flows.pressed(update) or ""
     value = data.rsplit(":", 1)[1]
     flows.draft(context, update, FLOW)["kind"] = None if value == "-" else Kind(value)
     t = tr(context)
@@ -97,8 +95,7 @@ async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def got_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    data = await flows.answer_query(update)
-    await flows.remove_buttons(update)
+    data = await flows.pressed(update) or ""
     value = data.rsplit(":", 1)[1]
     flows.draft(context, update, FLOW)["stage"] = None if value == "-" else Stage(value)
     t = tr(context)
@@ -116,9 +113,7 @@ async def got_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
-    if update.callback_query is not None:
-        await flows.answer_query(update)
-        await flows.remove_buttons(update)
+    if await flows.pressed(update) is not None:
         answers["hypothesis"] = None
     else:
         assert update.effective_message is not None
@@ -137,9 +132,7 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
-    if update.callback_query is not None:
-        await flows.answer_query(update)
-        await flows.remove_buttons(update)
+    if await flows.pressed(update) is not None:
         answers["variants"] = None
     else:
         assert update.effective_message is not None
@@ -159,9 +152,7 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 async def got_baseline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
-    if update.callback_query is not None:
-        await flows.answer_query(update)
-        await flows.remove_buttons(update)
+    if await flows.pressed(update) is not None:
         answers["baseline_rate"] = None
         return await _ask_review(update, context)
     assert update.effective_message is not None
@@ -181,9 +172,7 @@ async def got_baseline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 async def got_effect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
     t = tr(context)
-    if update.callback_query is not None:
-        await flows.answer_query(update)
-        await flows.remove_buttons(update)
+    if await flows.pressed(update) is not None:
         answers["min_detectable_effect"] = None
         return await _ask_review(update, context)
     assert update.effective_message is not None
@@ -219,9 +208,8 @@ async def _ask_review(update: Update, context: ContextTypes.DEFAULT_TYPE, note: 
 async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
     today = flows.local_today(context)
-    if update.callback_query is not None:
-        data = await flows.answer_query(update)
-        await flows.remove_buttons(update)
+    data = await flows.pressed(update)
+    if data is not None:
         value = data.rsplit(":", 1)[1]
         answers["review_date"] = None if value == "-" else today + timedelta(days=int(value))
     else:

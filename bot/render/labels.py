@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
-from experiments.domain import N_, Kind, Outcome, Stage, Status
+from experiments.domain import N_, STAGE_NAMES, Kind, Outcome, Stage, Status
 
 KIND_LABELS = {
     Kind.AB_TEST: N_("A/B test"),
     Kind.MVP_CAMPAIGN: N_("MVP campaign"),
     Kind.ADVOCACY: N_("advocacy storyline"),
 }
-STAGE_LABELS = {
-    Stage.KNOW: N_("Know"),
-    Stage.LIKE: N_("Like"),
-    Stage.TRUST: N_("Trust"),
-    Stage.TRY: N_("Try"),
-    Stage.BUY: N_("Buy"),
-    Stage.REPEAT: N_("Repeat"),
-    Stage.REFER: N_("Refer"),
-}
+STAGE_LABELS = STAGE_NAMES
 STATUS_LABELS = {
     Status.DRAFT: N_("draft"),
     Status.RUNNING: N_("running"),
