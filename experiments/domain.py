@@ -62,6 +62,14 @@ class Status(StrEnum):
     CONCLUDED = "concluded"
 
 
+STATUS_NAMES: dict[Status, Msg] = {
+    Status.DRAFT: N_("draft"),
+    Status.RUNNING: N_("running"),
+    Status.PAUSED: N_("paused"),
+    Status.CONCLUDED: N_("concluded"),
+}
+
+
 class Outcome(StrEnum):
     WON = "won"
     LOST = "lost"
@@ -187,8 +195,8 @@ class NothingToUndo(DomainError):
 class InvalidStatusChange(DomainError):
     template = N_("Experiment #{number} is {current}; it can't be {wanted} from there.")
 
-    def __init__(self, number: int, current: Status, wanted: str) -> None:
-        super().__init__(number=number, current=current.value, wanted=wanted)
+    def __init__(self, number: int, current: Status, wanted: Msg) -> None:
+        super().__init__(number=number, current=STATUS_NAMES[current], wanted=wanted)
 
 
 # ---------------------------------------------------------------- validation

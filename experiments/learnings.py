@@ -15,20 +15,22 @@ from db.learning_repository import LearningRepository
 from db.models import Learning, LearningWhy
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, DomainError, ExperimentView, InvalidInput, Stage, Status
+from experiments.domain import (
+    N_,
+    STATUS_NAMES,
+    Author,
+    DomainError,
+    ExperimentView,
+    InvalidInput,
+    Stage,
+    Status,
+)
 from experiments.services import experiment_view, find_experiment, require_workspace
 
 SUMMARY_MAX_CHARS = 500
 WHY_MAX_CHARS = 500
 MAX_WHYS = 5
 LEARN_USAGE = "/learn #3 The shorter headline did not lift signups"
-
-_STATUS_WORDS = {
-    Status.DRAFT: N_("draft"),
-    Status.RUNNING: N_("running"),
-    Status.PAUSED: N_("paused"),
-    Status.CONCLUDED: N_("concluded"),
-}
 
 
 class ExperimentNotConcluded(DomainError):
@@ -38,7 +40,7 @@ class ExperimentNotConcluded(DomainError):
     )
 
     def __init__(self, number: int, status: Status) -> None:
-        super().__init__(number=number, status=_STATUS_WORDS[status])
+        super().__init__(number=number, status=STATUS_NAMES[status])
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def parse_pair(token: str) -> tuple[int, int]:
         raise InvalidInput(
             N_("“{token}” has more visitors than I calculate with (at most {limit})."),
             token=token,
-            limit=f"{MAX_CALC_COUNT:,}",
+            limit=MAX_CALC_COUNT,
         )
     return conversions, visitors
 

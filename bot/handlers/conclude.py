@@ -24,6 +24,7 @@ OUTCOME_WORDS = {
     "lost": Outcome.LOST,
     "lose": Outcome.LOST,
     "проиграл": Outcome.LOST,
+    "проигрыш": Outcome.LOST,
     "inconclusive": Outcome.INCONCLUSIVE,
     "unclear": Outcome.INCONCLUSIVE,
     "неясно": Outcome.INCONCLUSIVE,

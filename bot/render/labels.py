@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
-from experiments.domain import N_, STAGE_NAMES, Kind, Outcome, Stage, Status
+from experiments.domain import N_, STAGE_NAMES, STATUS_NAMES, Kind, Outcome, Stage, Status
 
 KIND_LABELS = {
     Kind.AB_TEST: N_("A/B test"),
@@ -11,12 +11,7 @@ KIND_LABELS = {
     Kind.ADVOCACY: N_("advocacy storyline"),
 }
 STAGE_LABELS = STAGE_NAMES
-STATUS_LABELS = {
-    Status.DRAFT: N_("draft"),
-    Status.RUNNING: N_("running"),
-    Status.PAUSED: N_("paused"),
-    Status.CONCLUDED: N_("concluded"),
-}
+STATUS_LABELS = STATUS_NAMES
 STATUS_ICONS = {Status.DRAFT: "📝", Status.RUNNING: "▶️", Status.PAUSED: "⏸", Status.CONCLUDED: "🏁"}
 OUTCOME_LABELS = {
     Outcome.WON: N_("won"),
