@@ -26,9 +26,7 @@ class Runtime:
     # Identifies this process when it claims a digest, so several processes can share a database.
     instance_id: str = "hourglass"
     # Awaited once the bot is initialised (scheduling the digests, for instance).
-    startup_hooks: list[Callable[[Application], Awaitable[None]]] = field(
-        default_factory=list
-    )
+    startup_hooks: list[Callable[[Application], Awaitable[None]]] = field(default_factory=list)
 
     def uow(self) -> UnitOfWork:
         return self.database.unit_of_work()

@@ -26,10 +26,10 @@ from sqlalchemy import insert
 
 from db.models import Experiment, Observation, Workspace
 from db.unit_of_work import UnitOfWork
-from experiments import services
+from experiments import observations
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Author, DomainError, InvalidInput, UnknownExperiment
-from experiments.services import ExportedObservation
+from experiments.observations import ExportedObservation
 
 CSV_COLUMNS = ("experiment", "variant", "visitors", "conversions", "revenue", "logged_at")
 CSV_HEADER = ",".join(CSV_COLUMNS)
@@ -147,7 +147,7 @@ async def import_observations(
 ) -> ImportResult:
     """Adds every result of a CSV file to this chat's experiments, or none of them.
 
-    Every line is read and checked first, by the same rules as ``services.log_observation``;
+    Every line is read and checked first, by the same rules as ``observations.log_observation``;
     the first bad line raises ``BadLine`` and the file changes nothing. Then all results are
     inserted in one unit of work.
     """
@@ -157,16 +157,16 @@ async def import_observations(
     async with uow:
         workspace = await uow.workspaces.by_chat(chat_id)
         by_number: dict[int, Experiment] = {}
-        observations: list[dict[str, object]] = []
+        new_rows: list[dict[str, object]] = []
         for row in rows:
             try:
                 experiment = await _experiment(uow, workspace, row.number, by_number)
-                arm = services.check_observation(
+                arm = observations.check_observation(
                     experiment, row.variant, row.visitors, row.conversions, row.revenue
                 )
             except DomainError as problem:
                 raise BadLine(row.line, problem) from None
-            observations.append(
+            new_rows.append(
                 {
                     "experiment_id": experiment.id,
                     "variant_id": arm.id,
@@ -181,10 +181,10 @@ async def import_observations(
         # Only now that every line is good does anything change.
         started = set()
         for number, experiment in by_number.items():
-            if services.start_if_draft(experiment, now):
+            if observations.start_if_draft(experiment, now):
                 started.add(number)
         # One bulk INSERT: adding 10,000 ORM objects (or a flush per row) takes seconds.
-        await uow.session.execute(insert(Observation), observations)
+        await uow.session.execute(insert(Observation), new_rows)
         await uow.commit()
     return ImportResult(
         rows=len(rows),

@@ -6,21 +6,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
-from db.models import Experiment, Observation, Variant, Workspace
+from db.models import Experiment, Variant, Workspace
 from db.repositories import VariantSums
 from db.unit_of_work import UnitOfWork
 from experiments import domain
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     Author,
-    DailyTotals,
-    ExperimentConcluded,
     ExperimentView,
     InvalidStatusChange,
     Kind,
-    NothingToUndo,
     Outcome,
     Stage,
     Status,
@@ -33,28 +29,6 @@ from experiments.stats.sample_size import days_left as days_left_at_pace
 from experiments.stats.sample_size import sample_size_per_variant
 
 # ---------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class LoggedObservation:
-    experiment: ExperimentView
-    variant: str
-    visitors: int
-    conversions: int
-    revenue: Decimal | None
-    logged_by: str
-    totals: VariantTotals  # the variant's new totals
-    status_changed: bool  # a draft starts running with its first result
-
-
-@dataclass(frozen=True)
-class UndoneObservation:
-    experiment: ExperimentView
-    variant: str
-    visitors: int
-    conversions: int
-    logged_by: str
-    totals: VariantTotals
 
 
 @dataclass(frozen=True)
@@ -76,17 +50,6 @@ class ExperimentReadout:
     days_running: float | None
     days_left: float | None
     last_logged_at: datetime | None
-
-
-@dataclass(frozen=True)
-class ExportedObservation:
-    experiment: int
-    variant: str
-    visitors: int
-    conversions: int
-    revenue: Decimal | None
-    logged_at: datetime
-    logged_by: str
 
 
 async def require_workspace(uow: UnitOfWork, chat_id: int) -> Workspace:
@@ -191,7 +154,7 @@ async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSumm
         summaries = [
             ExperimentSummary(
                 experiment=experiment_view(e),
-                totals=tuple(_variant_totals(v, sums) for v in e.variants),
+                totals=tuple(variant_totals(v, sums) for v in e.variants),
                 last_logged_at=last.get(e.id),
             )
             for e in experiments
@@ -286,133 +249,6 @@ async def conclude(
         return view
 
 
-# ---------------------------------------------------------------- observations
-
-
-async def log_observation(
-    uow: UnitOfWork,
-    chat_id: int,
-    number: int,
-    variant: str,
-    visitors: int,
-    conversions: int,
-    *,
-    author: Author,
-    revenue: Decimal | None = None,
-    clock: Clock = utc_now,
-) -> LoggedObservation:
-    """Appends one result to a variant and returns the variant's new totals."""
-    async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
-        arm = check_observation(experiment, variant, visitors, conversions, revenue)
-        status_changed = start_if_draft(experiment, clock())
-        await uow.observations.add(
-            Observation(
-                experiment_id=experiment.id,
-                variant_id=arm.id,
-                visitors=visitors,
-                conversions=conversions,
-                revenue=revenue,
-                logged_at=clock(),
-                logged_by_id=author.user_id,
-                logged_by_name=author.name,
-            )
-        )
-        sums = await uow.observations.totals_by_variant(experiment.id)
-        view = experiment_view(experiment)
-        await uow.commit()
-        return LoggedObservation(
-            experiment=view,
-            variant=arm.name,
-            visitors=visitors,
-            conversions=conversions,
-            revenue=revenue,
-            logged_by=author.name,
-            totals=_variant_totals(arm, sums),
-            status_changed=status_changed,
-        )
-
-
-def check_observation(
-    experiment: Experiment,
-    variant: str,
-    visitors: int,
-    conversions: int,
-    revenue: Decimal | None,
-) -> Variant:
-    """The rules every new result obeys, typed with /log or imported from a file; its variant."""
-    arm = _variant(experiment, variant)
-    domain.check_counts(experiment.number, arm.name, visitors, conversions)
-    if revenue is not None and revenue < 0:
-        raise domain.InvalidInput(domain.N_("Revenue can't be negative."))
-    if experiment.status == Status.CONCLUDED:
-        raise ExperimentConcluded(experiment.number)
-    return arm
-
-
-def start_if_draft(experiment: Experiment, now: datetime) -> bool:
-    """A draft starts running with its first result; True when this one started it."""
-    if experiment.status != Status.DRAFT:
-        return False
-    experiment.status = Status.RUNNING.value
-    experiment.started_at = now
-    return True
-
-
-async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> UndoneObservation:
-    """Removes the experiment's most recent entry, whoever logged it."""
-    async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
-        if experiment.status == Status.CONCLUDED:
-            raise ExperimentConcluded(number)
-        last = await uow.observations.last(experiment.id)
-        if last is None:
-            raise NothingToUndo(number)
-        arm = next(v for v in experiment.variants if v.id == last.variant_id)
-        undone = (last.visitors, last.conversions, last.logged_by_name)
-        await uow.observations.remove(last.id)
-        sums = await uow.observations.totals_by_variant(experiment.id)
-        view = experiment_view(experiment)
-        await uow.commit()
-        return UndoneObservation(
-            experiment=view,
-            variant=arm.name,
-            visitors=undone[0],
-            conversions=undone[1],
-            logged_by=undone[2],
-            totals=_variant_totals(arm, sums),
-        )
-
-
-async def daily_totals(uow: UnitOfWork, chat_id: int, number: int) -> list[DailyTotals]:
-    """Per UTC day and variant, what was logged; days without entries are absent."""
-    async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
-        names = {v.id: v.name for v in experiment.variants}
-        rows = await uow.observations.totals_by_day(experiment.id)
-    return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]
-
-
-async def export_observations(uow: UnitOfWork, chat_id: int) -> list[ExportedObservation]:
-    async with uow:
-        workspace = await uow.workspaces.by_chat(chat_id)
-        if workspace is None:
-            return []
-        rows = await uow.observations.for_workspace(workspace.id)
-        return [
-            ExportedObservation(
-                experiment=number,
-                variant=variant,
-                visitors=obs.visitors,
-                conversions=obs.conversions,
-                revenue=obs.revenue,
-                logged_at=obs.logged_at,
-                logged_by=obs.logged_by_name,
-            )
-            for obs, number, variant in rows
-        ]
-
-
 # ---------------------------------------------------------------- readout
 
 
@@ -455,7 +291,7 @@ def readout_of(summary: ExperimentSummary, *, now: datetime) -> ExperimentReadou
 # ---------------------------------------------------------------- helpers
 
 
-def _variant(experiment: Experiment, name: str) -> Variant:
+def find_variant(experiment: Experiment, name: str) -> Variant:
     wanted = name.strip().casefold()
     for variant in experiment.variants:
         if variant.name.casefold() == wanted:
@@ -468,12 +304,12 @@ async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary
     last = await uow.observations.last_logged_at(experiment.id) if sums else None
     return ExperimentSummary(
         experiment=experiment_view(experiment),
-        totals=tuple(_variant_totals(v, sums) for v in experiment.variants),
+        totals=tuple(variant_totals(v, sums) for v in experiment.variants),
         last_logged_at=last,
     )
 
 
-def _variant_totals(variant: Variant, sums: dict[int, VariantSums]) -> VariantTotals:
+def variant_totals(variant: Variant, sums: dict[int, VariantSums]) -> VariantTotals:
     found = sums.get(variant.id)
     if found is None:
         return VariantTotals(variant.name, variant.position, 0, 0, None, 0)

@@ -13,7 +13,7 @@ from bot.keyboards import button, experiment_picker, markup
 from bot.render import charts
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
-from experiments import services
+from experiments import observations, services
 
 USAGE = "/chart #1"
 # Callback data of the picker's funnel button; bot/handlers/funnel.py answers it.
@@ -72,7 +72,7 @@ async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
         )
         await reply(update, context, text)
         return
-    daily = await services.daily_totals(runtime.uow(), chat_id, number)
+    daily = await observations.daily_totals(runtime.uow(), chat_id, number)
     curves = charts.cumulative_curves(daily, experiment.variants)
     title = t.gettext("#{number} {name}: conversion rate by day").format(
         number=number, name=experiment.name

@@ -16,23 +16,23 @@ from bot.i18n import Translator
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
-from experiments import imports, services
+from experiments import imports, observations
 from experiments.imports import ImportResult
 
 CSV_MIME_TYPES = ("text/csv", "text/comma-separated-values", "application/csv")
 
 
 async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    observations = await services.export_observations(runtime_of(context).uow(), chat_id_of(update))
+    logged = await observations.export_observations(runtime_of(context).uow(), chat_id_of(update))
     t = tr(context)
-    if not observations:
+    if not logged:
         await reply(
             update,
             context,
             t.gettext("Nothing to export yet: no results are logged in this chat. /log adds some."),
         )
         return
-    count = len(observations)
+    count = len(logged)
     caption = (
         t.ngettext("📤 {count} logged result.", "📤 {count} logged results.", count).format(
             count=t.number(count)
@@ -46,7 +46,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     filename = f"hourglass-export-{flows.local_today(context).isoformat()}.csv"
     await context.bot.send_document(
         chat_id_of(update),
-        InputFile(imports.export_csv(observations), filename=filename),
+        InputFile(imports.export_csv(logged), filename=filename),
         caption=caption,
         parse_mode=ParseMode.HTML,
     )

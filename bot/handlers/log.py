@@ -18,7 +18,7 @@ from bot.render.experiments import logged, title, undone
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
-from experiments import services
+from experiments import observations, services
 from experiments.domain import N_, InvalidInput, Status
 
 FLOW = "log"
@@ -127,7 +127,7 @@ async def _log(
     conversions = parsing.count(words[1], N_("conversions"), usage)
     revenue = parsing.money(words[2], usage) if len(words) > 2 else None
     runtime = runtime_of(context)
-    result = await services.log_observation(
+    result = await observations.log_observation(
         runtime.uow(),
         chat_id_of(update),
         number,
@@ -170,7 +170,7 @@ async def undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def _undo(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
-    result = await services.undo_last_observation(
+    result = await observations.undo_last_observation(
         runtime_of(context).uow(), chat_id_of(update), number
     )
     await reply(update, context, undone(tr(context), result))

@@ -6,7 +6,8 @@ from bot.i18n import Translator
 from bot.render import labels
 from bot.replies import esc
 from experiments.domain import ExperimentView, Status, VariantTotals
-from experiments.services import ExperimentSummary, LoggedObservation, UndoneObservation
+from experiments.observations import LoggedObservation, UndoneObservation
+from experiments.services import ExperimentSummary
 
 
 def title(experiment: ExperimentView) -> str:

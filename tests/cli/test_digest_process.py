@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.bootstrap import open_database
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
 from db.models import DigestRecord
-from experiments import services
+from experiments import observations, services
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace, update_settings
 
@@ -102,7 +102,7 @@ async def seed(url: str, chat_id: int) -> None:
         await services.create_experiment(
             database.unit_of_work(), chat_id, "Landing headline", author=Author(chat_id, "F")
         )
-        await services.log_observation(
+        await observations.log_observation(
             database.unit_of_work(), chat_id, 1, "A", 500, 25, author=Author(chat_id, "F")
         )
     finally:

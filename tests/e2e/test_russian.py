@@ -18,7 +18,7 @@ from bot.render import charts
 from bot.render.charts import conversion_chart, cumulative_curves
 from bot.render.funnel_chart import funnel_figure
 from db.models import Experiment, Observation, Variant
-from experiments import services
+from experiments import observations
 from experiments.domain import DailyTotals
 from experiments.funnel import FUNNEL_STAGES, FunnelView, StageConversion
 from tests.e2e.conftest import BotUnderTest, press, say
@@ -197,7 +197,7 @@ async def test_the_chart_is_drawn_with_russian_words(bot: BotUnderTest, ivan_cha
     assert "посетителей: 3\xa0000" in chart.text
     assert button_labels(chart) == ["📊 Сводка"]
     # The picture is the one the chart renderer draws with the Russian words and numbers.
-    daily = await services.daily_totals(bot.runtime.uow(), ivan_chat.id, 1)
+    daily = await observations.daily_totals(bot.runtime.uow(), ivan_chat.id, 1)
     curves = cumulative_curves(daily, ["A", "B"])
     t = translator("ru")
     title = t.gettext("#{number} {name}: conversion rate by day").format(

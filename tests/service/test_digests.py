@@ -13,7 +13,7 @@ from sqlalchemy import select
 from db.engine import create_engine
 from db.models import DigestRecord, NudgeSnooze, Workspace
 from db.unit_of_work import Database
-from experiments import digests, services
+from experiments import digests, observations, services
 from experiments.digests import MAX_ATTEMPTS, DigestState, DueDigest
 from experiments.domain import Outcome, Stage, Status
 from experiments.funnel import log_funnel
@@ -47,7 +47,7 @@ async def new_experiment(
 
 
 async def log(database: Database, clock: FrozenClock, number: int, variant: str, v: int, c: int):
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(), CHAT, number, variant, v, c, author=ALICE, clock=clock
     )
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from db.models import Experiment, Observation, Variant
 from db.unit_of_work import Database
-from experiments import services
+from experiments import observations, services
 from experiments.domain import (
     DuplicateVariant,
     ExperimentConcluded,
@@ -175,7 +175,7 @@ async def test_draft_starts_running_with_its_first_result(
     )
     assert view.status is Status.DRAFT and view.started_at is None
     clock.advance(hours=5)
-    logged = await services.log_observation(
+    logged = await observations.log_observation(
         database.unit_of_work(), CHAT, view.number, "A", 10, 1, author=ALICE, clock=clock
     )
     assert logged.status_changed
@@ -187,13 +187,15 @@ async def test_concluded_experiment_takes_no_more_results(
     database: Database, workspace: int
 ) -> None:
     view = await services.create_experiment(database.unit_of_work(), CHAT, "Done", author=ALICE)
-    await services.log_observation(database.unit_of_work(), CHAT, 1, "A", 10, 1, author=ALICE)
+    await observations.log_observation(database.unit_of_work(), CHAT, 1, "A", 10, 1, author=ALICE)
     await services.conclude(database.unit_of_work(), CHAT, view.number, Outcome.INCONCLUSIVE)
     with pytest.raises(ExperimentConcluded) as caught:
-        await services.log_observation(database.unit_of_work(), CHAT, 1, "B", 10, 1, author=ALICE)
+        await observations.log_observation(
+            database.unit_of_work(), CHAT, 1, "B", 10, 1, author=ALICE
+        )
     assert "#1 is concluded" in str(caught.value)
     with pytest.raises(ExperimentConcluded):
-        await services.undo_last_observation(database.unit_of_work(), CHAT, 1)
+        await observations.undo_last_observation(database.unit_of_work(), CHAT, 1)
     assert await count_rows(database, Observation) == 1
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from db.models import Experiment, Observation
 from db.unit_of_work import Database
-from experiments import imports, services
+from experiments import imports, observations, services
 from experiments.domain import N_, InvalidInput, Outcome, Status
 from experiments.imports import BadLine
 from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT
@@ -72,7 +72,7 @@ async def test_import_adds_every_row_and_reports_per_experiment(
     ]
     assert await totals(database, 1) == [("A", 1000, 40), ("B", 1500, 75)]
     assert await totals(database, 2) == [("old", 0, 0), ("new", 300, 30)]
-    exported = await services.export_observations(database.unit_of_work(), CHAT)
+    exported = await observations.export_observations(database.unit_of_work(), CHAT)
     assert [(e.experiment, e.variant, e.revenue, e.logged_at, e.logged_by) for e in exported] == [
         (1, "A", None, datetime(2026, 3, 1, 9, tzinfo=UTC), "Bob"),
         (1, "B", Decimal("120.50"), datetime(2026, 3, 1, 9, tzinfo=UTC), "Bob"),
@@ -95,7 +95,7 @@ async def test_import_reads_a_spreadsheets_semicolons_bom_and_decimal_comma(
 ) -> None:
     content = "\ufeffexperiment;variant;visitors;conversions;revenue\r\n1;A;100;5;19,90\r\n"
     await import_file(database, content.encode("utf-8"), clock)
-    exported = await services.export_observations(database.unit_of_work(), CHAT)
+    exported = await observations.export_observations(database.unit_of_work(), CHAT)
     assert [(e.visitors, e.conversions, e.revenue) for e in exported] == [
         (100, 5, Decimal("19.90"))
     ]
@@ -137,10 +137,10 @@ async def test_import_of_ten_thousand_rows_is_one_quick_batch(
 async def test_export_then_import_elsewhere_gives_the_same_totals(
     database: Database, experiments: None, clock: FrozenClock
 ) -> None:
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(), CHAT, 1, "A", 120, 6, author=ALICE, clock=clock
     )
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(),
         CHAT,
         1,
@@ -151,7 +151,9 @@ async def test_export_then_import_elsewhere_gives_the_same_totals(
         revenue=Decimal("45.10"),
         clock=clock,
     )
-    exported = imports.export_csv(await services.export_observations(database.unit_of_work(), CHAT))
+    exported = imports.export_csv(
+        await observations.export_observations(database.unit_of_work(), CHAT)
+    )
     lines = list(csv.reader(io.StringIO(exported.decode())))
     assert lines == [
         HEADER.split(","),

@@ -9,7 +9,7 @@ import pytest
 
 from db.models import Observation
 from db.unit_of_work import Database
-from experiments import services
+from experiments import observations, services
 from experiments.domain import (
     ConversionsExceedVisitors,
     CountTooLarge,
@@ -30,10 +30,10 @@ async def experiment(database: Database, workspace: int) -> int:
 
 
 async def test_log_returns_the_variants_new_totals(database: Database, experiment: int) -> None:
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "B", 100, 7, author=ALICE
     )
-    logged = await services.log_observation(
+    logged = await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "b", 50, 3, author=BOB, revenue=Decimal("19.90")
     )
     assert logged.variant == "B"  # matched without regard to case
@@ -46,7 +46,7 @@ async def test_log_returns_the_variants_new_totals(database: Database, experimen
 
 async def test_log_rejects_conversions_above_visitors(database: Database, experiment: int) -> None:
     with pytest.raises(ConversionsExceedVisitors) as caught:
-        await services.log_observation(
+        await observations.log_observation(
             database.unit_of_work(), CHAT, experiment, "B", 10, 12, author=ALICE
         )
     assert str(caught.value) == (
@@ -60,7 +60,7 @@ async def test_log_rejects_negative_counts(
     database: Database, experiment: int, visitors: int, conversions: int
 ) -> None:
     with pytest.raises(NegativeCount) as caught:
-        await services.log_observation(
+        await observations.log_observation(
             database.unit_of_work(), CHAT, experiment, "A", visitors, conversions, author=ALICE
         )
     assert "can't be negative" in str(caught.value)
@@ -69,7 +69,7 @@ async def test_log_rejects_negative_counts(
 
 async def test_log_rejects_counts_over_a_billion(database: Database, experiment: int) -> None:
     with pytest.raises(CountTooLarge):
-        await services.log_observation(
+        await observations.log_observation(
             database.unit_of_work(), CHAT, experiment, "A", 10**9 + 1, 0, author=ALICE
         )
     assert await count_rows(database, Observation) == 0
@@ -79,7 +79,7 @@ async def test_log_rejects_unknown_variant_naming_the_known_ones(
     database: Database, experiment: int
 ) -> None:
     with pytest.raises(UnknownVariant) as caught:
-        await services.log_observation(
+        await observations.log_observation(
             database.unit_of_work(), CHAT, experiment, "C", 10, 1, author=ALICE
         )
     assert str(caught.value) == "Experiment #1 has no variant “C”. Its variants are: A, B."
@@ -90,20 +90,20 @@ async def test_log_to_another_chats_experiment_is_unknown(
     database: Database, experiment: int
 ) -> None:
     with pytest.raises(UnknownExperiment):
-        await services.log_observation(
+        await observations.log_observation(
             database.unit_of_work(), OTHER_CHAT, experiment, "A", 10, 1, author=ALICE
         )
     assert await count_rows(database, Observation) == 0
 
 
 async def test_undo_removes_only_the_last_entry(database: Database, experiment: int) -> None:
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "A", 100, 5, author=ALICE
     )
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "B", 90, 9, author=BOB
     )
-    undone = await services.undo_last_observation(database.unit_of_work(), CHAT, experiment)
+    undone = await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment)
     assert (undone.variant, undone.visitors, undone.conversions, undone.logged_by) == (
         "B",
         90,
@@ -117,14 +117,14 @@ async def test_undo_removes_only_the_last_entry(database: Database, experiment: 
 
 async def test_undo_with_nothing_logged_says_so(database: Database, experiment: int) -> None:
     with pytest.raises(NothingToUndo, match="no logged results"):
-        await services.undo_last_observation(database.unit_of_work(), CHAT, experiment)
+        await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment)
 
 
 async def test_totals_per_day_are_summed_by_utc_day(
     database: Database, experiment: int, clock: FrozenClock
 ) -> None:
     for visitors, conversions in ((100, 5), (50, 2)):
-        await services.log_observation(
+        await observations.log_observation(
             database.unit_of_work(),
             CHAT,
             experiment,
@@ -135,10 +135,10 @@ async def test_totals_per_day_are_summed_by_utc_day(
             clock=clock,
         )
     clock.advance(days=1)
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "B", 80, 8, author=ALICE, clock=clock
     )
-    days = await services.daily_totals(database.unit_of_work(), CHAT, experiment)
+    days = await observations.daily_totals(database.unit_of_work(), CHAT, experiment)
     assert [(d.day, d.variant, d.visitors, d.conversions) for d in days] == [
         (date(2026, 3, 2), "A", 150, 7),
         (date(2026, 3, 3), "B", 80, 8),
@@ -148,12 +148,14 @@ async def test_totals_per_day_are_summed_by_utc_day(
 async def test_export_lists_every_entry_of_the_workspace_only(
     database: Database, experiment: int, clock: FrozenClock
 ) -> None:
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "A", 100, 5, author=ALICE, clock=clock
     )
     await services.create_experiment(database.unit_of_work(), OTHER_CHAT, "Theirs", author=BOB)
-    await services.log_observation(database.unit_of_work(), OTHER_CHAT, 1, "A", 1, 1, author=BOB)
-    rows = await services.export_observations(database.unit_of_work(), CHAT)
+    await observations.log_observation(
+        database.unit_of_work(), OTHER_CHAT, 1, "A", 1, 1, author=BOB
+    )
+    rows = await observations.export_observations(database.unit_of_work(), CHAT)
     assert [(r.experiment, r.variant, r.visitors, r.conversions, r.logged_at) for r in rows] == [
         (1, "A", 100, 5, clock.now)
     ]
@@ -162,7 +164,7 @@ async def test_export_lists_every_entry_of_the_workspace_only(
 async def test_logged_at_comes_back_as_aware_utc(
     database: Database, experiment: int, clock: FrozenClock
 ) -> None:
-    await services.log_observation(
+    await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "A", 1, 0, author=ALICE, clock=clock
     )
     summary = await services.get_experiment(database.unit_of_work(), CHAT, experiment)
