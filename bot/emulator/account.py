@@ -64,6 +64,7 @@ def set_webhook(world: TelegramWorld, params: Params) -> bool:
     world.webhook = {key: value for key, value in params.items() if key != "certificate"}
     if params.get("drop_pending_updates"):
         world.updates.clear()
+    world.notify()
     return True
 
 

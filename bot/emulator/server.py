@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 
 from bot.emulator import account, messaging
@@ -61,6 +65,8 @@ class BotApiEmulator:
         self._injections: list[Injection] = []
         self._port = port
         self._runner: web.AppRunner | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
+        self.webhook_deliveries = 0
         self._bound_port: int | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -79,14 +85,56 @@ class BotApiEmulator:
         self._runner = runner
         self._bound_port = int(runner.addresses[0][1])
         self.world.closing = False
+        self._webhook_task = asyncio.create_task(self._deliver_to_webhook())
 
     async def stop(self) -> None:
         """Answer pending long polls at once, then shut the server down."""
         self.world.closing = True
         self.world.notify()
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+            self._webhook_task = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def _deliver_to_webhook(self) -> None:
+        """While a webhook is set, POST each update to it in order, as Telegram does.
+
+        Only loopback URLs are served: the emulator never sends traffic off this machine.
+        A failed delivery is retried after a short pause, like Telegram's own retries.
+        """
+        world = self.world
+        async with aiohttp.ClientSession() as session:
+            while not world.closing:
+                await world.wait_until(
+                    lambda: world.closing or (world.webhook is not None and bool(world.updates)),
+                    timeout=None,
+                )
+                if world.closing or world.webhook is None or not world.updates:
+                    continue
+                url = str(world.webhook.get("url", ""))
+                if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+                    world.updates.clear()
+                    continue
+                update = world.updates[0]
+                headers = {}
+                if world.webhook.get("secret_token"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = str(world.webhook["secret_token"])
+                try:
+                    async with session.post(url, json=update, headers=headers) as response:
+                        delivered = response.status == 200
+                except aiohttp.ClientError:
+                    delivered = False
+                if delivered:
+                    if world.updates and world.updates[0] is update:
+                        world.updates.pop(0)
+                    self.webhook_deliveries += 1
+                    world.notify()
+                else:
+                    await asyncio.sleep(0.1)
 
     async def __aenter__(self) -> BotApiEmulator:
         await self.start()
