@@ -10,7 +10,6 @@ from bot.i18n import Translator
 from experiments.domain import Outcome, Status
 
 # Callback data is "<area>:<action>[:<args>]"; areas: x (experiment card), and one per flow.
-CARD_ACTIONS = ("show", "log", "ro", "chart", "pause", "resume", "end", "undo")
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:
