@@ -13,7 +13,8 @@ from telegram.ext import (
 )
 
 from bot import flows, parsing
-from bot.keyboards import experiment_card, experiment_picker
+from bot.keyboards import experiment_card
+from bot.pickers import offer_experiments
 from bot.render.experiments import card, experiment_list
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
@@ -33,17 +34,13 @@ async def show_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if context.args:
         await show(update, context, parsing.experiment_number(context.args[0], SHOW_USAGE))
         return
-    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
-    if not summaries:
-        await reply(
-            update, context, tr(context).gettext("No experiments yet. Start one with /new.")
-        )
-        return
-    await reply(
+    t = tr(context)
+    await offer_experiments(
         update,
         context,
-        tr(context).gettext("Which experiment?"),
-        experiment_picker("x:show", [(s.experiment.number, s.experiment.name) for s in summaries]),
+        area="x:show",
+        question=t.gettext("Which experiment?"),
+        none_text=t.gettext("No experiments yet. Start one with /new."),
     )
 
 

@@ -6,7 +6,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import flows, parsing
-from bot.keyboards import button, experiment_picker, markup, outcome_choice
+from bot.keyboards import button, markup, outcome_choice
+from bot.pickers import offer_experiments
 from bot.render import labels
 from bot.render.experiments import title
 from bot.replies import edit_or_reply, reply
@@ -36,18 +37,13 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     args = context.args or []
     t = tr(context)
     if not args:
-        summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
-        open_ones = [s for s in summaries if s.experiment.status is not Status.CONCLUDED]
-        if not open_ones:
-            await reply(update, context, t.gettext("There is no open experiment to conclude."))
-            return
-        await reply(
+        await offer_experiments(
             update,
             context,
-            t.gettext("Conclude which experiment?"),
-            experiment_picker(
-                "x:end", [(s.experiment.number, s.experiment.name) for s in open_ones]
-            ),
+            area="x:end",
+            question=t.gettext("Conclude which experiment?"),
+            none_text=t.gettext("There is no open experiment to conclude."),
+            suitable=lambda s: s.experiment.status is not Status.CONCLUDED,
         )
         return
     number = parsing.experiment_number(args[0], USAGE)

@@ -14,6 +14,7 @@ from telegram.ext import (
 
 from bot import flows, parsing
 from bot.keyboards import button, experiment_card, experiment_picker, markup, rows_of
+from bot.pickers import offer_experiments
 from bot.render.experiments import logged, title, undone
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
@@ -149,17 +150,14 @@ async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if context.args:
         await _undo(update, context, parsing.experiment_number(context.args[0], UNDO_USAGE))
         return
-    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
-    with_data = [s for s in summaries if s.visitors and s.experiment.status is not Status.CONCLUDED]
     t = tr(context)
-    if not with_data:
-        await reply(update, context, t.gettext("There is nothing to undo."))
-        return
-    await reply(
+    await offer_experiments(
         update,
         context,
-        t.gettext("Remove the last entry of which experiment?"),
-        experiment_picker("x:undo", [(s.experiment.number, s.experiment.name) for s in with_data]),
+        area="x:undo",
+        question=t.gettext("Remove the last entry of which experiment?"),
+        none_text=t.gettext("There is nothing to undo."),
+        suitable=lambda s: bool(s.visitors) and s.experiment.status is not Status.CONCLUDED,
     )
 
 

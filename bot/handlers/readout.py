@@ -6,7 +6,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import flows, parsing
-from bot.keyboards import button, experiment_picker, markup
+from bot.keyboards import button, markup
+from bot.pickers import offer_experiments
 from bot.render.readout import readout_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
@@ -20,16 +21,13 @@ async def readout_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if context.args:
         await _readout(update, context, parsing.experiment_number(context.args[0], USAGE))
         return
-    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
     t = tr(context)
-    if not summaries:
-        await reply(update, context, t.gettext("No experiments yet. Start one with /new."))
-        return
-    await reply(
+    await offer_experiments(
         update,
         context,
-        t.gettext("Readout of which experiment?"),
-        experiment_picker("x:ro", [(s.experiment.number, s.experiment.name) for s in summaries]),
+        area="x:ro",
+        question=t.gettext("Readout of which experiment?"),
+        none_text=t.gettext("No experiments yet. Start one with /new."),
     )
 
 
