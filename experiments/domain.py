@@ -202,18 +202,27 @@ class InvalidStatusChange(DomainError):
 # ---------------------------------------------------------------- validation
 
 
-def clean_name(name: str) -> str:
-    """An experiment's name, stripped, checked against the limits."""
-    cleaned = " ".join(name.split())
+def clean_line(text: str, *, limit: int, empty: DomainError, too_long: Msg) -> str:
+    """Typed text on one line (runs of white space folded), 1..limit characters.
+
+    ``too_long`` is a message with ``{length}`` and ``{limit}``.
+    """
+    cleaned = " ".join(text.split())
     if not cleaned:
-        raise InvalidInput(N_("The experiment needs a name, e.g. /new Landing page headline"))
-    if len(cleaned) > NAME_MAX_CHARS:
-        raise InvalidInput(
-            N_("That name is {length} characters long; keep it to {limit}."),
-            length=len(cleaned),
-            limit=NAME_MAX_CHARS,
-        )
+        raise empty
+    if len(cleaned) > limit:
+        raise InvalidInput(too_long, length=len(cleaned), limit=limit)
     return cleaned
+
+
+def clean_name(name: str) -> str:
+    """An experiment's name, checked against the limits."""
+    return clean_line(
+        name,
+        limit=NAME_MAX_CHARS,
+        empty=InvalidInput(N_("The experiment needs a name, e.g. /new Landing page headline")),
+        too_long=N_("That name is {length} characters long; keep it to {limit}."),
+    )
 
 
 def clean_hypothesis(hypothesis: str | None) -> str | None:

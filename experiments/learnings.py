@@ -24,6 +24,7 @@ from experiments.domain import (
     InvalidInput,
     Stage,
     Status,
+    clean_line,
 )
 from experiments.services import experiment_view, find_experiment, require_workspace
 
@@ -59,32 +60,24 @@ class LearningView:
 
 def clean_summary(text: str) -> str:
     """What happened, in one sentence: 1..500 characters."""
-    cleaned = " ".join(text.split())
-    if not cleaned:
-        raise InvalidInput(
+    return clean_line(
+        text,
+        limit=SUMMARY_MAX_CHARS,
+        empty=InvalidInput(
             N_("Write what happened in one sentence, e.g. {usage}"), usage=LEARN_USAGE
-        )
-    if len(cleaned) > SUMMARY_MAX_CHARS:
-        raise InvalidInput(
-            N_("That is {length} characters long; say what happened in at most {limit}."),
-            length=len(cleaned),
-            limit=SUMMARY_MAX_CHARS,
-        )
-    return cleaned
+        ),
+        too_long=N_("That is {length} characters long; say what happened in at most {limit}."),
+    )
 
 
 def clean_why(text: str) -> str:
     """One answer to "why?": 1..500 characters."""
-    cleaned = " ".join(text.split())
-    if not cleaned:
-        raise InvalidInput(N_("Answer the “why?” in a sentence."))
-    if len(cleaned) > WHY_MAX_CHARS:
-        raise InvalidInput(
-            N_("That answer is {length} characters long; keep each “why?” to {limit}."),
-            length=len(cleaned),
-            limit=WHY_MAX_CHARS,
-        )
-    return cleaned
+    return clean_line(
+        text,
+        limit=WHY_MAX_CHARS,
+        empty=InvalidInput(N_("Answer the “why?” in a sentence.")),
+        too_long=N_("That answer is {length} characters long; keep each “why?” to {limit}."),
+    )
 
 
 def clean_whys(whys: Sequence[str]) -> tuple[str, ...]:
