@@ -181,25 +181,18 @@ def _input_file(world: TelegramWorld, params: Params, field: str) -> StoredFile:
 
 
 def send_photo(world: TelegramWorld, params: Params) -> dict[str, Any]:
-    chat = world.chat_for(params.get("chat_id"))
-    caption = _caption(params)
-    photo = _input_file(world, params, "photo")
-    return _send(
-        chat,
-        world,
-        params,
-        text=caption.text,
-        html=caption.html,
-        entities=caption.entities,
-        parse_mode=caption.parse_mode,
-        photo=photo,
-    )
+    return _send_file(world, params, "photo")
 
 
 def send_document(world: TelegramWorld, params: Params) -> dict[str, Any]:
+    return _send_file(world, params, "document")
+
+
+def _send_file(world: TelegramWorld, params: Params, field: str) -> dict[str, Any]:
+    """sendPhoto and sendDocument: a file (in ``field``) with an optional caption."""
     chat = world.chat_for(params.get("chat_id"))
     caption = _caption(params)
-    document = _input_file(world, params, "document")
+    stored = _input_file(world, params, field)
     return _send(
         chat,
         world,
@@ -208,7 +201,7 @@ def send_document(world: TelegramWorld, params: Params) -> dict[str, Any]:
         html=caption.html,
         entities=caption.entities,
         parse_mode=caption.parse_mode,
-        document=document,
+        **{field: stored},
     )
 
 
