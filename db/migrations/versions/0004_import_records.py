@@ -1,7 +1,7 @@
 """import records: each imported file, and the observations it brought
 
-Revision ID: 0003_import_records
-Revises: 0002
+Revision ID: 0004_import_records
+Revises: 0003_workspace_currency
 Create Date: 2026-12-02 11:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import db.models
 
-revision: str = "0003_import_records"
-down_revision: str | None = "0002"
+revision: str = "0004_import_records"
+down_revision: str | None = "0003_workspace_currency"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
