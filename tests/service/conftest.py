@@ -13,7 +13,7 @@ from db.engine import create_engine, migrate
 from db.unit_of_work import Database
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace
-from tests.support import FrozenClock
+from tests.support import FrozenClock, copy_of_template
 
 ALICE = Author(user_id=1001, name="Alice")
 BOB = Author(user_id=1002, name="Bob")
@@ -27,18 +27,18 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    url = (
-        os.environ.get("HOURGLASS_TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3"
-    )
-    engine = create_engine(url)
-    if not url.startswith("sqlite"):
+async def database(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Database]:
+    url = os.environ.get("HOURGLASS_TEST_DATABASE_URL")
+    if url is None:
+        engine = create_engine(copy_of_template(sqlite_template, tmp_path / "t.sqlite3"))
+    else:
         from db.models import Base
 
+        engine = create_engine(url)
         async with engine.begin() as connection:
             await connection.run_sync(Base.metadata.drop_all)
             await connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    await migrate(engine)
+        await migrate(engine)
     db = Database(engine)
     yield db
     await db.dispose()
