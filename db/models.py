@@ -79,7 +79,10 @@ class Workspace(Base):
     stale_after_days: Mapped[int] = mapped_column(Integer, default=3)
     # False once Telegram says the bot was blocked or removed: digests stop.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Numbers are never reused: a deleted #N stays a gap, so old messages never point elsewhere.
     last_experiment_number: Mapped[int] = mapped_column(Integer, default=0)
+    # ISO 4217 code that costs and revenue are shown in.
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     experiments: Mapped[list[Experiment]] = relationship(back_populates="workspace")
