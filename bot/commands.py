@@ -69,6 +69,22 @@ COMMANDS: tuple[Command, ...] = (
         N_("close an experiment with its outcome: <code>/conclude #1 won</code>."),
     ),
     Command(
+        "cost",
+        N_("What an experiment cost"),
+        N_(
+            "what an experiment cost, all variants together: <code>/cost #1 120</code>; "
+            "the readout then shows cost per conversion and return on spend."
+        ),
+    ),
+    Command(
+        "delete",
+        N_("Delete an experiment (asks first)"),
+        N_(
+            "delete an experiment with its results: <code>/delete #1</code>. "
+            "It asks first and offers the export."
+        ),
+    ),
+    Command(
         "learn",
         N_("Write down a learning (five whys)"),
         N_(

@@ -70,6 +70,11 @@ class ExperimentRepository:
         await self._session.flush()
         return experiment
 
+    async def remove(self, experiment_id: int) -> None:
+        """Deletes the experiment; the database cascades to everything that belongs to it."""
+        await self._session.execute(delete(Experiment).where(Experiment.id == experiment_id))
+        self._session.expunge_all()
+
 
 class ObservationRepository:
     def __init__(self, session: AsyncSession) -> None:

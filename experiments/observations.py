@@ -204,15 +204,20 @@ async def _daily(uow: UnitOfWork, experiment: Experiment, timezone: str) -> list
     return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]
 
 
-async def export_observations(uow: UnitOfWork, chat_id: int) -> list[ExportedObservation]:
+async def export_observations(
+    uow: UnitOfWork, chat_id: int, number: int | None = None
+) -> list[ExportedObservation]:
+    """Every logged result of the chat, or of experiment #``number`` only."""
     async with uow:
+        if number is not None:
+            await find_experiment(uow, chat_id, number)
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return []
         rows = await uow.observations.for_workspace(workspace.id)
         return [
             ExportedObservation(
-                experiment=number,
+                experiment=experiment,
                 variant=variant,
                 visitors=obs.visitors,
                 conversions=obs.conversions,
@@ -220,5 +225,6 @@ async def export_observations(uow: UnitOfWork, chat_id: int) -> list[ExportedObs
                 logged_at=obs.logged_at,
                 logged_by=obs.logged_by_name,
             )
-            for obs, number, variant in rows
+            for obs, experiment, variant in rows
+            if number is None or experiment == number
         ]

@@ -16,8 +16,9 @@ from bot import flows, parsing
 from bot.keyboards import experiment_card
 from bot.pickers import offer_experiments
 from bot.render.experiments import card, experiment_list
+from bot.render.money import money_block
 from bot.replies import edit_or_reply, reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from experiments import services
 from experiments.domain import Status
 
@@ -55,7 +56,11 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) 
     summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
     t = tr(context)
     keyboard = experiment_card(t, number, summary.experiment.status)
-    await edit_or_reply(update, context, card(t, summary), keyboard)
+    text = card(t, summary)
+    money = money_block(t, currency_of(context), summary.money, number=number)
+    if money:
+        text += "\n\n" + money
+    await edit_or_reply(update, context, text, keyboard)
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
