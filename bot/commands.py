@@ -69,6 +69,15 @@ COMMANDS: tuple[Command, ...] = (
         N_("close an experiment with its outcome: <code>/conclude #1 won</code>."),
     ),
     Command(
+        "edit",
+        N_("Edit an experiment: name, stage, plan…"),
+        N_(
+            "change an experiment: bare or <code>/edit #1</code> shows what can change; fast: "
+            "<code>/edit #1 name Flyer test</code>, or stage, hypothesis, review, cost. "
+            "Variants and the plan change only before the first result."
+        ),
+    ),
+    Command(
         "cost",
         N_("What an experiment cost"),
         N_(

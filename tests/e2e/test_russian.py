@@ -80,6 +80,7 @@ async def test_creating_logging_and_reading_out_speak_russian(
         "📊 Сводка",
         "📈 График",
         "⏸ Пауза",
+        "✏️ Изменить",
         "🏁 Завершить",
     ]
 
