@@ -169,6 +169,26 @@ class ObservationRepository:
             for d, variant_id, visitors, conversions in rows
         ]
 
+    async def totals_by_hour(self, experiment_id: int) -> list[tuple[datetime, int, int, int]]:
+        """(UTC hour, variant id, visitors, conversions), summed by the database, so that the
+        caller can put each hour on a day of any timezone."""
+        hour = _utc_hour(self._session, Observation.logged_at)
+        rows = await self._session.execute(
+            select(
+                hour,
+                Observation.variant_id,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+            )
+            .where(Observation.experiment_id == experiment_id)
+            .group_by(hour, Observation.variant_id)
+            .order_by(hour, Observation.variant_id)
+        )
+        return [
+            (_as_hour(h), variant_id, int(visitors), int(conversions))
+            for h, variant_id, visitors, conversions in rows
+        ]
+
     async def last(self, experiment_id: int) -> Observation | None:
         return await self._session.scalar(
             select(Observation)
@@ -204,6 +224,17 @@ def _utc_day(session: AsyncSession, column: Any) -> Any:
     if session.get_bind().dialect.name == "sqlite":
         return func.date(column)
     return cast(func.timezone("UTC", column), Date)
+
+
+def _utc_hour(session: AsyncSession, column: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.strftime("%Y-%m-%d %H:00:00", column)
+    return func.date_trunc("hour", func.timezone("UTC", column))
+
+
+def _as_hour(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _as_date(value: Any) -> date:

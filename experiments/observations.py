@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from db.models import Experiment, Observation, Variant
 from db.unit_of_work import UnitOfWork
@@ -32,6 +33,7 @@ class LoggedObservation:
     logged_by: str
     totals: VariantTotals  # the variant's new totals
     status_changed: bool  # a draft starts running with its first result
+    logged_at: datetime  # when the result happened (now, or a past day's local noon)
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,18 @@ async def log_observation(
     *,
     author: Author,
     revenue: Decimal | None = None,
+    logged_at: datetime | None = None,
     clock: Clock = utc_now,
 ) -> LoggedObservation:
-    """Appends one result to a variant and returns the variant's new totals."""
+    """Appends one result to a variant and returns the variant's new totals.
+
+    ``logged_at`` is when the result happened (``dates.parse_moment``); by default, now.
+    """
+    moment = logged_at or clock()
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         arm = check_observation(experiment, variant, visitors, conversions, revenue)
-        status_changed = start_if_draft(experiment, clock())
+        status_changed = start_if_draft(experiment, moment)
         await uow.observations.add(
             Observation(
                 experiment_id=experiment.id,
@@ -79,7 +86,7 @@ async def log_observation(
                 visitors=visitors,
                 conversions=conversions,
                 revenue=revenue,
-                logged_at=clock(),
+                logged_at=moment,
                 logged_by_id=author.user_id,
                 logged_by_name=author.name,
             )
@@ -96,6 +103,7 @@ async def log_observation(
             logged_by=author.name,
             totals=variant_totals(arm, sums),
             status_changed=status_changed,
+            logged_at=moment,
         )
 
 
@@ -151,12 +159,30 @@ async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> U
 
 
 async def daily_totals(uow: UnitOfWork, chat_id: int, number: int) -> list[DailyTotals]:
-    """Per UTC day and variant, what was logged; days without entries are absent."""
+    """Per day in the workspace's timezone and variant, what was logged; days without entries
+    are absent. A result logged for a past day (at its local noon) lands on that day.
+
+    The database sums per UTC hour; each hour goes to the local day it starts in, which is
+    exact for every timezone whose offset is whole hours.
+    """
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        workspace = await uow.workspaces.by_chat(chat_id)
+        zone = ZoneInfo(workspace.timezone if workspace else "UTC")
         names = {v.id: v.name for v in experiment.variants}
-        rows = await uow.observations.totals_by_day(experiment.id)
-    return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]
+        positions = {v.id: v.position for v in experiment.variants}
+        rows = await uow.observations.totals_by_hour(experiment.id)
+    sums: dict[tuple[date, int], tuple[int, int]] = {}
+    for hour, variant_id, visitors, conversions in rows:
+        key = (hour.astimezone(zone).date(), variant_id)
+        before = sums.get(key, (0, 0))
+        sums[key] = (before[0] + visitors, before[1] + conversions)
+    return [
+        DailyTotals(day, names[variant_id], visitors, conversions)
+        for (day, variant_id), (visitors, conversions) in sorted(
+            sums.items(), key=lambda item: (item[0][0], positions[item[0][1]])
+        )
+    ]
 
 
 async def export_observations(
