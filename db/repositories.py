@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Select, cast, delete, func, select, update
+from sqlalchemy import Date, Select, bindparam, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -150,9 +150,12 @@ class ObservationRepository:
         )
         return _aware(found)
 
-    async def totals_by_day(self, experiment_id: int) -> list[tuple[date, int, int, int]]:
-        """(UTC day, variant id, visitors, conversions), in day order, summed by the database."""
-        day = _utc_day(self._session, Observation.logged_at)
+    async def totals_by_day(
+        self, experiment_id: int, timezone: str = "UTC"
+    ) -> list[tuple[date, int, int, int]]:
+        """(day in ``timezone``, variant id, visitors, conversions), in day order, summed by the
+        database."""
+        day = _local_day(self._session, Observation.logged_at, timezone)
         rows = await self._session.execute(
             select(
                 day,
@@ -167,26 +170,6 @@ class ObservationRepository:
         return [
             (_as_date(d), variant_id, int(visitors), int(conversions))
             for d, variant_id, visitors, conversions in rows
-        ]
-
-    async def totals_by_hour(self, experiment_id: int) -> list[tuple[datetime, int, int, int]]:
-        """(UTC hour, variant id, visitors, conversions), summed by the database, so that the
-        caller can put each hour on a day of any timezone."""
-        hour = _utc_hour(self._session, Observation.logged_at)
-        rows = await self._session.execute(
-            select(
-                hour,
-                Observation.variant_id,
-                func.sum(Observation.visitors),
-                func.sum(Observation.conversions),
-            )
-            .where(Observation.experiment_id == experiment_id)
-            .group_by(hour, Observation.variant_id)
-            .order_by(hour, Observation.variant_id)
-        )
-        return [
-            (_as_hour(h), variant_id, int(visitors), int(conversions))
-            for h, variant_id, visitors, conversions in rows
         ]
 
     async def last(self, experiment_id: int) -> Observation | None:
@@ -220,21 +203,12 @@ class VariantSums:
     observations: int
 
 
-def _utc_day(session: AsyncSession, column: Any) -> Any:
+def _local_day(session: AsyncSession, column: Any, timezone: str) -> Any:
+    # Rendered inline, so the GROUP BY expression is the very one selected (PostgreSQL insists).
+    zone: Any = bindparam("zone", timezone, literal_execute=True)
     if session.get_bind().dialect.name == "sqlite":
-        return func.date(column)
-    return cast(func.timezone("UTC", column), Date)
-
-
-def _utc_hour(session: AsyncSession, column: Any) -> Any:
-    if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m-%d %H:00:00", column)
-    return func.date_trunc("hour", func.timezone("UTC", column))
-
-
-def _as_hour(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return func.local_date(column, zone)  # registered in db/engine.py
+    return cast(func.timezone(zone, column), Date)
 
 
 def _as_date(value: Any) -> date:

@@ -7,9 +7,9 @@ every view that groups by the local day puts it on that day; a result for today 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from experiments.domain import N_, InvalidInput
+from experiments.domain import N_, InvalidInput, check_logged_at
 
 # Words for days, in every language the bot speaks (compared casefolded).
 TODAY_WORDS = frozenset({"today", "now", "сегодня", "сейчас"})
@@ -56,8 +56,8 @@ def parse_moment(token: str, *, now: datetime, zone: tzinfo) -> datetime:
     - a date with a time — ``2026-11-30T09:00:00Z``, ``2026-11-30 09:00``,
       ``30.11.2026 09:00`` → that moment; without an offset the time is UTC (the export's).
 
-    Raises ``NotADate`` for anything else and ``DateInFuture`` for a day after today (in
-    ``zone``) or a moment after now.
+    Raises ``NotADate`` for anything else, ``DateInFuture`` for a day after today (in ``zone``),
+    and ``check_logged_at``'s error for a moment after now or before 2000.
     """
     cleaned = " ".join(token.split())
     folded = cleaned.casefold()
@@ -121,11 +121,9 @@ def _day_moment(day: date, now: datetime, zone: tzinfo, token: str) -> datetime:
         raise DateInFuture(token)
     if day == today:
         return now
-    return datetime.combine(day, _LOCAL_NOON, tzinfo=zone).astimezone(UTC)
+    return check_logged_at(datetime.combine(day, _LOCAL_NOON, tzinfo=zone), now, token)
 
 
 def _past_moment(moment: datetime, now: datetime, token: str) -> datetime:
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    if moment > now:
-        raise DateInFuture(token)
-    return moment
+    # The rule every result's time obeys: from 2000 up to now, in UTC.
+    return check_logged_at(moment, now, token)

@@ -32,7 +32,15 @@ from db.models import Experiment, Observation, Workspace
 from db.unit_of_work import UnitOfWork
 from experiments import dates, import_records, observations
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, DomainError, InvalidInput, UnknownExperiment
+from experiments.domain import (
+    N_,
+    Author,
+    DomainError,
+    InvalidInput,
+    UnknownExperiment,
+    check_cents,
+    read_count,
+)
 from experiments.import_records import ImportRefused, ResultLine
 from experiments.observations import ExportedObservation
 
@@ -48,7 +56,6 @@ MAX_BAD_LINES_NAMED = 20
 MAX_REVENUE = Decimal("1e12")
 
 _EXPERIMENT = re.compile(r"#?(\d{1,9})")
-_COUNT = re.compile(r"[+-]?\d{1,15}")
 # Control characters (NUL, …) don't belong in a text file, and Telegram would refuse to echo them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -484,14 +491,15 @@ def _count(token: str, what: str) -> int:
         raise InvalidInput(
             N_("the number of {what} is missing. Write a whole number, e.g. 1200."), what=what
         )
-    if not _COUNT.fullmatch(cleaned):
+    value = read_count(cleaned)
+    if value is None:
         raise InvalidInput(
             N_("“{token}” is not a whole number of {what}. Write digits only, e.g. 1200."),
             token=token,
             what=what,
         )
     # A negative count is read, so that the shared rules explain why it can't be.
-    return int(cleaned)
+    return value
 
 
 def _revenue(token: str, delimiter: str) -> Decimal | None:
@@ -504,13 +512,13 @@ def _revenue(token: str, delimiter: str) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value > MAX_REVENUE:
+    if not value.is_finite() or abs(value) > MAX_REVENUE:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Write it like 19.90, or leave it empty."),
             token=token,
         )
     # A negative amount is read, so that the shared rules explain why it can't be.
-    return value.quantize(Decimal("0.01"))
+    return check_cents(value, token)
 
 
 def _logged_at(token: str, now: datetime, zone: tzinfo) -> datetime | None:

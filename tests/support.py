@@ -50,3 +50,37 @@ async def _migrate_file(path: Path) -> None:
             await connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
     finally:
         await engine.dispose()
+
+
+async def recreated_postgres_schema(url: str) -> None:
+    """Drops whatever the database holds and applies every migration (once per session)."""
+    from db.engine import create_engine, migrate
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            await connection.exec_driver_sql("CREATE SCHEMA public")
+        await migrate(engine)
+    finally:
+        await engine.dispose()
+
+
+async def emptied_postgres_tables(url: str) -> None:
+    """Removes every row (and resets sequences) so each test starts from an empty schema."""
+    from db.engine import create_engine
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            tables = (
+                await connection.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ).scalars()
+            names = ", ".join(f'"{table}"' for table in tables)
+            if names:
+                await connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await engine.dispose()

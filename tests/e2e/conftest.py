@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,7 +15,7 @@ from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
 from bot.emulator.harness import running_application
 from bot.runtime import Runtime
 from db.unit_of_work import Database
-from tests.support import FrozenClock, copy_of_template
+from tests.support import FrozenClock
 
 
 @dataclass
@@ -43,11 +42,11 @@ def conversation_timeout() -> float:
 
 @pytest.fixture
 async def bot(
-    tmp_path: Path, sqlite_template: Path, clock: FrozenClock, conversation_timeout: float
+    database_url: str, clock: FrozenClock, conversation_timeout: float
 ) -> AsyncIterator[BotUnderTest]:
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
-        # open_database is what the bot runs at start: on the copied schema it finds nothing to do.
-        database = await open_database(copy_of_template(sqlite_template, tmp_path / "e2e.sqlite3"))
+        # open_database is what the bot runs at start: on a migrated schema it finds nothing to do.
+        database = await open_database(database_url)
         runtime = Runtime(database=database, clock=clock, conversation_timeout=conversation_timeout)
         application = build_application(
             runtime,

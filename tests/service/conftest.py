@@ -1,19 +1,17 @@
-"""Service tests run on a real database: a temporary SQLite file (PostgreSQL when asked)."""
+"""Service tests run on a real database: SQLite, and PostgreSQL when available."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from db.engine import create_engine, migrate
+from db.engine import create_engine
 from db.unit_of_work import Database
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace
-from tests.support import FrozenClock, copy_of_template
+from tests.support import FrozenClock
 
 ALICE = Author(user_id=1001, name="Alice")
 BOB = Author(user_id=1002, name="Bob")
@@ -27,18 +25,8 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-async def database(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Database]:
-    url = os.environ.get("HOURGLASS_TEST_DATABASE_URL")
-    if url is None:
-        engine = create_engine(copy_of_template(sqlite_template, tmp_path / "t.sqlite3"))
-    else:
-        from db.models import Base
-
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.drop_all)
-            await connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        await migrate(engine)
+async def database(database_url: str) -> AsyncIterator[Database]:
+    engine = create_engine(database_url)
     db = Database(engine)
     yield db
     await db.dispose()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from experiments.dates import DateInFuture, NotADate, parse_moment
+from experiments.domain import InvalidInput
 
 # Monday 5 January 2026, 09:00 UTC; 12:00 in Moscow (UTC+3).
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -37,10 +38,24 @@ def test_each_way_of_writing_a_day(token: str, expected: datetime) -> None:
     assert parse_moment(token, now=NOW, zone=MOSCOW) == expected
 
 
-@pytest.mark.parametrize("token", ["2026-01-06", "6.1.2026", "2026-01-05T09:00:01Z"])
-def test_the_future_is_refused(token: str) -> None:
+@pytest.mark.parametrize("token", ["2026-01-06", "6.1.2026", "7.1"])
+def test_a_day_in_the_future_is_refused(token: str) -> None:
     with pytest.raises(DateInFuture):
         parse_moment(token, now=NOW, zone=MOSCOW)
+
+
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [
+        ("2026-01-05T09:00:01Z", "is in the future"),
+        ("1999-12-31", "is before 2000"),
+        ("0001-01-01T00:00:00+01:00", "is before 2000"),
+    ],
+)
+def test_a_moment_after_now_or_before_2000_is_refused(token: str, problem: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_moment(token, now=NOW, zone=MOSCOW)
+    assert problem in str(caught.value)
 
 
 @pytest.mark.parametrize("token", ["tomorrow", "31.02.2026", "2026-13-01", "19.90", "1200", ""])
