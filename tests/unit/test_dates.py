@@ -38,7 +38,7 @@ def test_each_way_of_writing_a_day(token: str, expected: datetime) -> None:
     assert parse_moment(token, now=NOW, zone=MOSCOW) == expected
 
 
-@pytest.mark.parametrize("token", ["2026-01-06", "6.1.2026", "7.1"])
+@pytest.mark.parametrize("token", ["2026-01-06", "6.1.2026"])
 def test_a_day_in_the_future_is_refused(token: str) -> None:
     with pytest.raises(DateInFuture):
         parse_moment(token, now=NOW, zone=MOSCOW)
