@@ -117,8 +117,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("digest", N_("The daily digest, now"), N_("the daily digest right now.")),
     Command(
         "settings",
-        N_("Digest time, timezone, language, targets"),
-        N_("digest time, timezone, language and targets."),
+        N_("Digest time, timezone, language, currency"),
+        N_("digest time, timezone, language, targets and the currency of costs and revenue."),
     ),
     Command(
         "export",

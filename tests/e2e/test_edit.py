@@ -76,13 +76,13 @@ async def test_after_the_first_result_variants_and_plan_are_refused_with_a_reaso
     await choose(flyer, menu, "🔒 Variants")
     refused = await flyer.next_reply()
     assert (
-        "Experiment #1 already has 1 logged results, so its variants can't change any more"
+        "Experiment #1 already has logged results (1), so its variants can't change any more"
         in refused.text
     )
     assert "start the next iteration with /new" in refused.text
     for command in ("/edit #1 variants X, Y", "/edit #1 plan 5% 20%"):
         answer = await say(flyer, command)
-        assert "already has 1 logged results" in answer.text, command
+        assert "already has logged results (1)" in answer.text, command
     assert (await rows(bot), await view(bot, flyer)) == before
     # Its words still change.
     renamed = await say(flyer, "/edit #1 name Flyer v2")
