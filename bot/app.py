@@ -47,6 +47,8 @@ HANDLER_MODULES = (
     "bot.handlers.settings",
     "bot.handlers.export",
     "bot.handlers.calc",
+    # After every guided flow: only text none of them is waiting for.
+    "bot.handlers.plain_text",
     "bot.handlers.fallback",
 )
 

@@ -55,6 +55,8 @@ async def ensure_workspace(
                     title=title,
                     language=supported_language(language),
                     created_at=clock(),
+                    # The first digest comes at its time of day, not minutes after "hello".
+                    digest_schedule_set_at=clock(),
                     last_experiment_number=0,
                 )
             )
@@ -162,8 +164,14 @@ async def update_settings(
     digest_enabled: bool | None = None,
     target_running: int | None = None,
     stale_after_days: int | None = None,
+    clock: Clock,
 ) -> WorkspaceView:
-    """Changes the settings given (None leaves one as it is); everything is checked first."""
+    """Changes the settings given (None leaves one as it is); everything is checked first.
+
+    A new digest time or timezone, or digests turned back on, take effect from the next moment
+    that comes after the change (``experiments.schedule.next_digest``): never a digest minutes
+    later because the new time of today has already passed.
+    """
     clean_zone = clean_timezone(timezone) if timezone is not None else None
     clean_time = clean_digest_time(digest_time) if digest_time is not None else None
     if language is not None and language not in SUPPORTED_LANGUAGES:
@@ -187,6 +195,7 @@ async def update_settings(
         )
     async with uow:
         workspace = await require_workspace(uow, chat_id)
+        before = (workspace.timezone, workspace.digest_time, workspace.digest_enabled)
         if language is not None:
             workspace.language = language
         if clean_zone is not None:
@@ -196,6 +205,8 @@ async def update_settings(
             workspace.digest_time = clean_time
         if digest_enabled is not None:
             workspace.digest_enabled = digest_enabled
+        if (workspace.timezone, workspace.digest_time, workspace.digest_enabled) != before:
+            workspace.digest_schedule_set_at = clock()
         if target_running is not None:
             workspace.target_running = target_running
         if stale_after_days is not None:
