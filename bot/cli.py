@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
+import traceback
 from pathlib import Path
 
 from bot.config import ConfigurationError, Settings
+
+logger = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,17 +61,68 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"hourglass: {error}", file=sys.stderr)
         return 2
+    except StartFailure as failure:
+        _report(failure)
+        return 1
     except KeyboardInterrupt:
         return 130
 
 
+def _report(failure: StartFailure) -> None:
+    """One line on stderr; the traceback only at DEBUG. Neither shows the token or secret."""
+    from bot.errors import redact
+
+    print(f"hourglass: {redact(str(failure), failure.secrets)}", file=sys.stderr)
+    cause = failure.__cause__
+    if cause is not None and logging.getLogger().isEnabledFor(logging.DEBUG):
+        text = "".join(traceback.format_exception(cause))
+        print(redact(text, failure.secrets), file=sys.stderr)
+
+
 async def run_bot(settings: Settings, *, webhook: bool) -> int:
     """The real bot until SIGINT/SIGTERM."""
+    token = settings.token()
+    secret = settings.webhook_secret_for(token) if webhook else ""
+    try:
+        return await _run_bot(settings, token, secret, webhook=webhook)
+    except (ConfigurationError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        raise StartFailure(_start_failure(settings, error), token, secret) from error
+
+
+class StartFailure(Exception):
+    """The bot could not start or stopped on an error; the message is one line, redacted."""
+
+    def __init__(self, message: str, *secrets: str) -> None:
+        super().__init__(message)
+        self.secrets = secrets
+
+
+def _start_failure(settings: Settings, error: Exception) -> str:
+    from telegram.error import InvalidToken, NetworkError
+
+    if isinstance(error, InvalidToken):
+        return (
+            f"the Bot API at {settings.telegram_api_url} rejected HOURGLASS_TELEGRAM_TOKEN: "
+            "check the token from @BotFather and HOURGLASS_TELEGRAM_API_URL."
+        )
+    if isinstance(error, NetworkError):
+        return (
+            f"could not reach the Bot API at {settings.telegram_api_url} ({error.message}): "
+            "check HOURGLASS_TELEGRAM_API_URL and the network."
+        )
+    if isinstance(error, OSError) and error.errno is not None:
+        return f"could not start: {error.strerror or error}."
+    return f"stopped on an unexpected error: {type(error).__name__}: {error}"
+
+
+async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool) -> int:
     from bot.bootstrap import make_application
     from bot.errors import configure_logging
+    from bot.webhook import WebhookServer
 
-    token = settings.token()
-    configure_logging(settings.log_level, token)
+    configure_logging(settings.log_level, token, secret)
     if webhook and not settings.webhook_url:
         raise ConfigurationError("--webhook needs HOURGLASS_WEBHOOK_URL (the public https URL).")
     application, database = await make_application(
@@ -86,22 +141,30 @@ async def run_bot(settings: Settings, *, webhook: bool) -> int:
                 await application.post_init(application)
             assert application.updater is not None
             if webhook:
-                secret = (
-                    settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-                )
-                await application.updater.start_webhook(
+                await application.start()
+                server = WebhookServer(
+                    application,
+                    secret=secret,
                     listen=settings.webhook_listen,
                     port=settings.webhook_port,
-                    url_path="telegram",
-                    webhook_url=settings.webhook_url,
-                    secret_token=secret,
                 )
+                await server.start()
+                try:
+                    # Telegram posts to this URL; a proxy in front maps it to our WEBHOOK_PATH.
+                    assert settings.webhook_url is not None
+                    await application.bot.set_webhook(
+                        url=settings.webhook_url, secret_token=secret, drop_pending_updates=False
+                    )
+                    await stop.wait()
+                finally:
+                    await server.stop()
+                    await application.stop()
             else:
                 await application.updater.start_polling(drop_pending_updates=False)
-            await application.start()
-            await stop.wait()
-            await application.updater.stop()
-            await application.stop()
+                await application.start()
+                await stop.wait()
+                await application.updater.stop()
+                await application.stop()
     finally:
         await database.dispose()
     return 0

@@ -48,6 +48,24 @@ class Settings(BaseSettings):
             )
         return token
 
+    def webhook_secret_for(self, token: str) -> str:
+        """The secret Telegram must send with every webhook request (never printed).
+
+        HOURGLASS_WEBHOOK_SECRET when set; otherwise one derived from the token, the same in
+        every process of the bot.
+        """
+        from bot.webhook import MIN_SECRET_CHARS, SECRET_SHAPE, derived_secret
+
+        if self.webhook_secret is None or not self.webhook_secret.get_secret_value().strip():
+            return derived_secret(token)
+        secret = self.webhook_secret.get_secret_value().strip()
+        if not SECRET_SHAPE.match(secret) or len(secret) < MIN_SECRET_CHARS:
+            raise ConfigurationError(
+                f"HOURGLASS_WEBHOOK_SECRET must be {MIN_SECRET_CHARS} to 256 letters, digits, "
+                "_ or - (or leave it unset and a strong one is derived from the token)."
+            )
+        return secret
+
     def file_url(self) -> str:
         if self.telegram_file_url:
             return self.telegram_file_url

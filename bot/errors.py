@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError
@@ -47,30 +48,54 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("could not send the apology", exc_info=True)
 
 
-class RedactingFilter(logging.Filter):
-    """Removes the bot token from every log line (URLs of the Bot API contain it)."""
+REDACTED = "<redacted>"
 
-    def __init__(self, secret: str) -> None:
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """The text with every secret (the bot token, the webhook secret) replaced."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Removes the bot token and the webhook secret from every log record.
+
+    Bot API URLs contain the token, and PTB's debug log shows the parameters of every call
+    (setWebhook's secret_token among them). The message, its arguments and the formatted
+    exception are all redacted; the traceback stays, without the secrets.
+    """
+
+    def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self._secret = secret
+        self._secrets = tuple(secret for secret in secrets if secret)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secret:
+        if not self._secrets:
             return True
-        message = record.getMessage()
-        if self._secret in message:
-            record.msg = message.replace(self._secret, "<token>")
-            record.args = None
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the raw parts, redacted
+            message = f"{record.msg} {record.args}"
+        record.msg = redact(message, self._secrets)
+        record.args = None
         if record.exc_info and record.exc_info[1] is not None:
-            text = str(record.exc_info[1])
-            if self._secret in text:
-                record.exc_info = None
-                record.exc_text = None
-                record.msg = f"{record.msg} ({text.replace(self._secret, '<token>')})"
+            text = record.exc_text or _FORMATTER.formatException(record.exc_info)
+            record.exc_info = None
+            record.exc_text = redact(text, self._secrets)
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text, self._secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self._secrets)
         return True
 
 
-def configure_logging(level: str, secret: str) -> None:
+_FORMATTER = logging.Formatter()
+
+
+def configure_logging(level: str, *secrets: str) -> None:
+    """Logging to stderr, with the given secrets redacted from every line."""
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -78,6 +103,6 @@ def configure_logging(level: str, secret: str) -> None:
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    redacting = RedactingFilter(secret)
+    redacting = RedactingFilter(*secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redacting)

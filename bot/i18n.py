@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -12,7 +13,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_name
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
@@ -69,6 +70,14 @@ class Translator:
     def fixed(self, value: float, digits: int) -> str:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, pattern, locale=self.locale)
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        """$1,234.50 in English, 1 234,50 ₽ in Russian (the currency's own decimals)."""
+        return format_currency(amount, currency, locale=self.locale)
+
+    def currency_name(self, code: str) -> str:
+        """US dollars / доллар США, in the chat's language."""
+        return get_currency_name(code, locale=self.locale)
 
     def p_value(self, value: float) -> str:
         if value < 0.001:

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from experiments.domain import N_, InvalidInput
+from experiments.domain import MAX_MONEY, N_, InvalidInput, check_cents, read_count
 
 _REF = re.compile(r"^#?(\d{1,9})$")
 
@@ -26,16 +26,15 @@ def experiment_number(token: str, usage: str) -> int:
 def count(token: str, what: str, usage: str) -> int:
     """A whole number of visitors or conversions (1,200 and 1_200 are fine)."""
     cleaned = token.strip().replace(",", "").replace("_", "").replace("\u00a0", "")
-    if re.fullmatch(r"-\d+", cleaned):
-        return int(cleaned)  # the service explains why a negative count can't be
-    if not re.fullmatch(r"\d{1,12}", cleaned):
+    value = read_count(cleaned)  # a negative count is read: the service explains why it can't be
+    if value is None:
         raise InvalidInput(
             N_("“{token}” is not a whole number of {what}. Usage: {usage}"),
             token=token,
             what=what,
             usage=usage,
         )
-    return int(cleaned)
+    return value
 
 
 def money(token: str, usage: str) -> Decimal:
@@ -44,11 +43,11 @@ def money(token: str, usage: str) -> Decimal:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value < 0 or value > Decimal("1e12"):
+    if not value.is_finite() or value < 0 or value > MAX_MONEY:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Usage: {usage}"), token=token, usage=usage
         )
-    return value.quantize(Decimal("0.01"))
+    return check_cents(value, token)
 
 
 def rate(token: str, usage: str) -> float:

@@ -59,6 +59,12 @@ def tr(context: ContextTypes.DEFAULT_TYPE) -> Translator:
     return translator(workspace.language if workspace else "en")
 
 
+def currency_of(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The currency the chat's money is shown in (chosen in /settings)."""
+    workspace = workspace_of(context)
+    return workspace.currency if workspace else "USD"
+
+
 def chat_id_of(update: Update) -> int:
     chat = update.effective_chat
     assert chat is not None, "handlers are registered for chat updates only"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +19,14 @@ class LearningRepository:
         self._session.add(learning)
         await self._session.flush()
         return learning
+
+    async def count_for_experiment(self, experiment_id: int) -> int:
+        found = await self._session.scalar(
+            select(func.count())
+            .select_from(Learning)
+            .where(Learning.experiment_id == experiment_id)
+        )
+        return int(found or 0)
 
     async def recent(self, workspace_id: int, limit: int) -> Sequence[tuple[Learning, int | None]]:
         """The newest learnings first, each with its experiment's number (None for a stage)."""

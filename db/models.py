@@ -82,7 +82,10 @@ class Workspace(Base):
     stale_after_days: Mapped[int] = mapped_column(Integer, default=3)
     # False once Telegram says the bot was blocked or removed: digests stop.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Numbers are never reused: a deleted #N stays a gap, so old messages never point elsewhere.
     last_experiment_number: Mapped[int] = mapped_column(Integer, default=0)
+    # ISO 4217 code that costs and revenue are shown in.
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     experiments: Mapped[list[Experiment]] = relationship(back_populates="workspace")
@@ -154,6 +157,7 @@ class Observation(Base):
             "revenue",
         ),
         Index("ix_observations_experiment_logged_at", "experiment_id", "logged_at"),
+        Index("ix_observations_import_id", "import_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -166,6 +170,30 @@ class Observation(Base):
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     logged_by_id: Mapped[int] = mapped_column(BigInteger)
     logged_by_name: Mapped[str] = mapped_column(String(128))
+    # The file this result came in with; None when it was typed in the chat.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+
+
+class ImportRecord(Base):
+    """One CSV file imported into a workspace: what it was, when, by whom, and if it was undone.
+
+    Its observations point back to it, so the import can be undone as a whole, and the file's
+    fingerprint (SHA-256 of its bytes) recognises the same file sent again.
+    """
+
+    __tablename__ = "imports"
+    __table_args__ = (Index("ix_imports_workspace_fingerprint", "workspace_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    rows: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_by_id: Mapped[int] = mapped_column(BigInteger)
+    imported_by_name: Mapped[str] = mapped_column(String(128))
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by_name: Mapped[str | None] = mapped_column(String(128))
 
 
 class FunnelSnapshot(Base):

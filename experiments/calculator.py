@@ -16,6 +16,7 @@ import string
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
+from experiments.domain import read_count
 from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
 from experiments.stats.sample_size import SampleSizePlan, sample_size_per_variant
 from experiments.wording import explain_verdict, verdict_label
@@ -27,7 +28,6 @@ _COUNTS_EXAMPLE = "Write conversions/visitors, e.g. 120/2400."
 _VALUE_OPTIONS = ("--names", "--alpha", "--baseline", "--mde", "--power")
 _FLAG_OPTIONS = ("--json",)
 _HELP = ("-h", "--help")
-_NUMBER = re.compile(r"[+-]?\d[\d,_]*")
 _DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?%?", re.IGNORECASE)
 
 USAGE = (
@@ -78,9 +78,10 @@ def parse_counts(tokens: Sequence[str]) -> list[tuple[int, int]]:
 
 def _parse_pair(token: str) -> tuple[int, int]:
     parts = token.strip().split("/")
-    if len(parts) != 2 or not all(_NUMBER.fullmatch(part.strip()) for part in parts):
+    counts = [read_count(part.strip().replace(",", "").replace("_", "")) for part in parts]
+    if len(counts) != 2 or None in counts:
         raise CalcInputError(f"Can't read {token!r}. {_COUNTS_EXAMPLE}")
-    conversions, visitors = (int(part.strip().replace(",", "").replace("_", "")) for part in parts)
+    conversions, visitors = (value or 0 for value in counts)
     if conversions < 0 or visitors < 0:
         raise CalcInputError(f"Counts can't be negative in {token!r}. {_COUNTS_EXAMPLE}")
     if conversions > visitors:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -83,6 +83,11 @@ MIN_VARIANTS = 2
 MAX_VARIANTS = 10
 # A single observation above a billion visitors is a typo, not a campaign.
 MAX_COUNT_PER_OBSERVATION = 1_000_000_000
+# Money is kept to the cent; more is a typo (or a currency the bot does not count in).
+MAX_MONEY = Decimal("1e12")
+CENT = Decimal("0.01")
+# A result dated before this is a typo (and dates near year 1 or 9999 overflow in time zones).
+EARLIEST_LOGGED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 DEFAULT_VARIANT_NAMES = ("A", "B")
 HYPOTHESIS_TEMPLATE = N_("We believe <change> for <who> will <effect>, measured by <metric>.")
 
@@ -159,6 +164,16 @@ class NegativeCount(DomainError):
 
     def __init__(self, number: int, variant: str, what: str, value: int) -> None:
         super().__init__(number=number, variant=variant, what=what, value=value)
+
+
+class NoVisitors(DomainError):
+    template = N_(
+        "An entry of 0 visitors says nothing, so it was not logged. Log results once visitors "
+        "came, e.g. /log #{number} {variant} 120 12"
+    )
+
+    def __init__(self, number: int, variant: str) -> None:
+        super().__init__(number=number, variant=variant)
 
 
 class CountTooLarge(DomainError):
@@ -285,6 +300,65 @@ def check_counts(number: int, variant: str, visitors: int, conversions: int) -> 
             raise CountTooLarge(what, value)
     if conversions > visitors:
         raise ConversionsExceedVisitors(number, variant, visitors, conversions)
+    if visitors == 0:
+        raise NoVisitors(number, variant)
+
+
+_COUNT_TEXT = re.compile(r"(-?)([0-9]{1,15})")
+
+
+def read_count(text: str) -> int | None:
+    """A count written as plain digits (separators already taken out); None if it is not one.
+
+    A minus sign before the digits is read, so that ``check_counts`` can say why a count can't
+    be negative; "-0", "+5", "1.5", "1e3", non-ASCII digits and more than 15 digits are not
+    counts.
+    """
+    match = _COUNT_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    value = int(match.group(2))
+    if match.group(1):
+        return -value if value else None
+    return value
+
+
+def check_cents(value: Decimal, token: str) -> Decimal:
+    """An amount of money to the cent, exactly as written: 1.999 is refused, not rounded.
+
+    The value is finite and at most MAX_MONEY (the callers check that first).
+    """
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise InvalidInput(
+            N_(
+                "“{token}” has more than two decimal places. Write the amount to the cent, "
+                "e.g. {example}."
+            ),
+            token=token,
+            example=value.quantize(CENT, rounding=ROUND_DOWN),
+        )
+    return value.quantize(CENT)
+
+
+def check_logged_at(moment: datetime, now: datetime, token: str) -> datetime:
+    """When a result was logged, in UTC: from 2000 up to now."""
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, or year 9999 west of it
+        moment = datetime.min if moment.year == 1 else datetime.max
+        moment = moment.replace(tzinfo=UTC)
+    if moment < EARLIEST_LOGGED_AT:
+        raise InvalidInput(
+            N_("“{token}” is before 2000. Write the date results came in, e.g. 2026-03-02."),
+            token=token,
+        )
+    if moment > now:
+        raise InvalidInput(
+            N_("“{token}” is in the future. Results can only be logged up to now (UTC)."),
+            token=token,
+        )
+    return moment
 
 
 # ---------------------------------------------------------------- value objects
@@ -314,7 +388,7 @@ class VariantTotals:
 
 @dataclass(frozen=True)
 class DailyTotals:
-    """What one variant gathered on one (UTC) day."""
+    """What one variant gathered on one day of the workspace's timezone."""
 
     day: date
     variant: str

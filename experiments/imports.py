@@ -24,11 +24,22 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import insert
 
+from db.import_repository import ImportRepository
 from db.models import Experiment, Observation, Workspace
 from db.unit_of_work import UnitOfWork
-from experiments import observations
+from experiments import import_records, observations
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, DomainError, InvalidInput, UnknownExperiment
+from experiments.domain import (
+    N_,
+    Author,
+    DomainError,
+    InvalidInput,
+    UnknownExperiment,
+    check_cents,
+    check_logged_at,
+    read_count,
+)
+from experiments.import_records import ImportRefused, ResultLine
 from experiments.observations import ExportedObservation
 
 CSV_COLUMNS = ("experiment", "variant", "visitors", "conversions", "revenue", "logged_at")
@@ -37,11 +48,12 @@ REQUIRED_COLUMNS = ("experiment", "variant", "visitors", "conversions")
 CSV_EXAMPLE_ROW = "1,B,1200,54,19.90,2026-03-02T09:00:00Z"
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
+# A file's bad lines are all named in one reply, up to this many.
+MAX_BAD_LINES_NAMED = 20
 # The same ceiling as parsing an amount typed in the chat: more is a typo.
 MAX_REVENUE = Decimal("1e12")
 
 _EXPERIMENT = re.compile(r"#?(\d{1,9})")
-_COUNT = re.compile(r"[+-]?\d{1,15}")
 # Control characters (NUL, …) don't belong in a text file, and Telegram would refuse to echo them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -63,6 +75,7 @@ class ImportedExperiment:
 class ImportResult:
     rows: int
     experiments: tuple[ImportedExperiment, ...]  # in order of number
+    import_id: int  # the import record, to undo it as a whole
 
 
 class BadLine(DomainError):
@@ -83,6 +96,48 @@ class BadLine(DomainError):
         return translate(self.template).format(
             line=self.line, problem=self.problem.message(translate)
         )
+
+
+class BadLines(DomainError):
+    """Several lines of an imported file break rules: all of them named (up to a limit), in
+    line order, so the file is corrected in one go. Nothing from the file is imported."""
+
+    template = N_("Some lines of the file have problems, so nothing from it was imported:")
+    line_template = N_("Line {line}: {problem}")
+    more_template = N_("…and {more} more.")
+    closing = N_("Correct those lines and send the file again.")
+
+    def __init__(self, problems: Sequence[BadLine]) -> None:
+        self.problems = tuple(problems)
+        super().__init__()
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return tuple(p.line for p in self.problems[:MAX_BAD_LINES_NAMED])
+
+    def message(self, translate: Callable[[str], str] = str) -> str:
+        parts = [translate(self.template)]
+        for problem in self.problems[:MAX_BAD_LINES_NAMED]:
+            parts.append(
+                translate(self.line_template).format(
+                    line=problem.line, problem=problem.problem.message(translate)
+                )
+            )
+        if len(self.problems) > MAX_BAD_LINES_NAMED:
+            parts.append(
+                translate(self.more_template).format(more=len(self.problems) - MAX_BAD_LINES_NAMED)
+            )
+        parts.append(translate(self.closing))
+        return "\n".join(parts)
+
+
+def refuse_bad_lines(problems: Sequence[BadLine]) -> None:
+    """One bad line is named on its own; several are named together, in line order."""
+    ordered = sorted(problems, key=lambda p: p.line)
+    if len(ordered) == 1:
+        raise ordered[0]
+    if ordered:
+        raise BadLines(ordered)
 
 
 # ---------------------------------------------------------------- export
@@ -143,21 +198,31 @@ async def import_observations(
     content: bytes,
     *,
     author: Author,
+    filename: str | None = None,
     clock: Clock = utc_now,
-) -> ImportResult:
+) -> ImportResult | ImportRefused:
     """Adds every result of a CSV file to this chat's experiments, or none of them.
 
-    Every line is read and checked first, by the same rules as ``observations.log_observation``;
-    the first bad line raises ``BadLine`` and the file changes nothing. Then all results are
-    inserted in one unit of work.
+    A file already imported (the same bytes, not undone since) or one that repeats results
+    already logged is refused, and says when they came. Every line is read and checked by the
+    same rules as ``observations.log_observation``; bad lines raise ``BadLine`` (``BadLines``
+    for several) and the file changes nothing. Then all results are inserted in one unit of
+    work, under one import record, so they can be undone together.
     """
     check_file_size(len(content))
     now = clock()
-    rows = parse_csv(content, now=now)
+    digest = import_records.fingerprint(content)
     async with uow:
         workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is not None:
+            earlier = await import_records.same_file(uow, workspace.id, digest)
+            if earlier is not None:
+                return ImportRefused(
+                    rows=earlier.rows, same_file=earlier, repeated_lines=(), repeated_count=0
+                )
+        rows, problems = parse_csv(content, now=now)
         by_number: dict[int, Experiment] = {}
-        new_rows: list[dict[str, object]] = []
+        lines: list[ResultLine] = []
         for row in rows:
             try:
                 experiment = await _experiment(uow, workspace, row.number, by_number)
@@ -165,24 +230,46 @@ async def import_observations(
                     experiment, row.variant, row.visitors, row.conversions, row.revenue
                 )
             except DomainError as problem:
-                raise BadLine(row.line, problem) from None
-            new_rows.append(
-                {
-                    "experiment_id": experiment.id,
-                    "variant_id": arm.id,
-                    "visitors": row.visitors,
-                    "conversions": row.conversions,
-                    "revenue": row.revenue,
-                    "logged_at": row.logged_at or now,
-                    "logged_by_id": author.user_id,
-                    "logged_by_name": author.name,
-                }
+                problems.append(BadLine(row.line, problem))
+                continue
+            lines.append(
+                ResultLine(
+                    row.line,
+                    experiment.id,
+                    arm.id,
+                    row.visitors,
+                    row.conversions,
+                    row.revenue,
+                    row.logged_at,
+                )
             )
-        # Only now that every line is good does anything change.
+        refuse_bad_lines(problems)
+        assert workspace is not None  # every line names an experiment of this workspace
+        repeated = await import_records.repeated_results(uow, lines, len(rows))
+        if repeated is not None:
+            return repeated
+        # Only now that every line is good and new does anything change.
         started = set()
         for number, experiment in by_number.items():
             if observations.start_if_draft(experiment, now):
                 started.add(number)
+        record = await ImportRepository(uow.session).add(
+            import_records.new_record(workspace.id, digest, filename, len(rows), author, now)
+        )
+        new_rows = [
+            {
+                "experiment_id": line.experiment_id,
+                "variant_id": line.variant_id,
+                "visitors": line.visitors,
+                "conversions": line.conversions,
+                "revenue": line.revenue,
+                "logged_at": line.logged_at or now,
+                "logged_by_id": author.user_id,
+                "logged_by_name": author.name,
+                "import_id": record.id,
+            }
+            for line in lines
+        ]
         # One bulk INSERT: adding 10,000 ORM objects (or a flush per row) takes seconds.
         await uow.session.execute(insert(Observation), new_rows)
         await uow.commit()
@@ -192,6 +279,7 @@ async def import_observations(
             _imported(by_number[number], [r for r in rows if r.number == number], started)
             for number in sorted(by_number)
         ),
+        import_id=record.id,
     )
 
 
@@ -221,8 +309,11 @@ def _imported(experiment: Experiment, rows: list[_Row], started: set[int]) -> Im
 # ---------------------------------------------------------------- reading the file
 
 
-def parse_csv(content: bytes, *, now: datetime) -> list[_Row]:
-    """Every result line of the file as plain values; ``BadLine`` names the first bad line."""
+def parse_csv(content: bytes, *, now: datetime) -> tuple[list[_Row], list[BadLine]]:
+    """The file's good result lines as plain values, and its bad lines' problems.
+
+    A problem with the file as a whole (not text, no header, too long) raises ``BadLine``.
+    """
     text = _decode(content)
     if not text.strip():
         raise BadLine(
@@ -236,7 +327,9 @@ def parse_csv(content: bytes, *, now: datetime) -> list[_Row]:
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[_Row] = []
+    problems: list[BadLine] = []
     columns: list[str] | None = None
+    results = 0
     try:
         for values in reader:
             if not any(value.strip() for value in values):
@@ -244,7 +337,7 @@ def parse_csv(content: bytes, *, now: datetime) -> list[_Row]:
             if columns is None:
                 columns = _header(values, reader.line_num)
                 continue
-            if len(rows) == MAX_IMPORT_ROWS:
+            if results == MAX_IMPORT_ROWS:
                 raise BadLine(
                     reader.line_num,
                     InvalidInput(
@@ -255,16 +348,26 @@ def parse_csv(content: bytes, *, now: datetime) -> list[_Row]:
                         limit=MAX_IMPORT_ROWS,
                     ),
                 )
-            rows.append(_row(columns, values, reader.line_num, delimiter, now))
+            results += 1
+            try:
+                rows.append(_row(columns, values, reader.line_num, delimiter, now))
+            except BadLine as problem:
+                problems.append(problem)
     except csv.Error as error:
-        raise BadLine(
-            reader.line_num,
-            InvalidInput(
-                N_("I can't read it as CSV ({reason}). Save the file as CSV and send it again."),
-                reason=str(error),
-            ),
-        ) from None
-    if not rows:
+        # The reader can't go on past this line; the lines before it are still reported.
+        problems.append(
+            BadLine(
+                reader.line_num,
+                InvalidInput(
+                    N_(
+                        "I can't read it as CSV ({reason}). Save the file as CSV and send it again."
+                    ),
+                    reason=str(error),
+                ),
+            )
+        )
+        refuse_bad_lines(problems)
+    if not results:
         raise BadLine(
             reader.line_num + 1,
             InvalidInput(
@@ -272,7 +375,7 @@ def parse_csv(content: bytes, *, now: datetime) -> list[_Row]:
                 row=CSV_EXAMPLE_ROW,
             ),
         )
-    return rows
+    return rows, problems
 
 
 def _decode(content: bytes) -> str:
@@ -381,14 +484,15 @@ def _count(token: str, what: str) -> int:
         raise InvalidInput(
             N_("the number of {what} is missing. Write a whole number, e.g. 1200."), what=what
         )
-    if not _COUNT.fullmatch(cleaned):
+    value = read_count(cleaned)
+    if value is None:
         raise InvalidInput(
             N_("“{token}” is not a whole number of {what}. Write digits only, e.g. 1200."),
             token=token,
             what=what,
         )
     # A negative count is read, so that the shared rules explain why it can't be.
-    return int(cleaned)
+    return value
 
 
 def _revenue(token: str, delimiter: str) -> Decimal | None:
@@ -401,13 +505,13 @@ def _revenue(token: str, delimiter: str) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value > MAX_REVENUE:
+    if not value.is_finite() or abs(value) > MAX_REVENUE:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Write it like 19.90, or leave it empty."),
             token=token,
         )
     # A negative amount is read, so that the shared rules explain why it can't be.
-    return value.quantize(Decimal("0.01"))
+    return check_cents(value, token)
 
 
 def _logged_at(token: str, now: datetime) -> datetime | None:
@@ -423,10 +527,4 @@ def _logged_at(token: str, now: datetime) -> datetime | None:
             ),
             token=token,
         ) from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    if moment > now:
-        raise InvalidInput(
-            N_("“{token}” is in the future. Results can only be logged up to now (UTC)."),
-            token=token,
-        )
-    return moment
+    return check_logged_at(moment, now, token)

@@ -24,6 +24,7 @@ from experiments.domain import (
     UnknownVariant,
     VariantTotals,
 )
+from experiments.money import MoneySummary, money_summary
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
 from experiments.stats.sample_size import days_left as days_left_at_pace
 from experiments.stats.sample_size import sample_size_per_variant
@@ -41,6 +42,10 @@ class ExperimentSummary:
     def visitors(self) -> int:
         return sum(t.visitors for t in self.totals)
 
+    @property
+    def money(self) -> MoneySummary | None:
+        return money_summary(self.experiment.cost_spent, self.totals)
+
 
 @dataclass(frozen=True)
 class ExperimentReadout:
@@ -50,6 +55,10 @@ class ExperimentReadout:
     days_running: float | None
     days_left: float | None
     last_logged_at: datetime | None
+
+    @property
+    def money(self) -> MoneySummary | None:
+        return money_summary(self.experiment.cost_spent, self.totals)
 
 
 async def require_workspace(uow: UnitOfWork, chat_id: int) -> Workspace:

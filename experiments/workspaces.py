@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import time
 from functools import cache
 
+from babel.numbers import list_currencies
+
 from db.models import Workspace
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
@@ -28,6 +30,7 @@ class WorkspaceView:
     target_running: int
     stale_after_days: int
     active: bool
+    currency: str = "USD"  # ISO 4217: costs and revenue are shown in it
     created: bool = False  # True on the first contact, when the workspace was just made
 
 
@@ -54,6 +57,7 @@ async def ensure_workspace(
                     chat_type=chat_type,
                     title=title,
                     language=supported_language(language),
+                    currency=default_currency(supported_language(language)),
                     created_at=clock(),
                     # The first digest comes at its time of day, not minutes after "hello".
                     digest_schedule_set_at=clock(),
@@ -77,6 +81,11 @@ def supported_language(language_code: str | None) -> str:
     return code if code in SUPPORTED_LANGUAGES else "en"
 
 
+def default_currency(language: str) -> str:
+    """A first guess until the founder picks one in /settings: roubles for Russian, else dollars."""
+    return "RUB" if language == "ru" else "USD"
+
+
 def _workspace_view(workspace: Workspace, *, created: bool = False) -> WorkspaceView:
     return WorkspaceView(
         chat_id=workspace.chat_id,
@@ -90,6 +99,7 @@ def _workspace_view(workspace: Workspace, *, created: bool = False) -> Workspace
         target_running=workspace.target_running,
         stale_after_days=workspace.stale_after_days,
         active=workspace.active,
+        currency=workspace.currency,
         created=created,
     )
 
@@ -122,6 +132,53 @@ def clean_timezone(name: str) -> str:
     if found is None:
         raise UnknownTimezone(name.strip()[:64])
     return found
+
+
+# Symbols and words people type for the common currencies, besides ISO codes.
+CURRENCY_WORDS = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "₽": "RUB",
+    "¥": "JPY",
+    "₴": "UAH",
+    "₸": "KZT",
+    "₹": "INR",
+    "dollar": "USD",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "доллар": "USD",
+    "доллары": "USD",
+    "евро": "EUR",
+    "фунт": "GBP",
+    "рубль": "RUB",
+    "рубли": "RUB",
+    "руб": "RUB",
+    "гривна": "UAH",
+    "тенге": "KZT",
+}
+
+
+def clean_currency(text: str) -> str:
+    """An ISO 4217 code (`eur` → EUR) or a common symbol or word (`€`, `рубли`)."""
+    wanted = text.strip().casefold().rstrip(".")
+    code = CURRENCY_WORDS.get(wanted, wanted.upper())
+    if code not in list_currencies():
+        raise InvalidInput(
+            N_(
+                "“{text}” is not a currency I know. Write its three-letter code, "
+                "like USD, EUR or RUB: /settings currency EUR"
+            ),
+            text=text.strip()[:32],
+        )
+    return code
 
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
@@ -164,7 +221,8 @@ async def update_settings(
     digest_enabled: bool | None = None,
     target_running: int | None = None,
     stale_after_days: int | None = None,
-    clock: Clock,
+    currency: str | None = None,
+    clock: Clock = utc_now,
 ) -> WorkspaceView:
     """Changes the settings given (None leaves one as it is); everything is checked first.
 
@@ -174,6 +232,7 @@ async def update_settings(
     """
     clean_zone = clean_timezone(timezone) if timezone is not None else None
     clean_time = clean_digest_time(digest_time) if digest_time is not None else None
+    clean_code = clean_currency(currency) if currency is not None else None
     if language is not None and language not in SUPPORTED_LANGUAGES:
         raise InvalidInput(
             N_("I speak {languages}; write one of them, e.g. /settings language en"),
@@ -211,6 +270,8 @@ async def update_settings(
             workspace.target_running = target_running
         if stale_after_days is not None:
             workspace.stale_after_days = stale_after_days
+        if clean_code is not None:
+            workspace.currency = clean_code
         view = _workspace_view(workspace)
         await uow.commit()
         return view

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 
 class FrozenClock:
@@ -16,3 +19,68 @@ class FrozenClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+def migrated_sqlite_template(folder: Path) -> Path:
+    """An SQLite file with every migration applied, made once per test session.
+
+    Tests copy it instead of migrating their own database, so the schema is built once.
+    """
+    template = folder / "template.sqlite3"
+    if not template.exists():
+        asyncio.run(_migrate_file(template))
+    return template
+
+
+def copy_of_template(template: Path, target: Path) -> str:
+    """Copies the migrated template to ``target``; returns its SQLAlchemy URL."""
+    shutil.copyfile(template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+async def _migrate_file(path: Path) -> None:
+    from db.engine import create_engine, migrate
+
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        await migrate(engine)
+        # One self-contained file to copy: fold the write-ahead log back in.
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            await connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    finally:
+        await engine.dispose()
+
+
+async def recreated_postgres_schema(url: str) -> None:
+    """Drops whatever the database holds and applies every migration (once per session)."""
+    from db.engine import create_engine, migrate
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            await connection.exec_driver_sql("CREATE SCHEMA public")
+        await migrate(engine)
+    finally:
+        await engine.dispose()
+
+
+async def emptied_postgres_tables(url: str) -> None:
+    """Removes every row (and resets sequences) so each test starts from an empty schema."""
+    from db.engine import create_engine
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            tables = (
+                await connection.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ).scalars()
+            names = ", ".join(f'"{table}"' for table in tables)
+            if names:
+                await connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await engine.dispose()

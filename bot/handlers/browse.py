@@ -16,8 +16,9 @@ from bot import flows, parsing
 from bot.keyboards import experiment_card
 from bot.pickers import offer_experiments
 from bot.render.experiments import card, experiment_list
+from bot.render.money import money_block
 from bot.replies import edit_or_reply, reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from experiments import services
 from experiments.domain import Status
 
@@ -55,16 +56,20 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) 
     summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
     t = tr(context)
     keyboard = experiment_card(t, number, summary.experiment.status)
-    await edit_or_reply(update, context, card(t, summary), keyboard)
+    text = card(t, summary)
+    money = money_block(t, currency_of(context), summary.money, number=number)
+    if money:
+        text += "\n\n" + money
+    await edit_or_reply(update, context, text, keyboard)
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """x:show:N, x:pause:N, x:resume:N."""
+    """x:show:N, x:pause:N, x:resume:N, x:start:N (a draft)."""
     data = await flows.answer_query(update)
     _area, action, number_text = data.split(":")[:3]
     number = int(number_text)
     runtime = runtime_of(context)
-    if action in ("pause", "resume"):
+    if action in ("pause", "resume", "start"):
         wanted = Status.PAUSED if action == "pause" else Status.RUNNING
         await services.change_status(
             runtime.uow(), chat_id_of(update), number, wanted, clock=runtime.clock
@@ -77,5 +82,5 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         CommandHandler("list", list_command),
         CommandHandler("show", show_command),
         MessageHandler(filters.Regex(r"^/show_\d+(@\w+)?(\s|$)"), show_shortcut),
-        CallbackQueryHandler(card_button, pattern=r"^x:(show|pause|resume):\d+$"),
+        CallbackQueryHandler(card_button, pattern=r"^x:(show|pause|resume|start):\d+$"),
     ]

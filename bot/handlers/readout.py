@@ -8,9 +8,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import flows, parsing
 from bot.keyboards import button, markup
 from bot.pickers import offer_experiments
+from bot.render.money import money_block
 from bot.render.readout import readout_text
 from bot.replies import reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from experiments import services
 from experiments.domain import Status
 
@@ -46,7 +47,11 @@ async def _readout(update: Update, context: ContextTypes.DEFAULT_TYPE, number: i
             button("➕ " + t.gettext("Log results"), f"x:log:{number}"),
             button("🏁 " + t.gettext("Conclude"), f"x:end:{number}"),
         ]
-    await reply(update, context, readout_text(t, result), markup([buttons]))
+    text = readout_text(t, result)
+    money = money_block(t, currency_of(context), result.money, number=number)
+    if money:
+        text += "\n\n" + money
+    await reply(update, context, text, markup([buttons]))
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:

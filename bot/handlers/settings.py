@@ -24,7 +24,7 @@ from experiments import digests, workspaces
 from experiments.domain import N_, InvalidInput
 
 FLOW = "settings"
-TIME, ZONE, TARGET, STALE = range(4)
+TIME, ZONE, TARGET, STALE, CURRENCY = range(5)
 TEXT = filters.TEXT & ~filters.COMMAND
 USAGE = "/settings timezone Europe/Berlin"
 
@@ -44,6 +44,7 @@ COMMON_ZONES = (
     "America/Los_Angeles",
     "America/Sao_Paulo",
 )
+CURRENCIES = ("USD", "EUR", "GBP", "RUB", "UAH", "KZT", "INR", "JPY")
 TIMES = ("07:00", "08:00", "09:00", "10:00", "12:00", "14:00", "18:00", "20:00")
 TARGETS = (1, 2, 3, 4, 5, 6)
 STALE_DAYS = (1, 2, 3, 5, 7, 14)
@@ -65,6 +66,8 @@ SETTING_WORDS = {
     "language": "language",
     "lang": "language",
     "язык": "language",
+    "currency": "currency",
+    "валюта": "currency",
 }
 SWITCH_WORDS = {"on": True, "off": False, "вкл": True, "выкл": False}
 LANGUAGE_WORDS = {
@@ -91,7 +94,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         raise InvalidInput(
             N_(
                 "Write /settings, a setting and its value, e.g. {usage}. The settings: time, "
-                "timezone, digest (on or off), target, stale, language."
+                "timezone, digest (on or off), target, stale, language, currency."
             ),
             usage=USAGE,
         )
@@ -114,6 +117,8 @@ def _one_line_change(setting: str, value: str) -> dict[str, Any]:
         if language is None:
             raise InvalidInput(N_("I speak English and Russian: /settings language en or ru"))
         return {"language": language}
+    if setting == "currency":
+        return {"currency": value}
     if setting == "target":
         return {"target_running": parsing.count(value, N_("experiments"), "/settings target 3")}
     return {"stale_after_days": parsing.count(value, N_("days"), "/settings stale 3")}
@@ -146,6 +151,8 @@ def _button_change(what: str, value: str) -> dict[str, Any]:
         return {"target_running": int(value)}
     if what == "stale":
         return {"stale_after_days": int(value)}
+    if what == "cur":
+        return {"currency": value}
     return {"language": value}
 
 
@@ -182,6 +189,13 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: str)
         )
         await edit_or_reply(update, context, text, markup([days, back]))
         return STALE
+    if setting == "cur":
+        codes = [button(code, "set:cur:" + code) for code in CURRENCIES]
+        text = _(
+            "In which currency do you count costs and revenue? Pick one or type its code, like CHF."
+        )
+        await edit_or_reply(update, context, text, markup([*rows_of(codes, 4), back]))
+        return CURRENCY
     languages = [button(name, f"set:lang:{code}") for code, name in LANGUAGE_NAMES.items()]
     await edit_or_reply(update, context, _("Which language?"), markup([languages, back]))
     return flows.END
@@ -206,6 +220,11 @@ async def got_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def got_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     days = parsing.count(_typed(update), N_("days"), "/settings stale 3")
     await _apply(update, context, stale_after_days=days)
+    return flows.END
+
+
+async def got_currency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await _apply(update, context, currency=_typed(update))
     return flows.END
 
 
@@ -258,7 +277,10 @@ def settings_keyboard(t: Translator, view: workspaces.WorkspaceView) -> InlineKe
                 button("🎯 " + _("Target"), "set:ask:target"),
                 button("💤 " + _("Reminder days"), "set:ask:stale"),
             ],
-            [button("🗣 " + _("Language") + " / Язык", "set:ask:lang")],
+            [
+                button("🗣 " + _("Language") + " / Язык", "set:ask:lang"),
+                button("💱 " + _("Currency"), "set:ask:cur"),
+            ],
         ]
     )
 
@@ -277,6 +299,7 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
                 ZONE: [MessageHandler(TEXT, got_zone)],
                 TARGET: [MessageHandler(TEXT, got_target)],
                 STALE: [MessageHandler(TEXT, got_stale)],
+                CURRENCY: [MessageHandler(TEXT, got_currency)],
             },
             command="settings",
         )

@@ -36,6 +36,10 @@ def settings_text(t: Translator, workspace: WorkspaceView, next_digest: datetime
             workspace.stale_after_days,
         ).format(days=workspace.stale_after_days),
         "🗣 " + _("Language: {language}").format(language=LANGUAGE_NAMES[workspace.language]),
+        "💱 "
+        + _("Currency: {name} ({code})").format(
+            name=esc(t.currency_name(workspace.currency)), code=workspace.currency
+        ),
     ]
     if next_digest is not None:
         when = t.datetime(next_digest, tzinfo=zone)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main as cli_main
+
 
 def hourglass(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
@@ -69,11 +71,14 @@ def test_calc_prints_json_from_the_shell(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("bad", ["5/3", "-1/10", "abc"])
-def test_calc_rejects_bad_input_with_exit_code_2(tmp_path: Path, bad: str) -> None:
-    result = hourglass("calc", "120/2400", bad, cwd=tmp_path, env={"PYTHONPATH": str(Path.cwd())})
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.strip()
+def test_calc_rejects_bad_input_with_exit_code_2(
+    bad: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In process: the entry point is the same function the console script calls.
+    assert cli_main(["calc", "120/2400", bad]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err.strip()
 
 
 def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
+from bot.webhook import SECRET_HEADER, derived_secret
 
 
 def free_port() -> int:
@@ -35,7 +37,7 @@ async def test_webhook_mode_registers_the_webhook_and_answers_through_it(tmp_pat
             HOURGLASS_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
             HOURGLASS_WEBHOOK_LISTEN="127.0.0.1",
             HOURGLASS_WEBHOOK_PORT=str(port),
-            HOURGLASS_WEBHOOK_SECRET="s3cret-value",
+            HOURGLASS_WEBHOOK_SECRET="s3cret-value-of-good-length",
             HOURGLASS_LOG_LEVEL="WARNING",
             PYTHONPATH=str(Path.cwd()),
         )
@@ -72,4 +74,89 @@ async def test_webhook_mode_registers_the_webhook_and_answers_through_it(tmp_pat
         assert "New totals of B: 9 of 200" in logged.text
         assert emulator.webhook_deliveries == 2
         assert DEFAULT_TOKEN not in stderr.decode()
-        assert "s3cret-value" not in stderr.decode()
+        assert "s3cret-value-of-good-length" not in stderr.decode()
+
+
+FORGED_UPDATE = {
+    "update_id": 990001,
+    "message": {
+        "message_id": 990001,
+        "date": 1_780_000_000,
+        "chat": {"id": 4242, "type": "private", "first_name": "Mallory"},
+        "from": {"id": 4242, "is_bot": False, "first_name": "Mallory"},
+        "text": "/new Forged experiment",
+    },
+}
+
+
+async def forged_post(port: int, headers: dict[str, str]) -> int:
+    body = json.dumps(FORGED_UPDATE).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        head = ["POST /telegram HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+        head += [f"{name}: {value}" for name, value in headers.items()]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), timeout=30)
+        return int(status_line.split()[1])
+    finally:
+        writer.close()
+
+
+@pytest.mark.timeout(90)
+async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_shows_it(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    secret = derived_secret(DEFAULT_TOKEN)
+    async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
+        founder = emulator.user(first_name="Founder", language_code="en")
+        chat = emulator.private_chat(founder)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
+        env.update(
+            HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
+            HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
+            HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/webhook.sqlite3",
+            HOURGLASS_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+            HOURGLASS_WEBHOOK_PORT=str(port),
+            # DEBUG: PTB logs the parameters of every Bot API call, setWebhook's among them.
+            HOURGLASS_LOG_LEVEL="DEBUG",
+            PYTHONPATH=str(Path.cwd()),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--webhook",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            registered = await emulator.world.wait_until(
+                lambda: emulator.webhook is not None, timeout=60
+            )
+            assert registered, "the bot never called setWebhook"
+            assert emulator.webhook is not None
+            assert emulator.webhook["secret_token"] == secret
+            # Forged requests straight to the bot's port: refused, and nothing is handled.
+            assert await forged_post(port, {}) == 403
+            assert await forged_post(port, {SECRET_HEADER: "guessed-secret-value-123"}) == 403
+            await chat.send("/new Webhook experiment")
+            created = await chat.next_reply(timeout=30)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+        output = stdout.decode() + stderr.decode()
+        # The forged /new created nothing: the founder's experiment is the first one.
+        assert "Created experiment #1" in created.text, output
+        assert not [c for c in emulator.calls_to("sendMessage") if c.get("chat_id") == 4242]
+        assert "setWebhook" in output  # the debug log is there ...
+        assert DEFAULT_TOKEN not in output  # ... without the token
+        assert secret not in output  # ... and without the secret

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -43,10 +42,11 @@ def conversation_timeout() -> float:
 
 @pytest.fixture
 async def bot(
-    tmp_path: Path, clock: FrozenClock, conversation_timeout: float
+    database_url: str, clock: FrozenClock, conversation_timeout: float
 ) -> AsyncIterator[BotUnderTest]:
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
-        database = await open_database(f"sqlite+aiosqlite:///{tmp_path}/e2e.sqlite3")
+        # open_database is what the bot runs at start: on a migrated schema it finds nothing to do.
+        database = await open_database(database_url)
         runtime = Runtime(database=database, clock=clock, conversation_timeout=conversation_timeout)
         application = build_application(
             runtime,

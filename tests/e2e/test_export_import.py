@@ -72,18 +72,6 @@ async def test_export_with_nothing_logged_says_so(bot: BotUnderTest, alice_chat:
     assert bot.emulator.calls_to("sendDocument") == []
 
 
-async def test_an_exported_file_imported_again_doubles_the_totals(
-    bot: BotUnderTest, alice_chat: SimChat
-) -> None:
-    await two_experiments_with_results(alice_chat)
-    exported = await say(alice_chat, "/export")
-    assert exported.document is not None
-    before = await totals(bot, alice_chat, 1)
-    reply = await upload(alice_chat, "back.csv", exported.document.content)
-    assert reply.startswith("📥 Imported 4 results:")
-    assert await totals(bot, alice_chat, 1) == [(n, 2 * v, 2 * c) for n, v, c in before]
-
-
 # ---------------------------------------------------------------- import
 
 

@@ -1,15 +1,13 @@
-"""Service tests run on a real database: a temporary SQLite file (PostgreSQL when asked)."""
+"""Service tests run on a real database: SQLite, and PostgreSQL when available."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from db.engine import create_engine, migrate
+from db.engine import create_engine
 from db.unit_of_work import Database
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace
@@ -27,18 +25,8 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    url = (
-        os.environ.get("HOURGLASS_TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3"
-    )
-    engine = create_engine(url)
-    if not url.startswith("sqlite"):
-        from db.models import Base
-
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.drop_all)
-            await connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    await migrate(engine)
+async def database(database_url: str) -> AsyncIterator[Database]:
+    engine = create_engine(database_url)
     db = Database(engine)
     yield db
     await db.dispose()

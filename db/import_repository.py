@@ -1,0 +1,85 @@
+"""Queries about imported files: their records, and the observations each one brought."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Experiment, ImportRecord, Observation
+
+
+class ImportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, record: ImportRecord) -> ImportRecord:
+        self._session.add(record)
+        await self._session.flush()
+        return record
+
+    async def get(self, workspace_id: int, import_id: int) -> ImportRecord | None:
+        return await self._session.scalar(
+            select(ImportRecord).where(
+                ImportRecord.workspace_id == workspace_id, ImportRecord.id == import_id
+            )
+        )
+
+    async def by_ids(self, import_ids: set[int]) -> dict[int, ImportRecord]:
+        if not import_ids:
+            return {}
+        found = await self._session.scalars(
+            select(ImportRecord).where(ImportRecord.id.in_(import_ids))
+        )
+        return {record.id: record for record in found}
+
+    async def standing_with_fingerprint(
+        self, workspace_id: int, fingerprint: str
+    ) -> ImportRecord | None:
+        """The latest import of a file with these bytes that was not undone."""
+        return await self._session.scalar(
+            select(ImportRecord)
+            .where(
+                ImportRecord.workspace_id == workspace_id,
+                ImportRecord.fingerprint == fingerprint,
+                ImportRecord.undone_at.is_(None),
+            )
+            .order_by(ImportRecord.id.desc())
+            .limit(1)
+        )
+
+    async def logged_between(
+        self, experiment_id: int, start: datetime, end: datetime
+    ) -> Sequence[Observation]:
+        """An experiment's observations logged within [start, end] (the logged_at index)."""
+        return (
+            await self._session.scalars(
+                select(Observation)
+                .where(
+                    Observation.experiment_id == experiment_id,
+                    Observation.logged_at >= start,
+                    Observation.logged_at <= end,
+                )
+                .order_by(Observation.id)
+            )
+        ).all()
+
+    async def experiments_of(self, import_id: int) -> Sequence[Experiment]:
+        """The experiments that still hold results of this import."""
+        touched = select(Observation.experiment_id).where(Observation.import_id == import_id)
+        return (
+            await self._session.scalars(
+                select(Experiment).where(Experiment.id.in_(touched)).order_by(Experiment.number)
+            )
+        ).all()
+
+    async def count_observations(self, import_id: int) -> int:
+        found = await self._session.scalar(
+            select(func.count()).select_from(Observation).where(Observation.import_id == import_id)
+        )
+        return int(found or 0)
+
+    async def remove_observations(self, import_id: int) -> None:
+        await self._session.execute(delete(Observation).where(Observation.import_id == import_id))

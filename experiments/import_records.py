@@ -1,0 +1,219 @@
+"""Imports that are safe to repeat: recognising a file or results already imported, undoing one.
+
+A file is the same file when its bytes are (SHA-256). Results are the same results when an
+observation of the same experiment and variant with the same visitors, conversions and revenue
+was logged within a minute of the file's ``logged_at`` (a spreadsheet that re-saves the export
+may drop the seconds, or round them to the minute). Only lines with a ``logged_at`` are
+compared: a line without one is logged now, and so is always new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from db.import_repository import ImportRepository
+from db.models import ImportRecord, Observation
+from db.unit_of_work import UnitOfWork
+from experiments.clock import Clock, utc_now
+from experiments.domain import N_, Author, DomainError, Status
+from experiments.services import require_workspace
+
+# How far apart two logged_at may be and still be the same result (a minute each way).
+SAME_MOMENT = timedelta(seconds=60)
+# The refusal names at most this many of the repeated lines.
+MAX_LINES_NAMED = 20
+
+
+@dataclass(frozen=True)
+class ImportRecordView:
+    id: int
+    filename: str | None
+    rows: int
+    imported_at: datetime
+    imported_by: str
+    undone_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ImportRefused:
+    """Nothing was imported: the file, or some of its results, are already here."""
+
+    rows: int  # results in the file
+    same_file: ImportRecordView | None  # the standing import of these very bytes
+    repeated_lines: tuple[int, ...]  # lines already logged, the first MAX_LINES_NAMED
+    repeated_count: int
+    # When the results already logged were logged, and the imports they came with (if any).
+    first_logged_at: datetime | None = None
+    last_logged_at: datetime | None = None
+    earlier_imports: tuple[ImportRecordView, ...] = ()
+
+
+@dataclass(frozen=True)
+class UndoneImport:
+    record: ImportRecordView
+    removed: int  # observations removed (fewer than the file's rows if some were /undone)
+    experiments: tuple[tuple[int, str], ...]  # (number, name) of the experiments it touched
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One line of a file, checked, in the terms the duplicate check compares."""
+
+    line: int
+    experiment_id: int
+    variant_id: int
+    visitors: int
+    conversions: int
+    revenue: Decimal | None
+    logged_at: datetime | None  # None: logged now
+
+
+class UnknownImport(DomainError):
+    template = N_("I can't find that import in this chat. /export shows the results logged here.")
+
+
+class ImportAlreadyUndone(DomainError):
+    template = N_("That import was already undone; nothing changed.")
+
+
+class ImportIntoConcludedExperiment(DomainError):
+    template = N_(
+        "Experiment #{number} is concluded since this file was imported, so its results stay. "
+        "Nothing was undone."
+    )
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number=number)
+
+
+def fingerprint(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def record_view(record: ImportRecord) -> ImportRecordView:
+    return ImportRecordView(
+        id=record.id,
+        filename=record.filename,
+        rows=record.rows,
+        imported_at=record.imported_at,
+        imported_by=record.imported_by_name,
+        undone_at=record.undone_at,
+    )
+
+
+async def same_file(uow: UnitOfWork, workspace_id: int, digest: str) -> ImportRecordView | None:
+    found = await ImportRepository(uow.session).standing_with_fingerprint(workspace_id, digest)
+    return None if found is None else record_view(found)
+
+
+async def repeated_results(
+    uow: UnitOfWork, lines: Sequence[ResultLine], rows: int
+) -> ImportRefused | None:
+    """The refusal when any line repeats a result already logged; None when all are new.
+
+    Each logged observation answers for one line at most, so a file that logs the same numbers
+    twice where the chat has them once repeats one of them, not both.
+    """
+    repository = ImportRepository(uow.session)
+    by_experiment: dict[int, list[ResultLine]] = defaultdict(list)
+    for line in lines:
+        if line.logged_at is not None:
+            by_experiment[line.experiment_id].append(line)
+    repeated: list[tuple[int, Observation]] = []
+    for experiment_id, mine in by_experiment.items():
+        moments = [line.logged_at for line in mine if line.logged_at is not None]
+        logged = await repository.logged_between(
+            experiment_id, min(moments) - SAME_MOMENT, max(moments) + SAME_MOMENT
+        )
+        candidates: dict[tuple[object, ...], list[Observation]] = defaultdict(list)
+        for observation in logged:
+            candidates[_identity(observation)].append(observation)
+        for line in mine:
+            assert line.logged_at is not None
+            pool = candidates.get(_line_identity(line), [])
+            match = next(
+                (o for o in pool if abs(o.logged_at - line.logged_at) <= SAME_MOMENT), None
+            )
+            if match is not None:
+                pool.remove(match)
+                repeated.append((line.line, match))
+    if not repeated:
+        return None
+    repeated.sort(key=lambda pair: pair[0])
+    moments = [observation.logged_at for _line, observation in repeated]
+    import_ids = {o.import_id for _line, o in repeated if o.import_id is not None}
+    records = await repository.by_ids(import_ids)
+    return ImportRefused(
+        rows=rows,
+        same_file=None,
+        repeated_lines=tuple(line for line, _o in repeated[:MAX_LINES_NAMED]),
+        repeated_count=len(repeated),
+        first_logged_at=min(moments),
+        last_logged_at=max(moments),
+        earlier_imports=tuple(record_view(records[i]) for i in sorted(records)),
+    )
+
+
+def _money(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def _identity(observation: Observation) -> tuple[object, ...]:
+    return (
+        observation.variant_id,
+        int(observation.visitors),
+        int(observation.conversions),
+        _money(observation.revenue),
+    )
+
+
+def _line_identity(line: ResultLine) -> tuple[object, ...]:
+    return (line.variant_id, line.visitors, line.conversions, _money(line.revenue))
+
+
+def new_record(
+    workspace_id: int, digest: str, filename: str | None, rows: int, author: Author, now: datetime
+) -> ImportRecord:
+    return ImportRecord(
+        workspace_id=workspace_id,
+        fingerprint=digest,
+        filename=(filename or None) and filename[:255],
+        rows=rows,
+        imported_at=now,
+        imported_by_id=author.user_id,
+        imported_by_name=author.name,
+    )
+
+
+async def undo_import(
+    uow: UnitOfWork, chat_id: int, import_id: int, *, author: Author, clock: Clock = utc_now
+) -> UndoneImport:
+    """Removes every result a file brought, all of them or (when one can't go) none."""
+    async with uow:
+        workspace = await require_workspace(uow, chat_id)
+        repository = ImportRepository(uow.session)
+        record = await repository.get(workspace.id, import_id)
+        if record is None:
+            raise UnknownImport()
+        if record.undone_at is not None:
+            raise ImportAlreadyUndone()
+        experiments = await repository.experiments_of(record.id)
+        for experiment in experiments:
+            if experiment.status == Status.CONCLUDED:
+                raise ImportIntoConcludedExperiment(experiment.number)
+        removed = await repository.count_observations(record.id)
+        await repository.remove_observations(record.id)
+        record.undone_at = clock()
+        record.undone_by_name = author.name
+        view = record_view(record)
+        await uow.commit()
+    return UndoneImport(
+        record=view,
+        removed=removed,
+        experiments=tuple(sorted((e.number, e.name) for e in experiments)),
+    )

@@ -1,0 +1,67 @@
+"""Fixtures shared by every test layer: the databases the service and end-to-end tests run on.
+
+Each such test runs twice: on a copy of a migrated SQLite file (the embedded default) and on
+PostgreSQL (the scale-out store). PostgreSQL is used when HOURGLASS_TEST_POSTGRES_URL names an
+empty database it may take over (CI starts one); without it those runs are skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.support import (
+    copy_of_template,
+    emptied_postgres_tables,
+    migrated_sqlite_template,
+    recreated_postgres_schema,
+)
+
+POSTGRES_URL_VARIABLE = "HOURGLASS_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database, built once per session; tests copy it."""
+    return migrated_sqlite_template(tmp_path_factory.mktemp("schema"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test PostgreSQL database; the first test that uses it migrates it."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(
+            f"PostgreSQL is not available here: set {POSTGRES_URL_VARIABLE}="
+            "postgresql+asyncpg://user@127.0.0.1/db to run these tests on it too"
+        )
+    return url
+
+
+_migrated_postgres: set[str] = set()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> str:
+    """A migrated database with no rows, on each backend in turn."""
+    if request.param == "sqlite":
+        return copy_of_template(sqlite_template, tmp_path / "test.sqlite3")
+    url: str = request.getfixturevalue("postgres_url")
+    if url not in _migrated_postgres:
+        await recreated_postgres_schema(url)
+        _migrated_postgres.add(url)
+    await emptied_postgres_tables(url)
+    return url
+
+
+def pytest_report_header() -> str:
+    if os.environ.get(POSTGRES_URL_VARIABLE):
+        return "databases: SQLite and PostgreSQL (HOURGLASS_TEST_POSTGRES_URL)"
+    return (
+        "databases: SQLite only; PostgreSQL is not available here, so its runs are skipped "
+        "(set HOURGLASS_TEST_POSTGRES_URL, as .ci/run does)"
+    )
