@@ -1,7 +1,7 @@
 """workspaces: when the digest schedule (time, timezone, on) was last set
 
-Revision ID: 0003_digest_schedule_set
-Revises: 0002
+Revision ID: 0005_digest_schedule_set
+Revises: 0004_import_records
 Create Date: 2026-12-02 11:10:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import db.models
 
-revision: str = "0003_digest_schedule_set"
-down_revision: str | None = "0002"
+revision: str = "0005_digest_schedule_set"
+down_revision: str | None = "0004_import_records"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
