@@ -18,7 +18,13 @@ from telegram.ext import (
 from bot import flows, parsing
 from bot.keyboards import button, markup
 from bot.render import labels
-from bot.render.funnel import constraint_sentence, funnel_text, no_funnel_text, period
+from bot.render.funnel import (
+    constraint_sentence,
+    funnel_history_text,
+    funnel_text,
+    no_funnel_text,
+    period,
+)
 from bot.render.funnel_chart import funnel_chart_png
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
@@ -29,6 +35,7 @@ from experiments.funnel import (
     FUNNEL_USAGE,
     FunnelView,
     check_stage_count,
+    funnel_history,
     latest_funnel,
     log_funnel,
 )
@@ -36,14 +43,20 @@ from experiments.funnel import (
 FLOW = "funnel"
 COUNT = 0
 TEXT = filters.TEXT & ~filters.COMMAND
+HISTORY_WORDS = ("history", "история")
+HISTORY_PERIODS = 8
 _ONE_NUMBER = re.compile(r"-?\d[\d,_\u00a0]*")
 
 
 async def funnel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """`/funnel <Know> <Like> … <Refer>` logs this week; bare, it shows the latest funnel."""
+    """`/funnel <Know> <Like> … <Refer>` logs this week; bare, it shows the latest funnel;
+    `/funnel history` lists the last periods."""
     words = context.args or []
     if not words:
         await _show_latest(update, context)
+        return flows.END
+    if len(words) == 1 and words[0].casefold() in HISTORY_WORDS:
+        await _show_history(update, context)
         return flows.END
     counts = [parsing.count(word, N_("people"), FUNNEL_USAGE) for word in words]
     await _log(update, context, counts)
@@ -70,6 +83,11 @@ async def _log(update: Update, context: ContextTypes.DEFAULT_TYPE, counts: list[
     t = tr(context)
     heading = "✅ <b>" + t.gettext("Funnel logged") + "</b>"
     await reply(update, context, funnel_text(t, view, heading), _funnel_keyboard(context, view))
+
+
+async def _show_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    views = await funnel_history(runtime_of(context).uow(), chat_id_of(update), HISTORY_PERIODS)
+    await reply(update, context, funnel_history_text(tr(context), views))
 
 
 def _funnel_keyboard(
