@@ -46,6 +46,7 @@ HANDLER_MODULES = (
     "bot.handlers.digest",
     "bot.handlers.settings",
     "bot.handlers.export",
+    "bot.handlers.edit",
     "bot.handlers.cost",
     "bot.handlers.delete",
     "bot.handlers.calc",

@@ -69,6 +69,15 @@ COMMANDS: tuple[Command, ...] = (
         N_("close an experiment with its outcome: <code>/conclude #1 won</code>."),
     ),
     Command(
+        "edit",
+        N_("Edit an experiment: name, stage, plan…"),
+        N_(
+            "change an experiment: bare or <code>/edit #1</code> shows what can change; fast: "
+            "<code>/edit #1 name Flyer test</code>, or stage, hypothesis, review, cost. "
+            "Variants and the plan change only before the first result."
+        ),
+    ),
+    Command(
         "cost",
         N_("What an experiment cost"),
         N_(
@@ -108,8 +117,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("digest", N_("The daily digest, now"), N_("the daily digest right now.")),
     Command(
         "settings",
-        N_("Digest time, timezone, language, targets"),
-        N_("digest time, timezone, language and targets."),
+        N_("Digest time, timezone, language, currency"),
+        N_("digest time, timezone, language, targets and the currency of costs and revenue."),
     ),
     Command(
         "export",

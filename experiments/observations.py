@@ -1,4 +1,4 @@
-"""Use cases of logged results: append one, undo the last, sum them by day, export them."""
+"""Use cases of logged results: append one, undo the last, sum them by local day, export them."""
 
 from __future__ import annotations
 
@@ -19,7 +19,16 @@ from experiments.domain import (
     Status,
     VariantTotals,
 )
-from experiments.services import experiment_view, find_experiment, find_variant, variant_totals
+from experiments.services import (
+    experiment_view,
+    find_experiment,
+    find_variant,
+    get_experiment,
+    readout_of,
+    require_workspace,
+    variant_totals,
+)
+from experiments.stats.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -150,12 +159,48 @@ async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> U
         )
 
 
+@dataclass(frozen=True)
+class ConversionHistory:
+    """What the conversion chart draws: results by the workspace's local day, plan, verdict."""
+
+    experiment: ExperimentView
+    daily: tuple[DailyTotals, ...]
+    timezone: str  # the IANA name the days are counted in
+    visitors: int
+    verdict: Verdict | None  # None before the first visitor
+
+
 async def daily_totals(uow: UnitOfWork, chat_id: int, number: int) -> list[DailyTotals]:
-    """Per UTC day and variant, what was logged; days without entries are absent."""
+    """Per day in the workspace's timezone and variant, what was logged; days without entries
+    are absent."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
-        names = {v.id: v.name for v in experiment.variants}
-        rows = await uow.observations.totals_by_day(experiment.id)
+        workspace = await require_workspace(uow, chat_id)
+        return await _daily(uow, experiment, workspace.timezone)
+
+
+async def conversion_history(
+    uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
+) -> ConversionHistory:
+    """The experiment's results day by day, with its plan and its verdict so far."""
+    summary = await get_experiment(uow, chat_id, number)
+    async with uow:
+        experiment = await find_experiment(uow, chat_id, number)
+        timezone = (await require_workspace(uow, chat_id)).timezone
+        daily = await _daily(uow, experiment, timezone)
+    verdict = readout_of(summary, now=clock()).readout.verdict if summary.visitors else None
+    return ConversionHistory(
+        experiment=summary.experiment,
+        daily=tuple(daily),
+        timezone=timezone,
+        visitors=summary.visitors,
+        verdict=verdict,
+    )
+
+
+async def _daily(uow: UnitOfWork, experiment: Experiment, timezone: str) -> list[DailyTotals]:
+    names = {v.id: v.name for v in experiment.variants}
+    rows = await uow.observations.totals_by_day(experiment.id, timezone)
     return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]
 
 

@@ -263,10 +263,16 @@ def started_from_idea(t: Translator, experiment: ExperimentView, card_text: str)
     _ = t.gettext
     return "\n".join(
         [
-            _("🧪 Created experiment #{number} from the idea.").format(number=experiment.number),
+            _("🧪 Created experiment #{number} from the idea, as a draft.").format(
+                number=experiment.number
+            ),
             "",
             card_text,
             "",
+            _(
+                "Make it yours before it starts: /edit #{number} changes the name, the "
+                "variants or the plan. It starts with its first result, or with ▶️ Start."
+            ).format(number=experiment.number),
             _("Log results like this: <code>/log #{number} {variant} 1000 42</code>").format(
                 number=experiment.number, variant=esc(experiment.control)
             ),

@@ -26,6 +26,7 @@ async def test_every_command_is_registered_with_telegram(bot: BotUnderTest) -> N
         "readout",
         "chart",
         "conclude",
+        "edit",
         "cost",
         "delete",
         "learn",
@@ -145,7 +146,7 @@ async def test_results_logged_through_buttons_match_the_one_line_form(
     await alice_chat.next_reply()
     logged = await say(alice_chat, "1,200 54 99.50")
     assert "New totals of A: 54 of 1,200" in logged.text
-    assert "revenue 99.50" in (await say(alice_chat, "/show #1")).text
+    assert "A: revenue $99.50 · $0.08 per visitor" in (await say(alice_chat, "/show #1")).text
     assert await bot.rows(Observation) == 1
 
 
