@@ -59,7 +59,9 @@ async def funnel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not words:
         await _show_latest(update, context)
         return flows.END
-    if len(words) == 1 and words[0].casefold() in HISTORY_WORDS:
+    if words[0].casefold() in HISTORY_WORDS:
+        if len(words) > 1:
+            raise InvalidInput(N_("Write /funnel history alone to see the last periods."))
         await _show_history(update, context)
         return flows.END
     week_of, words = _leading_day(context, words)

@@ -80,7 +80,7 @@ async def test_history_with_more_words_is_refused_and_logs_nothing(
     bot: BotUnderTest, alice_chat: SimChat
 ) -> None:
     answer = await say(alice_chat, "/funnel history please")
-    assert "“history” is not a whole number of people" in answer.text
+    assert "Write /funnel history alone to see the last periods." in answer.text
     assert await bot.rows(FunnelSnapshot) == 0
 
 
@@ -132,3 +132,12 @@ async def test_the_comparison_reads_in_russian(bot: BotUnderTest) -> None:
     assert "📜 Ваша воронка за последние 2 периода" in history.text, history.text
     digest = await say(chat, "/digest")
     assert "📊 Воронка: узкое место сместилось с этапа «Симпатия» на этап «Доверие»." in digest.text
+
+
+async def test_a_week_logged_by_its_date_is_compared_too(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/funnel 2026-02-16 4000 1188 400 150 60 20 10")
+    later = await say(alice_chat, "/funnel last week 4000 1392 420 150 50 20 10")
+    assert "Compared with Feb 16, 2026 – Feb 22, 2026" in later.text
+    assert "Like 29.7% → 34.8% ▲" in later.text.splitlines()
