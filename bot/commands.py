@@ -42,7 +42,8 @@ COMMANDS: tuple[Command, ...] = (
         N_("Log results: visitors and conversions"),
         N_(
             "log results of one variant: <code>/log #1 B 1200 54</code> "
-            "(experiment, variant, visitors, conversions; revenue optional at the end)."
+            "(experiment, variant, visitors, conversions); add a past day and revenue if you "
+            "like: <code>/log #1 B 1200 54 yesterday revenue 380</code>."
         ),
     ),
     Command(
@@ -106,7 +107,8 @@ COMMANDS: tuple[Command, ...] = (
         N_("Log funnel numbers and find the constraint"),
         N_(
             "log how many people reached each stage, Know → Refer: "
-            "<code>/funnel 5000 1200 400 150 60 20 5</code>; bare, it shows the constraint."
+            "<code>/funnel 5000 1200 400 150 60 20 5</code>; for a past week, start with a day: "
+            "<code>/funnel last week 5000 …</code>; bare, it shows the constraint."
         ),
     ),
     Command(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from db.funnel_repository import FunnelRepository
@@ -27,6 +27,7 @@ from experiments.stats.funnel import analyse_funnel
 # The hourglass in the customer's order: Know → Like → Trust → Try → Buy → Repeat → Refer.
 FUNNEL_STAGES: tuple[Stage, ...] = tuple(Stage)
 FUNNEL_USAGE = "/funnel 5000 1200 400 150 60 20 5"
+FUNNEL_PAST_USAGE = "/funnel last week 5000 1200 400 150 60 20 5"
 MAX_PERIOD_DAYS = 366
 # What a user may type for a stage, in every language the bot speaks (compared casefolded).
 STAGE_WORDS: dict[str, Stage] = {
@@ -173,6 +174,12 @@ def clean_counts(counts: Sequence[int]) -> tuple[int, ...]:
     return tuple(counts)
 
 
+def week_containing(day: date, today: date) -> tuple[date, date]:
+    """The week (Monday to Sunday) that contains ``day``, ending today at the latest."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, min(monday + timedelta(days=6), today)
+
+
 # ---------------------------------------------------------------- use cases
 
 
@@ -184,12 +191,15 @@ async def log_funnel(
     author: Author,
     period_end: date | None = None,
     period_days: int = 7,
+    week_of: datetime | None = None,
     clock: Clock = utc_now,
 ) -> FunnelView:
     """Stores how many people reached each stage in the period ending ``period_end``.
 
-    The period ends today in the workspace's timezone unless given. Logging the same period
-    again is a correction: the newest entry of a period is the one that counts.
+    The period ends today in the workspace's timezone unless given. With ``week_of`` (a moment
+    from ``dates.parse_moment``), it is the week (Monday to Sunday, in the workspace's timezone)
+    containing that moment, up to today. Logging the same period again is a correction: the
+    newest entry of a period is the one that counts.
     """
     cleaned = clean_counts(counts)
     if not 1 <= period_days <= MAX_PERIOD_DAYS:
@@ -199,10 +209,16 @@ async def log_funnel(
     now = clock()
     async with uow:
         workspace = await require_workspace(uow, chat_id)
-        end = period_end or now.astimezone(ZoneInfo(workspace.timezone)).date()
+        zone = ZoneInfo(workspace.timezone)
+        today = now.astimezone(zone).date()
+        if week_of is not None:
+            start, end = week_containing(week_of.astimezone(zone).date(), today)
+        else:
+            end = period_end or today
+            start = end - timedelta(days=period_days - 1)
         snapshot = FunnelSnapshot(
             workspace_id=workspace.id,
-            period_start=end - timedelta(days=period_days - 1),
+            period_start=start,
             period_end=end,
             logged_at=now,
             logged_by_id=author.user_id,

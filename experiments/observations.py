@@ -41,6 +41,7 @@ class LoggedObservation:
     logged_by: str
     totals: VariantTotals  # the variant's new totals
     status_changed: bool  # a draft starts running with its first result
+    logged_at: datetime  # when the result happened (now, or a past day's local noon)
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,18 @@ async def log_observation(
     *,
     author: Author,
     revenue: Decimal | None = None,
+    logged_at: datetime | None = None,
     clock: Clock = utc_now,
 ) -> LoggedObservation:
-    """Appends one result to a variant and returns the variant's new totals."""
+    """Appends one result to a variant and returns the variant's new totals.
+
+    ``logged_at`` is when the result happened (``dates.parse_moment``); by default, now.
+    """
+    moment = logged_at or clock()
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         arm = check_observation(experiment, variant, visitors, conversions, revenue)
-        status_changed = start_if_draft(experiment, clock())
+        status_changed = start_if_draft(experiment, moment)
         await uow.observations.add(
             Observation(
                 experiment_id=experiment.id,
@@ -88,7 +94,7 @@ async def log_observation(
                 visitors=visitors,
                 conversions=conversions,
                 revenue=revenue,
-                logged_at=clock(),
+                logged_at=moment,
                 logged_by_id=author.user_id,
                 logged_by_name=author.name,
             )
@@ -105,6 +111,7 @@ async def log_observation(
             logged_by=author.name,
             totals=variant_totals(arm, sums),
             status_changed=status_changed,
+            logged_at=moment,
         )
 
 

@@ -80,11 +80,14 @@ def how_to_import(t: Translator) -> str:
             f"<code>{imports.CSV_EXAMPLE_ROW}</code>",
             t.gettext(
                 "The experiment is its number (1 or #1). Revenue and logged_at may be empty "
-                "or left out; logged_at is ISO 8601 in UTC, empty means now."
+                "or left out; logged_at is ISO 8601 in UTC, or a day like 2026-03-02 (noon "
+                "in your timezone); empty means now."
             ),
             t.gettext(
                 "Up to {rows} lines and 1 MB. If any line is wrong, nothing is imported "
-                "and I tell you which line. /export gives a file in the same format."
+                "and I list the wrong lines. A file or results already imported are refused, "
+                "and every import can be undone with its button. /export gives a file in the "
+                "same format."
             ).format(rows=t.number(imports.MAX_IMPORT_ROWS)),
         ]
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import (
@@ -21,8 +23,9 @@ from bot.render import labels
 from bot.render.funnel import constraint_sentence, funnel_text, no_funnel_text, period
 from bot.render.funnel_chart import funnel_chart_png
 from bot.replies import reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
 from bot.users import author_of
+from experiments import dates
 from experiments.domain import N_, STAGE_NAMES, InvalidInput
 from experiments.funnel import (
     FUNNEL_STAGES,
@@ -40,14 +43,37 @@ _ONE_NUMBER = re.compile(r"-?\d[\d,_\u00a0]*")
 
 
 async def funnel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """`/funnel <Know> <Like> … <Refer>` logs this week; bare, it shows the latest funnel."""
+    """`/funnel [day] <Know> <Like> … <Refer>` logs the last seven days, or the week of the day
+    (`2026-11-16`, `last week`, …); bare, it shows the latest funnel."""
     words = context.args or []
     if not words:
         await _show_latest(update, context)
         return flows.END
+    week_of, words = _leading_day(context, words)
     counts = [parsing.count(word, N_("people"), FUNNEL_USAGE) for word in words]
-    await _log(update, context, counts)
+    await _log(update, context, counts, week_of)
     return flows.END
+
+
+def _leading_day(
+    context: ContextTypes.DEFAULT_TYPE, words: list[str]
+) -> tuple[datetime | None, list[str]]:
+    """The day the funnel's words start with, and the counts after it.
+
+    A first word that is not a number starts a day: one word (`2026-11-16`, `yesterday`) or
+    two (`last week`).
+    """
+    if _ONE_NUMBER.fullmatch(words[0]):
+        return None, words
+    workspace = workspace_of(context)
+    zone = ZoneInfo(workspace.timezone if workspace else "UTC")
+    now = runtime_of(context).clock()
+    if len(words) > 2:
+        try:
+            return dates.parse_moment(" ".join(words[:2]), now=now, zone=zone), words[2:]
+        except dates.NotADate:
+            pass
+    return dates.parse_moment(words[0], now=now, zone=zone), words[1:]
 
 
 async def _show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,10 +88,20 @@ async def _show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await reply(update, context, funnel_text(t, view, heading), keyboard)
 
 
-async def _log(update: Update, context: ContextTypes.DEFAULT_TYPE, counts: list[int]) -> None:
+async def _log(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    counts: list[int],
+    week_of: datetime | None = None,
+) -> None:
     runtime = runtime_of(context)
     view = await log_funnel(
-        runtime.uow(), chat_id_of(update), counts, author=author_of(update), clock=runtime.clock
+        runtime.uow(),
+        chat_id_of(update),
+        counts,
+        author=author_of(update),
+        week_of=week_of,
+        clock=runtime.clock,
     )
     t = tr(context)
     heading = "✅ <b>" + t.gettext("Funnel logged") + "</b>"

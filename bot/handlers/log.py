@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -17,30 +20,32 @@ from bot.keyboards import button, experiment_card, experiment_picker, markup, ro
 from bot.pickers import offer_experiments
 from bot.render.experiments import logged, title, undone
 from bot.replies import esc, reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
 from bot.users import author_of
-from experiments import observations, services
+from experiments import dates, observations, services
 from experiments.domain import N_, InvalidInput, Status
 
 FLOW = "log"
-PICK_EXPERIMENT, PICK_VARIANT, COUNTS = range(3)
+PICK_EXPERIMENT, PICK_VARIANT, PICK_DAY, TYPED_DAY, COUNTS = range(5)
 LOG_USAGE = "/log #1 B 1200 54"
+LOG_FULL_USAGE = "/log #1 B 1200 54 yesterday revenue 380"
 UNDO_USAGE = "/undo #1"
 TEXT = filters.TEXT & ~filters.COMMAND
 
 
 async def log_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """`/log #N <variant> <visitors> <conversions> [revenue]`; bare, it guides."""
+    """`/log #N <variant> <visitors> <conversions> [day] [revenue R]`; bare, it guides."""
     args = context.args or []
     if not args:
         return await _ask_experiment(update, context)
-    if len(args) not in (4, 5):
+    if not 4 <= len(args) <= 7:
         raise InvalidInput(
             N_(
                 "Write /log, the experiment, the variant, visitors and conversions "
-                "(revenue optional), e.g. {usage}"
+                "(the day and revenue optional), e.g. {usage} or {full}"
             ),
             usage=LOG_USAGE,
+            full=LOG_FULL_USAGE,
         )
     number = parsing.experiment_number(args[0], LOG_USAGE)
     await _log(update, context, number, args[1], args[2:])
@@ -95,17 +100,64 @@ async def picked_variant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         runtime_of(context).uow(), chat_id_of(update), answers["number"]
     )
     answers["variant"] = summary.experiment.variants[int(data.rsplit(":", 1)[1])]
+    answers.pop("day", None)
+    t = tr(context)
+    days = [
+        button(t.gettext("Today"), "log:day:today"),
+        button(t.gettext("Yesterday"), "log:day:yesterday"),
+        button(t.gettext("Another date"), "log:day:other"),
+    ]
     await reply(
         update,
         context,
-        tr(context)
-        .gettext(
-            "Variant <b>{variant}</b>: send visitors and conversions, e.g. <code>1200 54</code> "
-            "(add revenue at the end if you track it)."
-        )
-        .format(variant=esc(answers["variant"])),
-        markup([[flows.cancel_button(context)]]),
+        t.gettext(
+            "Variant <b>{variant}</b>: which day are these results for? "
+            "(For today, you can just send visitors and conversions, e.g. <code>1200 54</code>.)"
+        ).format(variant=esc(answers["variant"])),
+        markup([days, [flows.cancel_button(context)]]),
     )
+    return PICK_DAY
+
+
+async def picked_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    answers = flows.draft(context, update, FLOW)
+    choice = data.rsplit(":", 1)[1]
+    if choice == "other":
+        await reply(
+            update,
+            context,
+            tr(context).gettext(
+                "Which day? Write it like <code>30.11</code> or <code>2026-11-30</code>."
+            ),
+            markup([[flows.cancel_button(context)]]),
+        )
+        return TYPED_DAY
+    answers["day"] = None if choice == "today" else choice
+    return await _ask_counts(update, context)
+
+
+async def typed_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    answers = flows.draft(context, update, FLOW)
+    token = (update.effective_message.text or "").strip()
+    _moment(context, token)  # a date that can't be, or is in the future, is asked again
+    answers["day"] = token
+    return await _ask_counts(update, context)
+
+
+async def _ask_counts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    t = tr(context)
+    text = t.gettext(
+        "Variant <b>{variant}</b>: send visitors and conversions, e.g. <code>1200 54</code> "
+        "(add revenue at the end if you track it)."
+    ).format(variant=esc(answers["variant"]))
+    if answers.get("day"):
+        day = _moment(context, answers["day"]).astimezone(_zone(context))
+        text = "📅 " + t.date(day) + "\n" + text
+    await reply(update, context, text, markup([[flows.cancel_button(context)]]))
     return COUNTS
 
 
@@ -113,11 +165,22 @@ async def got_counts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
     answers = flows.draft(context, update, FLOW)
     words = (update.effective_message.text or "").replace("/", " ").split()
-    if len(words) not in (2, 3):
+    if not 2 <= len(words) <= 5:
         raise InvalidInput(N_("Send two numbers, visitors then conversions, e.g. 1200 54."))
+    if answers.get("day"):
+        words.append(answers["day"])
     await _log(update, context, answers["number"], answers["variant"], words)
     flows.drop_draft(context, update, FLOW)
     return flows.END
+
+
+def _zone(context: ContextTypes.DEFAULT_TYPE) -> ZoneInfo:
+    workspace = workspace_of(context)
+    return ZoneInfo(workspace.timezone if workspace else "UTC")
+
+
+def _moment(context: ContextTypes.DEFAULT_TYPE, token: str) -> datetime:
+    return dates.parse_moment(token, now=runtime_of(context).clock(), zone=_zone(context))
 
 
 async def _log(
@@ -126,8 +189,14 @@ async def _log(
     usage = f"/log #{number} {variant} 1200 54"
     visitors = parsing.count(words[0], N_("visitors"), usage)
     conversions = parsing.count(words[1], N_("conversions"), usage)
-    revenue = parsing.money(words[2], usage) if len(words) > 2 else None
     runtime = runtime_of(context)
+    zone = _zone(context)
+    extras = parsing.result_extras(
+        words[2:],
+        now=runtime.clock(),
+        zone=zone,
+        usage=f"/log #{number} {variant} 1200 54 yesterday revenue 380",
+    )
     result = await observations.log_observation(
         runtime.uow(),
         chat_id_of(update),
@@ -135,14 +204,20 @@ async def _log(
         variant,
         visitors,
         conversions,
-        revenue=revenue,
+        revenue=extras.revenue,
+        logged_at=extras.logged_at,
         author=author_of(update),
         clock=runtime.clock,
     )
     t = tr(context)
-    await reply(
-        update, context, logged(t, result), experiment_card(t, number, result.experiment.status)
-    )
+    text = logged(t, result)
+    if extras.logged_at is not None and result.logged_at.astimezone(zone).date() != (
+        runtime.clock().astimezone(zone).date()
+    ):
+        text += "\n📅 " + t.gettext("For {day}.").format(
+            day=t.date(result.logged_at.astimezone(zone))
+        )
+    await reply(update, context, text, experiment_card(t, number, result.experiment.status))
 
 
 async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -188,6 +263,11 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
                     CallbackQueryHandler(picked_experiment, pattern=r"^log:exp:\d+$")
                 ],
                 PICK_VARIANT: [CallbackQueryHandler(picked_variant, pattern=r"^log:var:\d+$")],
+                PICK_DAY: [
+                    CallbackQueryHandler(picked_day, pattern=r"^log:day:(today|yesterday|other)$"),
+                    MessageHandler(TEXT, got_counts),
+                ],
+                TYPED_DAY: [MessageHandler(TEXT, typed_day)],
                 COUNTS: [MessageHandler(TEXT, got_counts)],
             },
             command="log",
