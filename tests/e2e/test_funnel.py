@@ -79,7 +79,8 @@ async def test_guided_funnel_asks_for_each_stage_in_turn(
     assert CONSTRAINT in logged.text
     assert await bot.rows(FunnelSnapshot) == 1
     # The flow is over: a number now is just a message.
-    await chat.send("77")
+    hint = await say(chat, "77")
+    assert "/help lists everything I can do." in hint.text
     assert "Know: 5,000" in (await say(chat, "/funnel")).text
     assert await bot.rows(FunnelSnapshot) == 1
 
