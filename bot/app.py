@@ -50,6 +50,8 @@ HANDLER_MODULES = (
     "bot.handlers.cost",
     "bot.handlers.delete",
     "bot.handlers.calc",
+    # After every guided flow: only text none of them is waiting for.
+    "bot.handlers.plain_text",
     "bot.handlers.fallback",
 )
 

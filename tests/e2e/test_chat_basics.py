@@ -104,7 +104,8 @@ async def test_a_guided_flow_left_alone_says_it_gave_up(
     assert "I stopped waiting for an answer" in gave_up.text
     assert "/new" in gave_up.text
     # The flow is over: a plain message is no longer taken as the name.
-    await alice_chat.send("Some text")
+    hint = await say(alice_chat, "Some text")
+    assert "/help lists everything I can do." in hint.text
     answer = await say(alice_chat, "/list")
     assert "No experiments yet" in answer.text
 
