@@ -46,9 +46,12 @@ HANDLER_MODULES = (
     "bot.handlers.digest",
     "bot.handlers.settings",
     "bot.handlers.export",
+    "bot.handlers.edit",
     "bot.handlers.cost",
     "bot.handlers.delete",
     "bot.handlers.calc",
+    # After every guided flow: only text none of them is waiting for.
+    "bot.handlers.plain_text",
     "bot.handlers.fallback",
 )
 

@@ -41,10 +41,18 @@ def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboar
         second = [button("📈 " + _("Chart"), f"x:chart:{number}")]
         if status is Status.PAUSED:
             second.append(button("▶️ " + _("Resume"), f"x:resume:{number}"))
+        elif status is Status.DRAFT:
+            # A draft starts with its first result, or here.
+            second.append(button("▶️ " + _("Start"), f"x:start:{number}"))
         else:
             second.append(button("⏸ " + _("Pause"), f"x:pause:{number}"))
         rows.append(second)
-        rows.append([button("🏁 " + _("Conclude"), f"x:end:{number}")])
+        rows.append(
+            [
+                button("✏️ " + _("Edit"), f"ed:pick:{number}"),
+                button("🏁 " + _("Conclude"), f"x:end:{number}"),
+            ]
+        )
     else:
         rows.append(
             [
@@ -52,7 +60,12 @@ def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboar
                 button("📈 " + _("Chart"), f"x:chart:{number}"),
             ]
         )
-        rows.append([button("💡 " + _("Write the learning"), f"learn:start:{number}")])
+        rows.append(
+            [
+                button("💡 " + _("Write the learning"), f"learn:start:{number}"),
+                button("✏️ " + _("Edit"), f"ed:pick:{number}"),
+            ]
+        )
     return markup(rows)
 
 

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
+from experiments import dates
 from experiments.domain import MAX_MONEY, N_, InvalidInput, check_cents, read_count
+
+# Words that say the next number is revenue, in every language the bot speaks.
+REVENUE_WORDS = frozenset({"revenue", "rev", "выручка"})
+# A number with one decimal separator at most (a date has two): written as an amount.
+_AMOUNT_LIKE = re.compile(r"[-+]?[$€£₽]?\d[\d_]*(?:[.,]\d*)?")
 
 _REF = re.compile(r"^#?(\d{1,9})$")
 
@@ -117,3 +124,67 @@ def review_date(token: str, today: date, usage: str) -> date:
             usage=usage,
         )
     return found
+
+
+@dataclass(frozen=True)
+class ResultExtras:
+    """What may follow the counts of a result: its revenue and the day it is for."""
+
+    revenue: Decimal | None = None
+    logged_at: datetime | None = None  # None: now
+
+
+def result_extras(words: list[str], *, now: datetime, zone: tzinfo, usage: str) -> ResultExtras:
+    """`revenue 380` (or a bare amount) and a day (`yesterday`, `30.11`, …), in either order.
+
+    A word that reads as a date is the day (``dates.parse_moment``: the one date parser), so
+    `10.10` is 10 October; write `revenue 10.10` for an amount.
+    """
+    revenue: Decimal | None = None
+    logged_at: datetime | None = None
+    remaining = list(words)
+    while remaining:
+        word = remaining.pop(0)
+        if word.casefold() in REVENUE_WORDS:
+            if not remaining:
+                raise InvalidInput(
+                    N_("“{word}” needs an amount after it. Usage: {usage}"),
+                    word=word,
+                    usage=usage,
+                )
+            if revenue is not None:
+                raise _twice(N_("revenue"), usage)
+            revenue = money(remaining.pop(0), usage)
+            continue
+        try:
+            moment = dates.parse_moment(word, now=now, zone=zone)
+        except dates.NotADate:
+            if revenue is not None:
+                raise InvalidInput(
+                    N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
+                    token=word,
+                    usage=usage,
+                ) from None
+            revenue = _money_or_day(word, usage)
+            continue
+        if logged_at is not None:
+            raise _twice(N_("day"), usage)
+        logged_at = moment
+    return ResultExtras(revenue=revenue, logged_at=logged_at)
+
+
+def _money_or_day(token: str, usage: str) -> Decimal:
+    if _AMOUNT_LIKE.fullmatch(token.strip()):
+        return money(token, usage)  # meant as an amount: say what is wrong with it
+    try:
+        return money(token, usage)
+    except InvalidInput:
+        raise InvalidInput(
+            N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
+            token=token,
+            usage=usage,
+        ) from None
+
+
+def _twice(what: str, usage: str) -> InvalidInput:
+    return InvalidInput(N_("Give the {what} once. Usage: {usage}"), what=what, usage=usage)

@@ -8,8 +8,11 @@ import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from alembic import command
 from alembic.config import Config
@@ -41,6 +44,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite knows no time zones; PostgreSQL's timezone() does the same on its side.
+    dbapi_connection.create_function("local_date", 2, local_date, deterministic=True)
+
+
+def local_date(moment: str | None, zone: str) -> str | None:
+    """The calendar day (ISO) in ``zone`` of a UTC moment as SQLite stores it."""
+    if moment is None:
+        return None
+    parsed = datetime.fromisoformat(moment)
+    aware = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    return aware.astimezone(_zone(zone)).date().isoformat()
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def alembic_config() -> Config:

@@ -75,6 +75,9 @@ class Workspace(Base):
     timezone_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     digest_time: Mapped[time] = mapped_column(Time, default=time(9, 0))
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the time, timezone or on-switch was last set: no digest is due at a moment before
+    # it (NULL for workspaces older than this rule: no such limit).
+    digest_schedule_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     target_running: Mapped[int] = mapped_column(Integer, default=3)
     stale_after_days: Mapped[int] = mapped_column(Integer, default=3)
     # False once Telegram says the bot was blocked or removed: digests stop.

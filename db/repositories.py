@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Select, cast, delete, func, select, update
+from sqlalchemy import Date, Select, bindparam, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -150,9 +150,12 @@ class ObservationRepository:
         )
         return _aware(found)
 
-    async def totals_by_day(self, experiment_id: int) -> list[tuple[date, int, int, int]]:
-        """(UTC day, variant id, visitors, conversions), in day order, summed by the database."""
-        day = _utc_day(self._session, Observation.logged_at)
+    async def totals_by_day(
+        self, experiment_id: int, timezone: str = "UTC"
+    ) -> list[tuple[date, int, int, int]]:
+        """(day in ``timezone``, variant id, visitors, conversions), in day order, summed by the
+        database."""
+        day = _local_day(self._session, Observation.logged_at, timezone)
         rows = await self._session.execute(
             select(
                 day,
@@ -200,10 +203,12 @@ class VariantSums:
     observations: int
 
 
-def _utc_day(session: AsyncSession, column: Any) -> Any:
+def _local_day(session: AsyncSession, column: Any, timezone: str) -> Any:
+    # Rendered inline, so the GROUP BY expression is the very one selected (PostgreSQL insists).
+    zone: Any = bindparam("zone", timezone, literal_execute=True)
     if session.get_bind().dialect.name == "sqlite":
-        return func.date(column)
-    return cast(func.timezone("UTC", column), Date)
+        return func.local_date(column, zone)  # registered in db/engine.py
+    return cast(func.timezone(zone, column), Date)
 
 
 def _as_date(value: Any) -> date:

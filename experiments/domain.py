@@ -388,7 +388,7 @@ class VariantTotals:
 
 @dataclass(frozen=True)
 class DailyTotals:
-    """What one variant gathered on one (UTC) day."""
+    """What one variant gathered on one day of the workspace's timezone."""
 
     day: date
     variant: str

@@ -53,7 +53,7 @@ FIELD_NAMES: dict[EditField, Msg] = {
 
 class DesignFixed(DomainError):
     template = N_(
-        "Experiment #{number} already has {results} logged results, so its {field} can't change "
+        "Experiment #{number} already has logged results ({results}), so its {field} can't change "
         "any more: those results were gathered under the current design. To change it, start "
         "the next iteration with /new (or take the results back with /undo #{number})."
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from db.unit_of_work import UnitOfWork
 from experiments import services
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, ExperimentView, InvalidInput, Kind, Msg, Stage
+from experiments.domain import N_, Author, ExperimentView, InvalidInput, Kind, Msg, Stage, Status
 from experiments.funnel import latest_funnel
 
 
@@ -377,7 +377,10 @@ async def start_idea(
     translate: Callable[[str], str],
     clock: Clock = utc_now,
 ) -> ExperimentView:
-    """Creates an experiment from an idea, named and worded in the chat's language."""
+    """Creates a draft from an idea, named and worded in the chat's language.
+
+    A draft can be edited before it starts; it starts with its first result (or by hand).
+    """
     idea = idea_at(stage, index)
     return await services.create_experiment(
         uow,
@@ -387,5 +390,6 @@ async def start_idea(
         kind=idea.kind,
         stage=idea.stage,
         hypothesis=translate(idea.hypothesis),
+        status=Status.DRAFT,
         clock=clock,
     )

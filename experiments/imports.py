@@ -7,7 +7,9 @@ The format, one result per line after the header::
 
 ``experiment`` is the experiment's number as an integer (``3`` for #3; ``#3`` is accepted on
 import), ``revenue`` is empty when there was none, ``logged_at`` is ISO 8601 in UTC. On import,
-``revenue`` and ``logged_at`` may be empty or left out (an empty ``logged_at`` means now), the
+``revenue`` and ``logged_at`` may be empty or left out (an empty ``logged_at`` means now),
+``logged_at`` may be a day alone (``2026-03-02``, ``02.03.2026``: noon of that day in the
+workspace's timezone, as /log stores a past day) and is read by ``dates.parse_moment``, the
 columns may come in any order, spaces around values are ignored, and a file saved by a
 spreadsheet with ``;`` between values is read too.
 """
@@ -19,15 +21,16 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
 from db.import_repository import ImportRepository
 from db.models import Experiment, Observation, Workspace
 from db.unit_of_work import UnitOfWork
-from experiments import import_records, observations
+from experiments import dates, import_records, jumps, observations
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     N_,
@@ -36,7 +39,6 @@ from experiments.domain import (
     InvalidInput,
     UnknownExperiment,
     check_cents,
-    check_logged_at,
     read_count,
 )
 from experiments.import_records import ImportRefused, ResultLine
@@ -76,6 +78,16 @@ class ImportResult:
     rows: int
     experiments: tuple[ImportedExperiment, ...]  # in order of number
     import_id: int  # the import record, to undo it as a whole
+    # Lines more than ten times their experiment's usual day (the first MAX_BAD_LINES_NAMED).
+    jumps: tuple[JumpLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class JumpLine:
+    line: int
+    number: int
+    variant: str
+    visitors: int
 
 
 class BadLine(DomainError):
@@ -220,7 +232,9 @@ async def import_observations(
                 return ImportRefused(
                     rows=earlier.rows, same_file=earlier, repeated_lines=(), repeated_count=0
                 )
-        rows, problems = parse_csv(content, now=now)
+        timezone = workspace.timezone if workspace is not None else "UTC"
+        zone = ZoneInfo(timezone)
+        rows, problems = parse_csv(content, now=now, zone=zone)
         by_number: dict[int, Experiment] = {}
         lines: list[ResultLine] = []
         for row in rows:
@@ -248,6 +262,9 @@ async def import_observations(
         repeated = await import_records.repeated_results(uow, lines, len(rows))
         if repeated is not None:
             return repeated
+        # A file is deliberate bulk history (often a week per line), so a jump is not asked
+        # about line by line: the reply names it, beside the button that undoes the import.
+        jump_lines = await _jumps(uow, lines, by_number, timezone)
         # Only now that every line is good and new does anything change.
         started = set()
         for number, experiment in by_number.items():
@@ -280,7 +297,30 @@ async def import_observations(
             for number in sorted(by_number)
         ),
         import_id=record.id,
+        jumps=jump_lines,
     )
+
+
+async def _jumps(
+    uow: UnitOfWork,
+    lines: Sequence[ResultLine],
+    by_number: dict[int, Experiment],
+    timezone: str,
+) -> tuple[JumpLine, ...]:
+    """The lines more than ten times the usual day their experiment had before this file."""
+    found: list[JumpLine] = []
+    for experiment in by_number.values():
+        usual = await observations.usual_day(uow, experiment, timezone)
+        if usual is None:
+            continue
+        names = {v.id: v.name for v in experiment.variants}
+        found.extend(
+            JumpLine(line.line, experiment.number, names[line.variant_id], line.visitors)
+            for line in lines
+            if line.experiment_id == experiment.id and jumps.is_jump(line.visitors, usual)
+        )
+    found.sort(key=lambda jump: jump.line)
+    return tuple(found[:MAX_BAD_LINES_NAMED])
 
 
 async def _experiment(
@@ -309,7 +349,9 @@ def _imported(experiment: Experiment, rows: list[_Row], started: set[int]) -> Im
 # ---------------------------------------------------------------- reading the file
 
 
-def parse_csv(content: bytes, *, now: datetime) -> tuple[list[_Row], list[BadLine]]:
+def parse_csv(
+    content: bytes, *, now: datetime, zone: tzinfo = UTC
+) -> tuple[list[_Row], list[BadLine]]:
     """The file's good result lines as plain values, and its bad lines' problems.
 
     A problem with the file as a whole (not text, no header, too long) raises ``BadLine``.
@@ -350,7 +392,7 @@ def parse_csv(content: bytes, *, now: datetime) -> tuple[list[_Row], list[BadLin
                 )
             results += 1
             try:
-                rows.append(_row(columns, values, reader.line_num, delimiter, now))
+                rows.append(_row(columns, values, reader.line_num, delimiter, now, zone))
             except BadLine as problem:
                 problems.append(problem)
     except csv.Error as error:
@@ -433,7 +475,9 @@ def _header(values: list[str], line: int) -> list[str]:
     return columns
 
 
-def _row(columns: list[str], values: list[str], line: int, delimiter: str, now: datetime) -> _Row:
+def _row(
+    columns: list[str], values: list[str], line: int, delimiter: str, now: datetime, zone: tzinfo
+) -> _Row:
     if len(values) != len(columns):
         raise BadLine(
             line,
@@ -457,7 +501,7 @@ def _row(columns: list[str], values: list[str], line: int, delimiter: str, now: 
             visitors=_count(cell["visitors"], N_("visitors")),
             conversions=_count(cell["conversions"], N_("conversions")),
             revenue=_revenue(cell.get("revenue", ""), delimiter),
-            logged_at=_logged_at(cell.get("logged_at", ""), now),
+            logged_at=_logged_at(cell.get("logged_at", ""), now, zone),
         )
     except DomainError as problem:
         raise BadLine(line, problem) from None
@@ -514,17 +558,17 @@ def _revenue(token: str, delimiter: str) -> Decimal | None:
     return check_cents(value, token)
 
 
-def _logged_at(token: str, now: datetime) -> datetime | None:
+def _logged_at(token: str, now: datetime, zone: tzinfo) -> datetime | None:
     if not token:
         return None
     try:
-        moment = datetime.fromisoformat(token)
-    except ValueError:
+        return dates.parse_moment(token, now=now, zone=zone)
+    except dates.NotADate:
         raise InvalidInput(
             N_(
                 "“{token}” is not a date and time. Write it in ISO 8601 like "
-                "2026-03-02T09:00:00Z (UTC), or leave it empty for now."
+                "2026-03-02T09:00:00Z (UTC), or a day like 2026-03-02 (noon in your timezone), "
+                "or leave it empty for now."
             ),
             token=token,
         ) from None
-    return check_logged_at(moment, now, token)

@@ -59,6 +59,8 @@ async def ensure_workspace(
                     language=supported_language(language),
                     currency=default_currency(supported_language(language)),
                     created_at=clock(),
+                    # The first digest comes at its time of day, not minutes after "hello".
+                    digest_schedule_set_at=clock(),
                     last_experiment_number=0,
                 )
             )
@@ -220,8 +222,14 @@ async def update_settings(
     target_running: int | None = None,
     stale_after_days: int | None = None,
     currency: str | None = None,
+    clock: Clock = utc_now,
 ) -> WorkspaceView:
-    """Changes the settings given (None leaves one as it is); everything is checked first."""
+    """Changes the settings given (None leaves one as it is); everything is checked first.
+
+    A new digest time or timezone, or digests turned back on, take effect from the next moment
+    that comes after the change (``experiments.schedule.next_digest``): never a digest minutes
+    later because the new time of today has already passed.
+    """
     clean_zone = clean_timezone(timezone) if timezone is not None else None
     clean_time = clean_digest_time(digest_time) if digest_time is not None else None
     clean_code = clean_currency(currency) if currency is not None else None
@@ -246,6 +254,7 @@ async def update_settings(
         )
     async with uow:
         workspace = await require_workspace(uow, chat_id)
+        before = (workspace.timezone, workspace.digest_time, workspace.digest_enabled)
         if language is not None:
             workspace.language = language
         if clean_zone is not None:
@@ -255,6 +264,8 @@ async def update_settings(
             workspace.digest_time = clean_time
         if digest_enabled is not None:
             workspace.digest_enabled = digest_enabled
+        if (workspace.timezone, workspace.digest_time, workspace.digest_enabled) != before:
+            workspace.digest_schedule_set_at = clock()
         if target_running is not None:
             workspace.target_running = target_running
         if stale_after_days is not None:

@@ -64,12 +64,12 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) 
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """x:show:N, x:pause:N, x:resume:N."""
+    """x:show:N, x:pause:N, x:resume:N, x:start:N (a draft)."""
     data = await flows.answer_query(update)
     _area, action, number_text = data.split(":")[:3]
     number = int(number_text)
     runtime = runtime_of(context)
-    if action in ("pause", "resume"):
+    if action in ("pause", "resume", "start"):
         wanted = Status.PAUSED if action == "pause" else Status.RUNNING
         await services.change_status(
             runtime.uow(), chat_id_of(update), number, wanted, clock=runtime.clock
@@ -82,5 +82,5 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         CommandHandler("list", list_command),
         CommandHandler("show", show_command),
         MessageHandler(filters.Regex(r"^/show_\d+(@\w+)?(\s|$)"), show_shortcut),
-        CallbackQueryHandler(card_button, pattern=r"^x:(show|pause|resume):\d+$"),
+        CallbackQueryHandler(card_button, pattern=r"^x:(show|pause|resume|start):\d+$"),
     ]

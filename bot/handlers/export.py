@@ -29,6 +29,7 @@ from bot.users import author_of
 from experiments import import_records, imports, observations
 from experiments.import_records import ImportRecordView, ImportRefused, UndoneImport
 from experiments.imports import ImportResult
+from experiments.jumps import JUMP_FACTOR
 
 CSV_MIME_TYPES = ("text/csv", "text/comma-separated-values", "application/csv")
 
@@ -80,11 +81,14 @@ def how_to_import(t: Translator) -> str:
             f"<code>{imports.CSV_EXAMPLE_ROW}</code>",
             t.gettext(
                 "The experiment is its number (1 or #1). Revenue and logged_at may be empty "
-                "or left out; logged_at is ISO 8601 in UTC, empty means now."
+                "or left out; logged_at is ISO 8601 in UTC, or a day like 2026-03-02 (noon "
+                "in your timezone); empty means now."
             ),
             t.gettext(
                 "Up to {rows} lines and 1 MB. If any line is wrong, nothing is imported "
-                "and I tell you which line. /export gives a file in the same format."
+                "and I list the wrong lines. A file or results already imported are refused, "
+                "and every import can be undone with its button. /export gives a file in the "
+                "same format."
             ).format(rows=t.number(imports.MAX_IMPORT_ROWS)),
         ]
     )
@@ -175,6 +179,21 @@ def imported_text(t: Translator, result: ImportResult) -> str:
         if experiment.started:
             line += " " + t.gettext("(it is now running)")
         lines.append(line)
+    for jump in result.jumps:
+        lines.append(
+            "⚠️ "
+            + t.gettext(
+                "Line {line} ({visitors} visitors on #{number} {variant}) is more than {factor}× "
+                "a usual day of that experiment. If it is a typo, undo this import and send "
+                "the file corrected."
+            ).format(
+                line=jump.line,
+                visitors=t.number(jump.visitors),
+                number=jump.number,
+                variant=esc(jump.variant),
+                factor=JUMP_FACTOR,
+            )
+        )
     lines.append(t.gettext("/readout shows where each experiment stands now."))
     return "\n".join(lines)
 

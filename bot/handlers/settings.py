@@ -20,7 +20,7 @@ from bot.keyboards import button, markup, rows_of
 from bot.render.settings import LANGUAGE_NAMES, settings_text
 from bot.replies import edit_or_reply
 from bot.runtime import Runtime, chat_id_of, remember_workspace, runtime_of, tr
-from experiments import workspaces
+from experiments import digests, workspaces
 from experiments.domain import N_, InvalidInput
 
 FLOW = "settings"
@@ -235,7 +235,9 @@ def _typed(update: Update) -> str:
 
 async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, **changes: Any) -> None:
     runtime = runtime_of(context)
-    view = await workspaces.update_settings(runtime.uow(), chat_id_of(update), **changes)
+    view = await workspaces.update_settings(
+        runtime.uow(), chat_id_of(update), clock=runtime.clock, **changes
+    )
     # The chat speaks the new language from this reply on.
     remember_workspace(context, view)
     await _show(update, context, view, saved=True)
@@ -249,7 +251,9 @@ async def _show(
     saved: bool = False,
 ) -> None:
     t = tr(context)
-    text = settings_text(t, view, runtime_of(context).clock())
+    runtime = runtime_of(context)
+    next_digest = await digests.next_digest_at(runtime.uow(), view.chat_id, runtime.clock())
+    text = settings_text(t, view, next_digest)
     if saved:
         text = "✅ " + t.gettext("Saved.") + "\n\n" + text
     await edit_or_reply(update, context, text, settings_keyboard(t, view))

@@ -33,8 +33,7 @@ def totals_line(t: Translator, totals: VariantTotals, *, control: bool) -> str:
         visitors=t.number(totals.visitors),
         rate=rate,
     )
-    if totals.revenue is not None:
-        line += " · " + _("revenue {amount}").format(amount=t.fixed(float(totals.revenue), 2))
+    # Revenue is shown in the money block, in the workspace's currency.
     return line
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.replies import esc
-from experiments.schedule import next_digest_moment
 from experiments.workspaces import WorkspaceView
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
-def settings_text(t: Translator, workspace: WorkspaceView, now: datetime) -> str:
+def settings_text(t: Translator, workspace: WorkspaceView, next_digest: datetime | None) -> str:
+    """``next_digest`` comes from ``experiments.digests.next_digest_at``: what will happen."""
     _ = t.gettext
     zone = ZoneInfo(workspace.timezone)
     if workspace.digest_enabled:
@@ -41,9 +41,7 @@ def settings_text(t: Translator, workspace: WorkspaceView, now: datetime) -> str
             name=esc(t.currency_name(workspace.currency)), code=workspace.currency
         ),
     ]
-    if workspace.digest_enabled:
-        at = time.fromisoformat(workspace.digest_time)
-        moment = next_digest_moment(now, at, zone)
-        when = t.datetime(moment, tzinfo=zone)
+    if next_digest is not None:
+        when = t.datetime(next_digest, tzinfo=zone)
         lines += ["", _("Next digest: {when} ({zone}).").format(when=when, zone=timezone_name)]
     return "\n".join(lines)

@@ -26,6 +26,7 @@ async def test_every_command_is_registered_with_telegram(bot: BotUnderTest) -> N
         "readout",
         "chart",
         "conclude",
+        "edit",
         "cost",
         "delete",
         "learn",
@@ -103,7 +104,8 @@ async def test_a_guided_flow_left_alone_says_it_gave_up(
     assert "I stopped waiting for an answer" in gave_up.text
     assert "/new" in gave_up.text
     # The flow is over: a plain message is no longer taken as the name.
-    await alice_chat.send("Some text")
+    hint = await say(alice_chat, "Some text")
+    assert "/help lists everything I can do." in hint.text
     answer = await say(alice_chat, "/list")
     assert "No experiments yet" in answer.text
 
@@ -145,7 +147,7 @@ async def test_results_logged_through_buttons_match_the_one_line_form(
     await alice_chat.next_reply()
     logged = await say(alice_chat, "1,200 54 99.50")
     assert "New totals of A: 54 of 1,200" in logged.text
-    assert "revenue 99.50" in (await say(alice_chat, "/show #1")).text
+    assert "A: revenue $99.50 · $0.08 per visitor" in (await say(alice_chat, "/show #1")).text
     assert await bot.rows(Observation) == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.emulator import SimChat
 from db.models import Experiment
-from tests.e2e.conftest import BotUnderTest, press, say
+from tests.e2e.conftest import BotUnderTest, edited, press, say
 
 
 async def test_without_a_funnel_ideas_ask_which_stage(
@@ -74,7 +74,9 @@ async def test_start_this_creates_the_experiment_and_shows_its_card(
     query = await press(chat, ideas, "Start this: 3.")
     await chat.callback_answer(query)
     created = await chat.next_reply()
-    assert "Created experiment #1 from the idea." in created.text
+    assert "Created experiment #1 from the idea, as a draft." in created.text
+    assert "not started yet" in created.text
+    assert "/edit #1 changes the name, the variants or the plan" in created.text
     assert "#1 Advocacy storyline: a customer story series" in created.text
     assert "advocacy storyline · stage: Refer" in created.text
     assert "We believe a series of short stories told by our customers" in created.text
@@ -83,6 +85,23 @@ async def test_start_this_creates_the_experiment_and_shows_its_card(
     assert await bot.rows(Experiment) == 1
     card = await say(chat, "/show #1")
     assert "Advocacy storyline" in card.text
+    assert "▶️ Start" in card.button_texts and "⏸ Pause" not in card.button_texts
+    query = await press(chat, card, "Start")
+    await chat.callback_answer(query)
+    started = await edited(chat, card)
+    assert "▶️ running" in started.text
+    assert "⏸ Pause" in started.button_texts
+
+
+async def test_a_draft_from_an_idea_starts_with_its_first_result(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    ideas = await say(alice_chat, "/ideas refer")
+    query = await press(alice_chat, ideas, "Start this: 1.")
+    await alice_chat.callback_answer(query)
+    await alice_chat.next_reply()
+    logged = await say(alice_chat, "/log #1 B 100 4")
+    assert "The experiment is now running." in logged.text
 
 
 async def test_a_stale_idea_button_creates_nothing(bot: BotUnderTest, alice_chat: SimChat) -> None:

@@ -159,7 +159,8 @@ async def test_bad_learn_input_is_explained_and_changes_nothing(
         assert expected in answer.text, concluded.transcript()
     assert await rows(bot) == (0, 0)
     # None of them left a guided step open: plain text is not taken as an answer.
-    await concluded.send("Just chatting")
+    hint = await say(concluded, "Just chatting")
+    assert "/help lists everything I can do." in hint.text
     assert "No learnings yet." in (await say(concluded, "/learn list")).text
 
 

@@ -88,7 +88,7 @@ async def test_design_is_fixed_by_the_first_result(database: Database, workspace
         Change(EditField.VARIANTS, variants=("X", "Y")),
         Change(EditField.PLAN, baseline_rate=0.05, min_detectable_effect=0.01),
     ):
-        with pytest.raises(DesignFixed, match="already has 1 logged results"):
+        with pytest.raises(DesignFixed, match=r"already has logged results \(1\)"):
             await editing.edit_experiment(uow(), CHAT, number, change)
     view = (await services.get_experiment(uow(), CHAT, number)).experiment
     assert view.variants == ("A", "B") and view.planned_per_variant is None

@@ -73,7 +73,9 @@ async def test_starting_an_idea_creates_its_experiment(
     assert view.stage is Stage.TRUST
     assert view.hypothesis == idea.hypothesis
     assert view.variants == ("A", "B")
-    assert view.status is Status.RUNNING
+    # A draft: editable before it starts, started by its first result or by hand.
+    assert view.status is Status.DRAFT
+    assert view.started_at is None
     summary = await services.get_experiment(database.unit_of_work(), CHAT, 1)
     assert summary.experiment == view
 

@@ -233,9 +233,9 @@ BAD_FILES = [
         id="bad revenue",
     ),
     pytest.param(
-        csv_file(HEADER, "1,A,10,1,,yesterday"),
+        csv_file(HEADER, "1,A,10,1,,someday"),
         2,
-        "“yesterday” is not a date and time. Write it in ISO 8601 like 2026-03-02T09:00:00Z",
+        "“someday” is not a date and time. Write it in ISO 8601 like 2026-03-02T09:00:00Z",
         id="bad date",
     ),
     pytest.param(

@@ -17,6 +17,7 @@ from experiments.workspaces import (
     update_settings,
 )
 from tests.service.conftest import CHAT
+from tests.support import FrozenClock
 
 
 async def current(database: Database) -> WorkspaceView:
@@ -30,7 +31,7 @@ async def test_a_new_workspace_has_the_defaults(database: Database, workspace: i
 
 
 async def test_every_setting_changes_and_a_chosen_timezone_counts_as_confirmed(
-    database: Database, workspace: int
+    database: Database, workspace: int, clock: FrozenClock
 ) -> None:
     view = await update_settings(
         database.unit_of_work(),
@@ -41,6 +42,7 @@ async def test_every_setting_changes_and_a_chosen_timezone_counts_as_confirmed(
         digest_enabled=False,
         target_running=5,
         stale_after_days=7,
+        clock=clock,
     )
     assert view == await current(database)
     assert (view.language, view.timezone, view.timezone_confirmed) == (
@@ -53,12 +55,12 @@ async def test_every_setting_changes_and_a_chosen_timezone_counts_as_confirmed(
 
 
 async def test_an_unknown_timezone_is_refused_with_examples_and_nothing_changes(
-    database: Database, workspace: int
+    database: Database, workspace: int, clock: FrozenClock
 ) -> None:
     before = await current(database)
     with pytest.raises(UnknownTimezone) as caught:
         await update_settings(
-            database.unit_of_work(), CHAT, timezone="Mars/Olympus", target_running=5
+            database.unit_of_work(), CHAT, timezone="Mars/Olympus", target_running=5, clock=clock
         )
     assert str(caught.value) == (
         "“Mars/Olympus” is not a timezone I know. Write its IANA name, like Europe/Berlin, "
@@ -88,10 +90,12 @@ def test_digest_times_are_read_in_the_usual_ways(text: str, expected: time) -> N
     ],
 )
 async def test_out_of_range_settings_are_refused_and_nothing_changes(
-    database: Database, workspace: int, changes: dict[str, Any]
+    database: Database, workspace: int, changes: dict[str, Any], clock: FrozenClock
 ) -> None:
     before = await current(database)
     with pytest.raises(InvalidInput) as caught:
-        await update_settings(database.unit_of_work(), CHAT, timezone="Asia/Tokyo", **changes)
+        await update_settings(
+            database.unit_of_work(), CHAT, timezone="Asia/Tokyo", clock=clock, **changes
+        )
     assert "/settings" in str(caught.value)  # says how to write it right
     assert await current(database) == before

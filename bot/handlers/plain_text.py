@@ -1,0 +1,201 @@
+"""Plain text outside a guided step: an offer to log what looks like results, else a hint.
+
+Nothing is stored until a button is pressed; the press logs through the same service as /log.
+In a group the bot answers only text addressed to it (a reply to one of its messages or an
+@mention): everything else there is the team talking to each other.
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import flows
+from bot.handlers.fallback import reply_to_unknown
+from bot.keyboards import experiment_card
+from bot.render import guesses
+from bot.render.experiments import logged
+from bot.replies import reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import author_of
+from experiments import observations, result_guess, services
+from experiments.result_guess import Candidate
+
+FLOW = "plain"
+VISITORS = 0
+TEXT = filters.TEXT & ~filters.COMMAND
+
+
+async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return flows.END
+    text = addressed_text(message, context)
+    if text is None:
+        return flows.END
+    return await _answer(update, context, text)
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> int:
+    if text.startswith("/"):
+        # A command Telegram did not mark as one (/дщп: /log in the Russian layout).
+        word, *rest = text.split(maxsplit=1)
+        await reply_to_unknown(update, context, word, rest[0] if rest else "")
+        return flows.END
+    t = tr(context)
+    guess = await result_guess.guess_for_chat(runtime_of(context).uow(), chat_id_of(update), text)
+    if guess is None:
+        await reply(update, context, guesses.hint(t))
+        return flows.END
+    question, keyboard = guesses.offer(t, guess)
+    await reply(update, context, question, keyboard)
+    if guess.visitors is None and len(guess.candidates) == 1:
+        _remember(context, update, guess.candidates[0], guess.conversions)
+        return VISITORS
+    return flows.END
+
+
+def addressed_text(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The text the bot should answer (without an @mention of it), or None to keep quiet."""
+    text = message.text or ""
+    if message.chat.type == "private":
+        return text
+    username = context.bot.username
+    mention = f"@{username}".casefold() if username else None
+    if mention and mention in text.casefold():
+        start = text.casefold().index(mention)
+        return (text[:start] + text[start + len(mention) :]).strip()
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if author is not None and author.id == context.bot.id:
+        return text
+    return None
+
+
+def _remember(
+    context: ContextTypes.DEFAULT_TYPE, update: Update, candidate: Candidate, conversions: int
+) -> None:
+    answers = flows.draft(context, update, FLOW)
+    answers.update(
+        number=candidate.number,
+        name=candidate.name,
+        variant=candidate.variant,
+        index=candidate.variant_index,
+        conversions=conversions,
+    )
+
+
+async def visitors_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """One of several candidates chosen for a number of conversions: ask for the visitors."""
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    _area, _what, number, index, conversions = data.split(":")
+    candidate = await _candidate(update, context, int(number), int(index))
+    _remember(context, update, candidate, int(conversions))
+    await reply(update, context, guesses.ask_visitors(tr(context), candidate, int(conversions)))
+    return VISITORS
+
+
+async def got_visitors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A number is the visitors; any other text is read afresh, as if no question were open."""
+    message = update.effective_message
+    assert message is not None
+    text = addressed_text(message, context)
+    if text is None:
+        return VISITORS
+    answers = flows.draft(context, update, FLOW)
+    flows.drop_draft(context, update, FLOW)
+    visitors = result_guess.single_count(text)
+    if visitors is None:
+        return await _answer(update, context, text)
+    candidate = Candidate(answers["number"], answers["name"], answers["variant"], answers["index"])
+    question, keyboard = guesses.confirmation(
+        tr(context), candidate, visitors, answers["conversions"]
+    )
+    await reply(update, context, question, keyboard)
+    return flows.END
+
+
+async def log_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """tx:log:<N>:<variant index>:<visitors>:<conversions> — the founder said yes: log it."""
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    _area, _what, number, index, visitors, conversions = data.split(":")
+    candidate = await _candidate(update, context, int(number), int(index))
+    runtime = runtime_of(context)
+    result = await observations.log_observation(
+        runtime.uow(),
+        chat_id_of(update),
+        candidate.number,
+        candidate.variant,
+        int(visitors),
+        int(conversions),
+        author=author_of(update),
+        clock=runtime.clock,
+    )
+    t = tr(context)
+    await reply(
+        update,
+        context,
+        logged(t, result),
+        experiment_card(t, result.experiment.number, result.experiment.status),
+    )
+
+
+async def no_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    flows.drop_draft(context, update, FLOW)
+    await reply(update, context, tr(context).gettext("OK, nothing was logged."))
+    return flows.END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    flows.drop_draft(context, update, FLOW)
+    await reply(update, context, tr(context).gettext("Cancelled. Nothing was saved."))
+    return flows.END
+
+
+async def _candidate(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, index: int
+) -> Candidate:
+    """The experiment and variant a button names, as they are now (unknown ones raise)."""
+    summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
+    variants = summary.experiment.variants
+    variant = variants[index] if 0 <= index < len(variants) else ""
+    return Candidate(number, summary.experiment.name, variant, index)
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:
+    return [
+        # Not flows.conversation: an unanswered offer just lapses, with no "I stopped waiting".
+        ConversationHandler(
+            entry_points=[
+                MessageHandler(TEXT, plain_text),
+                CallbackQueryHandler(visitors_button, pattern=r"^tx:vis:\d+:\d+:\d+$"),
+            ],
+            # While the visitors are awaited, text is the answer (or read afresh: got_visitors).
+            states={
+                VISITORS: [
+                    MessageHandler(TEXT, got_visitors),
+                    CallbackQueryHandler(visitors_button, pattern=r"^tx:vis:\d+:\d+:\d+$"),
+                ]
+            },
+            fallbacks=[
+                CallbackQueryHandler(no_button, pattern=r"^tx:no$"),
+                CommandHandler("cancel", cancel),
+            ],
+            name=FLOW,
+            conversation_timeout=runtime.conversation_timeout,
+        ),
+        CallbackQueryHandler(log_button, pattern=r"^tx:log:\d+:\d+:\d+:\d+$"),
+        CallbackQueryHandler(no_button, pattern=r"^tx:no$"),
+    ]
