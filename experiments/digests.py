@@ -35,7 +35,7 @@ from db.unit_of_work import UnitOfWork
 from experiments import schedule, services
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Author, DomainError, Status, UnknownExperiment
-from experiments.funnel import latest_funnel
+from experiments.funnel import FunnelView, funnel_news, latest_funnel
 from experiments.learnings import concluded_without_learning
 from experiments.nudges import (
     KEEP_RUNNING_DAYS,
@@ -50,6 +50,8 @@ from experiments.services import ExperimentReadout, ExperimentSummary
 from experiments.stats.verdict import Verdict
 
 MAX_ATTEMPTS = 5
+# A funnel period logged this recently is news for the (daily) digest.
+FUNNEL_NEWS_WINDOW = timedelta(days=1)
 
 
 class DigestState(StrEnum):
@@ -91,10 +93,12 @@ class Digest:
     nudges: tuple[Nudge, ...]
     # The first digest in a timezone nobody chose says how to change it.
     timezone_hint: bool
+    # A funnel period logged since the last digest, with its change from the period before.
+    funnel_news: FunnelView | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not self.lines and not self.nudges
+        return not self.lines and not self.nudges and self.funnel_news is None
 
 
 async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Digest:
@@ -111,6 +115,7 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         timezone_hint = first_digest and not workspace.timezone_confirmed
     without_learning = set(await concluded_without_learning(uow, chat_id))
     funnel = await latest_funnel(uow, chat_id)
+    news = await funnel_news(uow, chat_id, since=now - FUNNEL_NEWS_WINDOW)
     running = sorted(
         (s for s in summaries if s.experiment.status is Status.RUNNING),
         key=lambda s: s.experiment.number,
@@ -143,6 +148,7 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         lines=tuple(_line(result) for result in readouts),
         nudges=nudges_for(facts),
         timezone_hint=timezone_hint,
+        funnel_news=news,
     )
 
 

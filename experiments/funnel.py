@@ -22,7 +22,7 @@ from experiments.domain import (
     Stage,
 )
 from experiments.services import require_workspace
-from experiments.stats.funnel import analyse_funnel
+from experiments.stats.funnel import StepTrend, analyse_funnel, compare_funnels
 
 # The hourglass in the customer's order: Know → Like → Trust → Try → Buy → Repeat → Refer.
 FUNNEL_STAGES: tuple[Stage, ...] = tuple(Stage)
@@ -121,6 +121,34 @@ class StageConversion:
 
 
 @dataclass(frozen=True)
+class StageChange:
+    """A stage's step conversion in the previous period and now."""
+
+    stage: Stage
+    rate_before: float
+    rate_after: float
+    p_value: float  # Holm-adjusted over the stages compared
+    trend: StepTrend  # up or down by more than noise, or within noise
+
+
+@dataclass(frozen=True)
+class PeriodChange:
+    """How a period's funnel differs from the period logged before it."""
+
+    period_start: date  # of the previous period
+    period_end: date
+    changes: tuple[StageChange, ...]  # the stages with a step conversion in both periods
+    constraint_before: Stage | None
+    constraint_moved: bool
+
+    @property
+    def real_changes(self) -> tuple[StageChange, ...]:
+        """The stages that moved by more than noise, the largest move first."""
+        moved = [c for c in self.changes if c.trend is not StepTrend.NOISE]
+        return tuple(sorted(moved, key=lambda c: -abs(c.rate_after - c.rate_before)))
+
+
+@dataclass(frozen=True)
 class FunnelView:
     period_start: date
     period_end: date
@@ -130,6 +158,10 @@ class FunnelView:
     logged_by: str
     # The constraint's interval lies below every other stage's: the data really single it out.
     constraint_is_clear: bool = False
+    # Against the period logged before this one; None when there is none.
+    previous: PeriodChange | None = None
+    # The workspace's first funnel: the reply explains what the funnel is for.
+    first: bool = False
 
     def stage(self, stage: Stage) -> StageConversion:
         return self.stages[FUNNEL_STAGES.index(stage)]
@@ -226,8 +258,11 @@ async def log_funnel(
         )
         for stage, value in zip(FUNNEL_STAGES, cleaned, strict=True):
             setattr(snapshot, _COLUMNS[stage], value)
-        await FunnelRepository(uow.session).add(snapshot)
-        view = _funnel_view(snapshot)
+        repository = FunnelRepository(uow.session)
+        previous = await repository.before(workspace.id, end)
+        first = not await repository.any(workspace.id)
+        await repository.add(snapshot)
+        view = _funnel_view(snapshot, previous, first=first)
         await uow.commit()
         return view
 
@@ -242,7 +277,24 @@ async def latest_funnel(uow: UnitOfWork, chat_id: int) -> FunnelView | None:
         snapshot = await repository.latest(workspace.id)
         if snapshot is None:
             return None
-        return _funnel_view(snapshot)
+        previous = await repository.before(workspace.id, snapshot.period_end)
+        return _funnel_view(snapshot, previous)
+
+
+async def funnel_news(uow: UnitOfWork, chat_id: int, *, since: datetime) -> FunnelView | None:
+    """The latest period, if it was logged at or after ``since`` and has a period before it."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return None
+        repository = FunnelRepository(uow.session)
+        snapshot = await repository.latest(workspace.id)
+        if snapshot is None or snapshot.logged_at < since:
+            return None
+        previous = await repository.before(workspace.id, snapshot.period_end)
+        if previous is None:
+            return None
+        return _funnel_view(snapshot, previous)
 
 
 async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[FunnelView]:
@@ -252,8 +304,12 @@ async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[
         if workspace is None:
             return []
         repository = FunnelRepository(uow.session)
-        snapshots = await repository.history(workspace.id, limit)
-        return [_funnel_view(s) for s in snapshots]
+        # One more than shown, so the oldest period shown is compared with the one before it.
+        snapshots = list(await repository.history(workspace.id, limit + 1))
+        return [
+            _funnel_view(snapshot, snapshots[index + 1] if index + 1 < len(snapshots) else None)
+            for index, snapshot in enumerate(snapshots[:limit])
+        ]
 
 
 # ---------------------------------------------------------------- helpers
@@ -261,8 +317,35 @@ async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[
 _COLUMNS = {stage: "try_" if stage is Stage.TRY else stage.value for stage in FUNNEL_STAGES}
 
 
-def _funnel_view(snapshot: FunnelSnapshot) -> FunnelView:
-    counts = [int(getattr(snapshot, _COLUMNS[stage])) for stage in FUNNEL_STAGES]
+def _counts(snapshot: FunnelSnapshot) -> list[int]:
+    return [int(getattr(snapshot, _COLUMNS[stage])) for stage in FUNNEL_STAGES]
+
+
+def _period_change(snapshot: FunnelSnapshot, previous: FunnelSnapshot) -> PeriodChange:
+    comparison = compare_funnels(_counts(previous), _counts(snapshot))
+    before = comparison.constraint_before
+    return PeriodChange(
+        period_start=previous.period_start,
+        period_end=previous.period_end,
+        changes=tuple(
+            StageChange(
+                FUNNEL_STAGES[change.position],
+                change.rate_before,
+                change.rate_after,
+                change.p_value,
+                change.trend,
+            )
+            for change in comparison.changes
+        ),
+        constraint_before=None if before is None else FUNNEL_STAGES[before],
+        constraint_moved=comparison.constraint_moved,
+    )
+
+
+def _funnel_view(
+    snapshot: FunnelSnapshot, previous: FunnelSnapshot | None = None, *, first: bool = False
+) -> FunnelView:
+    counts = _counts(snapshot)
     analysis = analyse_funnel(counts)
     stages = tuple(
         StageConversion(stage, step.reached, step.rate, step.ci_low, step.ci_high)
@@ -277,4 +360,6 @@ def _funnel_view(snapshot: FunnelSnapshot) -> FunnelView:
         constraint_rate=analysis.constraint_rate,
         logged_by=snapshot.logged_by_name,
         constraint_is_clear=analysis.constraint_is_clear,
+        previous=None if previous is None else _period_change(snapshot, previous),
+        first=first,
     )

@@ -20,7 +20,13 @@ from telegram.ext import (
 from bot import flows, parsing
 from bot.keyboards import button, markup
 from bot.render import labels
-from bot.render.funnel import constraint_sentence, funnel_text, no_funnel_text, period
+from bot.render.funnel import (
+    constraint_sentence,
+    funnel_history_text,
+    funnel_text,
+    no_funnel_text,
+    period,
+)
 from bot.render.funnel_chart import funnel_chart_png
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
@@ -32,6 +38,7 @@ from experiments.funnel import (
     FUNNEL_USAGE,
     FunnelView,
     check_stage_count,
+    funnel_history,
     latest_funnel,
     log_funnel,
 )
@@ -39,15 +46,23 @@ from experiments.funnel import (
 FLOW = "funnel"
 COUNT = 0
 TEXT = filters.TEXT & ~filters.COMMAND
+HISTORY_WORDS = ("history", "история")
+HISTORY_PERIODS = 8
 _ONE_NUMBER = re.compile(r"-?\d[\d,_\u00a0]*")
 
 
 async def funnel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """`/funnel [day] <Know> <Like> … <Refer>` logs the last seven days, or the week of the day
-    (`2026-11-16`, `last week`, …); bare, it shows the latest funnel."""
+    (`2026-11-16`, `last week`, …); bare, it shows the latest funnel; `/funnel history` lists
+    the last periods."""
     words = context.args or []
     if not words:
         await _show_latest(update, context)
+        return flows.END
+    if words[0].casefold() in HISTORY_WORDS:
+        if len(words) > 1:
+            raise InvalidInput(N_("Write /funnel history alone to see the last periods."))
+        await _show_history(update, context)
         return flows.END
     week_of, words = _leading_day(context, words)
     counts = [parsing.count(word, N_("people"), FUNNEL_USAGE) for word in words]
@@ -106,6 +121,11 @@ async def _log(
     t = tr(context)
     heading = "✅ <b>" + t.gettext("Funnel logged") + "</b>"
     await reply(update, context, funnel_text(t, view, heading), _funnel_keyboard(context, view))
+
+
+async def _show_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    views = await funnel_history(runtime_of(context).uow(), chat_id_of(update), HISTORY_PERIODS)
+    await reply(update, context, funnel_history_text(tr(context), views))
 
 
 def _funnel_keyboard(
@@ -187,12 +207,14 @@ async def funnel_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """`/chart funnel` or the "Funnel chart" button: the latest funnel as a picture."""
     if update.callback_query is not None:
         await flows.answer_query(update)
-    view = await latest_funnel(runtime_of(context).uow(), chat_id_of(update))
+    # The latest period, drawn over the one before it (as outlines) when there is one.
+    history = await funnel_history(runtime_of(context).uow(), chat_id_of(update), limit=2)
     t = tr(context)
-    if view is None:
+    if not history:
         await reply(update, context, no_funnel_text(t))
         return
-    png = await asyncio.to_thread(funnel_chart_png, t, view)
+    view, previous = history[0], (history[1] if len(history) > 1 else None)
+    png = await asyncio.to_thread(funnel_chart_png, t, view, previous)
     caption = "📈 " + t.gettext("Hourglass funnel, {period}").format(period=period(t, view))
     caption += "\n" + constraint_sentence(t, view)
     await context.bot.send_photo(

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.render import labels
+from bot.render.funnel import funnel_digest_line
 from bot.replies import CHUNK_LIMIT, esc
 from experiments.digests import Digest, ExperimentLine
 from experiments.domain import Outcome
@@ -36,6 +37,8 @@ def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
         hidden = len(digest.nudges) - len(shown_nudges)
         if hidden:
             tail.append(_("…and {count} more.").format(count=hidden))
+    if digest.funnel_news is not None:
+        tail += ["", funnel_digest_line(t, digest.funnel_news)]
     if digest.timezone_hint:
         tail += [
             "",

@@ -96,7 +96,7 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
         ":2\n" + week + "/readout #1\n"  # review in 2 weeks
         "/show #1\n"
         ":4\n"  # Pause
-        ":6\n"  # Conclude
+        ":6\n"  # Conclude (after Edit)
         ":1\n"  # Won
         "/list\n"
         ":quit\n"
