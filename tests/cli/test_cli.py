@@ -115,9 +115,8 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
     out = result.stdout
     assert "Created experiment #1" in out
     assert "stage: Try" in out
-    # ceil(NormalIndPower().solve_power(proportion_effectsize(0.06, 0.05), alpha=0.05,
-    #      power=0.8)) -> 8143
-    assert "plan: 8,143 visitors per variant" in out
+    # the always-valid plan: sequential_sample_size(0.05, 0.06) -> 15711 (test_sample_size)
+    assert "plan: 15,711 visitors per variant" in out
     assert "New totals of B: 385 of 7,000" in out
     assert "Verdict:" in out
     assert "paused" in out

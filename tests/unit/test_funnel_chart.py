@@ -123,11 +123,10 @@ def test_the_bars_narrow_to_buy_on_a_log_scale_and_widen_after_it() -> None:
 
 
 def test_the_widening_never_passes_the_widest_bar() -> None:
-    # More Refer than Repeat (a referral wave) counts as everyone going on: twice as wide, capped.
-    drawn = bars(funnel_figure(translator("en"), view_of((100, 90, 80, 70, 60, 50, 400))))
+    # Everyone goes on at every step: Buy is as wide as Know, and Repeat would be twice that.
+    drawn = bars(funnel_figure(translator("en"), view_of((100,) * 7)))
     widths = [bar.get_width() for bar in drawn]
-    assert max(widths) == pytest.approx(MAX_WIDTH)
-    assert widths[6] == pytest.approx(MAX_WIDTH)
+    assert widths == pytest.approx([MAX_WIDTH] * 7)
 
 
 def test_every_stage_is_labelled_with_its_count_and_its_step_conversion() -> None:
