@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import string
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from typing import Any, NoReturn, TextIO
 from experiments.domain import read_count
 from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
 from experiments.stats.sample_size import SampleSizePlan, sample_size_per_variant
-from experiments.wording import explain_verdict, verdict_label
+from experiments.wording import explain_verdict, headline, verdict_label
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -266,6 +267,8 @@ def readout_to_json(readout: Readout) -> dict[str, Any]:
     return {
         "variants": [_arm_to_json(arm) for arm in readout.arms],
         "srm_p_value": readout.srm_p_value,
+        "srm_checked": readout.srm_checked,
+        "headline": headline(readout.verdict),
         "verdict": verdict_label(readout.verdict),
         "verdict_reason": explain_verdict(readout.verdict),
     }
@@ -293,6 +296,10 @@ def _arm_to_json(arm: ArmResult) -> dict[str, Any]:
             "prob_beat_control": comparison.prob_beat_control,
             "expected_loss": comparison.expected_loss,
             "sequential_p_value": comparison.sequential_p_value,
+            "seq_diff_ci_low": comparison.seq_diff_ci_low,
+            "seq_diff_ci_high": comparison.seq_diff_ci_high,
+            "seq_lift_ci_low": comparison.seq_lift_ci_low,
+            "seq_lift_ci_high": comparison.seq_lift_ci_high,
         },
     }
 
@@ -307,10 +314,33 @@ def plan_to_json(plan: SampleSizePlan) -> dict[str, Any]:
     }
 
 
+def _decimals(value: float, digits: int = 2) -> int:
+    """``digits``, or more so that a value below 1 keeps two significant digits."""
+    size = abs(value)
+    if size == 0 or size >= 1 or not math.isfinite(size):
+        return digits
+    return min(max(digits, -math.floor(math.log10(size)) + 1), 8)
+
+
+def _signed(value: float, places: int) -> str:
+    """'+1.25', '−0.5', never '-0.00': no sign on what rounds to zero."""
+    if round(value, places) == 0:
+        return f"{0:.{places}f}"
+    return f"{value:+.{places}f}"
+
+
 def _pct(share: float | None, signed: bool = False) -> str:
     if share is None:
         return "—"
-    return f"{share * 100:+.2f}%" if signed else f"{share * 100:.2f}%"
+    value = share * 100
+    places = _decimals(value)
+    return (_signed(value, places) if signed else f"{value:.{places}f}") + "%"
+
+
+def _pp(diff: float) -> str:
+    """A difference in percentage points, signed: +1.25, -0.0035."""
+    value = diff * 100
+    return _signed(value, _decimals(value))
 
 
 def _p(p_value: float) -> str:
@@ -338,6 +368,7 @@ def format_readout(readout: Readout) -> str:
         "Lift",
         "p-value (test)",
         *(["Holm p"] if several else []),
+        "Always-valid diff range",
         "Always-valid p",
         f"Chance to beat {control}",
     ]
@@ -351,14 +382,15 @@ def format_readout(readout: Readout) -> str:
         row = [arm.name, f"{arm.conversions:,} / {arm.visitors:,}", rate]
         comparison = arm.vs_control
         if comparison is None:
-            row += ["", "", "", *([""] if several else []), "", ""]
+            row += ["", "", "", *([""] if several else []), "", "", ""]
         else:
             row += [
-                f"{comparison.diff * 100:+.2f} pp "
-                f"({comparison.diff_ci_low * 100:+.2f} to {comparison.diff_ci_high * 100:+.2f})",
+                f"{_pp(comparison.diff)} pp "
+                f"({_pp(comparison.diff_ci_low)} to {_pp(comparison.diff_ci_high)})",
                 _pct(comparison.lift, signed=True),
                 f"{_p(comparison.p_value)} ({comparison.p_value_method})",
                 *([_p(comparison.p_value_holm)] if several else []),
+                f"{_pp(comparison.seq_diff_ci_low)} to {_pp(comparison.seq_diff_ci_high)}",
                 _p(comparison.sequential_p_value),
                 _chance(comparison.prob_beat_control),
             ]
@@ -368,12 +400,13 @@ def format_readout(readout: Readout) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
-    srm = (
-        "no visitors yet"
-        if readout.srm_p_value is None
-        else f"p = {_p(readout.srm_p_value)}"
-        + (" — MISMATCH" if readout.sample_ratio_mismatch else " (ok)")
-    )
+    if readout.srm_p_value is None or not readout.srm_checked:
+        srm = "not made (an arm has no visitors yet)"
+    elif readout.sample_ratio_mismatch:
+        srm = f"MISMATCH (p = {_p(readout.srm_p_value)})"
+    else:
+        srm = f"ok (p = {_p(readout.srm_p_value)})"
+    lines = [headline(readout.verdict), "", *lines]
     lines += [
         "",
         f"Sample ratio check: {srm}",

@@ -26,8 +26,8 @@ from experiments.domain import (
 )
 from experiments.money import MoneySummary, money_summary
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
+from experiments.stats.sample_size import PlanTooLarge, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
-from experiments.stats.sample_size import sample_size_per_variant
 
 # ---------------------------------------------------------------- results
 
@@ -104,7 +104,9 @@ async def create_experiment(
     if planned_per_variant is not None and planned_per_variant <= 0:
         raise domain.InvalidInput(domain.N_("The planned sample size must be a positive number."))
     if planned_per_variant is None and baseline_rate and min_detectable_effect:
-        planned_per_variant = plan_sample_size(baseline_rate, min_detectable_effect)
+        planned_per_variant = plan_sample_size(
+            baseline_rate, min_detectable_effect, challengers=len(variant_names) - 1
+        )
     now = clock()
     async with uow:
         workspace = await require_workspace(uow, chat_id)
@@ -134,14 +136,32 @@ async def create_experiment(
         return view
 
 
-def plan_sample_size(baseline_rate: float, min_detectable_effect: float) -> int:
-    """Visitors each variant needs to detect an absolute lift of ``min_detectable_effect``."""
+def plan_sample_size(
+    baseline_rate: float,
+    min_detectable_effect: float,
+    *,
+    challengers: int = 1,
+    shares: tuple[float, float] = (0.5, 0.5),
+) -> int:
+    """Visitors per variant at which the verdict sees an absolute lift of ``min_detectable_effect``
+    with 80 % chance (the always-valid plan, ``sequential_sample_size``); with an unequal split,
+    the visitors of the arm with the smaller share."""
     target = baseline_rate + min_detectable_effect
     if not 0 < baseline_rate < 1 or not baseline_rate < target < 1:
         raise domain.InvalidInput(
             domain.N_("A plan needs a baseline rate and a target rate between 0 and 100%.")
         )
-    return sample_size_per_variant(baseline_rate, target).per_variant
+    try:
+        plan = sequential_sample_size(baseline_rate, target, challengers=challengers, shares=shares)
+    except PlanTooLarge:
+        raise domain.InvalidInput(
+            domain.N_(
+                "An effect that small would need more than {limit} visitors per variant, more "
+                "than any experiment gets. Plan for a bigger effect, e.g. 20%."
+            ),
+            limit="1,000,000,000",
+        ) from None
+    return plan.per_variant
 
 
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
@@ -264,16 +284,57 @@ async def conclude(
 async def readout(
     uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
 ) -> ExperimentReadout:
-    """The statistics of an experiment from its totals, with the days left at the current pace."""
-    summary = await get_experiment(uow, chat_id, number)
-    return readout_of(summary, now=clock())
+    """The statistics of an experiment from its totals, with the days left at the current pace.
+
+    The always-valid numbers run over the experiment's days: each day's cumulative totals is a
+    look, rebuilt from the stored results every time (so an undo or an import is reflected).
+    """
+    async with uow:
+        experiment = await find_experiment(uow, chat_id, number)
+        summary = await _summary(uow, experiment)
+        rows = await uow.observations.totals_by_day(experiment.id)
+        positions = {v.id: v.position for v in experiment.variants}
+    return readout_of(summary, now=clock(), history=daily_looks(summary, rows, positions))
 
 
-def readout_of(summary: ExperimentSummary, *, now: datetime) -> ExperimentReadout:
+def daily_looks(
+    summary: ExperimentSummary,
+    rows: Sequence[tuple[date, int, int, int]],
+    positions: dict[int, int],
+) -> list[list[ArmCounts]]:
+    """Cumulative totals at the end of each UTC day with results, arms in variant order."""
+    names = [t.name for t in summary.totals]
+    visitors = [0] * len(names)
+    conversions = [0] * len(names)
+    looks: list[list[ArmCounts]] = []
+    for index, (day, variant_id, day_visitors, day_conversions) in enumerate(rows):
+        position = positions[variant_id]
+        visitors[position] += day_visitors
+        conversions[position] += day_conversions
+        if index + 1 == len(rows) or rows[index + 1][0] != day:
+            looks.append(
+                [
+                    ArmCounts(name, arm_visitors, arm_conversions)
+                    for name, arm_visitors, arm_conversions in zip(
+                        names, visitors, conversions, strict=True
+                    )
+                ]
+            )
+    return looks
+
+
+def readout_of(
+    summary: ExperimentSummary,
+    *,
+    now: datetime,
+    history: Sequence[Sequence[ArmCounts]] = (),
+) -> ExperimentReadout:
     experiment = summary.experiment
     result = conversion_readout(
         [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
         planned_per_variant=experiment.planned_per_variant,
+        min_effect=experiment.min_detectable_effect,
+        history=history,
     )
     days_running = None
     if experiment.started_at is not None:

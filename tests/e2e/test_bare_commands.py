@@ -132,14 +132,14 @@ async def test_guided_new_explains_bad_answers_and_asks_again(
     no_effect = await say(alice_chat, "-10%")
     assert "is not an effect I can plan for" in no_effect.text
     review = await say(alice_chat, "1pp")
-    # ceil(NormalIndPower().solve_power(proportion_effectsize(0.05, 0.04), alpha=0.05,
-    #      power=0.8)) -> 6726
-    assert "about 6,726 visitors per variant" in review.text
+    # the always-valid plan: sequential_sample_size(0.04, 0.05) -> 12935 (its power is checked
+    # by simulation in tests/unit/test_sample_size.py)
+    assert "about 12,935 visitors per variant" in review.text
     past = await say(alice_chat, "2020-01-01")
     assert "is not a review date within the next year" in past.text
     assert await bot.rows(Experiment) == 0
     created = await say(alice_chat, "2026-04-01")
-    assert "plan: 6,726 visitors per variant · review on Apr 1, 2026" in created.text
+    assert "plan: 12,935 visitors per variant · review on Apr 1, 2026" in created.text
 
 
 async def test_long_replies_are_split_below_telegrams_limit(

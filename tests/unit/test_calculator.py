@@ -19,6 +19,10 @@ COMPARISON_KEYS = {
     "prob_beat_control",
     "expected_loss",
     "sequential_p_value",
+    "seq_diff_ci_low",
+    "seq_diff_ci_high",
+    "seq_lift_ci_low",
+    "seq_lift_ci_high",
 }
 
 
@@ -32,7 +36,14 @@ def test_json_readout_shape_and_values():
     code, out, err = calc("120/2400", "150/2400", "--json")
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert set(document) == {"variants", "srm_p_value", "verdict", "verdict_reason"}
+    assert set(document) == {
+        "variants",
+        "srm_p_value",
+        "srm_checked",
+        "headline",
+        "verdict",
+        "verdict_reason",
+    }
     control, variant = document["variants"]
     assert set(control) == {
         "name",
@@ -58,6 +69,10 @@ def test_json_readout_shape_and_values():
     assert document["srm_p_value"] == pytest.approx(1.0)
     assert document["verdict"] == "keep running"
     assert document["verdict_reason"].startswith("Keep running: B is ahead of A")
+    # confidence_sequence(150, 2400, 120, 2400, 0.05): 0.0125 ± 0.0218646 (see test_sequential)
+    assert comparison["seq_diff_ci_low"] == pytest.approx(0.0125 - 0.0218646, rel=1e-4)
+    assert comparison["seq_diff_ci_high"] == pytest.approx(0.0125 + 0.0218646, rel=1e-4)
+    assert document["headline"].startswith("Not sure yet: B looks about 25% better than A")
 
 
 def test_json_is_exactly_one_object_on_stdout():
@@ -85,10 +100,13 @@ def test_text_output_has_the_table_and_the_verdict():
     code, out, err = calc("500/10000", "650/10000")
     assert (code, err) == (0, "")
     assert "Verdict: ship B" in out
-    assert "Ship B: it converts 30% better than A" in out
+    # the always-valid range 0.0050055 to 0.0249945 over the control's 5 % (test_verdict)
+    assert out.startswith("Ship B: it converts 10%–50% better than A.\n")
     assert "5.00% (4.59%–5.44%)" in out  # hand Wilson of 500/10000 -> (0.045899, 0.054444)
     assert "+1.50 pp" in out and "+30.00%" in out and "(z-test)" in out
-    header, first, second = out.splitlines()[:3]
+    assert "+0.50 to +2.50" in out  # the always-valid range next to the fixed-horizon one
+    assert "Sample ratio check: ok (p = 1.0000)" in out
+    header, first, second = out.splitlines()[2:5]
     assert header.index("Rate") == first.index("5.00%") == second.index("6.50%")
 
 
