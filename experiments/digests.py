@@ -120,7 +120,15 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         (s for s in summaries if s.experiment.status is Status.RUNNING),
         key=lambda s: s.experiment.number,
     )
-    readouts = [services.readout_of(summary, now=now) for summary in running]
+    days = await services.workspace_days(uow, chat_id)
+    readouts = [
+        services.readout_of(
+            summary,
+            now=now,
+            history=services.daily_looks(summary, days.get(summary.experiment.number, [])),
+        )
+        for summary in running
+    ]
     today = schedule.local_date(now, ZoneInfo(timezone))
     facts = WorkspaceFacts(
         now=now,
