@@ -197,7 +197,15 @@ async def _log(
         zone=_zone(context),
         usage=f"/log #{number} {variant} 1200 54 yesterday revenue 380",
     )
-    pending = PendingResult(number, variant, visitors, conversions, extras)
+    await store_or_confirm(
+        update, context, PendingResult(number, variant, visitors, conversions, extras)
+    )
+
+
+async def store_or_confirm(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pending: PendingResult
+) -> None:
+    """Stores a result, or asks first when it is an unusual jump (also for offered results)."""
     try:
         await _store(update, context, pending, confirm_jumps=True)
     except UnusualJump as jump:

@@ -98,9 +98,9 @@ async def test_creating_logging_and_reading_out_speak_russian(
     await say(ivan_chat, "/log #1 B 1000 90")
     readout = await say(ivan_chat, "/readout #1")
     assert "против A: +2,70\xa0п.\xa0п." in readout.text
-    assert "шанс обойти A:" in readout.text
+    assert "байесовский шанс обойти A (равномерный априор):" in readout.text
     assert "Продолжайте: B опережает A" in readout.text
-    assert "всегда корректное p-значение" in readout.text
+    assert "всегда корректный диапазон" in readout.text
     assert button_labels(readout) == ["📈 График", "➕ Внести результаты", "🏁 Завершить"]
 
     listed = await say(ivan_chat, "/list")
@@ -167,6 +167,10 @@ async def test_the_guided_new_asks_with_russian_buttons(
     await press(ivan_chat, hypothesis, "Пропустить")
     variants = await ivan_chat.next_reply()
     await press(ivan_chat, variants, "Оставить A и B")
+    split = await ivan_chat.next_reply()
+    assert split.text.startswith("Как посетители делятся между вариантами?")
+    assert button_labels(split) == ["Поровну", "70/30", "80/20", "90/10"]
+    await press(ivan_chat, split, "70/30")
     await ivan_chat.next_reply()  # the control's rate today
     await say(ivan_chat, "5%")
     review = await say(ivan_chat, "20%")
