@@ -418,6 +418,7 @@ class ExperimentView:
     ice_confidence: int | None = None
     ice_ease: int | None = None
     cost_spent: Decimal | None = None
+    winner: str | None = None  # the variant shipped, when concluded from a "ship" verdict
 
     @property
     def control(self) -> str:
