@@ -26,7 +26,7 @@ from experiments.domain import (
 )
 from experiments.money import MoneySummary, money_summary
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
-from experiments.stats.sample_size import PlanTooLarge, sequential_sample_size
+from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
 
 # ---------------------------------------------------------------- results
@@ -95,17 +95,25 @@ async def create_experiment(
     min_detectable_effect: float | None = None,
     review_date: date | None = None,
     status: Status = Status.RUNNING,
+    planned_split: Sequence[float] | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
-    """A new experiment numbered #N in its workspace; the first variant is the control."""
+    """A new experiment numbered #N in its workspace; the first variant is the control.
+
+    ``planned_split`` are the planned traffic weights of the variants (None: equal).
+    """
     clean_name = domain.clean_name(name)
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
     variant_names = domain.clean_variant_names(list(variants) if variants else None)
     if planned_per_variant is not None and planned_per_variant <= 0:
         raise domain.InvalidInput(domain.N_("The planned sample size must be a positive number."))
+    split = domain.clean_split(planned_split, len(variant_names))
     if planned_per_variant is None and baseline_rate and min_detectable_effect:
         planned_per_variant = plan_sample_size(
-            baseline_rate, min_detectable_effect, challengers=len(variant_names) - 1
+            baseline_rate,
+            min_detectable_effect,
+            challengers=len(variant_names) - 1,
+            shares=plan_shares(split, len(variant_names)),
         )
     now = clock()
     async with uow:
@@ -122,6 +130,7 @@ async def create_experiment(
             planned_per_variant=planned_per_variant,
             baseline_rate=baseline_rate,
             min_detectable_effect=min_detectable_effect,
+            planned_split=domain.split_to_text(split),
             review_date=review_date,
             status=status.value,
             created_at=now,
@@ -134,6 +143,12 @@ async def create_experiment(
         view = experiment_view(experiment)
         await uow.commit()
         return view
+
+
+def plan_shares(split: tuple[float, ...] | None, arm_count: int) -> tuple[float, float]:
+    """The pair the plan is made for: the control and the challenger with the smallest share."""
+    shares = domain.split_shares(split, arm_count)
+    return shares[0], min(shares[1:])
 
 
 def plan_sample_size(
@@ -333,6 +348,12 @@ def daily_looks(
     return looks
 
 
+def _split_for(experiment: ExperimentView, arm_count: int) -> tuple[float, ...] | None:
+    """The planned split, if it still names every variant (else an equal split is assumed)."""
+    split = experiment.planned_split
+    return split if split is not None and len(split) == arm_count else None
+
+
 def readout_of(
     summary: ExperimentSummary,
     *,
@@ -344,6 +365,7 @@ def readout_of(
         [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
         planned_per_variant=experiment.planned_per_variant,
         min_effect=experiment.min_detectable_effect,
+        planned_split=_split_for(experiment, len(summary.totals)),
         history=history,
     )
     days_running = None
@@ -351,13 +373,17 @@ def readout_of(
         days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
     days_left = None
     if experiment.planned_per_variant and days_running is not None:
-        smallest_arm = min(t.visitors for t in summary.totals)
-        # Less than a day of data gives no honest pace.
-        days_left = days_left_at_pace(
-            experiment.planned_per_variant, smallest_arm, max(days_running, 1.0)
+        shares = domain.split_shares(
+            _split_for(experiment, len(summary.totals)), len(summary.totals)
         )
-        if days_left is not None and not math.isfinite(days_left):
-            days_left = None
+        targets = plan_targets(experiment.planned_per_variant, shares)
+        # Less than a day of data gives no honest pace; the arm furthest behind sets it.
+        lefts = [
+            days_left_at_pace(target, totals.visitors, max(days_running, 1.0))
+            for target, totals in zip(targets, summary.totals, strict=True)
+        ]
+        if all(left is not None and math.isfinite(left) for left in lefts):
+            days_left = max(left for left in lefts if left is not None)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
@@ -426,4 +452,5 @@ def experiment_view(experiment: Experiment) -> ExperimentView:
         ice_ease=experiment.ice_ease,
         cost_spent=experiment.cost_spent,
         winner=experiment.winner,
+        planned_split=domain.split_from_text(experiment.planned_split),
     )

@@ -236,7 +236,7 @@ def _explain_not_clear(
         )
     elif verdict.visitors_to_settle:
         tail = _(
-            "If the difference holds, about {more} more visitors per variant should settle it."
+            "If the numbers hold, about {more} more visitors per variant should settle it."
         ).format(more=number(verdict.visitors_to_settle))
     else:
         return head

@@ -73,6 +73,12 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
                 experiment.planned_per_variant,
             ).format(count=t.number(experiment.planned_per_variant))
         )
+    if experiment.planned_split:
+        plan.append(
+            _("split {split}").format(
+                split="/".join(t.number(weight, 2) for weight in experiment.planned_split)
+            )
+        )
     if experiment.review_date:
         plan.append(_("review on {date}").format(date=t.date(experiment.review_date)))
     if plan:

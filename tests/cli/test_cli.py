@@ -91,6 +91,7 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
         ":4\n"  # stage: Try
         "We believe a shorter form for new visitors will lift sign-ups, measured by sign-ups.\n"
         ":1\n"  # variants: use A and B
+        ":1\n"  # split: equal
         "5%\n"  # baseline
         "20%\n"  # minimum detectable effect
         ":2\n" + week + "/readout #1\n"  # review in 2 weeks

@@ -168,6 +168,10 @@ async def test_the_guided_new_asks_with_russian_buttons(
     await press(ivan_chat, hypothesis, "Пропустить")
     variants = await ivan_chat.next_reply()
     await press(ivan_chat, variants, "Оставить A и B")
+    split = await ivan_chat.next_reply()
+    assert split.text.startswith("Как посетители делятся между вариантами?")
+    assert button_labels(split) == ["Поровну", "70/30", "80/20", "90/10"]
+    await press(ivan_chat, split, "70/30")
     await ivan_chat.next_reply()  # the control's rate today
     await say(ivan_chat, "5%")
     review = await say(ivan_chat, "20%")

@@ -1,7 +1,7 @@
 """experiments: the variant shipped when concluded from a "ship" verdict
 
-Revision ID: 0006_experiment_winner
-Revises: 0005_digest_schedule_set
+Revision ID: 0007_experiment_winner
+Revises: 0006_planned_split
 Create Date: 2026-12-02 11:58:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_experiment_winner"
-down_revision: str | None = "0005_digest_schedule_set"
+revision: str = "0007_experiment_winner"
+down_revision: str | None = "0006_planned_split"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
