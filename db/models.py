@@ -111,6 +111,8 @@ class Experiment(Base):
     review_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="running")
     outcome: Mapped[str | None] = mapped_column(String(16))
+    # The variant shipped when it was concluded as won from a "ship" verdict (its name then).
+    winner: Mapped[str | None] = mapped_column(String(80))
     ice_impact: Mapped[int | None] = mapped_column(Integer)
     ice_confidence: Mapped[int | None] = mapped_column(Integer)
     ice_ease: Mapped[int | None] = mapped_column(Integer)

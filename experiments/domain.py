@@ -465,6 +465,7 @@ class ExperimentView:
     ice_confidence: int | None = None
     ice_ease: int | None = None
     cost_spent: Decimal | None = None
+    winner: str | None = None  # the variant shipped, when concluded from a "ship" verdict
     planned_split: tuple[float, ...] | None = None  # traffic weights; None: an equal split
 
     @property

@@ -278,15 +278,25 @@ async def change_status(
 
 
 async def conclude(
-    uow: UnitOfWork, chat_id: int, number: int, outcome: Outcome, *, clock: Clock = utc_now
+    uow: UnitOfWork,
+    chat_id: int,
+    number: int,
+    outcome: Outcome,
+    *,
+    winner: str | None = None,
+    clock: Clock = utc_now,
 ) -> ExperimentView:
+    """Closes the experiment; ``winner``, the variant shipped, goes with a won one only."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         current = Status(experiment.status)
         if current not in _TRANSITIONS[Status.CONCLUDED]:
             raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
+        if winner is not None:
+            winner = find_variant(experiment, winner).name if outcome is Outcome.WON else None
         experiment.status = Status.CONCLUDED.value
         experiment.outcome = outcome.value
+        experiment.winner = winner
         experiment.concluded_at = clock()
         view = experiment_view(experiment)
         await uow.commit()
@@ -457,5 +467,6 @@ def experiment_view(experiment: Experiment) -> ExperimentView:
         ice_confidence=experiment.ice_confidence,
         ice_ease=experiment.ice_ease,
         cost_spent=experiment.cost_spent,
+        winner=experiment.winner,
         planned_split=domain.split_from_text(experiment.planned_split),
     )

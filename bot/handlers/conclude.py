@@ -55,7 +55,7 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         raise InvalidInput(
             N_("The outcome is one of won, lost or inconclusive, e.g. {usage}"), usage=USAGE
         )
-    await _conclude(update, context, number, outcome)
+    await conclude_experiment(update, context, number, outcome)
 
 
 async def _ask_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
@@ -74,21 +74,27 @@ async def outcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     data = await flows.answer_query(update)
     _area, _action, number, outcome = data.split(":")
     await flows.remove_buttons(update)
-    await _conclude(update, context, int(number), Outcome(outcome))
+    await conclude_experiment(update, context, int(number), Outcome(outcome))
 
 
-async def _conclude(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, outcome: Outcome
+async def conclude_experiment(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    number: int,
+    outcome: Outcome,
+    *,
+    winner: str | None = None,
 ) -> None:
+    """Concludes (a won one with the variant shipped, if given), then asks for the learning."""
     runtime = runtime_of(context)
     experiment = await services.conclude(
-        runtime.uow(), chat_id_of(update), number, outcome, clock=runtime.clock
+        runtime.uow(), chat_id_of(update), number, outcome, winner=winner, clock=runtime.clock
     )
     t = tr(context)
     text = "\n".join(
         [
             t.gettext("🏁 {title} is concluded: {outcome}.").format(
-                title=title(experiment), outcome=labels.outcome(t, outcome)
+                title=title(experiment), outcome=labels.outcome_with_winner(t, experiment)
             ),
             t.gettext(
                 "What did it teach you? Writing it down now, while it's fresh, "

@@ -105,7 +105,8 @@ async def test_creating_logging_and_reading_out_speak_russian(
 
     listed = await say(ivan_chat, "/list")
     assert listed.text.startswith("Ваши эксперименты · 1 в работе")
-    assert "посетителей: 2\xa0000" in listed.text
+    # Pluralised (2 000 посетителей, 1 посетитель), with the readout's verdict in a word.
+    assert "· 2\xa0000 посетителей · продолжайте" in listed.text
 
 
 async def test_a_broken_split_is_flagged_in_russian(bot: BotUnderTest, ivan_chat: SimChat) -> None:
