@@ -172,6 +172,30 @@ class ObservationRepository:
             for d, variant_id, visitors, conversions in rows
         ]
 
+    async def totals_by_day_for_experiments(
+        self, experiment_ids: Sequence[int]
+    ) -> dict[int, list[tuple[date, int, int, int]]]:
+        """``totals_by_day`` (in UTC) of several experiments in one query, by experiment id."""
+        found: dict[int, list[tuple[date, int, int, int]]] = {e: [] for e in experiment_ids}
+        if not experiment_ids:
+            return found
+        day = _local_day(self._session, Observation.logged_at, "UTC")
+        rows = await self._session.execute(
+            select(
+                Observation.experiment_id,
+                day,
+                Observation.variant_id,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+            )
+            .where(Observation.experiment_id.in_(experiment_ids))
+            .group_by(Observation.experiment_id, day, Observation.variant_id)
+            .order_by(Observation.experiment_id, day, Observation.variant_id)
+        )
+        for experiment_id, d, variant_id, visitors, conversions in rows:
+            found[experiment_id].append((_as_date(d), variant_id, int(visitors), int(conversions)))
+        return found
+
     async def last(self, experiment_id: int) -> Observation | None:
         return await self._session.scalar(
             select(Observation)

@@ -121,10 +121,13 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         key=lambda s: s.experiment.number,
     )
     # The readout's own verdict (its daily looks included): what /readout says, the digest says.
-    readouts = [
-        await services.readout(uow, chat_id, summary.experiment.number, clock=lambda: now)
-        for summary in running
-    ]
+    by_number = {
+        found.experiment.number: found
+        for found in await services.running_readouts(uow, chat_id, now=now)
+    }
+    # One stopped or started between the two reads is left to the next digest.
+    running = [summary for summary in running if summary.experiment.number in by_number]
+    readouts = [by_number[summary.experiment.number] for summary in running]
     today = schedule.local_date(now, ZoneInfo(timezone))
     facts = WorkspaceFacts(
         now=now,
