@@ -150,6 +150,31 @@ class ObservationRepository:
         )
         return _aware(found)
 
+    async def totals_by_day_for_workspace(
+        self, workspace_id: int
+    ) -> list[tuple[int, date, int, int, int]]:
+        """(experiment number, UTC day, variant position, visitors, conversions) for every
+        experiment of a workspace, in day order: one query for a whole digest."""
+        day = _local_day(self._session, Observation.logged_at, "UTC")
+        rows = await self._session.execute(
+            select(
+                Experiment.number,
+                day,
+                Variant.position,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+            )
+            .join(Variant, Variant.id == Observation.variant_id)
+            .join(Experiment, Experiment.id == Observation.experiment_id)
+            .where(Experiment.workspace_id == workspace_id)
+            .group_by(Experiment.number, day, Variant.position)
+            .order_by(Experiment.number, day, Variant.position)
+        )
+        return [
+            (number, _as_date(d), position, int(visitors), int(conversions))
+            for number, d, position, visitors, conversions in rows
+        ]
+
     async def totals_by_day(
         self, experiment_id: int, timezone: str = "UTC"
     ) -> list[tuple[date, int, int, int]]:
@@ -171,30 +196,6 @@ class ObservationRepository:
             (_as_date(d), variant_id, int(visitors), int(conversions))
             for d, variant_id, visitors, conversions in rows
         ]
-
-    async def totals_by_day_for_experiments(
-        self, experiment_ids: Sequence[int]
-    ) -> dict[int, list[tuple[date, int, int, int]]]:
-        """``totals_by_day`` (in UTC) of several experiments in one query, by experiment id."""
-        found: dict[int, list[tuple[date, int, int, int]]] = {e: [] for e in experiment_ids}
-        if not experiment_ids:
-            return found
-        day = _local_day(self._session, Observation.logged_at, "UTC")
-        rows = await self._session.execute(
-            select(
-                Observation.experiment_id,
-                day,
-                Observation.variant_id,
-                func.sum(Observation.visitors),
-                func.sum(Observation.conversions),
-            )
-            .where(Observation.experiment_id.in_(experiment_ids))
-            .group_by(Observation.experiment_id, day, Observation.variant_id)
-            .order_by(Observation.experiment_id, day, Observation.variant_id)
-        )
-        for experiment_id, d, variant_id, visitors, conversions in rows:
-            found[experiment_id].append((_as_date(d), variant_id, int(visitors), int(conversions)))
-        return found
 
     async def last(self, experiment_id: int) -> Observation | None:
         return await self._session.scalar(

@@ -120,14 +120,17 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         (s for s in summaries if s.experiment.status is Status.RUNNING),
         key=lambda s: s.experiment.number,
     )
-    # The readout's own verdict (its daily looks included): what /readout says, the digest says.
-    by_number = {
-        found.experiment.number: found
-        for found in await services.running_readouts(uow, chat_id, now=now)
-    }
-    # One stopped or started between the two reads is left to the next digest.
-    running = [summary for summary in running if summary.experiment.number in by_number]
-    readouts = [by_number[summary.experiment.number] for summary in running]
+    # The readout's own verdict (its daily looks included): what /readout says, the digest
+    # says. One query reads every experiment's days.
+    days = await services.workspace_days(uow, chat_id)
+    readouts = [
+        services.readout_of(
+            summary,
+            now=now,
+            history=services.daily_looks(summary, days.get(summary.experiment.number, [])),
+        )
+        for summary in running
+    ]
     today = schedule.local_date(now, ZoneInfo(timezone))
     facts = WorkspaceFacts(
         now=now,

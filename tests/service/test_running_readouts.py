@@ -1,15 +1,15 @@
-"""The digest's batch of readouts is the readout itself: same numbers, same verdict."""
+"""The digest's verdicts are the readout's own: same verdict, daily looks included."""
 
 from __future__ import annotations
 
 from db.unit_of_work import Database
-from experiments import observations, services
+from experiments import digests, observations, services
 from experiments.domain import Status
 from tests.service.conftest import ALICE, CHAT
 from tests.support import FrozenClock
 
 
-async def test_running_readouts_equal_each_readout_with_its_daily_looks(
+async def test_the_digest_lines_carry_each_readouts_verdict(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
     uow = database.unit_of_work
@@ -26,11 +26,11 @@ async def test_running_readouts_equal_each_readout_with_its_daily_looks(
         clock.advance(days=1)
     await services.change_status(uow(), CHAT, numbers[2], Status.PAUSED, clock=clock)
 
-    batch = await services.running_readouts(uow(), CHAT, now=clock())
+    digest = await digests.compose_digest(uow(), CHAT, now=clock())
 
-    assert [found.experiment.number for found in batch] == numbers[:2]
-    for found in batch:
-        one = await services.readout(uow(), CHAT, found.experiment.number, clock=clock)
-        assert found.readout == one.readout
-        assert found.days_left == one.days_left
-    assert batch[0].readout.verdict.kind.value == "ship"  # 5 % against 8 %, four days running
+    assert [line.number for line in digest.lines] == numbers[:2]
+    for line in digest.lines:
+        one = await services.readout(uow(), CHAT, line.number, clock=clock)
+        assert line.verdict == one.readout.verdict
+    assert digest.lines[0].verdict.kind.value == "ship"  # 5 % against 8 %, four days running
+    assert [(n.kind.value, n.number, n.variant) for n in digest.nudges][:1] == [("ship", 1, "B")]
