@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from db.models import Experiment, Variant, Workspace
@@ -45,6 +45,16 @@ class ExperimentSummary:
     @property
     def money(self) -> MoneySummary | None:
         return money_summary(self.experiment.cost_spent, self.totals)
+
+    # The experiment it iterates on, and those that iterate on it (filled in for /show).
+    parent: ExperimentLink | None = None
+    children: tuple[ExperimentLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExperimentLink:
+    number: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -95,9 +105,13 @@ async def create_experiment(
     min_detectable_effect: float | None = None,
     review_date: date | None = None,
     status: Status = Status.RUNNING,
+    parent_number: int | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
-    """A new experiment numbered #N in its workspace; the first variant is the control."""
+    """A new experiment numbered #N in its workspace; the first variant is the control.
+
+    With ``parent_number`` it is the next iteration of that experiment, and linked to it.
+    """
     clean_name = domain.clean_name(name)
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
     variant_names = domain.clean_variant_names(list(variants) if variants else None)
@@ -108,8 +122,12 @@ async def create_experiment(
     now = clock()
     async with uow:
         workspace = await require_workspace(uow, chat_id)
+        parent_id = None
+        if parent_number is not None:
+            parent_id = (await find_experiment(uow, chat_id, parent_number)).id
         number = await uow.workspaces.take_next_experiment_number(workspace.id)
         experiment = Experiment(
+            parent_id=parent_id,
             workspace_id=workspace.id,
             number=number,
             name=clean_name,
@@ -147,7 +165,16 @@ def plan_sample_size(baseline_rate: float, min_detectable_effect: float) -> int:
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
-        return await _summary(uow, experiment)
+        summary = await _summary(uow, experiment)
+        parent = None
+        if experiment.parent_id is not None:
+            found = await uow.experiments.by_id(experiment.parent_id)
+            parent = None if found is None else ExperimentLink(found.number, found.name)
+        children = tuple(
+            ExperimentLink(child.number, child.name)
+            for child in await uow.experiments.children(experiment.id)
+        )
+        return replace(summary, parent=parent, children=children)
 
 
 async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSummary]:
@@ -243,15 +270,39 @@ async def change_status(
 
 
 async def conclude(
-    uow: UnitOfWork, chat_id: int, number: int, outcome: Outcome, *, clock: Clock = utc_now
+    uow: UnitOfWork,
+    chat_id: int,
+    number: int,
+    outcome: Outcome | None = None,
+    *,
+    winner: str | None = None,
+    clock: Clock = utc_now,
 ) -> ExperimentView:
+    """Concludes an experiment with its outcome, or with the variant that won.
+
+    Given a ``winner`` (a variant's name), the outcome follows from it
+    (``domain.outcome_of_winner``); given neither, it is inconclusive; given only an outcome,
+    the winner is the one it implies, if any (``domain.implied_winner``).
+    """
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         current = Status(experiment.status)
         if current not in _TRANSITIONS[Status.CONCLUDED]:
             raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
+        names = [variant.name for variant in experiment.variants]
+        if winner is not None:
+            found = [name for name in names if name.casefold() == winner.strip().casefold()]
+            if not found:
+                raise domain.UnknownWinner(number, winner, names)
+            winner = found[0]
+            outcome = domain.outcome_of_winner(names, winner)
+        elif outcome is None:
+            outcome = Outcome.INCONCLUSIVE
+        else:
+            winner = domain.implied_winner(names, outcome)
         experiment.status = Status.CONCLUDED.value
         experiment.outcome = outcome.value
+        experiment.winner = winner
         experiment.concluded_at = clock()
         view = experiment_view(experiment)
         await uow.commit()
@@ -354,4 +405,5 @@ def experiment_view(experiment: Experiment) -> ExperimentView:
         ice_confidence=experiment.ice_confidence,
         ice_ease=experiment.ice_ease,
         cost_spent=experiment.cost_spent,
+        winner=experiment.winner,
     )

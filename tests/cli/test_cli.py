@@ -96,8 +96,8 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
         "2\n" + week + "/readout #1\n"  # review in 2 weeks
         "/show #1\n"
         "4\n"  # Pause
-        "5\n"  # Conclude
-        "1\n"  # Won
+        "6\n"  # Conclude
+        "2\n"  # B won
         "/list\n"
         ":quit\n"
     )
@@ -121,4 +121,4 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
     assert "New totals of B: 385 of 7,000" in out
     assert "Verdict:" in out
     assert "paused" in out
-    assert "#1 Sandbox journey is concluded: won" in out
+    assert "#1 Sandbox journey is concluded: won. The winner is variant “B”." in out
