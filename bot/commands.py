@@ -76,7 +76,7 @@ COMMANDS: tuple[Command, ...] = (
         N_(
             "change an experiment: bare or <code>/edit #1</code> shows what can change; fast: "
             "<code>/edit #1 name Flyer test</code>, or stage, hypothesis, review, cost. "
-            "Variants and the plan change only before the first result."
+            "Variants, split and plan change only before the first result."
         ),
     ),
     Command(

@@ -218,3 +218,32 @@ def _money_or_day(token: str, usage: str) -> Decimal:
 
 def _twice(what: str, usage: str) -> InvalidInput:
     return InvalidInput(N_("Give the {what} once. Usage: {usage}"), what=what, usage=usage)
+
+
+# A planned split: shares separated by "/", e.g. 70/30, 50/25/25, 60%/40%.
+_SPLIT = re.compile(r"\d+(?:\.\d+)?%?(?:\s*/\s*\d+(?:\.\d+)?%?)+")
+# The same at the end of a one-line /new's variant list: "A, B 70/30".
+_TRAILING_SPLIT = re.compile(r"(?:^|\s)(" + _SPLIT.pattern + r")\s*$")
+
+
+def split(token: str, usage: str) -> tuple[float, ...]:
+    """A planned traffic split: `70/30`, `50/25/25` or `60%/40%` → the weights, in order."""
+    cleaned = token.strip().replace(",", ".")
+    if not _SPLIT.fullmatch(cleaned):
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a split I can read. Write one share per variant, the control "
+                "first, like 70/30 or 50/25/25. {usage}"
+            ),
+            token=token,
+            usage=usage,
+        )
+    return tuple(float(part.strip().rstrip("%")) for part in cleaned.split("/"))
+
+
+def trailing_split(text: str, usage: str) -> tuple[str, tuple[float, ...] | None]:
+    """'A, B 70/30' → ('A, B', (70.0, 30.0)); text without a split at its end is unchanged."""
+    found = _TRAILING_SPLIT.search(text)
+    if found is None:
+        return text, None
+    return text[: found.start()].strip(), split(found.group(1), usage)

@@ -51,7 +51,7 @@ from experiments.nudges import (
     nudges_for,
 )
 from experiments.services import ExperimentReadout, ExperimentSummary
-from experiments.stats.verdict import Verdict
+from experiments.stats.verdict import Verdict, VerdictKind
 
 MAX_ATTEMPTS = 5
 # A funnel period logged this recently is news for the (daily) digest.
@@ -131,7 +131,11 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         (s for s in summaries if s.experiment.status is Status.RUNNING),
         key=lambda s: s.experiment.number,
     )
-    readouts = [services.readout_of(summary, now=now) for summary in running]
+    # The readout's own verdict (its daily looks included): what /readout says, the digest says.
+    readouts = [
+        await services.readout(uow, chat_id, summary.experiment.number, clock=lambda: now)
+        for summary in running
+    ]
     today = schedule.local_date(now, ZoneInfo(timezone))
     overdue = await overdue_countermeasures(uow, chat_id, today)
     facts = WorkspaceFacts(
@@ -170,6 +174,10 @@ def _running_facts(
 ) -> RunningFacts:
     experiment = summary.experiment
     started = experiment.started_at or experiment.created_at
+    verdict = result.readout.verdict
+    ship = verdict.variant if verdict.kind is VerdictKind.SHIP else None
+    if ship not in experiment.variants:
+        ship = None
     return RunningFacts(
         number=experiment.number,
         name=experiment.name,
@@ -180,6 +188,8 @@ def _running_facts(
         review_date=experiment.review_date,
         sample_ratio_mismatch=result.readout.sample_ratio_mismatch,
         decision_snoozed=(experiment.number, NudgeKind.DECIDE.value) in snoozed,
+        ship_variant=ship,
+        ship_variant_index=experiment.variants.index(ship) if ship is not None else None,
     )
 
 

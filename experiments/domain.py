@@ -301,6 +301,53 @@ def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
     return cleaned
 
 
+def clean_split(weights: Sequence[float] | None, arm_count: int) -> tuple[float, ...] | None:
+    """The planned traffic weights, one per variant (control first); None for an equal split.
+
+    Weights are relative (70, 30 and 0.7, 0.3 are the same split); each arm needs a share.
+    """
+    if weights is None:
+        return None
+    cleaned = tuple(float(weight) for weight in weights)
+    if len(cleaned) != arm_count:
+        raise InvalidInput(
+            N_(
+                "The split needs one share per variant: {count} variants, {given} shares. "
+                "Write it like 70/30, the control first."
+            ),
+            count=arm_count,
+            given=len(cleaned),
+        )
+    if not all(weight > 0 and weight < float("inf") for weight in cleaned):
+        raise InvalidInput(
+            N_("Every variant needs a share above zero. Write the split like 70/30.")
+        )
+    if len(set(cleaned)) == 1:
+        return None
+    return cleaned
+
+
+def split_to_text(weights: tuple[float, ...] | None) -> str | None:
+    """(70.0, 30.0) -> '70,30' as stored; None stays None (an equal split)."""
+    if weights is None:
+        return None
+    return ",".join(f"{weight:g}" for weight in weights)
+
+
+def split_from_text(text: str | None) -> tuple[float, ...] | None:
+    if not text:
+        return None
+    return tuple(float(part) for part in text.split(","))
+
+
+def split_shares(weights: tuple[float, ...] | None, arm_count: int) -> tuple[float, ...]:
+    """Shares summing to 1 (equal when no split was planned)."""
+    if weights is None:
+        return tuple(1 / arm_count for _ in range(arm_count))
+    total = sum(weights)
+    return tuple(weight / total for weight in weights)
+
+
 def check_counts(number: int, variant: str, visitors: int, conversions: int) -> None:
     """The rules every logged observation obeys."""
     for what, value in ((N_("visitors"), visitors), (N_("conversions"), conversions)):
@@ -429,6 +476,7 @@ class ExperimentView:
     ice_ease: int | None = None
     cost_spent: Decimal | None = None
     winner: str | None = None  # the variant that won, once concluded; None: no winner
+    planned_split: tuple[float, ...] | None = None  # traffic weights; None: an equal split
 
     @property
     def control(self) -> str:

@@ -30,7 +30,7 @@ from sqlalchemy import insert
 from db.import_repository import ImportRepository
 from db.models import Experiment, Observation, Workspace
 from db.unit_of_work import UnitOfWork
-from experiments import dates, import_records, observations
+from experiments import dates, import_records, jumps, observations
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     N_,
@@ -78,6 +78,16 @@ class ImportResult:
     rows: int
     experiments: tuple[ImportedExperiment, ...]  # in order of number
     import_id: int  # the import record, to undo it as a whole
+    # Lines more than ten times their experiment's usual day (the first MAX_BAD_LINES_NAMED).
+    jumps: tuple[JumpLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class JumpLine:
+    line: int
+    number: int
+    variant: str
+    visitors: int
 
 
 class BadLine(DomainError):
@@ -222,7 +232,8 @@ async def import_observations(
                 return ImportRefused(
                     rows=earlier.rows, same_file=earlier, repeated_lines=(), repeated_count=0
                 )
-        zone = ZoneInfo(workspace.timezone) if workspace is not None else UTC
+        timezone = workspace.timezone if workspace is not None else "UTC"
+        zone = ZoneInfo(timezone)
         rows, problems = parse_csv(content, now=now, zone=zone)
         by_number: dict[int, Experiment] = {}
         lines: list[ResultLine] = []
@@ -251,6 +262,9 @@ async def import_observations(
         repeated = await import_records.repeated_results(uow, lines, len(rows))
         if repeated is not None:
             return repeated
+        # A file is deliberate bulk history (often a week per line), so a jump is not asked
+        # about line by line: the reply names it, beside the button that undoes the import.
+        jump_lines = await _jumps(uow, lines, by_number, timezone)
         # Only now that every line is good and new does anything change.
         started = set()
         for number, experiment in by_number.items():
@@ -283,7 +297,30 @@ async def import_observations(
             for number in sorted(by_number)
         ),
         import_id=record.id,
+        jumps=jump_lines,
     )
+
+
+async def _jumps(
+    uow: UnitOfWork,
+    lines: Sequence[ResultLine],
+    by_number: dict[int, Experiment],
+    timezone: str,
+) -> tuple[JumpLine, ...]:
+    """The lines more than ten times the usual day their experiment had before this file."""
+    found: list[JumpLine] = []
+    for experiment in by_number.values():
+        usual = await observations.usual_day(uow, experiment, timezone)
+        if usual is None:
+            continue
+        names = {v.id: v.name for v in experiment.variants}
+        found.extend(
+            JumpLine(line.line, experiment.number, names[line.variant_id], line.visitors)
+            for line in lines
+            if line.experiment_id == experiment.id and jumps.is_jump(line.visitors, usual)
+        )
+    found.sort(key=lambda jump: jump.line)
+    return tuple(found[:MAX_BAD_LINES_NAMED])
 
 
 async def _experiment(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from db.models import Experiment, Observation, Variant
 from db.unit_of_work import UnitOfWork
-from experiments import domain
+from experiments import domain, jumps
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     Author,
@@ -76,16 +76,24 @@ async def log_observation(
     author: Author,
     revenue: Decimal | None = None,
     logged_at: datetime | None = None,
+    confirm_jumps: bool = False,
     clock: Clock = utc_now,
 ) -> LoggedObservation:
     """Appends one result to a variant and returns the variant's new totals.
 
-    ``logged_at`` is when the result happened (``dates.parse_moment``); by default, now.
+    ``logged_at`` is when the result happened (``dates.parse_moment``); by default, now. With
+    ``confirm_jumps``, a result more than ten times the usual day (``jumps``) is not stored:
+    ``UnusualJump`` asks for it to be confirmed (logged again without ``confirm_jumps``).
     """
     moment = logged_at or clock()
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         arm = check_observation(experiment, variant, visitors, conversions, revenue)
+        if confirm_jumps:
+            timezone = (await require_workspace(uow, chat_id)).timezone
+            usual = await usual_day(uow, experiment, timezone)
+            if usual is not None and jumps.is_jump(visitors, usual):
+                raise jumps.UnusualJump(experiment.number, arm.name, visitors, usual)
         status_changed = start_if_draft(experiment, moment)
         await uow.observations.add(
             Observation(
@@ -203,6 +211,13 @@ async def conversion_history(
         visitors=summary.visitors,
         verdict=verdict,
     )
+
+
+async def usual_day(
+    uow: UnitOfWork, experiment: Experiment, timezone: str
+) -> jumps.UsualDay | None:
+    """The experiment's usual day so far (``jumps.usual_day``), inside an open unit of work."""
+    return jumps.usual_day(await _daily(uow, experiment, timezone))
 
 
 async def _daily(uow: UnitOfWork, experiment: Experiment, timezone: str) -> list[DailyTotals]:

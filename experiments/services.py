@@ -26,8 +26,8 @@ from experiments.domain import (
 )
 from experiments.money import MoneySummary, money_summary
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
+from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
-from experiments.stats.sample_size import sample_size_per_variant
 
 # ---------------------------------------------------------------- results
 
@@ -105,20 +105,28 @@ async def create_experiment(
     min_detectable_effect: float | None = None,
     review_date: date | None = None,
     status: Status = Status.RUNNING,
+    planned_split: Sequence[float] | None = None,
     parent_number: int | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
     """A new experiment numbered #N in its workspace; the first variant is the control.
 
-    With ``parent_number`` it is the next iteration of that experiment, and linked to it.
+    ``planned_split`` are the planned traffic weights of the variants (None: equal). With
+    ``parent_number`` it is the next iteration of that experiment, and linked to it.
     """
     clean_name = domain.clean_name(name)
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
     variant_names = domain.clean_variant_names(list(variants) if variants else None)
     if planned_per_variant is not None and planned_per_variant <= 0:
         raise domain.InvalidInput(domain.N_("The planned sample size must be a positive number."))
+    split = domain.clean_split(planned_split, len(variant_names))
     if planned_per_variant is None and baseline_rate and min_detectable_effect:
-        planned_per_variant = plan_sample_size(baseline_rate, min_detectable_effect)
+        planned_per_variant = plan_sample_size(
+            baseline_rate,
+            min_detectable_effect,
+            challengers=len(variant_names) - 1,
+            shares=plan_shares(split, len(variant_names)),
+        )
     now = clock()
     async with uow:
         workspace = await require_workspace(uow, chat_id)
@@ -138,6 +146,7 @@ async def create_experiment(
             planned_per_variant=planned_per_variant,
             baseline_rate=baseline_rate,
             min_detectable_effect=min_detectable_effect,
+            planned_split=domain.split_to_text(split),
             review_date=review_date,
             status=status.value,
             created_at=now,
@@ -152,14 +161,38 @@ async def create_experiment(
         return view
 
 
-def plan_sample_size(baseline_rate: float, min_detectable_effect: float) -> int:
-    """Visitors each variant needs to detect an absolute lift of ``min_detectable_effect``."""
+def plan_shares(split: tuple[float, ...] | None, arm_count: int) -> tuple[float, float]:
+    """The pair the plan is made for: the control and the challenger with the smallest share."""
+    shares = domain.split_shares(split, arm_count)
+    return shares[0], min(shares[1:])
+
+
+def plan_sample_size(
+    baseline_rate: float,
+    min_detectable_effect: float,
+    *,
+    challengers: int = 1,
+    shares: tuple[float, float] = (0.5, 0.5),
+) -> int:
+    """Visitors per variant at which the verdict sees an absolute lift of ``min_detectable_effect``
+    with 80 % chance (the always-valid plan, ``sequential_sample_size``); with an unequal split,
+    the visitors of the arm with the smaller share."""
     target = baseline_rate + min_detectable_effect
     if not 0 < baseline_rate < 1 or not baseline_rate < target < 1:
         raise domain.InvalidInput(
             domain.N_("A plan needs a baseline rate and a target rate between 0 and 100%.")
         )
-    return sample_size_per_variant(baseline_rate, target).per_variant
+    try:
+        plan = sequential_sample_size(baseline_rate, target, challengers=challengers, shares=shares)
+    except PlanTooLarge:
+        raise domain.InvalidInput(
+            domain.N_(
+                "An effect that small would need more than {limit} visitors per variant, more "
+                "than any experiment gets. Plan for a bigger effect, e.g. 20%."
+            ),
+            limit="1,000,000,000",
+        ) from None
+    return plan.per_variant
 
 
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
@@ -280,8 +313,9 @@ async def conclude(
 ) -> ExperimentView:
     """Concludes an experiment with its outcome, or with the variant that won.
 
-    Given a ``winner`` (a variant's name), the outcome follows from it
-    (``domain.outcome_of_winner``); given neither, it is inconclusive; given only an outcome,
+    Given only a ``winner`` (a variant's name), the outcome follows from it
+    (``domain.outcome_of_winner``); given an outcome too (a "ship" verdict concluded from the
+    digest), that outcome stands; given neither, it is inconclusive; given only an outcome,
     the winner is the one it implies, if any (``domain.implied_winner``).
     """
     async with uow:
@@ -295,7 +329,8 @@ async def conclude(
             if not found:
                 raise domain.UnknownWinner(number, winner, names)
             winner = found[0]
-            outcome = domain.outcome_of_winner(names, winner)
+            if outcome is None:
+                outcome = domain.outcome_of_winner(names, winner)
         elif outcome is None:
             outcome = Outcome.INCONCLUSIVE
         else:
@@ -315,29 +350,81 @@ async def conclude(
 async def readout(
     uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
 ) -> ExperimentReadout:
-    """The statistics of an experiment from its totals, with the days left at the current pace."""
-    summary = await get_experiment(uow, chat_id, number)
-    return readout_of(summary, now=clock())
+    """The statistics of an experiment from its totals, with the days left at the current pace.
+
+    The always-valid numbers run over the experiment's days: each day's cumulative totals is a
+    look, rebuilt from the stored results every time (so an undo or an import is reflected).
+    """
+    async with uow:
+        experiment = await find_experiment(uow, chat_id, number)
+        summary = await _summary(uow, experiment)
+        rows = await uow.observations.totals_by_day(experiment.id)
+        positions = {v.id: v.position for v in experiment.variants}
+    return readout_of(summary, now=clock(), history=daily_looks(summary, rows, positions))
 
 
-def readout_of(summary: ExperimentSummary, *, now: datetime) -> ExperimentReadout:
+def daily_looks(
+    summary: ExperimentSummary,
+    rows: Sequence[tuple[date, int, int, int]],
+    positions: dict[int, int],
+) -> list[list[ArmCounts]]:
+    """Cumulative totals at the end of each UTC day with results, arms in variant order."""
+    names = [t.name for t in summary.totals]
+    visitors = [0] * len(names)
+    conversions = [0] * len(names)
+    looks: list[list[ArmCounts]] = []
+    for index, (day, variant_id, day_visitors, day_conversions) in enumerate(rows):
+        position = positions[variant_id]
+        visitors[position] += day_visitors
+        conversions[position] += day_conversions
+        if index + 1 == len(rows) or rows[index + 1][0] != day:
+            looks.append(
+                [
+                    ArmCounts(name, arm_visitors, arm_conversions)
+                    for name, arm_visitors, arm_conversions in zip(
+                        names, visitors, conversions, strict=True
+                    )
+                ]
+            )
+    return looks
+
+
+def _split_for(experiment: ExperimentView, arm_count: int) -> tuple[float, ...] | None:
+    """The planned split, if it still names every variant (else an equal split is assumed)."""
+    split = experiment.planned_split
+    return split if split is not None and len(split) == arm_count else None
+
+
+def readout_of(
+    summary: ExperimentSummary,
+    *,
+    now: datetime,
+    history: Sequence[Sequence[ArmCounts]] = (),
+) -> ExperimentReadout:
     experiment = summary.experiment
     result = conversion_readout(
         [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
         planned_per_variant=experiment.planned_per_variant,
+        min_effect=experiment.min_detectable_effect,
+        planned_split=_split_for(experiment, len(summary.totals)),
+        history=history,
     )
     days_running = None
     if experiment.started_at is not None:
         days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
     days_left = None
     if experiment.planned_per_variant and days_running is not None:
-        smallest_arm = min(t.visitors for t in summary.totals)
-        # Less than a day of data gives no honest pace.
-        days_left = days_left_at_pace(
-            experiment.planned_per_variant, smallest_arm, max(days_running, 1.0)
+        shares = domain.split_shares(
+            _split_for(experiment, len(summary.totals)), len(summary.totals)
         )
-        if days_left is not None and not math.isfinite(days_left):
-            days_left = None
+        targets = plan_targets(experiment.planned_per_variant, shares)
+        # Less than a day of data gives no honest pace; the arm furthest behind sets it.
+        lefts = [
+            days_left_at_pace(target, totals.visitors, max(days_running, 1.0))
+            for target, totals in zip(targets, summary.totals, strict=True)
+        ]
+        if all(left is not None and math.isfinite(left) for left in lefts):
+            days_left = max(left for left in lefts if left is not None)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
@@ -406,4 +493,5 @@ def experiment_view(experiment: Experiment) -> ExperimentView:
         ice_ease=experiment.ice_ease,
         cost_spent=experiment.cost_spent,
         winner=experiment.winner,
+        planned_split=domain.split_from_text(experiment.planned_split),
     )

@@ -10,7 +10,7 @@ from bot.keyboards import button, markup, winner_choice
 from bot.pickers import offer_experiments
 from bot.render import labels
 from bot.render.experiments import title
-from bot.replies import edit_or_reply, esc, reply
+from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from experiments import services
 from experiments.domain import N_, InvalidInput, Outcome, Status
@@ -62,9 +62,9 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
     if outcome is None:
         # Not an outcome word: the name of the variant that won (checked by the service).
-        await _conclude(update, context, number, None, winner=args[1])
+        await conclude_experiment(update, context, number, None, winner=args[1])
         return
-    await _conclude(update, context, number, outcome)
+    await conclude_experiment(update, context, number, outcome)
 
 
 async def _ask_winner(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
@@ -88,14 +88,14 @@ async def winner_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     number = int(number_text)
     await flows.remove_buttons(update)
     if position == "-":
-        await _conclude(update, context, number, Outcome.INCONCLUSIVE)
+        await conclude_experiment(update, context, number, Outcome.INCONCLUSIVE)
         return
     summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
     variants = summary.experiment.variants
     if int(position) >= len(variants):  # the variants changed since the buttons were sent
         await _ask_winner(update, context, number)
         return
-    await _conclude(update, context, number, None, winner=variants[int(position)])
+    await conclude_experiment(update, context, number, None, winner=variants[int(position)])
 
 
 async def end_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -107,10 +107,10 @@ async def outcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     data = await flows.answer_query(update)
     _area, _action, number, outcome = data.split(":")
     await flows.remove_buttons(update)
-    await _conclude(update, context, int(number), Outcome(outcome))
+    await conclude_experiment(update, context, int(number), Outcome(outcome))
 
 
-async def _conclude(
+async def conclude_experiment(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     number: int,
@@ -118,22 +118,17 @@ async def _conclude(
     *,
     winner: str | None = None,
 ) -> None:
+    """Concludes (a won one with the variant shipped, if given), then asks for the learning."""
     runtime = runtime_of(context)
     experiment = await services.conclude(
         runtime.uow(), chat_id_of(update), number, outcome, winner=winner, clock=runtime.clock
     )
     t = tr(context)
-    assert experiment.outcome is not None
-    concluded = t.gettext("🏁 {title} is concluded: {outcome}.").format(
-        title=title(experiment), outcome=labels.outcome(t, experiment.outcome)
-    )
-    if experiment.winner is not None:
-        concluded += " " + t.gettext("The winner is variant “{variant}”.").format(
-            variant=esc(experiment.winner)
-        )
     text = "\n".join(
         [
-            concluded,
+            t.gettext("🏁 {title} is concluded: {outcome}.").format(
+                title=title(experiment), outcome=labels.outcome_with_winner(t, experiment)
+            ),
             t.gettext(
                 "What did it teach you? Writing it down now, while it's fresh, "
                 "is what makes the next experiment better."

@@ -29,6 +29,7 @@ from bot.users import author_of
 from experiments import import_records, imports, observations
 from experiments.import_records import ImportRecordView, ImportRefused, UndoneImport
 from experiments.imports import ImportResult
+from experiments.jumps import JUMP_FACTOR
 
 CSV_MIME_TYPES = ("text/csv", "text/comma-separated-values", "application/csv")
 
@@ -178,6 +179,21 @@ def imported_text(t: Translator, result: ImportResult) -> str:
         if experiment.started:
             line += " " + t.gettext("(it is now running)")
         lines.append(line)
+    for jump in result.jumps:
+        lines.append(
+            "⚠️ "
+            + t.gettext(
+                "Line {line} ({visitors} visitors on #{number} {variant}) is more than {factor}× "
+                "a usual day of that experiment. If it is a typo, undo this import and send "
+                "the file corrected."
+            ).format(
+                line=jump.line,
+                visitors=t.number(jump.visitors),
+                number=jump.number,
+                variant=esc(jump.variant),
+                factor=JUMP_FACTOR,
+            )
+        )
     lines.append(t.gettext("/readout shows where each experiment stands now."))
     return "\n".join(lines)
 

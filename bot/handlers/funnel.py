@@ -207,12 +207,14 @@ async def funnel_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """`/chart funnel` or the "Funnel chart" button: the latest funnel as a picture."""
     if update.callback_query is not None:
         await flows.answer_query(update)
-    view = await latest_funnel(runtime_of(context).uow(), chat_id_of(update))
+    # The latest period, drawn over the one before it (as outlines) when there is one.
+    history = await funnel_history(runtime_of(context).uow(), chat_id_of(update), limit=2)
     t = tr(context)
-    if view is None:
+    if not history:
         await reply(update, context, no_funnel_text(t))
         return
-    png = await asyncio.to_thread(funnel_chart_png, t, view)
+    view, previous = history[0], (history[1] if len(history) > 1 else None)
+    png = await asyncio.to_thread(funnel_chart_png, t, view, previous)
     caption = "📈 " + t.gettext("Hourglass funnel, {period}").format(period=period(t, view))
     caption += "\n" + constraint_sentence(t, view)
     await context.bot.send_photo(

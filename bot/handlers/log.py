@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
 from bot.users import author_of
 from experiments import dates, observations, services
 from experiments.domain import N_, InvalidInput, Status
+from experiments.jumps import JUMP_FACTOR, UnusualJump
 
 FLOW = "log"
 PICK_EXPERIMENT, PICK_VARIANT, PICK_DAY, TYPED_DAY, COUNTS = range(5)
@@ -189,35 +191,127 @@ async def _log(
     usage = f"/log #{number} {variant} 1200 54"
     visitors = parsing.count(words[0], N_("visitors"), usage)
     conversions = parsing.count(words[1], N_("conversions"), usage)
-    runtime = runtime_of(context)
-    zone = _zone(context)
     extras = parsing.result_extras(
         words[2:],
-        now=runtime.clock(),
-        zone=zone,
+        now=runtime_of(context).clock(),
+        zone=_zone(context),
         usage=f"/log #{number} {variant} 1200 54 yesterday revenue 380",
     )
+    await store_or_confirm(
+        update, context, PendingResult(number, variant, visitors, conversions, extras)
+    )
+
+
+async def store_or_confirm(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pending: PendingResult
+) -> None:
+    """Stores a result, or asks first when it is an unusual jump (also for offered results)."""
+    try:
+        await _store(update, context, pending, confirm_jumps=True)
+    except UnusualJump as jump:
+        await _ask_to_confirm(update, context, pending, jump)
+
+
+@dataclass(frozen=True)
+class PendingResult:
+    """A result as typed, kept while the chat confirms it."""
+
+    number: int
+    variant: str
+    visitors: int
+    conversions: int
+    extras: parsing.ResultExtras
+
+
+async def _store(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    pending: PendingResult,
+    *,
+    confirm_jumps: bool,
+) -> None:
+    runtime = runtime_of(context)
+    zone = _zone(context)
     result = await observations.log_observation(
         runtime.uow(),
         chat_id_of(update),
-        number,
-        variant,
-        visitors,
-        conversions,
-        revenue=extras.revenue,
-        logged_at=extras.logged_at,
+        pending.number,
+        pending.variant,
+        pending.visitors,
+        pending.conversions,
+        revenue=pending.extras.revenue,
+        logged_at=pending.extras.logged_at,
+        confirm_jumps=confirm_jumps,
         author=author_of(update),
         clock=runtime.clock,
     )
     t = tr(context)
     text = logged(t, result)
-    if extras.logged_at is not None and result.logged_at.astimezone(zone).date() != (
+    if pending.extras.logged_at is not None and result.logged_at.astimezone(zone).date() != (
         runtime.clock().astimezone(zone).date()
     ):
         text += "\n📅 " + t.gettext("For {day}.").format(
             day=t.date(result.logged_at.astimezone(zone))
         )
-    await reply(update, context, text, experiment_card(t, number, result.experiment.status))
+    await reply(update, context, text, experiment_card(t, pending.number, result.experiment.status))
+
+
+def _pending_key(update: Update) -> str:
+    return f"log:jump:{chat_id_of(update)}"
+
+
+async def _ask_to_confirm(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pending: PendingResult, jump: UnusualJump
+) -> None:
+    """Keeps the result (one per user and chat) and asks, with buttons, whether it is right."""
+    assert context.user_data is not None
+    token = int(context.user_data.get("log:jump:last", 0)) + 1
+    context.user_data["log:jump:last"] = token
+    context.user_data[_pending_key(update)] = (token, pending)
+    t = tr(context)
+    text = t.gettext(
+        "🤔 {visitors} visitors on <b>{variant}</b> is more than {factor}× a usual day of "
+        "#{number}: about {usual} visitors per variant (the median of {days} days). "
+        "A typo, like an extra zero? Log it anyway?"
+    ).format(
+        visitors=t.number(jump.visitors),
+        variant=esc(jump.variant),
+        factor=JUMP_FACTOR,
+        number=jump.number,
+        usual=t.number(round(jump.usual.visitors)),
+        days=t.number(jump.usual.days),
+    )
+    keyboard = markup(
+        [
+            [
+                button("✅ " + t.gettext("Yes, log it"), f"log:jump:ok:{token}"),
+                button("✖️ " + t.gettext("No, don't log it"), f"log:jump:no:{token}"),
+            ]
+        ]
+    )
+    await reply(update, context, text, keyboard)
+
+
+async def jump_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Yes stores the result as it was typed; no (or a stale button) stores nothing."""
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    _area, _kind, answer, token = data.split(":")
+    assert context.user_data is not None
+    kept = context.user_data.get(_pending_key(update))
+    t = tr(context)
+    if kept is None or kept[0] != int(token):
+        await reply(
+            update,
+            context,
+            t.gettext("That result is no longer waiting to be confirmed; nothing was logged."),
+        )
+        return
+    context.user_data.pop(_pending_key(update), None)
+    if answer == "no":
+        await reply(update, context, t.gettext("Not logged. Nothing changed."))
+        return
+    await _store(update, context, kept[1], confirm_jumps=False)
 
 
 async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,6 +366,7 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             },
             command="log",
         ),
+        CallbackQueryHandler(jump_answered, pattern=r"^log:jump:(ok|no):\d+$"),
         CommandHandler("undo", undo_command),
         CallbackQueryHandler(undo_button, pattern=r"^x:undo:\d+$"),
     ]

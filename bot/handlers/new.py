@@ -26,21 +26,26 @@ from experiments.domain import Kind, Stage
 from experiments.iterations import plan_next_iteration
 
 FLOW = "new"
-NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, BASELINE, EFFECT, REVIEW = range(8)
+NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, SPLIT, BASELINE, EFFECT, REVIEW = range(9)
 USAGE = "/new Landing headline | A, B"
+SPLIT_USAGE = "/new Landing headline | A, B 70/30"
+# Unequal splits offered as buttons when there are two variants.
+SPLIT_CHOICES = ("70/30", "80/20", "90/10")
 TEXT = filters.TEXT & ~filters.COMMAND
 
 
 async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """`/new <name>` or `/new <name> | A, B, C` creates at once; bare `/new` starts the guide."""
+    """`/new <name>`, `/new <name> | A, B, C` or `/new <name> | A, B 70/30` creates at once;
+    bare `/new` starts the guide."""
     message = update.effective_message
     assert message is not None and message.text is not None
     _command, _space, rest = message.text.partition(" ")
     if not rest.strip():
         return await _ask_name(update, context)
     name, _bar, variant_text = rest.partition("|")
+    variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
     variants = [v for v in variant_text.split(",")] if variant_text.strip() else None
-    await _create(update, context, {"name": name, "variants": variants})
+    await _create(update, context, {"name": name, "variants": variants, "planned_split": split})
     return flows.END
 
 
@@ -212,6 +217,34 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         typed = (update.effective_message.text or "").split(",")
         names = typed if control is None else [control, *typed]
         answers["variants"] = domain.clean_variant_names(names)
+    t = tr(context)
+    count = len(answers["variants"] or domain.DEFAULT_VARIANT_NAMES)
+    choices = [button(t.gettext("Equal"), "new:split:-")]
+    if count == 2:
+        choices += [button(choice, f"new:split:{choice}") for choice in SPLIT_CHOICES]
+    await reply(
+        update,
+        context,
+        t.gettext(
+            "How will the visitors be split between the variants? Pick one, or type one share "
+            "per variant, the control first (e.g. <code>60/40</code>)."
+        ),
+        markup([choices]),
+    )
+    return SPLIT
+
+
+async def got_split(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    count = len(answers["variants"] or domain.DEFAULT_VARIANT_NAMES)
+    data = await flows.pressed(update)
+    if data is not None:
+        value = data.split(":", 2)[2]
+        weights = None if value == "-" else parsing.split(value, "")
+    else:
+        assert update.effective_message is not None
+        weights = parsing.split(update.effective_message.text or "", "")
+    answers["planned_split"] = domain.clean_split(weights, count)
     await reply(
         update,
         context,
@@ -253,7 +286,13 @@ async def got_effect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     baseline = float(answers["baseline_rate"])
     target = parsing.effect(update.effective_message.text or "", baseline, "")
     answers["min_detectable_effect"] = target - baseline
-    planned = services.plan_sample_size(baseline, target - baseline)
+    count = len(answers.get("variants") or domain.DEFAULT_VARIANT_NAMES)
+    planned = services.plan_sample_size(
+        baseline,
+        target - baseline,
+        challengers=count - 1,
+        shares=services.plan_shares(answers.get("planned_split"), count),
+    )
     answers["planned_per_variant"] = planned
     note = t.gettext(
         "To tell {baseline} from {target} reliably you need about {count} visitors per variant."
@@ -310,6 +349,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         planned_per_variant=answers.get("planned_per_variant"),
         review_date=answers.get("review_date"),
         parent_number=answers.get("parent_number"),
+        planned_split=answers.get("planned_split"),
         clock=runtime.clock,
     )
     t = tr(context)
@@ -353,6 +393,10 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
                 VARIANTS: [
                     MessageHandler(TEXT, got_variants),
                     CallbackQueryHandler(got_variants, pattern=r"^new:var:"),
+                ],
+                SPLIT: [
+                    MessageHandler(TEXT, got_split),
+                    CallbackQueryHandler(got_split, pattern=r"^new:split:"),
                 ],
                 BASELINE: [
                     MessageHandler(TEXT, got_baseline),

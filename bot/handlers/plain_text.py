@@ -20,13 +20,12 @@ from telegram.ext import (
 
 from bot import flows
 from bot.handlers.fallback import reply_to_unknown
-from bot.keyboards import experiment_card
+from bot.handlers.log import PendingResult, store_or_confirm
+from bot.parsing import ResultExtras
 from bot.render import guesses
-from bot.render.experiments import logged
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
-from bot.users import author_of
-from experiments import observations, result_guess, services
+from experiments import result_guess, services
 from experiments.result_guess import Candidate
 
 FLOW = "plain"
@@ -130,24 +129,11 @@ async def log_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await flows.remove_buttons(update)
     _area, _what, number, index, visitors, conversions = data.split(":")
     candidate = await _candidate(update, context, int(number), int(index))
-    runtime = runtime_of(context)
-    result = await observations.log_observation(
-        runtime.uow(),
-        chat_id_of(update),
-        candidate.number,
-        candidate.variant,
-        int(visitors),
-        int(conversions),
-        author=author_of(update),
-        clock=runtime.clock,
+    # The same path as /log: a result far above the usual day is confirmed once more.
+    pending = PendingResult(
+        candidate.number, candidate.variant, int(visitors), int(conversions), ResultExtras()
     )
-    t = tr(context)
-    await reply(
-        update,
-        context,
-        logged(t, result),
-        experiment_card(t, result.experiment.number, result.experiment.status),
-    )
+    await store_or_confirm(update, context, pending)
 
 
 async def no_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

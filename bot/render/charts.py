@@ -23,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
@@ -37,7 +38,6 @@ WIDTH_PX, HEIGHT_PX, DPI = 1080, 1000, 144
 TEXT_PX = 28  # every label, tick and legend entry
 HEADING_PX = 34  # the experiment's name
 LINE_PX = 4
-MAX_NAME_CHARS = 44  # the heading fits one line at HEADING_PX on 1080 px
 # Day steps of the date axis, the smallest that keeps the labels apart is used.
 DAY_STEPS = (1, 2, 7, 14, 28, 56, 91, 182, 364)
 MAX_DATE_TICKS = 5  # "Mar 12" at 28 px is ~100 px wide; five leave room between them
@@ -132,18 +132,16 @@ def conversion_figure(t: Translator, history: ConversionHistory) -> Figure:
     )
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    name = experiment.name
-    if len(name) > MAX_NAME_CHARS:
-        name = name[: MAX_NAME_CHARS - 1].rstrip() + "…"
     # The name is typed by the user: "$5 offer" must not become mathematics.
-    figure.suptitle(
-        f"#{experiment.number} {name}",
+    heading = figure.suptitle(
+        f"#{experiment.number} {experiment.name}",
         x=0.01,
         ha="left",
         fontsize=points(HEADING_PX),
         fontweight="bold",
         parse_math=False,
     )
+    shorten_to_fit(heading, WIDTH_PX - 24)
     axes.tick_params(labelsize=points(TEXT_PX), length=points(10), width=points(2))
     days = sorted({point.day for curve in curves for point in curve.points})
     single_day = len(days) == 1
@@ -185,6 +183,25 @@ def conversion_figure(t: Translator, history: ConversionHistory) -> Figure:
             columnspacing=1.5,
         )
     return figure
+
+
+def shorten_to_fit(text: Text, width_px: float) -> None:
+    """Cuts the text to the longest start that fits ``width_px``, ending it with "…"."""
+    figure = text.get_figure(root=True)
+    assert figure is not None
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    full = text.get_text()
+    if text.get_window_extent(renderer).width <= width_px:
+        return
+    fits, too_long = 0, len(full)
+    while too_long - fits > 1:  # a binary search over how many characters to keep
+        middle = (fits + too_long) // 2
+        text.set_text(full[:middle].rstrip() + "…")
+        if text.get_window_extent(renderer).width <= width_px:
+            fits = middle
+        else:
+            too_long = middle
+    text.set_text(full[:fits].rstrip() + "…")
 
 
 def conversion_chart(t: Translator, history: ConversionHistory) -> bytes:

@@ -95,6 +95,9 @@ def experiment_line(t: Translator, line: ExperimentLine) -> str:
 def nudge_line(t: Translator, nudge: Nudge) -> str:
     _ = t.gettext
     title = f"<b>#{nudge.number} {esc(nudge.name or '')}</b>"
+    if nudge.kind is NudgeKind.SHIP:
+        text = _("Conclude {title} with {variant}? Its readout says ship {variant}.")
+        return "🏆 " + text.format(title=title, variant=f"<b>{esc(nudge.variant or '')}</b>")
     if nudge.kind is NudgeKind.DECIDE:
         if nudge.why is DecideWhy.REVIEW_DATE and nudge.review_date is not None:
             return "⏰ " + _("{title} reached its review date ({date}): decide now.").format(
@@ -137,6 +140,17 @@ def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
     """The buttons that act on one nudge."""
     _ = t.gettext
     number = nudge.number
+    if nudge.kind is NudgeKind.SHIP:
+        return [
+            button(
+                "🏁 "
+                + _("Conclude #{number} with {variant}").format(
+                    number=number, variant=_short(nudge.variant or "")
+                ),
+                f"dg:ship:{number}:{nudge.variant_index}",
+            ),
+            button("⏳ " + _("Keep #{number} running").format(number=number), f"dg:keep:{number}"),
+        ]
     if nudge.kind is NudgeKind.DECIDE:
         # Ship concludes it as won, stop as inconclusive (the conclude handler's callbacks).
         return [
@@ -175,3 +189,7 @@ def digest_keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | Non
     rows = [nudge_buttons(t, nudge) for nudge in digest.nudges[:MAX_NUDGES]]
     rows += countermeasure_buttons(t, digest.overdue_countermeasures)
     return markup(rows) if rows else None
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -65,7 +65,7 @@ async def test_conclude_asks_which_variant_won_and_stores_it(
         "↩️ Not yet",
     ]
     concluded = await tap(pricing, question, "🏆 discount")
-    assert "concluded: won. The winner is variant “discount”." in concluded.text
+    assert "concluded: won with discount." in concluded.text
     [experiment] = await experiments(bot)
     assert (experiment.status, experiment.outcome, experiment.winner) == (
         "concluded",
@@ -73,7 +73,7 @@ async def test_conclude_asks_which_variant_won_and_stores_it(
         "discount",
     )
     card = await say(pricing, "/show #1")
-    assert "🏆 Winner: variant “discount”" in card.text
+    assert "won with discount" in card.text
 
 
 async def test_the_control_holding_is_a_loss_and_none_is_inconclusive(
@@ -81,9 +81,9 @@ async def test_the_control_holding_is_a_loss_and_none_is_inconclusive(
 ) -> None:
     await say(pricing, "/new Window sign | A, B, C")
     held = await say(pricing, "/conclude #1 plain")
-    assert "concluded: lost. The winner is variant “plain”." in held.text
+    assert "concluded: lost, plain stayed best." in held.text
     unclear = await tap(pricing, await say(pricing, "/conclude #2"), "None / inconclusive")
-    assert "concluded: inconclusive." in unclear.text and "winner" not in unclear.text
+    assert "concluded: inconclusive." in unclear.text
     assert [(e.outcome, e.winner) for e in await experiments(bot)] == [
         ("lost", "plain"),
         ("inconclusive", None),
@@ -94,7 +94,7 @@ async def test_won_with_one_challenger_names_it_the_winner(
     bot: BotUnderTest, pricing: SimChat
 ) -> None:
     concluded = await say(pricing, "/conclude #1 won")
-    assert "The winner is variant “discount”." in concluded.text
+    assert "concluded: won with discount." in concluded.text
 
 
 BAD_CONCLUDES = [
@@ -299,7 +299,8 @@ async def test_the_next_iteration_is_prefilled_from_its_parent(
     variants = await tap(chat, hypothesis, "Skip")
     assert "The control is “discount”." in variants.text
     assert variants.button_texts == ["Use discount and B"]
-    baseline = await say(chat, "bundle, free_refill")
+    split = await say(chat, "bundle, free_refill")
+    baseline = await tap(chat, split, "Equal")
     review = await tap(chat, baseline, "Skip")
     created = await tap(chat, review, "Skip")
     assert "Created experiment #2." in created.text
@@ -324,7 +325,8 @@ async def test_a_typed_name_and_the_default_challenger(bot: BotUnderTest, pricin
     name = await tap(chat, saved, "Start the next iteration")
     hypothesis = await say(chat, "Menu board, loyalty card")
     variants = await tap(chat, hypothesis, "Skip")
-    baseline = await tap(chat, variants, "Use plain and B")
+    split = await tap(chat, variants, "Use plain and B")
+    baseline = await tap(chat, split, "Equal")
     review = await tap(chat, baseline, "Skip")
     created = await tap(chat, review, "Skip")
     assert "#2 Menu board, loyalty card" in created.text
@@ -344,7 +346,7 @@ async def test_the_five_whys_read_naturally_in_russian(bot: BotUnderTest) -> Non
     assert "Какой вариант победил? Эксперимент #1 Доска с ценами." in question.text
     assert question.button_texts[:3] == ["🏆 обычная", "🏆 скидка", "🤷 Никто / неясно"]
     concluded = await tap(chat, question, "скидка")
-    assert "Победил вариант «скидка»." in concluded.text
+    assert "завершён: победил вариант «скидка»." in concluded.text
     what = await tap(chat, concluded, "Записать вывод")
     assert "«Пять почему» превращают результат в причину" in what.text
     why = await say(chat, "Со скидкой продали на треть больше кофе")

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
 from bot.emulator import SimChat
 from db.models import FunnelSnapshot
 from tests.e2e.conftest import BotUnderTest, press, say
@@ -188,3 +195,43 @@ async def test_numbers_and_dates_follow_the_chat_s_language(bot: BotUnderTest) -
     assert "2 мар. 2026" in logged.text
     chart = await say(chat, "/chart funnel")
     assert chart.kind == "photo"
+
+
+@pytest.fixture
+def drawn_bars(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[tuple[str, float]]]]:
+    """The bars and outlines (kind, width) of each figure matplotlib saves."""
+    seen: list[list[tuple[str, float]]] = []
+    original = Figure.savefig
+
+    def recording_savefig(figure: Figure, *args: Any, **kwargs: Any) -> Any:
+        seen.append(
+            [
+                (str(patch.get_gid()), patch.get_width())
+                for patch in figure.axes[0].patches
+                if isinstance(patch, Rectangle)
+            ]
+        )
+        return original(figure, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", recording_savefig)
+    yield seen
+
+
+async def test_the_funnel_chart_outlines_the_period_before(
+    bot: BotUnderTest, alice_chat: SimChat, drawn_bars: list[list[tuple[str, float]]]
+) -> None:
+    await say(alice_chat, "/funnel 4000 1100 300 140 50 12 2")
+    await say(alice_chat, "/chart funnel")
+    bot.clock.advance(days=7)
+    await say(alice_chat, EXAMPLE)
+    chart = await say(alice_chat, "/chart funnel")
+    assert chart.kind == "photo"
+    first, second = drawn_bars
+    assert [kind for kind, _ in first].count("previous") == 0  # one period: nothing to compare
+    kinds = [kind for kind, _ in second]
+    assert kinds.count("previous") == 7
+    assert kinds.count("constraint") == 1 and kinds.count("stage") == 6
+    # The outlines are last week's: its Know (4,000) narrower than this week's (5,000).
+    bars = [width for kind, width in second if kind != "previous"]
+    outlines = [width for kind, width in second if kind == "previous"]
+    assert outlines[0] < bars[0]

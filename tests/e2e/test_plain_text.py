@@ -158,3 +158,21 @@ async def test_in_russian(bot: BotUnderTest) -> None:
     answer = await say(chat, "/lgo")
     assert answer.text == "Не знаю команду /lgo. Может быть, /log?"
     assert await bot.rows(Observation) == 1
+
+
+async def test_an_offered_result_far_above_the_usual_day_is_confirmed_once_more(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new Loyalty offer")
+    for _day in range(3):
+        await say(alice_chat, "/log #1 A 100 5")
+        await say(alice_chat, "/log #1 B 100 6")
+        bot.clock.advance(days=1)
+    offer = await say(alice_chat, "B 5000 40")
+    await press(alice_chat, offer, "Log it")
+    jump = await alice_chat.next_reply()
+    assert "5,000 visitors on B is more than 10× a usual day of #1" in jump.text
+    assert await bot.rows(Observation) == 6
+    await press(alice_chat, jump, "Yes, log it")
+    assert "5,000 visitors, 40 conversions" in (await alice_chat.next_reply()).text
+    assert await bot.rows(Observation) == 7

@@ -98,14 +98,15 @@ async def test_creating_logging_and_reading_out_speak_russian(
     await say(ivan_chat, "/log #1 B 1000 90")
     readout = await say(ivan_chat, "/readout #1")
     assert "против A: +2,70\xa0п.\xa0п." in readout.text
-    assert "шанс обойти A:" in readout.text
+    assert "байесовский шанс обойти A (равномерный априор):" in readout.text
     assert "Продолжайте: B опережает A" in readout.text
-    assert "всегда корректное p-значение" in readout.text
+    assert "всегда корректный диапазон" in readout.text
     assert button_labels(readout) == ["📈 График", "➕ Внести результаты", "🏁 Завершить"]
 
     listed = await say(ivan_chat, "/list")
     assert listed.text.startswith("Ваши эксперименты · 1 в работе")
-    assert "посетителей: 2\xa0000" in listed.text
+    # Pluralised (2 000 посетителей, 1 посетитель), with the readout's verdict in a word.
+    assert "· 2\xa0000 посетителей · продолжайте" in listed.text
 
 
 async def test_a_broken_split_is_flagged_in_russian(bot: BotUnderTest, ivan_chat: SimChat) -> None:
@@ -167,6 +168,10 @@ async def test_the_guided_new_asks_with_russian_buttons(
     await press(ivan_chat, hypothesis, "Пропустить")
     variants = await ivan_chat.next_reply()
     await press(ivan_chat, variants, "Оставить A и B")
+    split = await ivan_chat.next_reply()
+    assert split.text.startswith("Как посетители делятся между вариантами?")
+    assert button_labels(split) == ["Поровну", "70/30", "80/20", "90/10"]
+    await press(ivan_chat, split, "70/30")
     await ivan_chat.next_reply()  # the control's rate today
     await say(ivan_chat, "5%")
     review = await say(ivan_chat, "20%")
@@ -327,10 +332,11 @@ def test_the_funnel_chart_labels_are_russian() -> None:
     texts = [text.get_text() for text in figure.findobj(Text) if text.get_text()]
     for name in STAGES_RU:
         assert name in texts
-    assert "1\xa0200   ◀ узкое место" in texts
-    assert "↓ 24,0\xa0%" in texts
-    assert "Воронка песочных часов, 24 февр. 2026\u202fг. – 2 мар. 2026\u202fг." in texts
-    assert "Ширина полосы — сколько человек дошло до этапа; ↓ — доля от предыдущего этапа." in texts
+    assert "1\xa0200 · 24,0\xa0%" in texts
+    assert "◀ узкое место" in texts
+    assert "Воронка песочных часов" in texts
+    assert "24 февр. – 2 мар. 2026\u202fг." in texts
+    assert any(text.startswith("Ширина — сколько человек дошло до этапа") for text in texts)
 
 
 async def test_the_russian_words_the_replies_suggest_are_understood(

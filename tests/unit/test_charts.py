@@ -348,6 +348,27 @@ def test_the_legend_sits_below_the_plot_and_the_plot_keeps_the_width() -> None:
     assert axes_box.width > 0.85 * 1080
 
 
+def test_the_longest_words_stay_inside_the_picture() -> None:
+    widest = "W" * 24  # the longest variant name allowed
+    daily = week({"Ш" * 24: (100_000, 3_000), widest: (99_999, 3_500)}, days=30)
+    for language in ("en", "ru"):
+        history = history_of(
+            daily,
+            ["Ш" * 24, widest],
+            name="Ш" * 80,  # the longest experiment name allowed
+            planned=9_999_999,
+            verdict=Verdict(VerdictKind.SHIP, widest, VerdictReason.CLEAR_WINNER),
+            timezone="America/Argentina/Buenos_Aires",
+        )
+        figure = drawn(history, language)
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        for text in figure.findobj(Text):
+            if text.get_text() and text.get_visible():
+                box = text.get_window_extent(renderer)
+                assert box.x0 >= 0 and box.x1 <= 1080, (language, text.get_text())
+                assert box.y0 >= 0 and box.y1 <= 1000, (language, text.get_text())
+
+
 # ---------------------------------------------------------------- the picture
 
 
@@ -402,8 +423,12 @@ def test_a_dollar_in_the_name_is_text_not_mathematics() -> None:
 
 def test_a_long_name_is_shortened_to_fit_the_heading() -> None:
     history = history_of(A_AND_B_WEEK, ["A", "B"], name="A very long name " * 6)
-    (heading,) = [text for text in texts_of(drawn(history)) if text.startswith("#1 ")]
-    assert heading.endswith("…") and len(heading) <= 48
+    figure = drawn(history)
+    (heading,) = [text for text in figure.findobj(Text) if text.get_text().startswith("#1 ")]
+    assert heading.get_text().startswith("#1 A very long name A very long")
+    assert heading.get_text().endswith("…")
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    assert 1000 < heading.get_window_extent(renderer).x1 <= 1080 - 12
 
 
 def test_rendering_keeps_no_figures_alive() -> None:

@@ -1,8 +1,8 @@
-"""five whys to a countermeasure: the winner of a concluded experiment, the iteration it
-continues, and a learning's countermeasure with its owner, date and completion
+"""five whys to a countermeasure: the experiment an iteration continues, and a learning's
+countermeasure with its owner, date and completion
 
-Revision ID: 0006_five_whys_countermeasure
-Revises: 0005_digest_schedule_set
+Revision ID: 0008_five_whys_countermeasure
+Revises: 0007_experiment_winner
 Create Date: 2026-12-02 11:40:00
 """
 
@@ -13,15 +13,14 @@ from alembic import op
 
 import db.models
 
-revision: str = "0006_five_whys_countermeasure"
-down_revision: str | None = "0005_digest_schedule_set"
+revision: str = "0008_five_whys_countermeasure"
+down_revision: str | None = "0007_experiment_winner"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("experiments", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("winner", sa.String(length=24), nullable=True))
         batch_op.add_column(sa.Column("parent_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_experiments_parent_id_experiments"),
@@ -50,4 +49,3 @@ def downgrade() -> None:
             batch_op.f("fk_experiments_parent_id_experiments"), type_="foreignkey"
         )
         batch_op.drop_column("parent_id")
-        batch_op.drop_column("winner")
