@@ -12,8 +12,8 @@ from experiments.domain import MAX_MONEY, N_, InvalidInput, check_cents, read_co
 
 # Words that say the next number is revenue, in every language the bot speaks.
 REVENUE_WORDS = frozenset({"revenue", "rev", "выручка"})
-# A number with one decimal separator at most (a date has two): written as an amount.
-_AMOUNT_LIKE = re.compile(r"[-+]?[$€£₽]?\d[\d_]*(?:[.,]\d*)?")
+# Three numbers with separators between them: meant as a date, even when it can't be one.
+_DATE_SHAPED = re.compile(r"\d+[.\-/]\d+[.\-/]\d+")
 
 _REF = re.compile(r"^#?(\d{1,9})$")
 
@@ -204,16 +204,23 @@ def result_extras(words: list[str], *, now: datetime, zone: tzinfo, usage: str) 
 
 
 def _money_or_day(token: str, usage: str) -> Decimal:
-    if _AMOUNT_LIKE.fullmatch(token.strip()):
+    """A word that is not a day: an amount, or (when it can't be read as a number either) a
+    word that is neither."""
+    if not _DATE_SHAPED.fullmatch(token.strip()) and _reads_as_number(token):
         return money(token, usage)  # meant as an amount: say what is wrong with it
+    raise InvalidInput(
+        N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
+        token=token,
+        usage=usage,
+    )
+
+
+def _reads_as_number(token: str) -> bool:
     try:
-        return money(token, usage)
-    except InvalidInput:
-        raise InvalidInput(
-            N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
-            token=token,
-            usage=usage,
-        ) from None
+        Decimal(token.strip().lstrip("$€£₽").replace(",", "."))
+    except InvalidOperation:
+        return False
+    return True
 
 
 def _twice(what: str, usage: str) -> InvalidInput:

@@ -131,9 +131,15 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         (s for s in summaries if s.experiment.status is Status.RUNNING),
         key=lambda s: s.experiment.number,
     )
-    # The readout's own verdict (its daily looks included): what /readout says, the digest says.
+    # The readout's own verdict (its daily looks included): what /readout says, the digest
+    # says. One query reads every experiment's days.
+    days = await services.workspace_days(uow, chat_id)
     readouts = [
-        await services.readout(uow, chat_id, summary.experiment.number, clock=lambda: now)
+        services.readout_of(
+            summary,
+            now=now,
+            history=services.daily_looks(summary, days.get(summary.experiment.number, [])),
+        )
         for summary in running
     ]
     today = schedule.local_date(now, ZoneInfo(timezone))

@@ -360,23 +360,39 @@ async def readout(
         summary = await _summary(uow, experiment)
         rows = await uow.observations.totals_by_day(experiment.id)
         positions = {v.id: v.position for v in experiment.variants}
-    return readout_of(summary, now=clock(), history=daily_looks(summary, rows, positions))
+    days = [(day, positions[variant_id], v, c) for day, variant_id, v, c in rows]
+    return readout_of(summary, now=clock(), history=daily_looks(summary, days))
 
 
-def daily_looks(
-    summary: ExperimentSummary,
-    rows: Sequence[tuple[date, int, int, int]],
-    positions: dict[int, int],
-) -> list[list[ArmCounts]]:
-    """Cumulative totals at the end of each UTC day with results, arms in variant order."""
+DayRow = tuple[date, int, int, int]  # (UTC day, variant position, visitors, conversions)
+
+
+async def workspace_days(uow: UnitOfWork, chat_id: int) -> dict[int, list[DayRow]]:
+    """Every experiment's results per UTC day and variant, by experiment number: one query."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return {}
+        rows = await uow.observations.totals_by_day_for_workspace(workspace.id)
+    by_number: dict[int, list[DayRow]] = {}
+    for number, day, position, visitors, conversions in rows:
+        by_number.setdefault(number, []).append((day, position, visitors, conversions))
+    return by_number
+
+
+def daily_looks(summary: ExperimentSummary, rows: Sequence[DayRow]) -> list[list[ArmCounts]]:
+    """Cumulative totals at the end of each UTC day with results, arms in variant order.
+
+    ``rows`` are (day, variant position, visitors, conversions), in day order.
+    """
     names = [t.name for t in summary.totals]
     visitors = [0] * len(names)
     conversions = [0] * len(names)
     looks: list[list[ArmCounts]] = []
-    for index, (day, variant_id, day_visitors, day_conversions) in enumerate(rows):
-        position = positions[variant_id]
-        visitors[position] += day_visitors
-        conversions[position] += day_conversions
+    for index, (day, position, day_visitors, day_conversions) in enumerate(rows):
+        if position < len(names):
+            visitors[position] += day_visitors
+            conversions[position] += day_conversions
         if index + 1 == len(rows) or rows[index + 1][0] != day:
             looks.append(
                 [
