@@ -10,6 +10,7 @@ from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.render import labels
 from bot.render.funnel import funnel_digest_line
+from bot.render.learnings import countermeasure_buttons, countermeasure_follow_up
 from bot.replies import CHUNK_LIMIT, esc
 from experiments.digests import Digest, ExperimentLine
 from experiments.domain import Outcome
@@ -43,6 +44,8 @@ def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
             )
     if digest.funnel_news is not None:
         tail += ["", funnel_digest_line(t, digest.funnel_news)]
+    if digest.overdue_countermeasures:
+        tail += ["", *countermeasure_follow_up(t, digest.overdue_countermeasures)]
     if digest.timezone_hint:
         tail += [
             "",
@@ -189,6 +192,7 @@ def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
 
 def digest_keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | None:
     rows = [nudge_buttons(t, nudge) for nudge in digest.nudges[:MAX_NUDGES]]
+    rows += countermeasure_buttons(t, digest.overdue_countermeasures)
     return markup(rows) if rows else None
 
 
