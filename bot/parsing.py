@@ -102,19 +102,9 @@ def effect(token: str, baseline: float, usage: str) -> float:
 
 
 def review_date(token: str, today: date, usage: str) -> date:
-    """`2026-05-01`, `14d` / `2w` from today → a date not in the past."""
-    cleaned = token.strip().lower()
-    found: date | None = None
-    relative = re.fullmatch(r"(\d{1,3})\s*([dw])", cleaned)
-    if relative:
-        days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
-        found = today + timedelta(days=days)
-    else:
-        try:
-            found = date.fromisoformat(cleaned)
-        except ValueError:
-            found = None
-    if found is None or found < today or found > today + timedelta(days=366):
+    """`2026-05-01`, `01.05.2026`, `14d` / `2w` from today → a date not in the past."""
+    found = _future_date(token, today)
+    if found is None:
         raise InvalidInput(
             N_(
                 "“{token}” is not a review date within the next year. "
@@ -123,6 +113,46 @@ def review_date(token: str, today: date, usage: str) -> date:
             token=token,
             usage=usage,
         )
+    return found
+
+
+def due_date(token: str, today: date) -> date:
+    """When a countermeasure is due: the same forms as ``review_date``."""
+    found = _future_date(token, today)
+    if found is None:
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a date within the next year. Write it like 2026-05-01 or "
+                "01.05.2026, or 14d for two weeks from today."
+            ),
+            token=token,
+        )
+    return found
+
+
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _future_date(token: str, today: date) -> date | None:
+    cleaned = token.strip().lower()
+    found: date | None = None
+    relative = re.fullmatch(r"(\d{1,3})\s*([dwд])", cleaned)
+    dotted = _DOTTED_DATE.fullmatch(cleaned)
+    if relative:
+        days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
+        found = today + timedelta(days=days)
+    elif dotted:
+        try:
+            found = date(int(dotted.group(3)), int(dotted.group(2)), int(dotted.group(1)))
+        except ValueError:
+            found = None
+    else:
+        try:
+            found = date.fromisoformat(cleaned)
+        except ValueError:
+            found = None
+    if found is None or found < today or found > today + timedelta(days=366):
+        return None
     return found
 
 

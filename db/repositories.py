@@ -56,6 +56,21 @@ class ExperimentRepository:
             )
         )
 
+    async def by_id(self, experiment_id: int) -> Experiment | None:
+        return await self._session.scalar(
+            self._with_variants().where(Experiment.id == experiment_id)
+        )
+
+    async def children(self, experiment_id: int) -> Sequence[Experiment]:
+        """The experiments started as the next iteration of this one, oldest first."""
+        return (
+            await self._session.scalars(
+                self._with_variants()
+                .where(Experiment.parent_id == experiment_id)
+                .order_by(Experiment.number)
+            )
+        ).all()
+
     async def list_for_workspace(self, workspace_id: int) -> Sequence[Experiment]:
         return (
             await self._session.scalars(

@@ -36,7 +36,11 @@ from experiments import schedule, services
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Author, DomainError, Status, UnknownExperiment
 from experiments.funnel import FunnelView, funnel_news, latest_funnel
-from experiments.learnings import concluded_without_learning
+from experiments.learnings import (
+    LearningView,
+    concluded_without_learning,
+    overdue_countermeasures,
+)
 from experiments.nudges import (
     KEEP_RUNNING_DAYS,
     ConcludedFacts,
@@ -95,10 +99,17 @@ class Digest:
     timezone_hint: bool
     # A funnel period logged since the last digest, with its change from the period before.
     funnel_news: FunnelView | None = None
+    # Countermeasures past their date and not done: the digest asks if they are.
+    overdue_countermeasures: tuple[LearningView, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not self.lines and not self.nudges and self.funnel_news is None
+        return (
+            not self.lines
+            and not self.nudges
+            and self.funnel_news is None
+            and not self.overdue_countermeasures
+        )
 
 
 async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Digest:
@@ -132,6 +143,7 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         for summary in running
     ]
     today = schedule.local_date(now, ZoneInfo(timezone))
+    overdue = await overdue_countermeasures(uow, chat_id, today)
     facts = WorkspaceFacts(
         now=now,
         today=today,
@@ -159,6 +171,7 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         nudges=nudges_for(facts),
         timezone_hint=timezone_hint,
         funnel_news=news,
+        overdue_countermeasures=tuple(overdue),
     )
 
 

@@ -46,7 +46,7 @@ class ImportRefused:
     rows: int  # results in the file
     same_file: ImportRecordView | None  # the standing import of these very bytes
     repeated_lines: tuple[int, ...]  # lines already logged, the first MAX_LINES_NAMED
-    repeated_count: int
+    repeated_count: int  # fewer than rows: the others may be imported on their own
     # When the results already logged were logged, and the imports they came with (if any).
     first_logged_at: datetime | None = None
     last_logged_at: datetime | None = None
@@ -112,9 +112,9 @@ async def same_file(uow: UnitOfWork, workspace_id: int, digest: str) -> ImportRe
 
 
 async def repeated_results(
-    uow: UnitOfWork, lines: Sequence[ResultLine], rows: int
-) -> ImportRefused | None:
-    """The refusal when any line repeats a result already logged; None when all are new.
+    uow: UnitOfWork, lines: Sequence[ResultLine]
+) -> list[tuple[int, LoggedResult]]:
+    """The lines that repeat a result already logged, in line order, each with that result.
 
     Each logged observation answers for one line at most, so a file that logs the same numbers
     twice where the chat has them once repeats one of them, not both.
@@ -140,9 +140,15 @@ async def repeated_results(
             match = _take_match(pools, line, line.logged_at)
             if match is not None:
                 repeated.append((line.line, match))
-    if not repeated:
-        return None
     repeated.sort(key=lambda pair: pair[0])
+    return repeated
+
+
+async def refusal(
+    uow: UnitOfWork, repeated: Sequence[tuple[int, LoggedResult]], rows: int
+) -> ImportRefused:
+    """Why a file that repeats results is refused: which lines, and when they were logged."""
+    repository = ImportRepository(uow.session)
     logged_at = [result.logged_at for _line, result in repeated]
     import_ids = {r.import_id for _line, r in repeated if r.import_id is not None}
     records = await repository.by_ids(import_ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from db.models import Experiment, Variant, Workspace
@@ -45,6 +45,16 @@ class ExperimentSummary:
     @property
     def money(self) -> MoneySummary | None:
         return money_summary(self.experiment.cost_spent, self.totals)
+
+    # The experiment it iterates on, and those that iterate on it (filled in for /show).
+    parent: ExperimentLink | None = None
+    children: tuple[ExperimentLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExperimentLink:
+    number: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -96,11 +106,13 @@ async def create_experiment(
     review_date: date | None = None,
     status: Status = Status.RUNNING,
     planned_split: Sequence[float] | None = None,
+    parent_number: int | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
     """A new experiment numbered #N in its workspace; the first variant is the control.
 
-    ``planned_split`` are the planned traffic weights of the variants (None: equal).
+    ``planned_split`` are the planned traffic weights of the variants (None: equal). With
+    ``parent_number`` it is the next iteration of that experiment, and linked to it.
     """
     clean_name = domain.clean_name(name)
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
@@ -118,8 +130,12 @@ async def create_experiment(
     now = clock()
     async with uow:
         workspace = await require_workspace(uow, chat_id)
+        parent_id = None
+        if parent_number is not None:
+            parent_id = (await find_experiment(uow, chat_id, parent_number)).id
         number = await uow.workspaces.take_next_experiment_number(workspace.id)
         experiment = Experiment(
+            parent_id=parent_id,
             workspace_id=workspace.id,
             number=number,
             name=clean_name,
@@ -182,7 +198,16 @@ def plan_sample_size(
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
-        return await _summary(uow, experiment)
+        summary = await _summary(uow, experiment)
+        parent = None
+        if experiment.parent_id is not None:
+            found = await uow.experiments.by_id(experiment.parent_id)
+            parent = None if found is None else ExperimentLink(found.number, found.name)
+        children = tuple(
+            ExperimentLink(child.number, child.name)
+            for child in await uow.experiments.children(experiment.id)
+        )
+        return replace(summary, parent=parent, children=children)
 
 
 async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSummary]:
@@ -281,19 +306,35 @@ async def conclude(
     uow: UnitOfWork,
     chat_id: int,
     number: int,
-    outcome: Outcome,
+    outcome: Outcome | None = None,
     *,
     winner: str | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
-    """Closes the experiment; ``winner``, the variant shipped, goes with a won one only."""
+    """Concludes an experiment with its outcome, or with the variant that won.
+
+    Given only a ``winner`` (a variant's name), the outcome follows from it
+    (``domain.outcome_of_winner``); given an outcome too (a "ship" verdict concluded from the
+    digest), that outcome stands; given neither, it is inconclusive; given only an outcome,
+    the winner is the one it implies, if any (``domain.implied_winner``).
+    """
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         current = Status(experiment.status)
         if current not in _TRANSITIONS[Status.CONCLUDED]:
             raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
+        names = [variant.name for variant in experiment.variants]
         if winner is not None:
-            winner = find_variant(experiment, winner).name if outcome is Outcome.WON else None
+            found = [name for name in names if name.casefold() == winner.strip().casefold()]
+            if not found:
+                raise domain.UnknownWinner(number, winner, names)
+            winner = found[0]
+            if outcome is None:
+                outcome = domain.outcome_of_winner(names, winner)
+        elif outcome is None:
+            outcome = Outcome.INCONCLUSIVE
+        else:
+            winner = domain.implied_winner(names, outcome)
         experiment.status = Status.CONCLUDED.value
         experiment.outcome = outcome.value
         experiment.winner = winner

@@ -105,19 +105,35 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if document.file_size is not None:
         imports.check_file_size(document.file_size)
     content = bytes(await (await document.get_file()).download_as_bytearray())
+    await _import(update, context, content, document.file_id, document.file_name)
+
+
+async def _import(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    content: bytes,
+    file_id: str,
+    filename: str | None,
+    *,
+    leave_out_repeated: bool = False,
+) -> None:
     runtime = runtime_of(context)
     result = await imports.import_observations(
         runtime.uow(),
         chat_id_of(update),
         content,
         author=author_of(update),
-        filename=document.file_name,
+        filename=filename,
+        leave_out_repeated=leave_out_repeated,
         clock=runtime.clock,
     )
     t = tr(context)
     zone = flows.local_zone(context)
     if isinstance(result, ImportRefused):
-        await reply(update, context, refused_text(t, result, zone), _undo_keyboard(t, result))
+        keyboard = _refusal_keyboard(
+            t, result, _offer_new_ones(update, context, result, file_id, filename)
+        )
+        await reply(update, context, refused_text(t, result, zone), keyboard)
         return
     await reply(
         update,
@@ -125,6 +141,47 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         imported_text(t, result),
         markup([[button("↩️ " + t.gettext("Undo this import"), _undo_data(result.import_id))]]),
     )
+
+
+def _new_ones_key(update: Update) -> str:
+    return f"imp:new:{chat_id_of(update)}"
+
+
+def _offer_new_ones(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    refused: ImportRefused,
+    file_id: str,
+    filename: str | None,
+) -> str | None:
+    """When a refused file has results not logged before, remembers it (the latest one per
+    user and chat) for the "Import only the new ones" button; that button's data."""
+    if refused.same_file is not None or refused.repeated_count >= refused.rows:
+        return None
+    assert context.user_data is not None
+    token = int(context.user_data.get("imp:new:last", 0)) + 1
+    context.user_data["imp:new:last"] = token
+    context.user_data[_new_ones_key(update)] = (token, file_id, filename)
+    return f"imp:new:{token}"
+
+
+async def import_new_ones_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Imports the remembered file again, leaving out the results already logged."""
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    assert context.user_data is not None
+    kept = context.user_data.get(_new_ones_key(update))
+    if kept is None or kept[0] != int(data.rsplit(":", 1)[1]):
+        await reply(
+            update,
+            context,
+            tr(context).gettext("That file is no longer waiting; send it again to import it."),
+        )
+        return
+    del context.user_data[_new_ones_key(update)]
+    _token, file_id, filename = kept
+    content = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
+    await _import(update, context, content, file_id, filename, leave_out_repeated=True)
 
 
 async def undo_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -151,12 +208,18 @@ def _is_csv(document: Document) -> bool:
     return name.endswith(".csv") or (document.mime_type or "").lower() in CSV_MIME_TYPES
 
 
-def _undo_keyboard(t: Translator, refused: ImportRefused) -> InlineKeyboardMarkup | None:
-    """A refused file offers to undo the import it repeats, to import it anew."""
+def _refusal_keyboard(
+    t: Translator, refused: ImportRefused, new_ones: str | None
+) -> InlineKeyboardMarkup | None:
+    """A refused file offers to import only its new results, and to undo the import it
+    repeats (to import it anew)."""
+    rows = []
+    if new_ones is not None:
+        rows.append([button("📥 " + t.gettext("Import only the new ones"), new_ones)])
     records = [refused.same_file] if refused.same_file else list(refused.earlier_imports)
-    if len(records) != 1 or records[0] is None:
-        return None
-    return markup([[button("↩️ " + t.gettext("Undo that import"), _undo_data(records[0].id))]])
+    if len(records) == 1 and records[0] is not None:
+        rows.append([button("↩️ " + t.gettext("Undo that import"), _undo_data(records[0].id))])
+    return markup(rows) if rows else None
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:
@@ -164,5 +227,6 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         CommandHandler("export", export_command),
         CommandHandler("import", import_command),
         CallbackQueryHandler(undo_import_button, pattern=r"^imp:undo:\d+$"),
+        CallbackQueryHandler(import_new_ones_button, pattern=r"^imp:new:\d+$"),
         MessageHandler(filters.Document.ALL, document_received),
     ]

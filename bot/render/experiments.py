@@ -57,6 +57,7 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
     lines.append(" · ".join(facts))
     if experiment.hypothesis:
         lines.append("<i>" + esc(experiment.hypothesis) + "</i>")
+    lines += lineage_lines(t, summary)
     lines.append("")
     for totals in summary.totals:
         lines.append(totals_line(t, totals, control=totals.position == 0))
@@ -94,6 +95,28 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
         )
     )
     return "\n".join(lines)
+
+
+def lineage_lines(t: Translator, summary: ExperimentSummary) -> list[str]:
+    """The experiment this one iterates on, and its next iterations."""
+    _ = t.gettext
+    lines = []
+    if summary.parent is not None:
+        lines.append(
+            "↩️ "
+            + _("Iteration of {experiment}").format(
+                experiment=f"/show_{summary.parent.number} #{summary.parent.number} "
+                + esc(summary.parent.name)
+            )
+        )
+    for child in summary.children:
+        lines.append(
+            "➡️ "
+            + _("Next iteration: {experiment}").format(
+                experiment=f"/show_{child.number} #{child.number} " + esc(child.name)
+            )
+        )
+    return lines
 
 
 def list_line(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = None) -> str:

@@ -46,6 +46,14 @@ def imported_text(t: Translator, result: ImportResult) -> str:
                 factor=JUMP_FACTOR,
             )
         )
+    if result.left_out:
+        lines.append(
+            t.ngettext(
+                "{count} result already logged was left out.",
+                "{count} results already logged were left out.",
+                result.left_out,
+            ).format(count=t.number(result.left_out))
+        )
     lines.append(t.gettext("/readout shows where each experiment stands now."))
     return "\n".join(lines)
 
@@ -107,12 +115,19 @@ def refused_text(t: Translator, refused: ImportRefused, zone: ZoneInfo) -> str:
                     first=t.date(first.astimezone(zone)), last=t.date(last.astimezone(zone))
                 )
             )
-    text.append(
-        t.gettext(
-            "Nothing was imported. If the file also has new results, remove the lines "
-            "already logged and send it again."
+    new = refused.rows - refused.repeated_count
+    if new:
+        text.append(
+            t.ngettext(
+                "Nothing was imported yet. “Import only the new ones” adds the {count} other "
+                "result and leaves out those already logged.",
+                "Nothing was imported yet. “Import only the new ones” adds the {count} other "
+                "results and leaves out those already logged.",
+                new,
+            ).format(count=t.number(new))
         )
-    )
+    else:
+        text.append(t.gettext("Nothing was imported."))
     return "\n".join(text)
 
 

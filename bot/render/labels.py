@@ -52,4 +52,7 @@ def outcome_with_winner(t: Translator, experiment: ExperimentView) -> str:
         return ""
     if experiment.outcome is Outcome.WON and experiment.winner:
         return t.gettext("won with {variant}").format(variant=esc(experiment.winner))
+    if experiment.outcome is Outcome.LOST and experiment.winner:
+        # The control held: say which, so "lost" is not read as the control losing.
+        return t.gettext("lost, {variant} stayed best").format(variant=esc(experiment.winner))
     return outcome(t, experiment.outcome)

@@ -344,7 +344,9 @@ async def test_the_russian_words_the_replies_suggest_are_understood(
 ) -> None:
     await say(ivan_chat, "/new Заголовок лендинга")
     concluded = await say(ivan_chat, "/conclude #1 проигрыш")
-    assert concluded.text.startswith("🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш.")
+    assert concluded.text.startswith(
+        "🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш: лучшим остался вариант «A»."
+    )
     assert button_labels(concluded) == ["💡 Записать вывод", "🧪 Начать следующую итерацию"]
     for shown in STAGES_RU:
         ideas = await say(ivan_chat, f"/ideas {shown}")

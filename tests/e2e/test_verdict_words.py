@@ -102,7 +102,7 @@ async def test_verdict_words_and_the_ship_to_do_in_russian(bot: BotUnderTest) ->
     await press(chat, digest, "Завершить #1 с Card")
     question = await chat.next_reply()
     await press(chat, question, "Да, завершить с Card")
-    assert "победа: Card" in (await chat.next_reply()).text
+    assert "победил вариант «Card»" in (await chat.next_reply()).text
 
 
 async def statuses(bot: BotUnderTest) -> dict[int, tuple[str, str | None, str | None]]:
