@@ -76,7 +76,7 @@ COMMANDS: tuple[Command, ...] = (
         N_(
             "change an experiment: bare or <code>/edit #1</code> shows what can change; fast: "
             "<code>/edit #1 name Flyer test</code>, or stage, hypothesis, review, cost. "
-            "Variants and the plan change only before the first result."
+            "Variants, split and plan change only before the first result."
         ),
     ),
     Command(
@@ -102,6 +102,11 @@ COMMANDS: tuple[Command, ...] = (
             "write down what an experiment taught, asking “why?” up to five times: "
             "<code>/learn #1</code>."
         ),
+    ),
+    Command(
+        "learnings",
+        N_("What each stage taught, with countermeasures"),
+        N_("every learning by hourglass stage, with its root cause and countermeasure."),
     ),
     Command(
         "funnel",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_DOWN, Decimal
@@ -138,6 +138,16 @@ class UnknownVariant(DomainError):
 
     def __init__(self, number: int, variant: str, known: list[str]) -> None:
         super().__init__(number=number, variant=variant, known=", ".join(known))
+
+
+class UnknownWinner(DomainError):
+    template = N_(
+        "“{word}” is neither a variant of #{number} ({known}) nor an outcome. Write the variant "
+        "that won, e.g. /conclude #{number} {example}, or won, lost or inconclusive."
+    )
+
+    def __init__(self, number: int, word: str, known: Sequence[str]) -> None:
+        super().__init__(number=number, word=word, known=", ".join(known), example=known[-1])
 
 
 class ConversionsExceedVisitors(DomainError):
@@ -291,6 +301,53 @@ def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
     return cleaned
 
 
+def clean_split(weights: Sequence[float] | None, arm_count: int) -> tuple[float, ...] | None:
+    """The planned traffic weights, one per variant (control first); None for an equal split.
+
+    Weights are relative (70, 30 and 0.7, 0.3 are the same split); each arm needs a share.
+    """
+    if weights is None:
+        return None
+    cleaned = tuple(float(weight) for weight in weights)
+    if len(cleaned) != arm_count:
+        raise InvalidInput(
+            N_(
+                "The split needs one share per variant: {count} variants, {given} shares. "
+                "Write it like 70/30, the control first."
+            ),
+            count=arm_count,
+            given=len(cleaned),
+        )
+    if not all(weight > 0 and weight < float("inf") for weight in cleaned):
+        raise InvalidInput(
+            N_("Every variant needs a share above zero. Write the split like 70/30.")
+        )
+    if len(set(cleaned)) == 1:
+        return None
+    return cleaned
+
+
+def split_to_text(weights: tuple[float, ...] | None) -> str | None:
+    """(70.0, 30.0) -> '70,30' as stored; None stays None (an equal split)."""
+    if weights is None:
+        return None
+    return ",".join(f"{weight:g}" for weight in weights)
+
+
+def split_from_text(text: str | None) -> tuple[float, ...] | None:
+    if not text:
+        return None
+    return tuple(float(part) for part in text.split(","))
+
+
+def split_shares(weights: tuple[float, ...] | None, arm_count: int) -> tuple[float, ...]:
+    """Shares summing to 1 (equal when no split was planned)."""
+    if weights is None:
+        return tuple(1 / arm_count for _ in range(arm_count))
+    total = sum(weights)
+    return tuple(weight / total for weight in weights)
+
+
 def check_counts(number: int, variant: str, visitors: int, conversions: int) -> None:
     """The rules every logged observation obeys."""
     for what, value in ((N_("visitors"), visitors), (N_("conversions"), conversions)):
@@ -418,6 +475,8 @@ class ExperimentView:
     ice_confidence: int | None = None
     ice_ease: int | None = None
     cost_spent: Decimal | None = None
+    winner: str | None = None  # the variant that won, once concluded; None: no winner
+    planned_split: tuple[float, ...] | None = None  # traffic weights; None: an equal split
 
     @property
     def control(self) -> str:
@@ -429,3 +488,38 @@ class ExperimentView:
         if any(p is None for p in parts):
             return None
         return sum(p for p in parts if p is not None) / 3
+
+
+# ---------------------------------------------------------------- iterations
+
+ITERATION_SUFFIX = re.compile(r"^(?P<stem>.*\S)\s+v(?P<version>\d{1,4})$", re.IGNORECASE)
+
+
+def outcome_of_winner(variants: Sequence[str], winner: str | None) -> Outcome:
+    """A challenger that won is a win, the control that held is a loss, no winner is unclear."""
+    if winner is None:
+        return Outcome.INCONCLUSIVE
+    return Outcome.LOST if winner.casefold() == variants[0].casefold() else Outcome.WON
+
+
+def implied_winner(variants: Sequence[str], outcome: Outcome) -> str | None:
+    """The winner an outcome names by itself: the control when it lost, the only challenger
+    when it won; None when it is unclear or several challengers could have won."""
+    if outcome is Outcome.LOST:
+        return variants[0]
+    if outcome is Outcome.WON and len(variants) == 2:
+        return variants[1]
+    return None
+
+
+def next_iteration_name(name: str) -> str:
+    """“Landing headline” → “Landing headline v2”, “… v2” → “… v3”, within the name limit."""
+    found = ITERATION_SUFFIX.match(name.strip())
+    stem, version = (found["stem"], int(found["version"]) + 1) if found else (name.strip(), 2)
+    suffix = f" v{version}"
+    return stem[: NAME_MAX_CHARS - len(suffix)].rstrip() + suffix
+
+
+def challenger_for(control: str) -> str:
+    """A default name for the new challenger next to ``control``: B, or A when B is taken."""
+    return "A" if control.casefold() == "b" else "B"

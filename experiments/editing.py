@@ -1,8 +1,9 @@
 """Use cases that change or remove an experiment: edit a field, set its cost, delete it.
 
-What may be edited when is decided here, in one rule: the design of an experiment (its variants
-and its plan) is fixed by its first result, because the results were gathered under it; its
-words (name, hypothesis, stage, review date) and its cost may change at any time.
+What may be edited when is decided here, in one rule: the design of an experiment (its
+variants, planned split and plan) is fixed by its first result, because the results were
+gathered under it; its words (name, hypothesis, stage, review date) and its cost may change
+at any time.
 
 A deleted experiment's number is not reused: the workspace's counter only grows, so an old
 message, export or learning that says #N never points to a different experiment.
@@ -21,7 +22,7 @@ from db.models import Experiment, Variant
 from db.unit_of_work import UnitOfWork
 from experiments import domain
 from experiments.domain import N_, DomainError, ExperimentView, InvalidInput, Msg, Stage
-from experiments.services import experiment_view, find_experiment, plan_sample_size
+from experiments.services import experiment_view, find_experiment, plan_sample_size, plan_shares
 
 # A cost above this is a typo (it also fits the column, 14 digits with cents).
 MAX_COST = Decimal("1000000000000")
@@ -34,11 +35,12 @@ class EditField(StrEnum):
     REVIEW = "review"
     COST = "cost"
     VARIANTS = "variants"
+    SPLIT = "split"
     PLAN = "plan"
 
 
 # The design: fixed once the first result is logged.
-DESIGN_FIELDS = frozenset({EditField.VARIANTS, EditField.PLAN})
+DESIGN_FIELDS = frozenset({EditField.VARIANTS, EditField.SPLIT, EditField.PLAN})
 
 FIELD_NAMES: dict[EditField, Msg] = {
     EditField.NAME: N_("name"),
@@ -47,6 +49,7 @@ FIELD_NAMES: dict[EditField, Msg] = {
     EditField.REVIEW: N_("review date"),
     EditField.COST: N_("cost"),
     EditField.VARIANTS: N_("variants"),
+    EditField.SPLIT: N_("planned split"),
     EditField.PLAN: N_("plan (baseline and minimum effect)"),
 }
 
@@ -93,6 +96,7 @@ class Change:
     review_date: date | None = None
     cost: Decimal | None = None
     variants: tuple[str, ...] = ()
+    split: tuple[float, ...] | None = None  # None: an equal split
     baseline_rate: float | None = None
     min_detectable_effect: float | None = None
 
@@ -190,14 +194,29 @@ async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> Non
         )
     elif field is EditField.VARIANTS:
         await _replace_variants(uow, experiment, change.variants)
+        _replan(experiment)
+    elif field is EditField.SPLIT:
+        split = domain.clean_split(change.split, len(experiment.variants))
+        experiment.planned_split = domain.split_to_text(split)
+        _replan(experiment)
     elif field is EditField.PLAN:
         if change.baseline_rate is None or change.min_detectable_effect is None:
             raise InvalidInput(N_("A plan needs a baseline rate and a minimum effect."))
-        experiment.planned_per_variant = plan_sample_size(
-            change.baseline_rate, change.min_detectable_effect
-        )
         experiment.baseline_rate = change.baseline_rate
         experiment.min_detectable_effect = change.min_detectable_effect
+        _replan(experiment)
+
+
+def _replan(experiment: Experiment) -> None:
+    """The planned visitors per variant follow the plan, the number of variants and the split."""
+    baseline, effect = experiment.baseline_rate, experiment.min_detectable_effect
+    if not baseline or not effect:
+        return
+    count = len(experiment.variants)
+    split = domain.split_from_text(experiment.planned_split)
+    experiment.planned_per_variant = plan_sample_size(
+        baseline, effect, challengers=count - 1, shares=plan_shares(split, count)
+    )
 
 
 async def _replace_variants(uow: UnitOfWork, experiment: Experiment, names: Sequence[str]) -> None:
@@ -207,6 +226,9 @@ async def _replace_variants(uow: UnitOfWork, experiment: Experiment, names: Sequ
             N_("Write the variants separated by commas, e.g. /edit #{number} variants A, B, C"),
             number=experiment.number,
         )
+    if len(cleaned) != len(experiment.variants):
+        # A split names every variant: with another number of them, it is equal again.
+        experiment.planned_split = None
     # The old rows go first, so a swap of names never meets the unique constraint.
     experiment.variants.clear()
     await uow.session.flush()

@@ -17,6 +17,7 @@ from telegram.ext import (
 
 from bot import flows, parsing
 from bot.handlers.cost import parse_cost
+from bot.handlers.new import SPLIT_CHOICES
 from bot.keyboards import button, markup, rows_of
 from bot.pickers import offer_experiments
 from bot.render import labels
@@ -55,10 +56,15 @@ FIELD_WORDS: dict[str, EditField] = {
     "расходы": EditField.COST,
     "variants": EditField.VARIANTS,
     "варианты": EditField.VARIANTS,
+    "split": EditField.SPLIT,
+    "сплит": EditField.SPLIT,
+    "доли": EditField.SPLIT,
     "plan": EditField.PLAN,
     "mde": EditField.PLAN,
     "план": EditField.PLAN,
 }
+# Words for an equal split (the button sends "-").
+EQUAL_WORDS = ("-", "equal", "even", "поровну", "равно", "равный")
 _ONE_LINE = re.compile(r"^\S+\s+(\S+)\s+(\S+)\s*(.*)$", re.DOTALL)
 
 
@@ -86,7 +92,7 @@ async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         raise InvalidInput(
             N_(
                 "Write /edit, the experiment, what to change and the new value, e.g. {usage}. "
-                "You can change: name, hypothesis, stage, review, cost, variants, plan."
+                "You can change: name, hypothesis, stage, review, cost, variants, split, plan."
             ),
             usage=USAGE,
         )
@@ -140,13 +146,18 @@ async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
                 button(t.gettext("in 4 weeks"), "ed:rv:28d"),
             ]
         ]
+    elif field is EditField.SPLIT:
+        splits = [button(t.gettext("Equal"), "ed:sp:-")]
+        if len(state.experiment.variants) == 2:
+            splits += [button(choice, f"ed:sp:{choice}") for choice in SPLIT_CHOICES]
+        choices = [splits]
     question = value_question(t, currency_of(context), state.experiment, field)
     await reply(update, context, question, markup([*choices, [flows.cancel_button(context)]]))
     return VALUE
 
 
 async def got_value(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """The new value, typed or pressed (ed:st:<stage>, ed:rv:<days>)."""
+    """The new value, typed or pressed (ed:st:<stage>, ed:rv:<days>, ed:sp:<split>)."""
     answers = flows.draft(context, update, FLOW)
     pressed = await flows.pressed(update)
     if pressed is not None:
@@ -204,6 +215,10 @@ def parse_change(
         return Change(field, cost=parse_cost(text, number))
     if field is EditField.VARIANTS:
         return Change(field, variants=tuple(n for n in text.split(",")) if text else ())
+    if field is EditField.SPLIT:
+        if text.casefold() in EQUAL_WORDS:
+            return Change(field, split=None)
+        return Change(field, split=parsing.split(text, f"/edit #{number} split 70/30"))
     words = text.split()
     usage = f"/edit #{number} plan 5% 20%"
     if len(words) != 2:
@@ -233,7 +248,9 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             states={
                 VALUE: [
                     MessageHandler(TEXT, got_value),
-                    CallbackQueryHandler(got_value, pattern=rf"^ed:(st:({_STAGES})|rv:\d+d)$"),
+                    CallbackQueryHandler(
+                        got_value, pattern=rf"^ed:(st:({_STAGES})|rv:\d+d|sp:(-|[\d/]+))$"
+                    ),
                 ]
             },
             command="edit",

@@ -110,6 +110,10 @@ def _current(t: Translator, currency: str, experiment: ExperimentView, field: Ed
         return t.money(cost, currency) if cost is not None else none
     if field is EditField.VARIANTS:
         return esc(", ".join(experiment.variants))
+    if field is EditField.SPLIT:
+        if experiment.planned_split is None:
+            return _("equal")
+        return "/".join(t.number(weight, 2) for weight in experiment.planned_split)
     if experiment.baseline_rate is None or experiment.min_detectable_effect is None:
         if experiment.planned_per_variant:
             return _("{count} visitors per variant").format(
@@ -144,13 +148,18 @@ def edit_menu(t: Translator, currency: str, state: Editable) -> str:
             "",
             "🔒 "
             + t.ngettext(
-                "The variants and the plan are fixed: {count} result is logged under them.",
-                "The variants and the plan are fixed: {count} results are logged under them.",
+                "The variants, the split and the plan are fixed: {count} result is logged "
+                "under them.",
+                "The variants, the split and the plan are fixed: {count} results are logged "
+                "under them.",
                 state.results,
             ).format(count=t.number(state.results)),
         ]
     else:
-        lines += ["", _("No result is logged yet, so the variants and the plan can change too.")]
+        lines += [
+            "",
+            _("No result is logged yet, so the variants, the split and the plan can change too."),
+        ]
     return "\n".join(lines)
 
 
@@ -167,6 +176,10 @@ _EXAMPLES: dict[EditField, str] = {
     EditField.COST: N_("What did it cost, all variants together? Send an amount, like 120."),
     EditField.VARIANTS: N_(
         "Send the variants separated by commas, the control first, like: A, B, C"
+    ),
+    EditField.SPLIT: N_(
+        "How will the visitors be split? Pick one, or send one share per variant, the control "
+        "first, like 70/30."
     ),
     EditField.PLAN: N_(
         "Send the baseline rate and the smallest lift worth having, like: 5% 20% "

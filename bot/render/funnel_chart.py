@@ -33,6 +33,7 @@ from matplotlib.patches import Polygon, Rectangle
 from bot.i18n import Translator
 from bot.render import labels
 from bot.render.charts import DPI, DRAWING, HEADING_PX, TEXT_PX, points
+from bot.render.funnel import TREND_MARKS
 from experiments.domain import Stage
 from experiments.funnel import FUNNEL_STAGES, FunnelView
 
@@ -48,8 +49,9 @@ MIN_WIDTH = 0.06  # 32 px: a stage nobody reached is still a visible bar
 BAR_HEIGHT = 0.62  # of a row; the rest is the glass between bars
 WAIST = Stage.BUY
 NAME_X, LABEL_X = -0.49, 0.49  # stage names end here; counts start here
-# Pixels kept for the heading (two lines) and for the notes under the hourglass.
-HEADER_PX, FOOTER_PX = 120, 190
+HEADER_PX = 120  # the heading's two lines
+NOTES_BOTTOM_PX = 12  # the notes under the hourglass end this far above the bottom
+NOTE_LINE_SPACING = 1.2
 NOTE_CHARS = 62  # characters of a note line at TEXT_PX on 1080 px
 
 
@@ -81,7 +83,15 @@ def funnel_figure(t: Translator, view: FunnelView, previous: FunnelView | None =
     _ = t.gettext
     figure = Figure(figsize=(SIZE_PX / DPI, SIZE_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.0, FOOTER_PX / SIZE_PX, 1.0, 1 - (HEADER_PX + FOOTER_PX) / SIZE_PX))
+    # ▲ ▼ beside a step that moved by more than noise since the period before.
+    moved = {
+        change.stage: TREND_MARKS[change.trend]
+        for change in (view.previous.real_changes if view.previous is not None else ())
+    }
+    notes = _notes(t, previous, trends=bool(moved))
+    # The hourglass gets what the heading and the notes leave.
+    footer_px = NOTES_BOTTOM_PX + (notes.count("\n") + 1) * TEXT_PX * NOTE_LINE_SPACING + 24
+    axes = figure.add_axes((0.0, footer_px / SIZE_PX, 1.0, 1 - (HEADER_PX + footer_px) / SIZE_PX))
     periods = [view] if previous is None else [view, previous]
     top = max(stage.reached for shown in periods for stage in shown.stages)
     widths = hourglass_widths(view, top)
@@ -114,6 +124,8 @@ def funnel_figure(t: Translator, view: FunnelView, previous: FunnelView | None =
         label = t.number(stage.reached)
         if stage.rate_from_previous is not None:
             label += " · " + t.percent(stage.rate_from_previous, 1)
+        if stage.stage in moved:
+            label += " " + moved[stage.stage]
         axes.text(
             LABEL_X,
             y + (0.2 if is_constraint else 0.0),
@@ -155,7 +167,17 @@ def funnel_figure(t: Translator, view: FunnelView, previous: FunnelView | None =
     axes.set_ylim(-0.5, rows - 0.5)
     axes.axis("off")
     _heading(t, figure, view)
-    _notes(t, figure, previous)
+    figure.text(
+        0.5,
+        NOTES_BOTTOM_PX / SIZE_PX,
+        notes,
+        ha="center",
+        va="bottom",
+        fontsize=points(TEXT_PX),
+        color=NOTE_COLOUR,
+        linespacing=NOTE_LINE_SPACING,
+        gid="notes",
+    )
     return figure
 
 
@@ -212,7 +234,8 @@ def _heading(t: Translator, figure: Figure, view: FunnelView) -> None:
     )
 
 
-def _notes(t: Translator, figure: Figure, previous: FunnelView | None) -> None:
+def _notes(t: Translator, previous: FunnelView | None, *, trends: bool) -> str:
+    """What the picture's footnote says: how to read the widths, the arrows, the outlines."""
     _ = t.gettext
     notes = [
         _(
@@ -221,16 +244,8 @@ def _notes(t: Translator, figure: Figure, previous: FunnelView | None) -> None:
             "the count."
         )
     ]
+    if trends:
+        notes.append(_("▲ ▼ a step that changed by more than noise since the period before."))
     if previous is not None:
         notes.append(_("Dashed outlines: {period}").format(period=period_text(t, previous)))
-    text = "\n".join(textwrap.fill(note, NOTE_CHARS) for note in notes)
-    figure.text(
-        0.5,
-        12 / SIZE_PX,
-        text,
-        ha="center",
-        va="bottom",
-        fontsize=points(TEXT_PX),
-        color=NOTE_COLOUR,
-        linespacing=1.2,
-    )
+    return "\n".join(textwrap.fill(note, NOTE_CHARS) for note in notes)

@@ -91,13 +91,14 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
         ":4\n"  # stage: Try
         "We believe a shorter form for new visitors will lift sign-ups, measured by sign-ups.\n"
         ":1\n"  # variants: use A and B
+        ":1\n"  # split: equal
         "5%\n"  # baseline
         "20%\n"  # minimum detectable effect
         ":2\n" + week + "/readout #1\n"  # review in 2 weeks
         "/show #1\n"
         ":4\n"  # Pause
         ":6\n"  # Conclude (after Edit)
-        ":1\n"  # Won
+        ":2\n"  # B won
         "/list\n"
         ":quit\n"
     )
@@ -120,4 +121,4 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
     assert "New totals of B: 385 of 7,000" in out
     assert "Verdict:" in out
     assert "paused" in out
-    assert "#1 Sandbox journey is concluded: won" in out
+    assert "#1 Sandbox journey is concluded: won with B." in out

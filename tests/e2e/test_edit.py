@@ -39,7 +39,11 @@ async def test_before_the_first_result_variants_can_be_edited_guided(
     menu = await say(flyer, "/edit #1")
     assert "Edit #1 Flyer: what should change?" in menu.text
     assert "• Variants: A, B" in menu.text
-    assert "No result is logged yet, so the variants and the plan can change too." in menu.text
+    assert (
+        "No result is logged yet, so the variants, the split and the plan can change too."
+        in menu.text
+    )
+    assert "• Planned split: equal" in menu.text
     assert "🔒" not in " ".join(menu.button_texts)
     await choose(flyer, menu, "Variants")
     question = await flyer.next_reply()
@@ -71,7 +75,10 @@ async def test_after_the_first_result_variants_and_plan_are_refused_with_a_reaso
     await say(flyer, "/log #1 A 100 5")
     before = (await rows(bot), await view(bot, flyer))
     menu = await say(flyer, "/edit #1")
-    assert "The variants and the plan are fixed: 1 result is logged under them." in menu.text
+    assert (
+        "The variants, the split and the plan are fixed: 1 result is logged under them."
+        in menu.text
+    )
     assert "🔒 Variants" in menu.button_texts
     await choose(flyer, menu, "🔒 Variants")
     refused = await flyer.next_reply()
@@ -80,7 +87,7 @@ async def test_after_the_first_result_variants_and_plan_are_refused_with_a_reaso
         in refused.text
     )
     assert "start the next iteration with /new" in refused.text
-    for command in ("/edit #1 variants X, Y", "/edit #1 plan 5% 20%"):
+    for command in ("/edit #1 variants X, Y", "/edit #1 plan 5% 20%", "/edit #1 split 70/30"):
         answer = await say(flyer, command)
         assert "already has logged results (1)" in answer.text, command
     assert (await rows(bot), await view(bot, flyer)) == before
@@ -124,6 +131,9 @@ async def test_every_one_line_form(bot: BotUnderTest, flyer: SimChat) -> None:
         ("/edit #1 plan 5%", "Write the baseline rate and the smallest lift worth having"),
         ("/edit #1 plan 150% 20%", "is not a rate between 0 and 100%"),
         ("/edit #1 variants A", "between 2 and 10 variants"),
+        ("/edit #1 split 70/20/10", "The split needs one share per variant: 2 variants, 3 shares"),
+        ("/edit #1 split half", "“half” is not a split I can read."),
+        ("/edit #1 split 100/0", "Every variant needs a share above zero."),
         ("/edit #1 name " + "x" * 81, "That name is 81 characters long; keep it to 80."),
         ("/edit #9 name X", "There is no experiment #9 here."),
         ("/edit one name X", "“one” is not an experiment number."),
@@ -209,7 +219,7 @@ async def test_an_edit_in_russian_guided_and_in_one_line(bot: BotUnderTest) -> N
     await say(ivan, "/log #1 A 100 5")
     menu = await say(ivan, "/edit #1")
     assert "Изменить #1 Листовка: что поменять?" in menu.text
-    assert "Варианты и план закреплены: при них записан 1 результат." in menu.text
+    assert "Варианты, сплит и план закреплены: при них записан 1 результат." in menu.text
     await choose(ivan, menu, "Название")
     question = await ivan.next_reply()
     assert "#1 Листовка, название сейчас: Листовка" in question.text
@@ -231,3 +241,22 @@ async def test_an_edit_in_russian_guided_and_in_one_line(bot: BotUnderTest) -> N
         Stage.TRUST,
         ("A", "B"),
     )
+
+
+async def test_the_split_is_edited_before_the_first_result_and_follows_the_variants(
+    bot: BotUnderTest, flyer: SimChat
+) -> None:
+    saved = await say(flyer, "/edit #1 split 70/30")
+    assert "Was: equal" in saved.text and "Now: 70/30" in saved.text
+    assert (await view(bot, flyer)).planned_split == (70.0, 30.0)
+    menu = await say(flyer, "/edit #1")
+    await choose(flyer, menu, "Planned split")
+    question = await flyer.next_reply()
+    assert "How will the visitors be split?" in question.text
+    await choose(flyer, question, "80/20")
+    assert "Now: 80/20" in (await flyer.next_reply()).text
+    assert (await view(bot, flyer)).planned_split == (80.0, 20.0)
+    # Another number of variants: the split is equal again, as it no longer names each one.
+    await say(flyer, "/edit #1 variants A, B, C")
+    assert (await view(bot, flyer)).planned_split is None
+    assert "Now: equal" in (await say(flyer, "/edit #1 split equal")).text

@@ -105,7 +105,8 @@ async def test_creating_logging_and_reading_out_speak_russian(
 
     listed = await say(ivan_chat, "/list")
     assert listed.text.startswith("Ваши эксперименты · 1 в работе")
-    assert "посетителей: 2\xa0000" in listed.text
+    # Pluralised (2 000 посетителей, 1 посетитель), with the readout's verdict in a word.
+    assert "· 2\xa0000 посетителей · продолжайте" in listed.text
 
 
 async def test_a_broken_split_is_flagged_in_russian(bot: BotUnderTest, ivan_chat: SimChat) -> None:
@@ -167,6 +168,10 @@ async def test_the_guided_new_asks_with_russian_buttons(
     await press(ivan_chat, hypothesis, "Пропустить")
     variants = await ivan_chat.next_reply()
     await press(ivan_chat, variants, "Оставить A и B")
+    split = await ivan_chat.next_reply()
+    assert split.text.startswith("Как посетители делятся между вариантами?")
+    assert button_labels(split) == ["Поровну", "70/30", "80/20", "90/10"]
+    await press(ivan_chat, split, "70/30")
     await ivan_chat.next_reply()  # the control's rate today
     await say(ivan_chat, "5%")
     review = await say(ivan_chat, "20%")
@@ -339,7 +344,9 @@ async def test_the_russian_words_the_replies_suggest_are_understood(
 ) -> None:
     await say(ivan_chat, "/new Заголовок лендинга")
     concluded = await say(ivan_chat, "/conclude #1 проигрыш")
-    assert concluded.text.startswith("🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш.")
+    assert concluded.text.startswith(
+        "🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш: лучшим остался вариант «A»."
+    )
     assert button_labels(concluded) == ["💡 Записать вывод", "🧪 Начать следующую итерацию"]
     for shown in STAGES_RU:
         ideas = await say(ivan_chat, f"/ideas {shown}")

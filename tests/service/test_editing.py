@@ -73,7 +73,18 @@ async def test_variants_and_plan_change_before_the_first_result(
         number,
         Change(EditField.PLAN, baseline_rate=0.05, min_detectable_effect=0.01),
     )
-    assert planned.experiment.planned_per_variant == services.plan_sample_size(0.05, 0.01)
+    # Three variants now: two challengers, each with a third of the visitors.
+    assert planned.experiment.planned_per_variant == services.plan_sample_size(
+        0.05, 0.01, challengers=2, shares=(1 / 3, 1 / 3)
+    )
+    split = await editing.edit_experiment(
+        uow(), CHAT, number, Change(EditField.SPLIT, split=(50.0, 25.0, 25.0))
+    )
+    assert split.experiment.planned_split == (50.0, 25.0, 25.0)
+    # The plan follows the split: the control has half, each challenger a quarter.
+    assert split.experiment.planned_per_variant == services.plan_sample_size(
+        0.05, 0.01, challengers=2, shares=(0.5, 0.25)
+    )
     assert await count_rows(database, Variant) == 3
 
 
@@ -82,11 +93,12 @@ async def test_design_is_fixed_by_the_first_result(database: Database, workspace
     await log(database, number, "B", 100, 7)
     uow = database.unit_of_work
     state = await editing.editable_now(uow(), CHAT, number)
-    assert state.locked == (EditField.VARIANTS, EditField.PLAN)
+    assert state.locked == (EditField.VARIANTS, EditField.SPLIT, EditField.PLAN)
     assert state.results == 1
     for change in (
         Change(EditField.VARIANTS, variants=("X", "Y")),
         Change(EditField.PLAN, baseline_rate=0.05, min_detectable_effect=0.01),
+        Change(EditField.SPLIT, split=(70.0, 30.0)),
     ):
         with pytest.raises(DesignFixed, match=r"already has logged results \(1\)"):
             await editing.edit_experiment(uow(), CHAT, number, change)

@@ -5,10 +5,13 @@ Checked by eye (each case rendered to /tmp and opened), at 1080 × 1080 px:
   the bars narrow from Know to Buy and widen again through Repeat and Refer, a pale glass
   joins them; Like is red with "1,200 · 24.0%" and "◀ constraint" in red beside it; every
   stage's name on the left and "count · share of the stage above" on the right, all readable
-  at phone size; dashed black outlines of last week on every bar; the footnote explains the
-  widths and names the outlined period ("Dashed outlines: Feb 17 – 23, 2026").
-- the same in Russian: "Знакомство" … "Рекомендация" fit left of the bars, "1 200 · 24,0 %"
-  and "◀ узкое место" fit on the right, "24 февр. – 2 мар. 2026 г." under the heading.
+  at phone size; dashed black outlines of last week on every bar; "▼" after Like's 24.0 % and
+  "▲" after Trust's 33.3 % (the steps that moved by more than noise), none elsewhere; the
+  footnote explains the widths, the arrows and names the outlined period ("Dashed outlines:
+  Feb 17 – 23, 2026") in six lines that stay clear of the lowest bar.
+- the same in Russian: "Знакомство" … "Рекомендация" fit left of the bars, "1 200 · 24,0 % ▼"
+  and "◀ узкое место" fit on the right (the arrow ends ~20 px from the edge),
+  "24 февр. – 2 мар. 2026 г." under the heading, the footnote in Russian.
 - a shop whose constraint is Repeat (120 buy, 10 repeat): the Repeat bar red and barely wider
   than Buy, Refer (80 % of Repeat) wide again; last week's wider Repeat outline shows the drop.
 - nobody reached Know: seven narrow bars, all "0", no red, no constraint label.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import math
 import struct
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 
@@ -39,8 +43,14 @@ from bot.render.funnel_chart import (
     funnel_chart_png,
     funnel_figure,
 )
-from experiments.funnel import FUNNEL_STAGES, FunnelView, StageConversion
-from experiments.stats.funnel import analyse_funnel
+from experiments.funnel import (
+    FUNNEL_STAGES,
+    FunnelView,
+    PeriodChange,
+    StageChange,
+    StageConversion,
+)
+from experiments.stats.funnel import analyse_funnel, compare_funnels
 
 EXAMPLE = (5000, 1200, 400, 150, 60, 20, 5)
 WEEK_BEFORE = (4000, 1100, 300, 140, 50, 12, 2)
@@ -67,6 +77,29 @@ def view_of(
 
 def previous_week() -> FunnelView:
     return view_of(WEEK_BEFORE, date(2026, 2, 17), date(2026, 2, 23))
+
+
+def compared_with_previous_week(view: FunnelView) -> FunnelView:
+    """The view as the service gives it when a period was logged before it."""
+    comparison = compare_funnels(WEEK_BEFORE, [stage.reached for stage in view.stages])
+    before = comparison.constraint_before
+    change = PeriodChange(
+        period_start=date(2026, 2, 17),
+        period_end=date(2026, 2, 23),
+        changes=tuple(
+            StageChange(
+                FUNNEL_STAGES[step.position],
+                step.rate_before,
+                step.rate_after,
+                step.p_value,
+                step.trend,
+            )
+            for step in comparison.changes
+        ),
+        constraint_before=None if before is None else FUNNEL_STAGES[before],
+        constraint_moved=comparison.constraint_moved,
+    )
+    return replace(view, previous=change)
 
 
 def bars(figure: Figure, gid: str | None = None) -> list[Rectangle]:
@@ -185,6 +218,17 @@ def test_the_previous_period_is_drawn_as_dashed_outlines_on_the_same_scale() -> 
     assert any(label.endswith("Dashed outlines: Feb 17 – 23, 2026") for label in labels)
 
 
+def test_steps_that_moved_more_than_noise_get_an_arrow() -> None:
+    view = compared_with_previous_week(view_of(EXAMPLE))
+    labels = texts(funnel_figure(translator("en"), view, previous_week()))
+    # Like 27.5 % -> 24.0 % (Holm p = 0.00093) and Trust 27.3 % -> 33.3 % (p = 0.0080) moved;
+    # Try 46.7 % -> 37.5 % (p = 0.059) is within noise, so it has no arrow.
+    assert "1,200 · 24.0% ▼" in labels
+    assert "400 · 33.3% ▲" in labels
+    assert "150 · 37.5%" in labels
+    assert any("▲ ▼ a step that changed by more than noise" in label for label in labels)
+
+
 def test_without_a_previous_period_there_are_no_outlines() -> None:
     figure = funnel_figure(translator("en"), view_of(EXAMPLE))
     assert bars(figure, "previous") == []
@@ -192,7 +236,8 @@ def test_without_a_previous_period_there_are_no_outlines() -> None:
 
 
 def test_every_letter_is_at_least_28_px_tall() -> None:
-    figure = funnel_figure(translator("ru"), view_of(EXAMPLE), previous_week())
+    view = compared_with_previous_week(view_of(EXAMPLE))
+    figure = funnel_figure(translator("ru"), view, previous_week())
     assert tuple(figure.get_size_inches() * DPI) == pytest.approx((1080, 1080))
     found = [text for text in figure.findobj(Text) if text.get_text()]
     assert len(found) >= 7 * 2 + 4
@@ -202,7 +247,8 @@ def test_every_letter_is_at_least_28_px_tall() -> None:
 
 def test_every_text_stays_inside_the_picture() -> None:
     for language in ("en", "ru"):
-        figure = funnel_figure(translator(language), view_of(EXAMPLE), previous_week())
+        view = compared_with_previous_week(view_of(EXAMPLE))
+        figure = funnel_figure(translator(language), view, previous_week())
         figure.canvas.draw()
         renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
         for text in figure.findobj(Text):
@@ -212,9 +258,26 @@ def test_every_text_stays_inside_the_picture() -> None:
                 assert box.y0 >= 0 and box.y1 <= 1080, (language, text.get_text())
 
 
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_notes_stay_below_the_hourglass(language: str) -> None:
+    # Refer as the constraint puts the two-line label on the lowest row, nearest the notes.
+    counts = (5000, 4000, 3000, 2000, 1000, 900, 10)
+    view = compared_with_previous_week(view_of(counts))
+    assert view.constraint is FUNNEL_STAGES[6]
+    figure = funnel_figure(translator(language), view, previous_week())
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    (notes,) = [text for text in figure.texts if text.get_gid() == "notes"]
+    assert notes.get_text().count("\n") >= 3  # widths, arrows and outlines explained
+    notes_top = notes.get_window_extent(renderer).y1
+    drawn = [*figure.axes[0].patches, *figure.axes[0].texts]
+    assert min(artist.get_window_extent(renderer).y0 for artist in drawn) > notes_top
+
+
 def test_labels_follow_the_language() -> None:
-    labels = texts(funnel_figure(translator("ru"), view_of(EXAMPLE), previous_week()))
-    assert "1\xa0200 · 24,0\xa0%" in labels
+    view = compared_with_previous_week(view_of(EXAMPLE))
+    labels = texts(funnel_figure(translator("ru"), view, previous_week()))
+    assert "1\xa0200 · 24,0\xa0% ▼" in labels
     assert "5\xa0000" in labels
     assert "◀ узкое место" in labels
     assert "Воронка песочных часов" in labels
