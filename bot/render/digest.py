@@ -29,7 +29,7 @@ def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
     if running:
         head += " · " + t.ngettext(
             "{count} experiment running", "{count} experiments running", running
-        ).format(count=running)
+        ).format(count=t.number(running))
     shown_nudges = digest.nudges[:MAX_NUDGES]
     tail: list[str] = []
     if shown_nudges:
@@ -37,7 +37,11 @@ def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
         tail += [nudge_line(t, nudge) for nudge in shown_nudges]
         hidden = len(digest.nudges) - len(shown_nudges)
         if hidden:
-            tail.append(_("…and {count} more.").format(count=hidden))
+            tail.append(
+                t.ngettext("…and {count} more to do.", "…and {count} more to do.", hidden).format(
+                    count=t.number(hidden)
+                )
+            )
     if digest.funnel_news is not None:
         tail += ["", funnel_digest_line(t, digest.funnel_news)]
     if digest.overdue_countermeasures:
@@ -55,9 +59,10 @@ def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
     text = "\n".join(body + tail)
     while len(text) > limit and lines:
         lines.pop()
-        more = "…" + _("and {count} more running: /list").format(
-            count=len(digest.lines) - len(lines)
-        )
+        left_out = len(digest.lines) - len(lines)
+        more = "…" + t.ngettext(
+            "and {count} more running: /list", "and {count} more running: /list", left_out
+        ).format(count=t.number(left_out))
         text = "\n".join([head, "", *lines, more, *tail])
     return text
 
@@ -123,7 +128,7 @@ def nudge_line(t: Translator, nudge: Nudge) -> str:
             "{count} experiment is running and you aim for {target}.",
             "{count} experiments are running and you aim for {target}.",
             running,
-        ).format(count=running, target=nudge.target)
+        ).format(count=t.number(running), target=t.number(nudge.target or 0))
         if nudge.stage is not None:
             advice = _("Launch another: here are ideas for {stage}, your funnel's constraint.")
             return "🚀 " + count + " " + advice.format(stage=labels.stage(t, nudge.stage))
