@@ -10,6 +10,7 @@ from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render import labels
 from bot.render.experiments import card
 from bot.render.funnel import ideas_text, pick_stage_text, started_from_idea
+from bot.render.stages import stages_button
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
@@ -48,7 +49,8 @@ async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def _pick_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     t = tr(context)
     stages = [button(labels.stage(t, stage), f"ideas:stage:{stage.value}") for stage in Stage]
-    await reply(update, context, pick_stage_text(t), markup(rows_of(stages, 4)))
+    keyboard = markup([*rows_of(stages, 4), [stages_button(t)]])
+    await reply(update, context, pick_stage_text(t), keyboard)
 
 
 async def _show(

@@ -91,7 +91,7 @@ def confirmation(
         visitors=visitor_count,
         conversions=conversion_count,
     )
-    return text, markup([[button("✅ " + _("Log it"), data)], _no(t)])
+    return text, markup([[button("✅ " + _("Log it"), data), *_no(t)]])
 
 
 def ask_visitors(t: Translator, candidate: Candidate, conversion_count: int) -> str:

@@ -22,6 +22,7 @@ async def test_without_a_funnel_ideas_ask_which_stage(
         "ideas:stage:buy",
         "ideas:stage:repeat",
         "ideas:stage:refer",
+        "help:stages",
     ]
     query = await press(chat, picker, "Trust")
     await chat.callback_answer(query)
