@@ -86,6 +86,8 @@ class Workspace(Base):
     last_experiment_number: Mapped[int] = mapped_column(Integer, default=0)
     # ISO 4217 code that costs and revenue are shown in.
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    # What kind of business the chat runs (experiments.domain.Business): /ideas follow it.
+    business: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     experiments: Mapped[list[Experiment]] = relationship(back_populates="workspace")
