@@ -88,7 +88,9 @@ def offer(t: Translator, guess: ResultGuess, day: date | None) -> tuple[str, Inl
             "{conversions} on {where}? Send the number of visitors it had "
             "(people who saw it), and I'll offer to log both."
         ).format(conversions=converted, where=where(candidate))
-        return text, markup([_no(t)])
+        # Or the guided /log, on this experiment: it asks the variant and both numbers.
+        guided = button("➕ " + _("Log results"), f"x:log:{candidate.number}")
+        return text, markup([[guided, *_no(t)]])
     return confirmation(t, candidate, guess.visitors, guess.conversions, day)
 
 
