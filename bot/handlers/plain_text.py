@@ -151,6 +151,9 @@ async def got_visitors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 async def log_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """tx:log:<N>:<variant index>:<visitors>:<conversions>:<day> — the founder said yes."""
     data = await flows.answer_query(update)
+    if not _first_press(update, context):
+        # A second tap before the buttons were taken away: the result is in once already.
+        return
     await flows.remove_buttons(update)
     _area, _what, number, index, visitors, conversions, day = data.split(":")
     candidate = await _candidate(update, context, int(number), int(index))
@@ -164,6 +167,24 @@ async def log_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         candidate.number, candidate.variant, int(visitors), int(conversions), extras
     )
     await store_or_confirm(update, context, pending)
+
+
+_PRESSED_KEY = "plain:pressed"
+_PRESSED_KEPT = 50
+
+
+def _first_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True the first time an offer's message is answered (per chat, the last few kept)."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if message is None or context.chat_data is None:
+        return True
+    pressed = context.chat_data.setdefault(_PRESSED_KEY, [])
+    if message.message_id in pressed:
+        return False
+    pressed.append(message.message_id)
+    del pressed[:-_PRESSED_KEPT]
+    return True
 
 
 async def no_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -29,7 +29,13 @@ async def test_results_like_text_offers_to_log_and_stores_only_after_the_press(
     offer = await say(alice_chat, "#2 card 300 12")
     assert offer.text == "Log 300 visitors and 12 conversions on #2 Referral card · Card?"
     assert await bot.rows(Observation) == 0  # nothing before the press
-    await press(alice_chat, offer, "Log it")
+    # Two quick taps, the second before the buttons are gone: logged once.
+    data = offer.buttons[0][0].data
+    assert data is not None
+    first = await alice_chat.press(offer, callback_data=data)
+    second = await alice_chat.press(offer, callback_data=data)
+    await alice_chat.callback_answer(first)
+    await alice_chat.callback_answer(second)
     logged = await alice_chat.next_reply()
     assert "✅ Logged for #2 Referral card, variant Card: 300 visitors, 12 conversions" in (
         logged.text
