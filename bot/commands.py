@@ -29,7 +29,8 @@ COMMANDS: tuple[Command, ...] = (
         N_("Register a new experiment"),
         N_(
             "register an experiment. Bare, it guides you step by step; fast: "
-            "<code>/new Landing headline</code> or <code>/new Pricing | A, B, C</code>."
+            "<code>/new Landing headline</code>, <code>/new Pricing | A, B, C</code>, or with "
+            "a planned split <code>/new Pricing | A, B 70/30</code>."
         ),
     ),
     Command(

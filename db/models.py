@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -166,6 +167,15 @@ class Observation(Base):
             "revenue",
         ),
         Index("ix_observations_experiment_logged_at", "experiment_id", "logged_at"),
+        # The readout's daily looks group by the UTC day (SQLite only: migration 0010).
+        Index(
+            "ix_observations_experiment_utc_day",
+            "experiment_id",
+            text("date(logged_at)"),
+            "variant_id",
+            "visitors",
+            "conversions",
+        ).ddl_if(dialect="sqlite"),
         Index("ix_observations_import_id", "import_id"),
     )
 

@@ -12,6 +12,9 @@ always-valid interval is intersected over every look in which each arm had at le
 ``MIN_VISITORS_PER_ARM`` visitors, plus the current one, and the sequential p-value is the
 running minimum over the same looks (Johari et al. 2022; Howard et al. 2021). The interval is
 at level alpha / (number of challengers), the level the verdict decides at (Bonferroni).
+Its lift version is the difference's range over the control's observed rate: a way to say it
+in relative words, not a second test (the control's own uncertainty is not added to it; the
+verdict decides on the difference).
 """
 
 from __future__ import annotations
