@@ -196,8 +196,17 @@ class BotApiEmulator:
         """The user's private chat with the bot (the same object on every call)."""
         return self.world.private_chat(user)
 
-    def group_chat(self, title: str, members: Sequence[SimUser]) -> SimChat:
-        return self.world.group_chat(title, members)
+    def group_chat(
+        self,
+        title: str,
+        members: Sequence[SimUser],
+        *,
+        admins: Sequence[SimUser] | None = None,
+    ) -> SimChat:
+        """A group of the members. Its creator is the first of ``admins`` (by default the first
+        member), the other admins are administrators; getChatMember and getChatAdministrators
+        answer from that."""
+        return self.world.group_chat(title, members, admins=admins)
 
     def chat(self, chat_id: int) -> SimChat:
         return self.world.chats[chat_id]

@@ -25,7 +25,7 @@ from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
-from bot.users import author_of
+from bot.users import actor_of, author_of
 from experiments import import_records, imports, observations
 from experiments.import_records import ImportRecordView, ImportRefused, UndoneImport
 from experiments.imports import ImportResult
@@ -139,6 +139,7 @@ async def undo_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         chat_id_of(update),
         int(data.rsplit(":", 1)[1]),
         author=author_of(update),
+        actor=await actor_of(update, context),
         clock=runtime.clock,
     )
     # The button stays: pressed again, it says the import is already undone.
