@@ -112,6 +112,11 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "learnings",
+        N_("What each stage taught, with countermeasures"),
+        N_("every learning by hourglass stage, with its root cause and countermeasure."),
+    ),
+    Command(
         "funnel",
         N_("Log funnel numbers and find the constraint"),
         N_(

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from experiments.domain import Outcome, Status
+from experiments.domain import Status
 
 # Callback data is "<area>:<action>[:<args>]"; areas: x (experiment card), and one per flow.
 
@@ -70,15 +70,17 @@ def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboar
     return markup(rows)
 
 
-def outcome_choice(t: Translator, number: int) -> InlineKeyboardMarkup:
+def winner_choice(t: Translator, number: int, variants: Sequence[str]) -> InlineKeyboardMarkup:
+    """A button per variant (by position: names may be long), then none, then not yet."""
     _ = t.gettext
+    named = [
+        button("🏆 " + _short(name, 24), f"x:win:{number}:{position}")
+        for position, name in enumerate(variants)
+    ]
     return markup(
         [
-            [
-                button("🏆 " + _("Won"), f"x:out:{number}:{Outcome.WON.value}"),
-                button("👎 " + _("Lost"), f"x:out:{number}:{Outcome.LOST.value}"),
-            ],
-            [button("🤷 " + _("Inconclusive"), f"x:out:{number}:{Outcome.INCONCLUSIVE.value}")],
+            *rows_of(named, 2),
+            [button("🤷 " + _("None / inconclusive"), f"x:win:{number}:-")],
             [button("↩️ " + _("Not yet"), f"x:show:{number}")],
         ]
     )

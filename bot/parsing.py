@@ -12,8 +12,8 @@ from experiments.domain import MAX_MONEY, N_, InvalidInput, check_cents, read_co
 
 # Words that say the next number is revenue, in every language the bot speaks.
 REVENUE_WORDS = frozenset({"revenue", "rev", "выручка"})
-# A number with one decimal separator at most (a date has two): written as an amount.
-_AMOUNT_LIKE = re.compile(r"[-+]?[$€£₽]?\d[\d_]*(?:[.,]\d*)?")
+# Three numbers with separators between them: meant as a date, even when it can't be one.
+_DATE_SHAPED = re.compile(r"\d+[.\-/]\d+[.\-/]\d+")
 
 _REF = re.compile(r"^#?(\d{1,9})$")
 
@@ -102,19 +102,9 @@ def effect(token: str, baseline: float, usage: str) -> float:
 
 
 def review_date(token: str, today: date, usage: str) -> date:
-    """`2026-05-01`, `14d` / `2w` from today → a date not in the past."""
-    cleaned = token.strip().lower()
-    found: date | None = None
-    relative = re.fullmatch(r"(\d{1,3})\s*([dw])", cleaned)
-    if relative:
-        days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
-        found = today + timedelta(days=days)
-    else:
-        try:
-            found = date.fromisoformat(cleaned)
-        except ValueError:
-            found = None
-    if found is None or found < today or found > today + timedelta(days=366):
+    """`2026-05-01`, `01.05.2026`, `14d` / `2w` from today → a date not in the past."""
+    found = _future_date(token, today)
+    if found is None:
         raise InvalidInput(
             N_(
                 "“{token}” is not a review date within the next year. "
@@ -123,6 +113,46 @@ def review_date(token: str, today: date, usage: str) -> date:
             token=token,
             usage=usage,
         )
+    return found
+
+
+def due_date(token: str, today: date) -> date:
+    """When a countermeasure is due: the same forms as ``review_date``."""
+    found = _future_date(token, today)
+    if found is None:
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a date within the next year. Write it like 2026-05-01 or "
+                "01.05.2026, or 14d for two weeks from today."
+            ),
+            token=token,
+        )
+    return found
+
+
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _future_date(token: str, today: date) -> date | None:
+    cleaned = token.strip().lower()
+    found: date | None = None
+    relative = re.fullmatch(r"(\d{1,3})\s*([dwд])", cleaned)
+    dotted = _DOTTED_DATE.fullmatch(cleaned)
+    if relative:
+        days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
+        found = today + timedelta(days=days)
+    elif dotted:
+        try:
+            found = date(int(dotted.group(3)), int(dotted.group(2)), int(dotted.group(1)))
+        except ValueError:
+            found = None
+    else:
+        try:
+            found = date.fromisoformat(cleaned)
+        except ValueError:
+            found = None
+    if found is None or found < today or found > today + timedelta(days=366):
+        return None
     return found
 
 
@@ -174,16 +204,23 @@ def result_extras(words: list[str], *, now: datetime, zone: tzinfo, usage: str) 
 
 
 def _money_or_day(token: str, usage: str) -> Decimal:
-    if _AMOUNT_LIKE.fullmatch(token.strip()):
+    """A word that is not a day: an amount, or (when it can't be read as a number either) a
+    word that is neither."""
+    if not _DATE_SHAPED.fullmatch(token.strip()) and _reads_as_number(token):
         return money(token, usage)  # meant as an amount: say what is wrong with it
+    raise InvalidInput(
+        N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
+        token=token,
+        usage=usage,
+    )
+
+
+def _reads_as_number(token: str) -> bool:
     try:
-        return money(token, usage)
-    except InvalidInput:
-        raise InvalidInput(
-            N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
-            token=token,
-            usage=usage,
-        ) from None
+        Decimal(token.strip().lstrip("$€£₽").replace(",", "."))
+    except InvalidOperation:
+        return False
+    return True
 
 
 def _twice(what: str, usage: str) -> InvalidInput:

@@ -111,10 +111,15 @@ class Experiment(Base):
     review_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="running")
     outcome: Mapped[str | None] = mapped_column(String(16))
+    # The variant that won when it was concluded (its name then): the one shipped, or the
+    # control when it held; None when nothing won.
+    winner: Mapped[str | None] = mapped_column(String(80))
     ice_impact: Mapped[int | None] = mapped_column(Integer)
     ice_confidence: Mapped[int | None] = mapped_column(Integer)
     ice_ease: Mapped[int | None] = mapped_column(Integer)
     cost_spent: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # The experiment this one iterates on ("Start the next iteration").
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("experiments.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(BigInteger)
     created_by_name: Mapped[str] = mapped_column(String(128))
@@ -235,6 +240,11 @@ class Learning(Base):
     stage: Mapped[str | None] = mapped_column(String(8))
     summary: Mapped[str] = mapped_column(Text)
     root_cause: Mapped[str | None] = mapped_column(Text)
+    # What will be done about the root cause, by whom, by when; done_at once it is done.
+    countermeasure: Mapped[str | None] = mapped_column(Text)
+    countermeasure_owner: Mapped[str | None] = mapped_column(String(128))
+    countermeasure_due: Mapped[date | None] = mapped_column(Date)
+    countermeasure_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(BigInteger)
     created_by_name: Mapped[str] = mapped_column(String(128))

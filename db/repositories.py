@@ -56,6 +56,21 @@ class ExperimentRepository:
             )
         )
 
+    async def by_id(self, experiment_id: int) -> Experiment | None:
+        return await self._session.scalar(
+            self._with_variants().where(Experiment.id == experiment_id)
+        )
+
+    async def children(self, experiment_id: int) -> Sequence[Experiment]:
+        """The experiments started as the next iteration of this one, oldest first."""
+        return (
+            await self._session.scalars(
+                self._with_variants()
+                .where(Experiment.parent_id == experiment_id)
+                .order_by(Experiment.number)
+            )
+        ).all()
+
     async def list_for_workspace(self, workspace_id: int) -> Sequence[Experiment]:
         return (
             await self._session.scalars(
@@ -149,6 +164,31 @@ class ObservationRepository:
             )
         )
         return _aware(found)
+
+    async def totals_by_day_for_workspace(
+        self, workspace_id: int
+    ) -> list[tuple[int, date, int, int, int]]:
+        """(experiment number, UTC day, variant position, visitors, conversions) for every
+        experiment of a workspace, in day order: one query for a whole digest."""
+        day = _local_day(self._session, Observation.logged_at, "UTC")
+        rows = await self._session.execute(
+            select(
+                Experiment.number,
+                day,
+                Variant.position,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+            )
+            .join(Variant, Variant.id == Observation.variant_id)
+            .join(Experiment, Experiment.id == Observation.experiment_id)
+            .where(Experiment.workspace_id == workspace_id)
+            .group_by(Experiment.number, day, Variant.position)
+            .order_by(Experiment.number, day, Variant.position)
+        )
+        return [
+            (number, _as_date(d), position, int(visitors), int(conversions))
+            for number, d, position, visitors, conversions in rows
+        ]
 
     async def totals_by_day(
         self, experiment_id: int, timezone: str = "UTC"

@@ -36,7 +36,11 @@ from experiments import schedule, services
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Author, DomainError, Status, UnknownExperiment
 from experiments.funnel import FunnelView, funnel_news, latest_funnel
-from experiments.learnings import concluded_without_learning
+from experiments.learnings import (
+    LearningView,
+    concluded_without_learning,
+    overdue_countermeasures,
+)
 from experiments.nudges import (
     KEEP_RUNNING_DAYS,
     ConcludedFacts,
@@ -47,7 +51,7 @@ from experiments.nudges import (
     nudges_for,
 )
 from experiments.services import ExperimentReadout, ExperimentSummary
-from experiments.stats.verdict import Verdict
+from experiments.stats.verdict import Verdict, VerdictKind
 
 MAX_ATTEMPTS = 5
 # A funnel period logged this recently is news for the (daily) digest.
@@ -95,10 +99,17 @@ class Digest:
     timezone_hint: bool
     # A funnel period logged since the last digest, with its change from the period before.
     funnel_news: FunnelView | None = None
+    # Countermeasures past their date and not done: the digest asks if they are.
+    overdue_countermeasures: tuple[LearningView, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not self.lines and not self.nudges and self.funnel_news is None
+        return (
+            not self.lines
+            and not self.nudges
+            and self.funnel_news is None
+            and not self.overdue_countermeasures
+        )
 
 
 async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Digest:
@@ -120,8 +131,19 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         (s for s in summaries if s.experiment.status is Status.RUNNING),
         key=lambda s: s.experiment.number,
     )
-    readouts = [services.readout_of(summary, now=now) for summary in running]
+    # The readout's own verdict (its daily looks included): what /readout says, the digest
+    # says. One query reads every experiment's days.
+    days = await services.workspace_days(uow, chat_id)
+    readouts = [
+        services.readout_of(
+            summary,
+            now=now,
+            history=services.daily_looks(summary, days.get(summary.experiment.number, [])),
+        )
+        for summary in running
+    ]
     today = schedule.local_date(now, ZoneInfo(timezone))
+    overdue = await overdue_countermeasures(uow, chat_id, today)
     facts = WorkspaceFacts(
         now=now,
         today=today,
@@ -149,6 +171,7 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         nudges=nudges_for(facts),
         timezone_hint=timezone_hint,
         funnel_news=news,
+        overdue_countermeasures=tuple(overdue),
     )
 
 
@@ -157,6 +180,10 @@ def _running_facts(
 ) -> RunningFacts:
     experiment = summary.experiment
     started = experiment.started_at or experiment.created_at
+    verdict = result.readout.verdict
+    ship = verdict.variant if verdict.kind is VerdictKind.SHIP else None
+    if ship not in experiment.variants:
+        ship = None
     return RunningFacts(
         number=experiment.number,
         name=experiment.name,
@@ -167,6 +194,8 @@ def _running_facts(
         review_date=experiment.review_date,
         sample_ratio_mismatch=result.readout.sample_ratio_mismatch,
         decision_snoozed=(experiment.number, NudgeKind.DECIDE.value) in snoozed,
+        ship_variant=ship,
+        ship_variant_index=experiment.variants.index(ship) if ship is not None else None,
     )
 
 

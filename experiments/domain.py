@@ -140,6 +140,16 @@ class UnknownVariant(DomainError):
         super().__init__(number=number, variant=variant, known=", ".join(known))
 
 
+class UnknownWinner(DomainError):
+    template = N_(
+        "“{word}” is neither a variant of #{number} ({known}) nor an outcome. Write the variant "
+        "that won, e.g. /conclude #{number} {example}, or won, lost or inconclusive."
+    )
+
+    def __init__(self, number: int, word: str, known: Sequence[str]) -> None:
+        super().__init__(number=number, word=word, known=", ".join(known), example=known[-1])
+
+
 class ConversionsExceedVisitors(DomainError):
     template = N_(
         "Conversions ({conversions}) can't exceed visitors ({visitors}). "
@@ -474,6 +484,7 @@ class ExperimentView:
     ice_confidence: int | None = None
     ice_ease: int | None = None
     cost_spent: Decimal | None = None
+    winner: str | None = None  # the variant that won, once concluded; None: no winner
     planned_split: tuple[float, ...] | None = None  # traffic weights; None: an equal split
 
     @property
@@ -486,3 +497,38 @@ class ExperimentView:
         if any(p is None for p in parts):
             return None
         return sum(p for p in parts if p is not None) / 3
+
+
+# ---------------------------------------------------------------- iterations
+
+ITERATION_SUFFIX = re.compile(r"^(?P<stem>.*\S)\s+v(?P<version>\d{1,4})$", re.IGNORECASE)
+
+
+def outcome_of_winner(variants: Sequence[str], winner: str | None) -> Outcome:
+    """A challenger that won is a win, the control that held is a loss, no winner is unclear."""
+    if winner is None:
+        return Outcome.INCONCLUSIVE
+    return Outcome.LOST if winner.casefold() == variants[0].casefold() else Outcome.WON
+
+
+def implied_winner(variants: Sequence[str], outcome: Outcome) -> str | None:
+    """The winner an outcome names by itself: the control when it lost, the only challenger
+    when it won; None when it is unclear or several challengers could have won."""
+    if outcome is Outcome.LOST:
+        return variants[0]
+    if outcome is Outcome.WON and len(variants) == 2:
+        return variants[1]
+    return None
+
+
+def next_iteration_name(name: str) -> str:
+    """“Landing headline” → “Landing headline v2”, “… v2” → “… v3”, within the name limit."""
+    found = ITERATION_SUFFIX.match(name.strip())
+    stem, version = (found["stem"], int(found["version"]) + 1) if found else (name.strip(), 2)
+    suffix = f" v{version}"
+    return stem[: NAME_MAX_CHARS - len(suffix)].rstrip() + suffix
+
+
+def challenger_for(control: str) -> str:
+    """A default name for the new challenger next to ``control``: B, or A when B is taken."""
+    return "A" if control.casefold() == "b" else "B"

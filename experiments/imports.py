@@ -80,6 +80,7 @@ class ImportResult:
     import_id: int  # the import record, to undo it as a whole
     # Lines more than ten times their experiment's usual day (the first MAX_BAD_LINES_NAMED).
     jumps: tuple[JumpLine, ...] = ()
+    left_out: int = 0  # lines left out because their results were already logged
 
 
 @dataclass(frozen=True)
@@ -211,15 +212,18 @@ async def import_observations(
     *,
     author: Author,
     filename: str | None = None,
+    leave_out_repeated: bool = False,
     clock: Clock = utc_now,
 ) -> ImportResult | ImportRefused:
     """Adds every result of a CSV file to this chat's experiments, or none of them.
 
     A file already imported (the same bytes, not undone since) or one that repeats results
-    already logged is refused, and says when they came. Every line is read and checked by the
-    same rules as ``observations.log_observation``; bad lines raise ``BadLine`` (``BadLines``
-    for several) and the file changes nothing. Then all results are inserted in one unit of
-    work, under one import record, so they can be undone together.
+    already logged is refused, and says when they came; with ``leave_out_repeated``, the
+    results not logged before are imported and the others left out (when there are any new).
+    Every line is read and checked by the same rules as ``observations.log_observation``; bad
+    lines raise ``BadLine`` (``BadLines`` for several) and the file changes nothing. Then all
+    results are inserted in one unit of work, under one import record, so they can be undone
+    together.
     """
     check_file_size(len(content))
     now = clock()
@@ -259,9 +263,12 @@ async def import_observations(
             )
         refuse_bad_lines(problems)
         assert workspace is not None  # every line names an experiment of this workspace
-        repeated = await import_records.repeated_results(uow, lines, len(rows))
-        if repeated is not None:
-            return repeated
+        repeated = await import_records.repeated_results(uow, lines)
+        if repeated and not (leave_out_repeated and len(repeated) < len(rows)):
+            return await import_records.refusal(uow, repeated, len(rows))
+        left_out = {line for line, _result in repeated}
+        lines = [line for line in lines if line.line not in left_out]
+        rows = [row for row in rows if row.line not in left_out]
         # A file is deliberate bulk history (often a week per line), so a jump is not asked
         # about line by line: the reply names it, beside the button that undoes the import.
         jump_lines = await _jumps(uow, lines, by_number, timezone)
@@ -298,6 +305,7 @@ async def import_observations(
         ),
         import_id=record.id,
         jumps=jump_lines,
+        left_out=len(left_out),
     )
 
 

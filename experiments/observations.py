@@ -25,7 +25,7 @@ from experiments.services import (
     find_experiment,
     find_variant,
     get_experiment,
-    readout_of,
+    readout,
     require_workspace,
     variant_totals,
 )
@@ -216,7 +216,12 @@ async def conversion_history(
         experiment = await find_experiment(uow, chat_id, number)
         timezone = (await require_workspace(uow, chat_id)).timezone
         daily = await _daily(uow, experiment, timezone)
-    verdict = readout_of(summary, now=clock()).readout.verdict if summary.visitors else None
+    # The same verdict as /readout: on the daily looks, not only today's totals.
+    verdict = (
+        (await readout(uow, chat_id, number, clock=clock)).readout.verdict
+        if summary.visitors
+        else None
+    )
     return ConversionHistory(
         experiment=summary.experiment,
         daily=tuple(daily),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from db.models import Experiment, Variant, Workspace
@@ -46,6 +46,16 @@ class ExperimentSummary:
     @property
     def money(self) -> MoneySummary | None:
         return money_summary(self.experiment.cost_spent, self.totals)
+
+    # The experiment it iterates on, and those that iterate on it (filled in for /show).
+    parent: ExperimentLink | None = None
+    children: tuple[ExperimentLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExperimentLink:
+    number: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -97,11 +107,13 @@ async def create_experiment(
     review_date: date | None = None,
     status: Status = Status.RUNNING,
     planned_split: Sequence[float] | None = None,
+    parent_number: int | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
     """A new experiment numbered #N in its workspace; the first variant is the control.
 
-    ``planned_split`` are the planned traffic weights of the variants (None: equal).
+    ``planned_split`` are the planned traffic weights of the variants (None: equal). With
+    ``parent_number`` it is the next iteration of that experiment, and linked to it.
     """
     clean_name = domain.clean_name(name)
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
@@ -119,8 +131,12 @@ async def create_experiment(
     now = clock()
     async with uow:
         workspace = await require_workspace(uow, chat_id)
+        parent_id = None
+        if parent_number is not None:
+            parent_id = (await find_experiment(uow, chat_id, parent_number)).id
         number = await uow.workspaces.take_next_experiment_number(workspace.id)
         experiment = Experiment(
+            parent_id=parent_id,
             workspace_id=workspace.id,
             number=number,
             name=clean_name,
@@ -183,7 +199,16 @@ def plan_sample_size(
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
-        return await _summary(uow, experiment)
+        summary = await _summary(uow, experiment)
+        parent = None
+        if experiment.parent_id is not None:
+            found = await uow.experiments.by_id(experiment.parent_id)
+            parent = None if found is None else ExperimentLink(found.number, found.name)
+        children = tuple(
+            ExperimentLink(child.number, child.name)
+            for child in await uow.experiments.children(experiment.id)
+        )
+        return replace(summary, parent=parent, children=children)
 
 
 async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSummary]:
@@ -293,12 +318,20 @@ async def conclude(
     uow: UnitOfWork,
     chat_id: int,
     number: int,
-    outcome: Outcome,
+    outcome: Outcome | None = None,
     *,
     actor: Actor,
+    winner: str | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
-    """Closes the experiment with its outcome (a group admin or its author may)."""
+    """Concludes an experiment with its outcome, or with the variant that won (a group admin
+    or the experiment's author may).
+
+    Given only a ``winner`` (a variant's name), the outcome follows from it
+    (``domain.outcome_of_winner``); given an outcome too (a "ship" verdict concluded from the
+    digest), that outcome stands; given neither, it is inconclusive; given only an outcome,
+    the winner is the one it implies, if any (``domain.implied_winner``).
+    """
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         require_role(Action.CONCLUDE, actor, experiment)
@@ -306,8 +339,21 @@ async def conclude(
         if current not in _TRANSITIONS[Status.CONCLUDED]:
             raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
         experiment.concluded_from = current.value
+        names = [variant.name for variant in experiment.variants]
+        if winner is not None:
+            found = [name for name in names if name.casefold() == winner.strip().casefold()]
+            if not found:
+                raise domain.UnknownWinner(number, winner, names)
+            winner = found[0]
+            if outcome is None:
+                outcome = domain.outcome_of_winner(names, winner)
+        elif outcome is None:
+            outcome = Outcome.INCONCLUSIVE
+        else:
+            winner = domain.implied_winner(names, outcome)
         experiment.status = Status.CONCLUDED.value
         experiment.outcome = outcome.value
+        experiment.winner = winner
         experiment.concluded_at = clock()
         view = experiment_view(experiment)
         await uow.commit()
@@ -325,6 +371,7 @@ async def reopen(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) ->
         experiment.status = experiment.concluded_from or Status.RUNNING.value
         experiment.concluded_from = None
         experiment.outcome = None
+        experiment.winner = None
         experiment.concluded_at = None
         view = experiment_view(experiment)
         await uow.commit()
@@ -347,23 +394,39 @@ async def readout(
         summary = await _summary(uow, experiment)
         rows = await uow.observations.totals_by_day(experiment.id)
         positions = {v.id: v.position for v in experiment.variants}
-    return readout_of(summary, now=clock(), history=daily_looks(summary, rows, positions))
+    days = [(day, positions[variant_id], v, c) for day, variant_id, v, c in rows]
+    return readout_of(summary, now=clock(), history=daily_looks(summary, days))
 
 
-def daily_looks(
-    summary: ExperimentSummary,
-    rows: Sequence[tuple[date, int, int, int]],
-    positions: dict[int, int],
-) -> list[list[ArmCounts]]:
-    """Cumulative totals at the end of each UTC day with results, arms in variant order."""
+DayRow = tuple[date, int, int, int]  # (UTC day, variant position, visitors, conversions)
+
+
+async def workspace_days(uow: UnitOfWork, chat_id: int) -> dict[int, list[DayRow]]:
+    """Every experiment's results per UTC day and variant, by experiment number: one query."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return {}
+        rows = await uow.observations.totals_by_day_for_workspace(workspace.id)
+    by_number: dict[int, list[DayRow]] = {}
+    for number, day, position, visitors, conversions in rows:
+        by_number.setdefault(number, []).append((day, position, visitors, conversions))
+    return by_number
+
+
+def daily_looks(summary: ExperimentSummary, rows: Sequence[DayRow]) -> list[list[ArmCounts]]:
+    """Cumulative totals at the end of each UTC day with results, arms in variant order.
+
+    ``rows`` are (day, variant position, visitors, conversions), in day order.
+    """
     names = [t.name for t in summary.totals]
     visitors = [0] * len(names)
     conversions = [0] * len(names)
     looks: list[list[ArmCounts]] = []
-    for index, (day, variant_id, day_visitors, day_conversions) in enumerate(rows):
-        position = positions[variant_id]
-        visitors[position] += day_visitors
-        conversions[position] += day_conversions
+    for index, (day, position, day_visitors, day_conversions) in enumerate(rows):
+        if position < len(names):
+            visitors[position] += day_visitors
+            conversions[position] += day_conversions
         if index + 1 == len(rows) or rows[index + 1][0] != day:
             looks.append(
                 [
@@ -479,5 +542,6 @@ def experiment_view(experiment: Experiment) -> ExperimentView:
         ice_confidence=experiment.ice_confidence,
         ice_ease=experiment.ice_ease,
         cost_spent=experiment.cost_spent,
+        winner=experiment.winner,
         planned_split=domain.split_from_text(experiment.planned_split),
     )

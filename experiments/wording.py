@@ -25,6 +25,10 @@ def _default_number(value: int) -> str:
     return f"{value:,}"
 
 
+def _english_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
 def _default_percent(share: float) -> str:
     """0.0523 -> '5.23%', 0.25 -> '25%', 0.004 -> '0.4%': at most 3 significant digits."""
     value = share * 100
@@ -46,6 +50,7 @@ def _default_percent(share: float) -> str:
 Percent = Callable[[float], str]
 Number = Callable[[int], str]
 Translate = Callable[[str], str]
+Plural = Callable[[str, str, int], str]
 
 
 def verdict_label(verdict: Verdict, _: Translate = _same) -> str:
@@ -64,6 +69,7 @@ def explain_verdict(
     _: Translate = _same,
     percent: Percent = _default_percent,
     number: Number = _default_number,
+    ngettext: Plural = _english_plural,
 ) -> str:
     """One or two sentences saying why the verdict is what it is, and what to do next."""
     reason = verdict.reason
@@ -110,8 +116,8 @@ def explain_verdict(
     if reason is VerdictReason.NO_EFFECT_RULED_OUT:
         return _explain_no_effect(verdict, control, _, percent)
     if reason is VerdictReason.NO_CLEAR_DIFFERENCE_AT_PLAN:
-        return _explain_at_plan(verdict, _, percent, number)
-    return _explain_not_clear(verdict, control, _, percent, number)
+        return _explain_at_plan(verdict, _, percent, number, ngettext)
+    return _explain_not_clear(verdict, control, _, number, ngettext)
 
 
 def _shares(shares: Sequence[float], percent: Percent) -> str:
@@ -193,15 +199,20 @@ def _not_ruled_out(verdict: Verdict, percent: Percent) -> str:
     return _points(far) + " pp"
 
 
-def _explain_at_plan(verdict: Verdict, _: Translate, percent: Percent, number: Number) -> str:
+def _explain_at_plan(
+    verdict: Verdict, _: Translate, percent: Percent, number: Number, ngettext: Plural
+) -> str:
     head = _(
         "No clear difference at the planned size: every arm reached its planned visitors, but "
         "effects up to {bound} either way are not ruled out."
     ).format(bound=_not_ruled_out(verdict, percent))
     if verdict.visitors_to_settle:
-        tail = _(
+        tail = ngettext(
+            "Run about {more} more visitor per variant to settle it, or stop if effects that "
+            "small are not worth having to you.",
             "Run about {more} more visitors per variant to settle it, or stop if effects that "
-            "small are not worth having to you."
+            "small are not worth having to you.",
+            verdict.visitors_to_settle,
         ).format(more=number(verdict.visitors_to_settle))
     else:
         tail = _(
@@ -212,7 +223,7 @@ def _explain_at_plan(verdict: Verdict, _: Translate, percent: Percent, number: N
 
 
 def _explain_not_clear(
-    verdict: Verdict, control: str, _: Translate, percent: Percent, number: Number
+    verdict: Verdict, control: str, _: Translate, number: Number, ngettext: Plural
 ) -> str:
     # Whole sentences per case (not glued fragments), so that translations can reorder words.
     diff = verdict.diff or 0.0
@@ -231,12 +242,16 @@ def _explain_not_clear(
         head = _("Keep running: {arm} and {control} convert the same so far.").format(**names)
     needed = verdict.visitors_needed if (verdict.visitors_needed or 0) > 0 else None
     if needed is not None:
-        tail = _("The plan needs about {needed} more visitors per variant.").format(
-            needed=number(needed)
-        )
+        tail = ngettext(
+            "The plan needs about {needed} more visitor per variant.",
+            "The plan needs about {needed} more visitors per variant.",
+            needed,
+        ).format(needed=number(needed))
     elif verdict.visitors_to_settle:
-        tail = _(
-            "If the numbers hold, about {more} more visitors per variant should settle it."
+        tail = ngettext(
+            "If the numbers hold, about {more} more visitor per variant should settle it.",
+            "If the numbers hold, about {more} more visitors per variant should settle it.",
+            verdict.visitors_to_settle,
         ).format(more=number(verdict.visitors_to_settle))
     else:
         return head
@@ -248,6 +263,7 @@ def headline(
     _: Translate = _same,
     percent: Percent = _default_percent,
     number: Number = _default_number,
+    ngettext: Plural = _english_plural,
 ) -> str:
     """The one plain sentence a readout opens with, built on the verdict."""
     control = verdict.control or ""
@@ -276,8 +292,10 @@ def headline(
     looks = _looks(verdict, _, percent, number)
     more = verdict.visitors_to_settle
     if more:
-        return _(
-            "Not sure yet: {looks}; about {more} more visitors per variant to be sure."
+        return ngettext(
+            "Not sure yet: {looks}; about {more} more visitor per variant to be sure.",
+            "Not sure yet: {looks}; about {more} more visitors per variant to be sure.",
+            more,
         ).format(looks=looks, more=number(more))
     return _("Not sure yet: {looks}; a difference this small may never become clear.").format(
         looks=looks

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import (
@@ -29,7 +28,7 @@ from bot.render.funnel import (
 )
 from bot.render.funnel_chart import funnel_chart_png
 from bot.replies import reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
 from experiments import dates
 from experiments.domain import N_, STAGE_NAMES, InvalidInput
@@ -80,8 +79,7 @@ def _leading_day(
     """
     if _ONE_NUMBER.fullmatch(words[0]):
         return None, words
-    workspace = workspace_of(context)
-    zone = ZoneInfo(workspace.timezone if workspace else "UTC")
+    zone = flows.local_zone(context)
     now = runtime_of(context).clock()
     if len(words) > 2:
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
@@ -21,7 +20,7 @@ from bot.keyboards import button, experiment_card, experiment_picker, markup, ro
 from bot.pickers import offer_experiments
 from bot.render.experiments import logged, title, undone
 from bot.replies import esc, reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of, author_of
 from experiments import dates, observations, services
 from experiments.domain import N_, InvalidInput, Status
@@ -157,7 +156,7 @@ async def _ask_counts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         "(add revenue at the end if you track it)."
     ).format(variant=esc(answers["variant"]))
     if answers.get("day"):
-        day = _moment(context, answers["day"]).astimezone(_zone(context))
+        day = _moment(context, answers["day"]).astimezone(flows.local_zone(context))
         text = "📅 " + t.date(day) + "\n" + text
     await reply(update, context, text, markup([[flows.cancel_button(context)]]))
     return COUNTS
@@ -176,13 +175,10 @@ async def got_counts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return flows.END
 
 
-def _zone(context: ContextTypes.DEFAULT_TYPE) -> ZoneInfo:
-    workspace = workspace_of(context)
-    return ZoneInfo(workspace.timezone if workspace else "UTC")
-
-
 def _moment(context: ContextTypes.DEFAULT_TYPE, token: str) -> datetime:
-    return dates.parse_moment(token, now=runtime_of(context).clock(), zone=_zone(context))
+    return dates.parse_moment(
+        token, now=runtime_of(context).clock(), zone=flows.local_zone(context)
+    )
 
 
 async def _log(
@@ -194,7 +190,7 @@ async def _log(
     extras = parsing.result_extras(
         words[2:],
         now=runtime_of(context).clock(),
-        zone=_zone(context),
+        zone=flows.local_zone(context),
         usage=f"/log #{number} {variant} 1200 54 yesterday revenue 380",
     )
     await store_or_confirm(
@@ -231,7 +227,7 @@ async def _store(
     confirm_jumps: bool,
 ) -> None:
     runtime = runtime_of(context)
-    zone = _zone(context)
+    zone = flows.local_zone(context)
     result = await observations.log_observation(
         runtime.uow(),
         chat_id_of(update),

@@ -23,6 +23,7 @@ from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
 from experiments import domain, services
 from experiments.domain import Kind, Stage
+from experiments.iterations import plan_next_iteration
 
 FLOW = "new"
 NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, SPLIT, BASELINE, EFFECT, REVIEW = range(9)
@@ -66,10 +67,52 @@ async def _ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return NAME
 
 
-async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert update.effective_message is not None
+async def next_iteration_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """new:next:N — "Start the next iteration": /new pre-filled from experiment #N."""
+    data = await flows.answer_query(update)
+    plan = await plan_next_iteration(
+        runtime_of(context).uow(), chat_id_of(update), int(data.rsplit(":", 1)[1])
+    )
+    flows.drop_draft(context, update, FLOW)
     answers = flows.draft(context, update, FLOW)
-    answers["name"] = domain.clean_name(update.effective_message.text or "")
+    answers.update(
+        parent_number=plan.parent_number,
+        suggested_name=plan.name,
+        kind=plan.kind,
+        stage=plan.stage,
+        control=plan.control,
+    )
+    t = tr(context)
+    facts = [
+        t.gettext("Let's set up the next iteration of #{number} {name}.").format(
+            number=plan.parent_number, name=esc(plan.parent_name)
+        )
+    ]
+    if plan.stage is not None:
+        facts.append(t.gettext("Same stage: {stage}.").format(stage=labels.stage(t, plan.stage)))
+    facts.append(
+        t.gettext("The control will be variant “{variant}”.").format(variant=esc(plan.control))
+    )
+    facts.append(t.gettext("What do you call it? Tap to use the suggestion or write another."))
+    use = button("✅ " + t.gettext("Use: {name}").format(name=_short(plan.name)), "new:name:use")
+    await reply(update, context, "\n".join(facts), markup([[use], [flows.cancel_button(context)]]))
+    return NAME
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    if await flows.pressed(update) is not None:
+        answers["name"] = domain.clean_name(answers.get("suggested_name") or "")
+    else:
+        assert update.effective_message is not None
+        answers["name"] = domain.clean_name(update.effective_message.text or "")
+    if answers.get("parent_number") is not None:
+        # The next iteration keeps its parent's kind and stage.
+        return await _ask_hypothesis(update, context)
     t = tr(context)
     kinds = [button(labels.kind(t, kind), f"new:kind:{kind.value}") for kind in Kind]
     await reply(
@@ -103,6 +146,10 @@ async def got_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     data = await flows.pressed(update) or ""
     value = data.rsplit(":", 1)[1]
     flows.draft(context, update, FLOW)["stage"] = None if value == "-" else Stage(value)
+    return await _ask_hypothesis(update, context)
+
+
+async def _ask_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     t = tr(context)
     await reply(
         update,
@@ -123,26 +170,53 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     else:
         assert update.effective_message is not None
         answers["hypothesis"] = domain.clean_hypothesis(update.effective_message.text)
+    t = tr(context)
+    control = answers.get("control")
+    if control is not None:
+        challenger = domain.challenger_for(control)
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "The control is “{control}”. Name the new variants to test against it, "
+                "separated by commas (e.g. <code>big_photo, short_text</code>)."
+            ).format(control=esc(control)),
+            markup(
+                [
+                    [
+                        button(
+                            t.gettext("Use {control} and {challenger}").format(
+                                control=_short(control, 24), challenger=challenger
+                            ),
+                            "new:var:-",
+                        )
+                    ]
+                ]
+            ),
+        )
+        return VARIANTS
     await reply(
         update,
         context,
-        tr(context).gettext(
+        t.gettext(
             "Name the variants, the control first, separated by commas "
             "(e.g. <code>old price, new price</code>). Or keep A and B."
         ),
-        markup([[button(tr(context).gettext("Use A and B"), "new:var:-")]]),
+        markup([[button(t.gettext("Use A and B"), "new:var:-")]]),
     )
     return VARIANTS
 
 
 async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
+    control = answers.get("control")
     if await flows.pressed(update) is not None:
-        answers["variants"] = None
+        answers["variants"] = None if control is None else [control, domain.challenger_for(control)]
     else:
         assert update.effective_message is not None
-        text = update.effective_message.text or ""
-        answers["variants"] = domain.clean_variant_names(text.split(","))
+        typed = (update.effective_message.text or "").split(",")
+        names = typed if control is None else [control, *typed]
+        answers["variants"] = domain.clean_variant_names(names)
     t = tr(context)
     count = len(answers["variants"] or domain.DEFAULT_VARIANT_NAMES)
     choices = [button(t.gettext("Equal"), "new:split:-")]
@@ -274,6 +348,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         min_detectable_effect=answers.get("min_detectable_effect"),
         planned_per_variant=answers.get("planned_per_variant"),
         review_date=answers.get("review_date"),
+        parent_number=answers.get("parent_number"),
         planned_split=answers.get("planned_split"),
         clock=runtime.clock,
     )
@@ -302,9 +377,13 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             entry_points=[
                 CommandHandler("new", new),
                 CallbackQueryHandler(new_from_button, pattern=r"^new:start$"),
+                CallbackQueryHandler(next_iteration_button, pattern=r"^new:next:\d+$"),
             ],
             states={
-                NAME: [MessageHandler(TEXT, got_name)],
+                NAME: [
+                    MessageHandler(TEXT, got_name),
+                    CallbackQueryHandler(got_name, pattern=r"^new:name:use$"),
+                ],
                 KIND: [CallbackQueryHandler(got_kind, pattern=r"^new:kind:")],
                 STAGE: [CallbackQueryHandler(got_stage, pattern=r"^new:stage:")],
                 HYPOTHESIS: [

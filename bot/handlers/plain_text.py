@@ -30,7 +30,8 @@ from experiments.result_guess import Candidate
 
 FLOW = "plain"
 VISITORS = 0
-TEXT = filters.TEXT & ~filters.COMMAND
+# New messages only: an edited one is not a second report.
+TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
 
 async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

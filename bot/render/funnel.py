@@ -8,6 +8,7 @@ from datetime import date
 from bot.i18n import Translator
 from bot.render import labels
 from bot.render.experiments import title
+from bot.render.learnings import countermeasure_line
 from bot.replies import esc
 from experiments.domain import ExperimentView, Stage
 from experiments.funnel import FUNNEL_STAGES, FUNNEL_USAGE, FunnelView, PeriodChange
@@ -306,6 +307,8 @@ def learning_text(t: Translator, learning: LearningView) -> str:
             "",
             _("Root cause: {cause}").format(cause="<b>" + esc(learning.root_cause) + "</b>"),
         ]
+    if learning.countermeasure is not None:
+        lines.append(countermeasure_line(t, learning))
     return "\n".join(lines)
 
 

@@ -23,11 +23,15 @@ _MAX_DIGITS = 8
 
 
 def _digits(percent_value: float, digits: int) -> int:
-    """Decimals for a value in percent: ``digits``, or more so a small one keeps 2 digits."""
+    """Decimals for a value in percent: ``digits``, or more so a small one keeps 2 digits.
+
+    A value too small to show even so is shown with ``digits`` (as 0.00, without a sign).
+    """
     size = abs(percent_value)
     if size == 0 or size >= 1 or not math.isfinite(size):
         return digits
-    return min(max(digits, -math.floor(math.log10(size)) + _SIGNIFICANT - 1), _MAX_DIGITS)
+    places = min(max(digits, -math.floor(math.log10(size)) + _SIGNIFICANT - 1), _MAX_DIGITS)
+    return places if round(size, places) != 0 else digits
 
 
 def share(t: Translator, fraction: float, digits: int = 1) -> str:
@@ -150,7 +154,9 @@ def headline_line(t: Translator, readout: Readout) -> str:
     """The one plain sentence the readout opens with."""
     return (
         "<b>"
-        + esc(headline(readout.verdict, t.gettext, lambda x: loose_share(t, x), t.number))
+        + esc(
+            headline(readout.verdict, t.gettext, lambda x: loose_share(t, x), t.number, t.ngettext)
+        )
         + "</b>"
     )
 
@@ -187,7 +193,7 @@ def verdict_section(t: Translator, readout: Readout) -> list[str]:
         "<b>"
         + _("Verdict: {verdict}").format(verdict=esc(verdict_label(readout.verdict, _)))
         + "</b>",
-        esc(explain_verdict(readout.verdict, _, lambda x: loose_share(t, x), t.number)),
+        esc(explain_verdict(readout.verdict, _, lambda x: loose_share(t, x), t.number, t.ngettext)),
     ]
 
 
@@ -223,9 +229,11 @@ def plan_line(t: Translator, result: ExperimentReadout) -> str | None:
         return None
     readout = result.readout
     smallest = min(arm.visitors for arm in readout.arms)
-    progress = t.gettext("Plan: {planned} visitors per variant; the smallest has {have}.").format(
-        planned=t.number(plan), have=t.number(smallest)
-    )
+    progress = t.ngettext(
+        "Plan: {planned} visitor per variant; the smallest has {have}.",
+        "Plan: {planned} visitors per variant; the smallest has {have}.",
+        plan,
+    ).format(planned=t.number(plan), have=t.number(smallest))
     if result.days_left is not None and result.days_left > 0:
         days = max(1, math.ceil(result.days_left - 1e-9))
         progress += " " + t.ngettext(

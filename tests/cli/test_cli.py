@@ -98,7 +98,7 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
         "/show #1\n"
         ":4\n"  # Pause
         ":6\n"  # Conclude (after Edit)
-        ":1\n"  # Won
+        ":2\n"  # B won
         "/list\n"
         ":quit\n"
     )
@@ -121,4 +121,4 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
     assert "New totals of B: 385 of 7,000" in out
     assert "Verdict:" in out
     assert "paused" in out
-    assert "#1 Sandbox journey is concluded: won" in out
+    assert "#1 Sandbox journey is concluded: won with B." in out

@@ -62,8 +62,14 @@ async def test_bare_conclude_asks_which_and_how_it_ended(
     picker = await say(two_experiments, "/conclude")
     await press(two_experiments, picker, "#2 Welcome email")
     outcome = await edited(two_experiments, picker)
-    assert "How did #2 Welcome email end?" in outcome.text
-    await press(two_experiments, outcome, "Inconclusive")
+    assert "Which variant won #2 Welcome email?" in outcome.text
+    assert outcome.button_texts == [
+        "🏆 plain",
+        "🏆 designed",
+        "🤷 None / inconclusive",
+        "↩️ Not yet",
+    ]
+    await press(two_experiments, outcome, "None / inconclusive")
     concluded = await two_experiments.next_reply()
     assert "concluded: inconclusive" in concluded.text
     assert "What did it teach you?" in concluded.text
@@ -71,12 +77,13 @@ async def test_bare_conclude_asks_which_and_how_it_ended(
     assert "#2 is concluded" in later.text
 
 
-async def test_conclude_with_a_number_asks_the_outcome(
+async def test_conclude_with_a_number_asks_which_variant_won(
     bot: BotUnderTest, two_experiments: SimChat
 ) -> None:
     outcome = await say(two_experiments, "/conclude #1")
-    await press(two_experiments, outcome, "Won")
-    assert "concluded: won" in (await two_experiments.next_reply()).text
+    await press(two_experiments, outcome, "B")
+    concluded = (await two_experiments.next_reply()).text
+    assert "concluded: won with B." in concluded
 
 
 async def test_resume_after_pause_from_the_card(

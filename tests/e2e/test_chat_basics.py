@@ -30,6 +30,7 @@ async def test_every_command_is_registered_with_telegram(bot: BotUnderTest) -> N
         "cost",
         "delete",
         "learn",
+        "learnings",
         "funnel",
         "ideas",
         "digest",

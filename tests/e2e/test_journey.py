@@ -60,7 +60,7 @@ async def test_guided_new_then_a_week_of_results_then_readout_pause_conclude(
 
     await press(chat, paused, "Conclude")
     outcome = await edited(chat, card)
-    await press(chat, outcome, "Won")
+    await press(chat, outcome, "🏆 new")
     concluded = await chat.next_reply()
-    assert "concluded: won" in concluded.text
+    assert "concluded: won with new." in concluded.text
     assert await bot.rows(Experiment) == 1

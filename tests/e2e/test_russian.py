@@ -105,7 +105,8 @@ async def test_creating_logging_and_reading_out_speak_russian(
 
     listed = await say(ivan_chat, "/list")
     assert listed.text.startswith("Ваши эксперименты · 1 в работе")
-    assert "посетителей: 2\xa0000" in listed.text
+    # Pluralised (2 000 посетителей, 1 посетитель), with the readout's verdict in a word.
+    assert "· 2\xa0000 посетителей · продолжайте" in listed.text
 
 
 async def test_a_broken_split_is_flagged_in_russian(bot: BotUnderTest, ivan_chat: SimChat) -> None:
@@ -343,7 +344,9 @@ async def test_the_russian_words_the_replies_suggest_are_understood(
 ) -> None:
     await say(ivan_chat, "/new Заголовок лендинга")
     concluded = await say(ivan_chat, "/conclude #1 проигрыш")
-    assert concluded.text.startswith("🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш.")
+    assert concluded.text.startswith(
+        "🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш: лучшим остался вариант «A»."
+    )
     assert button_labels(concluded) == ["💡 Записать вывод", "🧪 Начать следующую итерацию"]
     for shown in STAGES_RU:
         ideas = await say(ivan_chat, f"/ideas {shown}")

@@ -216,3 +216,27 @@ async def test_twenty_bad_lines_are_named_and_the_rest_counted(
         await import_file(database, csv_file(HEADER, *["1,A,1,x,,"] * 23), clock)
     assert caught.value.lines == tuple(range(2, 22))
     assert caught.value.message().splitlines()[-2] == "…and 3 more."
+
+
+async def test_leaving_out_repeated_results_imports_only_the_new_ones(
+    database: Database, experiments: None, clock: FrozenClock
+) -> None:
+    await imported(database, WEEK, clock)
+    grown = WEEK + b"1,A,10,1,,2026-03-02T08:00:00Z\n"
+    result = await imports.import_observations(
+        database.unit_of_work(), CHAT, grown, author=BOB, leave_out_repeated=True, clock=clock
+    )
+    assert isinstance(result, ImportResult)
+    assert (result.rows, result.left_out) == (1, 3)
+    assert await totals(database, 1) == [("A", 1010, 41), ("B", 1000, 52)]
+    # Nothing new left: refused even so.
+    refused = await imports.import_observations(
+        database.unit_of_work(),
+        CHAT,
+        WEEK + b"\n",
+        author=BOB,
+        leave_out_repeated=True,
+        clock=clock,
+    )
+    assert isinstance(refused, ImportRefused)
+    assert refused.repeated_count == refused.rows == 3

@@ -6,7 +6,7 @@ import pytest
 
 from db.models import Experiment
 from db.unit_of_work import Database
-from experiments import observations, services
+from experiments import digests, observations, services
 from experiments.domain import InvalidInput
 from experiments.stats.verdict import VerdictKind
 from tests.service.conftest import ALICE, CHAT
@@ -47,6 +47,13 @@ async def test_a_ship_holds_at_a_weaker_later_day_and_an_undo_recomputes_it(
     assert comparison is not None and comparison.looks == 2
     assert comparison.seq_diff_ci_low == pytest.approx(0.0050055, rel=1e-4)
     assert result.readout.verdict.kind is VerdictKind.SHIP
+    # The digest and the chart read the same daily looks, so they say the same.
+    digest = await digests.compose_digest(database.unit_of_work(), CHAT, now=clock())
+    assert [line.verdict.kind for line in digest.lines] == [VerdictKind.SHIP]
+    history = await observations.conversion_history(
+        database.unit_of_work(), CHAT, experiment, clock=clock
+    )
+    assert history.verdict is not None and history.verdict.kind is VerdictKind.SHIP
     # Undo day 2's B entry: the looks are rebuilt from what is stored (B has 650 of 10,000 on
     # the last day again), so the running numbers follow the data, not a cache.
     await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment, actor=ADMIN)
