@@ -26,6 +26,7 @@ async def test_every_command_is_registered_with_telegram(bot: BotUnderTest) -> N
         "readout",
         "chart",
         "conclude",
+        "reopen",
         "edit",
         "cost",
         "delete",

@@ -48,7 +48,7 @@ async def test_a_member_who_did_not_create_it_is_told_who_can_conclude_and_nothi
     assert await experiment_state(bot, 1) == ("running", None)
     # Pressing the card's buttons is refused the same way.
     asked = await say(team.chat, "/conclude #1", sender=team.carol)
-    await press(team.chat, asked, "Won", sender=team.carol)
+    await press(team.chat, asked, "🏆 B", sender=team.carol)
     assert (await team.chat.next_reply()).text == refused.text
     assert await experiment_state(bot, 1) == ("running", None)
 
