@@ -219,6 +219,11 @@ class BotApiEmulator:
         """Updates the bot has not confirmed yet."""
         return list(self.world.updates)
 
+    async def until_taken(self, timeout: float = 10) -> None:
+        """Waits until the bot has confirmed every update sent so far (it has them in hand)."""
+        if not await self.world.wait_until(lambda: not self.world.updates, timeout):
+            raise AssertionError(f"the bot did not take {len(self.world.updates)} update(s)")
+
     # -- what the bot did ----------------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
@@ -257,6 +262,16 @@ class BotApiEmulator:
         self._injections.append(injection)
         return injection
 
+    async def until_held(self, injection: Injection, count: int = 1, timeout: float = 10) -> None:
+        """Waits until ``count`` calls are held by a ``Fault.hold()`` injection."""
+        if not await self.world.wait_until(lambda: injection.held >= count, timeout):
+            raise AssertionError(f"no call was held by {injection} within {timeout} s")
+
+    def release(self, injection: Injection) -> None:
+        """Lets the calls held by a ``Fault.hold()`` injection through, answered normally."""
+        injection.released = True
+        self.world.notify()
+
     def block(self, chat: SimChat | int, description: str | None = None) -> None:
         """From now on every send to the chat gets 403, as when the user blocked the bot."""
         chat_id = chat.id if isinstance(chat, SimChat) else chat
@@ -289,7 +304,7 @@ class BotApiEmulator:
         injection = next((i for i in self._injections if i.matches(method_name, chat_id)), None)
         if injection is not None:
             injection.remaining -= 1
-            return await self._fire(injection.fault, method_name, params, request)
+            return await self._fire(injection, method_name, params, request)
         return await self._answer(method_name, params)
 
     async def _answer(self, method_name: str, params: dict[str, Any]) -> web.Response:
@@ -310,8 +325,9 @@ class BotApiEmulator:
         return web.json_response({"ok": True, "result": result})
 
     async def _fire(
-        self, fault: Fault, method_name: str, params: dict[str, Any], request: web.Request
+        self, injection: Injection, method_name: str, params: dict[str, Any], request: web.Request
     ) -> web.StreamResponse:
+        fault = injection.fault
         chat_id = params.get("chat_id")
         self.faults_fired.append(
             FiredFault(method_name, chat_id if isinstance(chat_id, int) else None, fault)
@@ -319,6 +335,12 @@ class BotApiEmulator:
         self._note_in_chat(chat_id, f"!! fault on {method_name}: {fault.kind} {fault.description}")
         if fault.kind == "error":
             return _error(fault.api_error())
+        if fault.kind == "hold":
+            injection.held += 1
+            self.world.notify()
+            await self.world.wait_until(lambda: injection.released or self.world.closing, None)
+            injection.held -= 1
+            return await self._answer(method_name, params)
         if fault.kind == "hang":
             await self.world.wait_until(lambda: self.world.closing, None)
         elif fault.processed:
