@@ -148,8 +148,8 @@ class PerChatRateLimiter(AIORateLimiter):
             except RetryAfter as error:
                 if attempt == retries:
                     raise
-                wait = error.retry_after
-                seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+                # As AIORateLimiter reads it (the public attribute warns of its type to come).
+                seconds = error._retry_after.total_seconds()
                 logger.info("chat %s: rate limit hit, retrying in %.1f s", chat_id, seconds)
                 if chat_id is not None:
                     until = loop.time() + seconds + 0.1

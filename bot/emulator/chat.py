@@ -242,9 +242,9 @@ class SimChat:
         """Assert the bot has nothing more to say here: no unread reply now, and none before the
         reply to `sentinel` (a message containing `reply_contains`), which is returned.
 
-        Deterministic only while the Application handles updates one at a time (PTB's
-        default, no concurrent_updates and no block=False handlers): everything the bot does
-        for earlier updates is then sent before it sees the sentinel.
+        Deterministic while the Application handles one chat's updates one at a time (PTB's
+        default, or Hourglass's per-chat order, and no block=False handlers): everything the
+        bot does for this chat's earlier updates is then sent before it sees the sentinel.
         """
         if self.unread:
             raise AssertionError(f"Unexpected bot message(s): {self.unread!r}\n{self}")
