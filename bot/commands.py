@@ -19,13 +19,18 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "start", N_("Start here: what Hourglass does"), N_("what Hourglass does and how to begin.")
     ),
-    Command("help", N_("Every command with an example"), N_("this list.")),
+    Command(
+        "help",
+        N_("Every command with an example"),
+        N_("this list; <code>/help stages</code> explains the hourglass stages."),
+    ),
     Command(
         "new",
         N_("Register a new experiment"),
         N_(
             "register an experiment. Bare, it guides you step by step; fast: "
-            "<code>/new Landing headline</code> or <code>/new Pricing | A, B, C</code>."
+            "<code>/new Landing headline</code>, <code>/new Pricing | A, B, C</code>, or with "
+            "a planned split <code>/new Pricing | A, B 70/30</code>."
         ),
     ),
     Command(
@@ -122,7 +127,8 @@ COMMANDS: tuple[Command, ...] = (
         N_(
             "log how many people reached each stage, Know → Refer: "
             "<code>/funnel 5000 1200 400 150 60 20 5</code>; for a past week, start with a day: "
-            "<code>/funnel last week 5000 …</code>; bare, it shows the constraint."
+            "<code>/funnel last week 5000 …</code>; bare, it shows the constraint and what "
+            "changed since the period before; <code>/funnel history</code> lists the last periods."
         ),
     ),
     Command(

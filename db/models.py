@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -86,6 +87,8 @@ class Workspace(Base):
     last_experiment_number: Mapped[int] = mapped_column(Integer, default=0)
     # ISO 4217 code that costs and revenue are shown in.
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    # What kind of business the chat runs (experiments.domain.Business): /ideas follow it.
+    business: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     experiments: Mapped[list[Experiment]] = relationship(back_populates="workspace")
@@ -166,6 +169,15 @@ class Observation(Base):
             "revenue",
         ),
         Index("ix_observations_experiment_logged_at", "experiment_id", "logged_at"),
+        # The readout's daily looks group by the UTC day (SQLite only: migration 0010).
+        Index(
+            "ix_observations_experiment_utc_day",
+            "experiment_id",
+            text("date(logged_at)"),
+            "variant_id",
+            "visitors",
+            "conversions",
+        ).ddl_if(dialect="sqlite"),
         Index("ix_observations_import_id", "import_id"),
     )
 

@@ -245,6 +245,10 @@ class VariantSums:
 
 def _local_day(session: AsyncSession, column: Any, timezone: str) -> Any:
     # Rendered inline, so the GROUP BY expression is the very one selected (PostgreSQL insists).
+    if timezone == "UTC" and session.get_bind().dialect.name == "sqlite":
+        # Stored as naive UTC text: SQLite's own date() is the UTC day, without a Python call
+        # per row (the readout's daily looks group a whole experiment this way).
+        return func.date(column)
     zone: Any = bindparam("zone", timezone, literal_execute=True)
     if session.get_bind().dialect.name == "sqlite":
         return func.local_date(column, zone)  # registered in db/engine.py

@@ -406,7 +406,7 @@ def format_readout(readout: Readout) -> str:
         "Lift",
         "p-value (test)",
         *(["Holm p"] if several else []),
-        "Always-valid diff range",
+        "Always-valid diff (pp)",
         "Always-valid p",
         f"Chance to beat {control}",
     ]

@@ -55,6 +55,23 @@ STAGE_NAMES: dict[Stage, Msg] = {
 }
 
 
+class Business(StrEnum):
+    """What kind of business a workspace runs: /ideas and examples are written for it."""
+
+    SHOP = "shop"  # a shop or a café: people walk in
+    SERVICE = "service"  # a consultant, a salon, a tutor: clients book
+    ONLINE = "online"  # an online product: visitors sign up and buy on a site
+    ALL = "all"  # not said: a mix of all three
+
+
+BUSINESS_NAMES: dict[Business, Msg] = {
+    Business.SHOP: N_("shop or café"),
+    Business.SERVICE: N_("service"),
+    Business.ONLINE: N_("online product"),
+    Business.ALL: N_("all kinds"),
+}
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     RUNNING = "running"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from db.unit_of_work import UnitOfWork
 from experiments import services
+from experiments.dates import YESTERDAY_WORDS
 from experiments.domain import ExperimentView, Status
 
 # A count as people type it: 1200, 1,200, 1_200, 1 200 with a no-break space (a plain space
@@ -21,6 +22,8 @@ _COUNT = re.compile(r"(?<![\w#.,/:])(\d{1,3}(?:[,_\u00a0\u202f]\d{3})+|\d+)(?![\
 _FRACTION = re.compile(r"(?<![\w#])(\d+)\s*/\s*(\d+)(?!\w)")  # 42/1000: conversions/visitors
 _REFERENCE = re.compile(r"(?<![\w#])#(\d{1,9})(?!\w)")
 _WORD = re.compile(r"\w+", re.UNICODE)
+# A word naming a past day, as /log reads it (``dates.parse_moment`` decides what it means).
+_DAY_WORD = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}(?:\.(?:\d{4}|\d{2}))?")
 # Name words too common to say which experiment the founder means.
 _MIN_NAME_WORD = 4
 # Numbers past this are not counts of a day's visitors (a year, a phone number, an amount).
@@ -44,6 +47,7 @@ class ResultGuess:
     candidates: tuple[Candidate, ...]  # one when the text is clear; several to choose from
     conversions: int
     visitors: int | None
+    day: str | None = None  # the word naming the day ("yesterday", "30.11"), if any
 
 
 @dataclass(frozen=True)
@@ -108,11 +112,22 @@ def guess_result(text: str, experiments: Sequence[ExperimentView]) -> ResultGues
         named_experiments = {e.number for e in chosen if _name_words_in(e.name, text)}
         narrowed = [c for c in candidates if c.number in named_experiments]
         candidates = narrowed or candidates
+    day = _day_word(remaining)
+    if day is not None:
+        remaining = remaining.replace(day, " ", 1)  # 2026-11-30 holds no counts
     counts = _counts(remaining)
     if counts is None:
         return None
     conversions, visitors = counts
-    return ResultGuess(tuple(candidates), conversions, visitors)
+    return ResultGuess(tuple(candidates), conversions, visitors, day)
+
+
+def _day_word(text: str) -> str | None:
+    for word in text.split():
+        cleaned = word.strip(",;:!?()\"'«»").rstrip(".") if not _DAY_WORD.fullmatch(word) else word
+        if cleaned.casefold() in YESTERDAY_WORDS or _DAY_WORD.fullmatch(cleaned):
+            return cleaned
+    return None
 
 
 # Russian keyboards type these for the Latin capitals people name variants with.

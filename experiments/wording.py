@@ -304,9 +304,13 @@ def headline(
 
 def _looks(verdict: Verdict, _: Translate, percent: Percent, number: Number) -> str:
     arm, control = verdict.arm or "", verdict.control or ""
-    lift = verdict.lift
-    if lift is None or verdict.diff == 0:
+    lift, diff = verdict.lift, verdict.diff or 0.0
+    if diff == 0:
         return _("{arm} and {control} look alike so far").format(arm=arm, control=control)
+    if lift is None:  # the control has no conversions yet: no ratio to quote
+        if diff > 0:
+            return _("{arm} looks better than {control} so far").format(arm=arm, control=control)
+        return _("{arm} looks worse than {control} so far").format(arm=arm, control=control)
     if lift >= 0.95:
         return _("{arm} looks about {factor} times as good as {control}").format(
             arm=arm, control=control, factor=number(round(1 + lift))

@@ -27,6 +27,7 @@ from bot.render.funnel import (
     period,
 )
 from bot.render.funnel_chart import funnel_chart_png
+from bot.render.stages import stages_button
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
@@ -94,7 +95,7 @@ async def _show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     t = tr(context)
     log_button = button("📝 " + t.gettext("Log this week's numbers"), "funnel:log")
     if view is None:
-        await reply(update, context, no_funnel_text(t), markup([[log_button]]))
+        await reply(update, context, no_funnel_text(t), markup([[log_button], [stages_button(t)]]))
         return
     heading = "📊 <b>" + t.gettext("Your hourglass funnel") + "</b>"
     keyboard = _funnel_keyboard(context, view, extra=[log_button])
@@ -138,6 +139,8 @@ def _funnel_keyboard(
         rows.append([button("💡 " + ideas, f"ideas:stage:{view.constraint.value}")])
     rows.append([button("📈 " + t.gettext("Funnel chart"), "chart:funnel")])
     rows.append(extra or [])
+    if view.first:
+        rows.append([stages_button(t)])
     return markup(rows)
 
 

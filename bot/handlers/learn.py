@@ -34,6 +34,7 @@ from bot.render.learnings import (
     root_cause_question,
     short,
 )
+from bot.render.stages import stages_button as what_stages_mean_button
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
@@ -132,7 +133,8 @@ async def _offer_subjects(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def _offer_stages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     t = tr(context)
     stages = [button(labels.stage(t, stage), f"learn:stage:{stage.value}") for stage in Stage]
-    await reply(update, context, t.gettext("Which stage leaks?"), markup(rows_of(stages, 4)))
+    keyboard = markup([*rows_of(stages, 4), [what_stages_mean_button(t)]])
+    await reply(update, context, t.gettext("Which stage leaks?"), keyboard)
 
 
 async def stages_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

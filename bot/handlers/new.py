@@ -18,6 +18,7 @@ from bot import flows, parsing
 from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render import labels
 from bot.render.experiments import card
+from bot.render.stages import stages_button
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
@@ -137,7 +138,13 @@ async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             "Which hourglass stage does it target? "
             "(Know → Like → Trust → Try → Buy → Repeat → Refer)"
         ),
-        markup([*rows_of(stages, 4), [flows.skip_button(context, "new:stage:-")]]),
+        markup(
+            [
+                *rows_of(stages, 4),
+                [flows.skip_button(context, "new:stage:-")],
+                [stages_button(t)],
+            ]
+        ),
     )
     return STAGE
 

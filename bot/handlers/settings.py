@@ -22,7 +22,7 @@ from bot.replies import edit_or_reply
 from bot.runtime import Runtime, chat_id_of, remember_workspace, runtime_of, tr
 from bot.users import actor_of
 from experiments import digests, workspaces
-from experiments.domain import N_, InvalidInput
+from experiments.domain import BUSINESS_NAMES, N_, Business, InvalidInput
 from experiments.roles import Action, require
 
 FLOW = "settings"
@@ -70,6 +70,8 @@ SETTING_WORDS = {
     "язык": "language",
     "currency": "currency",
     "валюта": "currency",
+    "business": "business",
+    "бизнес": "business",
 }
 SWITCH_WORDS = {"on": True, "off": False, "вкл": True, "выкл": False}
 LANGUAGE_WORDS = {
@@ -96,7 +98,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         raise InvalidInput(
             N_(
                 "Write /settings, a setting and its value, e.g. {usage}. The settings: time, "
-                "timezone, digest (on or off), target, stale, language, currency."
+                "timezone, digest (on or off), target, stale, language, currency, business."
             ),
             usage=USAGE,
         )
@@ -121,6 +123,8 @@ def _one_line_change(setting: str, value: str) -> dict[str, Any]:
         return {"language": language}
     if setting == "currency":
         return {"currency": value}
+    if setting == "business":
+        return {"business": value}
     if setting == "target":
         return {"target_running": parsing.count(value, N_("experiments"), "/settings target 3")}
     return {"stale_after_days": parsing.count(value, N_("days"), "/settings stale 3")}
@@ -157,6 +161,8 @@ def _button_change(what: str, value: str) -> dict[str, Any]:
         return {"stale_after_days": int(value)}
     if what == "cur":
         return {"currency": value}
+    if what == "biz":
+        return {"business": value}
     return {"language": value}
 
 
@@ -200,6 +206,14 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: str)
         )
         await edit_or_reply(update, context, text, markup([*rows_of(codes, 4), back]))
         return CURRENCY
+    if setting == "biz":
+        kinds = [button(_(BUSINESS_NAMES[kind]), "set:biz:" + kind.value) for kind in Business]
+        text = _(
+            "What kind of business is it? /ideas suggests experiments written for it; "
+            "with “all kinds” you see a mix."
+        )
+        await edit_or_reply(update, context, text, markup([*rows_of(kinds, 2), back]))
+        return flows.END
     languages = [button(name, f"set:lang:{code}") for code, name in LANGUAGE_NAMES.items()]
     await edit_or_reply(update, context, _("Which language?"), markup([languages, back]))
     return flows.END
@@ -289,6 +303,7 @@ def settings_keyboard(t: Translator, view: workspaces.WorkspaceView) -> InlineKe
                 button("🗣 " + _("Language") + " / Язык", "set:ask:lang"),
                 button("💱 " + _("Currency"), "set:ask:cur"),
             ],
+            [button("🏪 " + _("Business"), "set:ask:biz")],
         ]
     )
 

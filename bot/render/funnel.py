@@ -10,7 +10,7 @@ from bot.render import labels
 from bot.render.experiments import title
 from bot.render.learnings import countermeasure_line
 from bot.replies import esc
-from experiments.domain import ExperimentView, Stage
+from experiments.domain import BUSINESS_NAMES, Business, ExperimentView, Stage
 from experiments.funnel import FUNNEL_STAGES, FUNNEL_USAGE, FunnelView, PeriodChange
 from experiments.ideas import Idea
 from experiments.learnings import LearningView
@@ -230,10 +230,16 @@ def ideas_text(
     ideas: Sequence[Idea],
     *,
     constraint_rate: float | None = None,
+    business: Business = Business.ALL,
 ) -> str:
     _ = t.gettext
     name = labels.stage(t, stage)
     lines = ["💡 <b>" + _("Ideas for {stage}").format(stage=name) + "</b>"]
+    lines.append(
+        _("Business: {kind} · /settings business changes it.").format(
+            kind=_(BUSINESS_NAMES[business])
+        )
+    )
     if constraint_rate is not None:
         lines.append(
             _("{stage} is your constraint: only {rate} get there from the stage before.").format(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.replies import esc
+from experiments.domain import BUSINESS_NAMES
 from experiments.workspaces import WorkspaceView
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -35,6 +36,7 @@ def settings_text(t: Translator, workspace: WorkspaceView, next_digest: datetime
             "Remind me after {days} days without new results",
             workspace.stale_after_days,
         ).format(days=workspace.stale_after_days),
+        "🏪 " + _("Business: {kind}").format(kind=_(BUSINESS_NAMES[workspace.business])),
         "🗣 " + _("Language: {language}").format(language=LANGUAGE_NAMES[workspace.language]),
         "💱 "
         + _("Currency: {name} ({code})").format(

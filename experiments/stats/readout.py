@@ -12,6 +12,9 @@ always-valid interval is intersected over every look in which each arm had at le
 ``MIN_VISITORS_PER_ARM`` visitors, plus the current one, and the sequential p-value is the
 running minimum over the same looks (Johari et al. 2022; Howard et al. 2021). The interval is
 at level alpha / (number of challengers), the level the verdict decides at (Bonferroni).
+Its lift version is the difference's range over the control's observed rate: a way to say it
+in relative words, not a second test (the control's own uncertainty is not added to it; the
+verdict decides on the difference).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from experiments.stats.sequential import (
     SequenceInterval,
     always_valid_p_value,
     confidence_sequence,
+    msprt_p_value,
     running_interval,
 )
 from experiments.stats.srm import planned_shares, sample_ratio_check
@@ -154,37 +158,20 @@ def _compare(
     )
     control_rate = control.conversions / control.visitors
     sequences: list[SequenceInterval] = []
-    p_values: list[float] = []
+    # The running minimum of the floored p-value, max(mSPRT p, fixed p), over the looks; now first.
+    best = always_valid_p_value(
+        variant.conversions, variant.visitors, control.conversions, control.visitors, test.p_value
+    )
     for look in (*looks, arms):
-        look_variant, look_control = look[index], look[0]
-        sequences.append(
-            confidence_sequence(
-                look_variant.conversions,
-                look_variant.visitors,
-                look_control.conversions,
-                look_control.visitors,
-                level,
-            )
-        )
-        fixed = (
-            test
-            if look is arms
-            else two_proportion_test(
-                look_variant.conversions,
-                look_variant.visitors,
-                look_control.conversions,
-                look_control.visitors,
-            )
-        )
-        p_values.append(
-            always_valid_p_value(
-                look_variant.conversions,
-                look_variant.visitors,
-                look_control.conversions,
-                look_control.visitors,
-                fixed.p_value,
-            )
-        )
+        counts = (look[index].conversions, look[index].visitors)
+        control_counts = (look[0].conversions, look[0].visitors)
+        sequences.append(confidence_sequence(*counts, *control_counts, level))
+        if look is arms:
+            continue
+        msprt = msprt_p_value(*counts, *control_counts)
+        if msprt < best:  # only then can the floored value lower the minimum: test it
+            fixed = two_proportion_test(*counts, *control_counts).p_value
+            best = min(best, max(msprt, fixed))
     return _RawComparison(
         diff=interval.diff,
         diff_ci_low=interval.diff_ci_low,
@@ -194,7 +181,7 @@ def _compare(
         p_value_method=str(test.method),
         prob_beat_control=bayes.prob_beat_control,
         expected_loss=bayes.expected_loss,
-        sequential_p_value=min(p_values),
+        sequential_p_value=best,
         interval=running_interval(sequences),
         control_rate=control_rate,
         looks=len(sequences),

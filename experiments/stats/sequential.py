@@ -16,6 +16,9 @@ Choices, documented:
   (difference / per-visitor sd, a Cohen's-h-like scale) with rho = 0.04: that is the size of
   effect these founders look for (5 % → 5.9 %, 2 % → 2.6 %, 10 % → 11.2 %). In simulation
   (bench/peeking.py) rho between 0.03 and 0.05 gives the best power at 1-4 weeks of traffic.
+  The plan (``sample_size.sequential_sample_size``) uses the same tau, and is flat near it:
+  visitors per variant for 5 % → 6 % at rho 0.02 / 0.03 / 0.04 / 0.05 / 0.08 are 16,292 /
+  15,631 / 15,711 / 15,981 / 16,901; for 10 % → 12 %: 8,509 / 7,628 / 7,383 / 7,353 / 7,593.
 - The per-visitor variances s² (and pbar, the pooled rate) are plug-in estimates made with
   (conversions + 1) / (visitors + 2), so that V > 0 even at 0 % or 100 % conversion; this is the
   asymptotic version of the mSPRT that the paper and Optimizely's Stats Engine use.

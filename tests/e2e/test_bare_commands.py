@@ -148,6 +148,9 @@ async def test_guided_new_explains_bad_answers_and_asks_again(
     await say(alice_chat, "4%")
     no_effect = await say(alice_chat, "-10%")
     assert "is not an effect I can plan for" in no_effect.text
+    too_small = await say(alice_chat, "0.00001pp")
+    assert "more than 1,000,000,000 visitors per variant" in too_small.text
+    assert await bot.rows(Experiment) == 0
     review = await say(alice_chat, "1pp")
     # the always-valid plan for a 60/40 split: sequential_sample_size(0.04, 0.05,
     # shares=(0.6, 0.4)).per_arm -> (16506, 11004); the plan names the smaller arm's

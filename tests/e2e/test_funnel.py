@@ -41,6 +41,7 @@ async def test_one_line_funnel_logs_the_week_and_names_the_constraint(
     assert [b for row in logged.buttons for b in row] == [
         ("💡 Ideas for Like", "ideas:stage:like"),
         ("📈 Funnel chart", "chart:funnel"),
+        ("❓ What do the stages mean?", "help:stages"),  # the workspace's first funnel
     ]
     assert await bot.rows(FunnelSnapshot) == 1
 
@@ -51,7 +52,7 @@ async def test_bare_funnel_shows_the_latest_with_a_button_to_log(
     empty = await say(alice_chat, "/funnel")
     assert "No funnel numbers yet." in empty.text
     assert EXAMPLE in empty.text
-    assert empty.button_texts == ["📝 Log this week's numbers"]
+    assert empty.button_texts == ["📝 Log this week's numbers", "❓ What do the stages mean?"]
     await say(alice_chat, "/funnel 1000 800 200 150 100 50 40")
     latest = await say(alice_chat, "/funnel")
     assert "Your hourglass funnel · Feb 24, 2026 – Mar 2, 2026" in latest.text

@@ -22,6 +22,7 @@ async def test_without_a_funnel_ideas_ask_which_stage(
         "ideas:stage:buy",
         "ideas:stage:repeat",
         "ideas:stage:refer",
+        "help:stages",
     ]
     query = await press(chat, picker, "Trust")
     await chat.callback_answer(query)
@@ -30,8 +31,11 @@ async def test_without_a_funnel_ideas_ask_which_stage(
     assert "1. Customer testimonials on the pricing page · A/B test" in ideas.text
     assert "We believe three short customer testimonials" in ideas.text
     starts = [b for row in ideas.buttons for b in row if "Start this" in b.text]
-    assert len(starts) == 5
-    assert starts[0] == ("🧪 Start this: 1. Customer testimonials on the pr…", "ideas:use:trust:0")
+    assert len(starts) == 6  # two for each kind of business, until /settings says which
+    assert starts[0] == (
+        "🧪 Start this: 1. Customer testimonials on the pr…",
+        "ideas:use:all:trust:0",
+    )
     assert ideas.button_texts[-1] == "🔁 Another stage"
 
 
@@ -70,6 +74,7 @@ async def test_start_this_creates_the_experiment_and_shows_its_card(
     bot: BotUnderTest, alice_chat: SimChat
 ) -> None:
     chat = alice_chat
+    await say(chat, "/settings business online")
     ideas = await say(chat, "/ideas refer")
     query = await press(chat, ideas, "Start this: 3.")
     await chat.callback_answer(query)
@@ -108,7 +113,7 @@ async def test_a_stale_idea_button_creates_nothing(bot: BotUnderTest, alice_chat
     ideas = await say(alice_chat, "/ideas buy")
     # A button from an older catalog, pointing past the end of today's list.
     ideas.reply_markup = {
-        "inline_keyboard": [[{"text": "old", "callback_data": "ideas:use:buy:9"}]]
+        "inline_keyboard": [[{"text": "old", "callback_data": "ideas:use:all:buy:9"}]]
     }
     query = await alice_chat.press(ideas, "old")
     await alice_chat.callback_answer(query)

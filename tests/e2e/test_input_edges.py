@@ -53,7 +53,7 @@ async def experiments_state(bot: BotUnderTest) -> list[tuple[int, str, object]]:
         ("/log #1 A 10 1 revenue 1e-9", "“1e-9” has more than two decimal places"),
         ("/log #1 A 10 1 revenue NaN", "“NaN” is not an amount of money"),
         ("/log #1 A 10 1 revenue 1e30", "“1e30” is not an amount of money"),
-        ("/log #1 A 10 1 NaN", "“NaN” is neither a day nor an amount of money"),
+        ("/log #1 A 10 1 NaN", "“NaN” is not"),
         ("/calc -0/10 5/10", "“-0/10” is not conversions/visitors"),
         ("/calc +5/10 5/10", "“+5/10” is not conversions/visitors"),
     ],

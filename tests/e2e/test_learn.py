@@ -116,7 +116,16 @@ async def test_bare_learn_offers_the_experiments_waiting_and_the_stages(
     offer = await say(chat, "/learn")  # starting over leaves the half-done one unsaved
     await press(chat, offer, "A leaking stage")
     stages = await chat.next_reply()
-    assert stages.button_texts == ["Know", "Like", "Trust", "Try", "Buy", "Repeat", "Refer"]
+    assert stages.button_texts == [
+        "Know",
+        "Like",
+        "Trust",
+        "Try",
+        "Buy",
+        "Repeat",
+        "Refer",
+        "❓ What do the stages mean?",
+    ]
     await press(chat, stages, "Buy")
     assert "Why does Buy leak?" in (await chat.next_reply()).text
     assert await rows(bot) == (0, 0)

@@ -3,7 +3,10 @@ anything else a hint; mistyped commands a "did you mean"; groups only when addre
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from sqlalchemy import select
 
 from bot.emulator import SimChat
 from db.models import Observation
@@ -26,7 +29,13 @@ async def test_results_like_text_offers_to_log_and_stores_only_after_the_press(
     offer = await say(alice_chat, "#2 card 300 12")
     assert offer.text == "Log 300 visitors and 12 conversions on #2 Referral card · Card?"
     assert await bot.rows(Observation) == 0  # nothing before the press
-    await press(alice_chat, offer, "Log it")
+    # Two quick taps, the second before the buttons are gone: logged once.
+    data = offer.buttons[0][0].data
+    assert data is not None
+    first = await alice_chat.press(offer, callback_data=data)
+    second = await alice_chat.press(offer, callback_data=data)
+    await alice_chat.callback_answer(first)
+    await alice_chat.callback_answer(second)
     logged = await alice_chat.next_reply()
     assert "✅ Logged for #2 Referral card, variant Card: 300 visitors, 12 conversions" in (
         logged.text
@@ -51,6 +60,7 @@ async def test_one_number_asks_for_the_visitors_then_confirms(
     question = await say(alice_chat, "sold 40 croissants today with the new flyer")
     assert question.text.startswith("40 conversions on #1 Flyer test · New?")
     assert "Send the number of visitors" in question.text
+    assert [b.text for b in question.buttons[0]] == ["➕ Log results", "✖️ No, that's not it"]
     offer = await say(alice_chat, "300")
     assert offer.text == "Log 300 visitors and 40 conversions on #1 Flyer test · New?"
     assert await bot.rows(Observation) == 0
@@ -176,3 +186,39 @@ async def test_an_offered_result_far_above_the_usual_day_is_confirmed_once_more(
     await press(alice_chat, jump, "Yes, log it")
     assert "5,000 visitors, 40 conversions" in (await alice_chat.next_reply()).text
     assert await bot.rows(Observation) == 7
+
+
+async def test_a_day_in_the_text_is_the_day_the_result_is_logged_for(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new Loyalty offer")
+    offer = await say(alice_chat, "B 1000 42 yesterday")
+    assert offer.text == (
+        "Log 1,000 visitors and 42 conversions on #1 Loyalty offer · B for Mar 1, 2026?"
+    )
+    await press(alice_chat, offer, "Log it")
+    logged = await alice_chat.next_reply()
+    assert "📅 For Mar 1, 2026." in logged.text
+    async with bot.database.unit_of_work() as uow:
+        [moment] = (await uow.session.scalars(select(Observation.logged_at))).all()
+    assert moment == datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # that day's noon, as /log does
+    # A day still to come is refused at once, and nothing is stored.
+    refused = await say(alice_chat, "B 100 4 2026-03-05")
+    assert "is in the future" in refused.text
+    assert await bot.rows(Observation) == 1
+
+
+async def test_one_number_can_go_to_the_guided_log_instead(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await bakery(alice_chat)
+    question = await say(alice_chat, "sold 40 croissants today with the new flyer")
+    await press(alice_chat, question, "Log results")
+    variants = await alice_chat.next_reply()
+    assert "#1 Flyer test: which variant?" in variants.text
+    await press(alice_chat, variants, "New")
+    counts = await alice_chat.next_reply()
+    assert "send visitors and conversions" in counts.text
+    logged = await say(alice_chat, "300 40")
+    assert "300 visitors, 40 conversions" in logged.text
+    assert await bot.rows(Observation) == 1

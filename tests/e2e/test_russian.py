@@ -160,7 +160,7 @@ async def test_the_guided_new_asks_with_russian_buttons(
     await press(ivan_chat, kinds, "A/B-тест")
     stages = await ivan_chat.next_reply()
     assert stages.text.startswith("На какой этап песочных часов он нацелен?")
-    assert button_labels(stages) == [*STAGES_RU, "⏭ Пропустить"]
+    assert button_labels(stages) == [*STAGES_RU, "⏭ Пропустить", "❓ Что значат этапы?"]
 
     await press(ivan_chat, stages, "Доверие")
     hypothesis = await ivan_chat.next_reply()

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.emulator import SimChat
+from bot.i18n import translator
 from db.models import Experiment
 from tests.e2e.conftest import BotUnderTest, press, say
 
@@ -102,7 +103,10 @@ async def test_verdict_words_and_the_ship_to_do_in_russian(bot: BotUnderTest) ->
     await press(chat, digest, "Завершить #1 с Card")
     question = await chat.next_reply()
     await press(chat, question, "Да, завершить с Card")
-    assert "победил вариант «Card»" in (await chat.next_reply()).text
+    # Concluded as won with Card, in the catalog's words for it.
+    won_with_card = translator("ru").gettext("won with {variant}").format(variant="Card")
+    assert won_with_card != "won with Card"
+    assert f"завершён: {won_with_card}." in (await chat.next_reply()).text
 
 
 async def statuses(bot: BotUnderTest) -> dict[int, tuple[str, str | None, str | None]]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import parsing
@@ -21,6 +21,16 @@ from experiments import dates, domain, funnel, learnings, workspaces
 from experiments.calculator import CalcInputError, parse_counts
 from experiments.domain import DomainError
 from experiments.imports import CSV_COLUMNS, parse_csv
+from tests.fuzz.strategies import (
+    AMOUNT_WORD,
+    ANY_MOMENT,
+    ANY_OFFSET,
+    CSV_TEXT,
+    DATEISH,
+    FUZZ,
+    NUMBERISH,
+    WORD,
+)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ZONES = [
@@ -29,38 +39,6 @@ ZONES = [
     ZoneInfo("Pacific/Pago_Pago"),
     ZoneInfo("Asia/Kolkata"),
 ]
-
-FUZZ = settings(
-    max_examples=150,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
-# Any moment from year 1 to 9999, often at the ends, where time zones overflow.
-ANY_MOMENT = st.one_of(
-    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
-    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(1, 1, 2)),
-    st.datetimes(min_value=datetime(9999, 12, 30), max_value=datetime(9999, 12, 31, 23, 59)),
-)
-ANY_OFFSET = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59)
-
-# Words users type: digits with signs, separators, decimals, exponents, dates, and anything.
-NUMBERISH = st.from_regex(
-    r"[+\-]?[0-9٠-٩]{0,16}([.,_ ][0-9]{0,4})?([eE][+\-]?[0-9]{1,4})?%?", fullmatch=True
-)
-DATEISH = st.one_of(
-    st.from_regex(
-        r"[0-9]{1,5}-[0-9]{1,2}-[0-9]{1,2}"
-        r"([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?(Z|[+\-][0-9]{2}:?[0-9]{2})?",
-        fullmatch=True,
-    ),
-    st.from_regex(r"[0-9]{1,3}\.[0-9]{1,3}(\.[0-9]{1,5})?( [0-9]{1,2}:[0-9]{2})?", fullmatch=True),
-    st.sampled_from(["today", "yesterday", "вчера", "last week", "0001-01-01", "9999-12-31"]),
-)
-WORD = st.one_of(NUMBERISH, DATEISH, st.text(max_size=24))
-AMOUNT_WORD = st.one_of(st.sampled_from(["revenue", "выручка"]), WORD)
 
 
 def read_or_refuse(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -172,30 +150,6 @@ def test_settings_inputs_are_read_or_refused(text: str) -> None:
 
 
 # ---------------------------------------------------------------- the CSV import
-
-CELL = st.one_of(
-    NUMBERISH,
-    DATEISH,
-    ANY_MOMENT.map(lambda moment: moment.isoformat()),
-    st.builds(
-        lambda moment, minutes: moment.replace(
-            tzinfo=timezone(timedelta(minutes=minutes))
-        ).isoformat(),
-        ANY_MOMENT,
-        ANY_OFFSET,
-    ),
-    st.sampled_from(["", "#1", "A", "B", "-0", "1.999", "0001-01-01T00:00:00+01:00"]),
-    st.text(max_size=12),
-)
-ROW = st.lists(CELL, min_size=4, max_size=7).map(",".join)
-CSV_TEXT = st.builds(
-    lambda header, rows, newline: newline.join([header, *rows]),
-    st.one_of(
-        st.just(",".join(CSV_COLUMNS)), st.just("experiment,variant,visitors,conversions"), ROW
-    ),
-    st.lists(ROW, max_size=6),
-    st.sampled_from(["\n", "\r\n", "\r"]),
-)
 
 
 @FUZZ

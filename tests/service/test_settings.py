@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from db.unit_of_work import Database
-from experiments.domain import InvalidInput
+from experiments.domain import Business, InvalidInput
 from experiments.workspaces import (
     UnknownTimezone,
     WorkspaceView,
@@ -109,4 +109,52 @@ async def test_out_of_range_settings_are_refused_and_nothing_changes(
             actor=ADMIN,
         )
     assert "/settings" in str(caught.value)  # says how to write it right
+    assert await current(database) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("shop", Business.SHOP),
+        ("Café", Business.SHOP),
+        ("кафе", Business.SHOP),
+        ("service", Business.SERVICE),
+        ("услуги", Business.SERVICE),
+        ("online product", Business.ONLINE),
+        ("онлайн", Business.ONLINE),
+        ("all", Business.ALL),
+        ("всё", Business.ALL),
+    ],
+)
+async def test_the_kind_of_business_is_read_in_english_and_russian(
+    database: Database, workspace: int, clock: FrozenClock, text: str, expected: Business
+) -> None:
+    assert (await current(database)).business is Business.ALL  # the default
+    view = await update_settings(
+        database.unit_of_work(), CHAT, business=text, clock=clock, actor=ADMIN
+    )
+    assert view.business is expected
+    assert (await current(database)).business is expected
+
+
+async def test_an_unknown_kind_of_business_is_refused_and_nothing_changes(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    await update_settings(
+        database.unit_of_work(), CHAT, business="service", clock=clock, actor=ADMIN
+    )
+    before = await current(database)
+    with pytest.raises(InvalidInput) as refused:
+        await update_settings(
+            database.unit_of_work(),
+            CHAT,
+            business="bakery",
+            target_running=5,
+            clock=clock,
+            actor=ADMIN,
+        )
+    assert refused.value.message() == (
+        "“bakery” is not a kind of business I know. Write shop (or café), service, online "
+        "or all, e.g. /settings business cafe"
+    )
     assert await current(database) == before

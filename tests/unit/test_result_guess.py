@@ -133,3 +133,19 @@ def test_a_mistyped_command_has_a_closest(typed: str, meant: str) -> None:
 @pytest.mark.parametrize("typed", ["/frobnicate", "/l", "/log", "/"])
 def test_no_suggestion_for_far_off_short_or_known_words(typed: str) -> None:
     assert closest_command(typed, KNOWN) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("B 1000 42 yesterday", "yesterday"),
+        ("B 1000 42 вчера.", "вчера"),
+        ("B 1000 42 on 30.11", "30.11"),
+        ("B 1000 42 2026-11-30", "2026-11-30"),  # its digits are not counts
+        ("B 1000 42", None),
+    ],
+)
+def test_a_day_named_in_the_text_goes_with_the_guess(text: str, day: str | None) -> None:
+    guess = guess_result(text, BAKERY)
+    assert guess is not None
+    assert (guess.visitors, guess.conversions, guess.day) == (1000, 42, day)

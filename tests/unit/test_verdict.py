@@ -233,3 +233,17 @@ def test_not_clear_yet_keeps_running_and_counts_visitors_to_the_plan():
 
 def test_a_mismatch_outranks_a_clear_winner():
     assert readout((500, 10000), (800, 12000)).verdict.kind is VerdictKind.CHECK_DATA
+
+
+def test_the_running_p_value_is_the_minimum_of_the_floored_p_values_over_the_looks():
+    from experiments.stats.proportions import two_proportion_test
+    from experiments.stats.sequential import always_valid_p_value
+
+    days = [(1000, 50, 62), (2000, 100, 131), (3000, 150, 170), (4000, 200, 236)]
+    looks = [[ArmCounts("A", n, a), ArmCounts("B", n, b)] for n, a, b in days]
+    result = readout((200, 4000), (236, 4000), history=looks[:-1])
+    brute = min(
+        always_valid_p_value(b, n, a, n, two_proportion_test(b, n, a, n).p_value)
+        for n, a, b in days
+    )
+    assert result.arms[1].vs_control.sequential_p_value == pytest.approx(brute, rel=1e-12)

@@ -106,3 +106,11 @@ def test_lift_unknown_when_the_control_has_no_conversions():
     verdict = verdict_for((0, 5000), (60, 5000))
     assert verdict_label(verdict) == "ship B"
     assert "converts clearly better than A" in explain_verdict(verdict)
+
+
+def test_the_headline_without_a_control_rate_still_says_which_way():
+    from experiments.wording import headline
+
+    verdict = verdict_for((0, 500), (10, 500))
+    assert verdict.lift is None
+    assert headline(verdict).startswith("Not sure yet: B looks better than A so far")

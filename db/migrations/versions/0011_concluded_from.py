@@ -1,7 +1,7 @@
 """experiments: the status a concluded experiment had, so a reopened one returns to it
 
-Revision ID: 0009_concluded_from
-Revises: 0008_five_whys_countermeasure
+Revision ID: 0011_concluded_from
+Revises: 0010_observations_utc_day_index
 Create Date: 2026-12-02 11:55:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_concluded_from"
-down_revision: str | None = "0008_five_whys_countermeasure"
+revision: str = "0011_concluded_from"
+down_revision: str | None = "0010_observations_utc_day_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
