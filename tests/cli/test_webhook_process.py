@@ -125,6 +125,9 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
             HOURGLASS_LOG_LEVEL="DEBUG",
             PYTHONPATH=str(Path.cwd()),
         )
+        # The debug log is long: to a file, so a full pipe never stalls the process.
+        log_path = tmp_path / "output.log"
+        log = log_path.open("wb")
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -133,8 +136,8 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
             "--webhook",
             env=env,
             cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+            stdout=log,
+            stderr=log,
         )
         try:
             registered = await emulator.world.wait_until(
@@ -161,11 +164,12 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
         finally:
             process.send_signal(signal.SIGTERM)
             try:
-                stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+                await asyncio.wait_for(process.wait(), timeout=30)
             finally:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
-        output = stdout.decode() + stderr.decode()
+                log.close()
+        output = log_path.read_text(errors="replace")
         # The forged /new created nothing: the founder's experiment is the first one.
         assert "Created experiment #1" in created.text, output
         assert not [c for c in emulator.calls_to("sendMessage") if c.get("chat_id") == 4242]
