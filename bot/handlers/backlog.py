@@ -21,6 +21,7 @@ from bot.render.backlog import (
 from bot.render.experiments import card
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import actor_of
 from experiments import backlog, editing, services
 from experiments.domain import ExperimentView, Ice
 
@@ -120,7 +121,13 @@ async def ice_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             ice_keypad(t, number, given),
         )
         return
-    edited = await editing.set_ice(runtime.uow(), chat_id_of(update), number, Ice(*given))
+    edited = await editing.set_ice(
+        runtime.uow(),
+        chat_id_of(update),
+        number,
+        Ice(*given),
+        actor=await actor_of(update, context),
+    )
     keyboard = markup(
         [
             [

@@ -13,6 +13,7 @@ from experiments.domain import Author, Ice, Stage, Status
 from experiments.editing import set_ice
 from experiments.workspaces import ensure_workspace
 from tests.e2e.conftest import BotUnderTest, edited, press, say
+from tests.support import ADMIN
 
 # like 50 %, trust 60 %, try 67 %, buy 70 %, repeat 14 %, refer 50 %: Repeat is the constraint.
 REPEAT_LEAKS = "/funnel 5000 2500 1500 1000 700 100 50"
@@ -46,7 +47,7 @@ async def add_draft(
         uow(), chat.id, name, author=Author(1, "Ann"), stage=stage, status=Status.DRAFT
     )
     if ice is not None:
-        await set_ice(uow(), chat.id, view.number, ice)
+        await set_ice(uow(), chat.id, view.number, ice, actor=ADMIN)
     return view.number
 
 

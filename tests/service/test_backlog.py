@@ -11,7 +11,7 @@ from experiments.domain import Ice, InvalidInput, InvalidStatusChange, Stage, St
 from experiments.editing import set_ice
 from experiments.funnel import log_funnel
 from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 # like 50 %, trust 60 %, try 67 %, buy 70 %, repeat 14 %, refer 50 %: Repeat is the constraint.
 REPEAT_LEAKS = (5000, 2500, 1500, 1000, 700, 100, 50)
@@ -29,7 +29,7 @@ async def draft(
         database.unit_of_work(), CHAT, name, author=ALICE, stage=stage, status=status, clock=clock
     )
     if ice is not None:
-        await set_ice(database.unit_of_work(), CHAT, view.number, ice)
+        await set_ice(database.unit_of_work(), CHAT, view.number, ice, actor=ADMIN)
     return view.number
 
 
@@ -112,7 +112,7 @@ async def test_an_ice_score_out_of_range_is_refused_and_nothing_changes(
     database: Database, drafts: None, ice: Ice
 ) -> None:
     with pytest.raises(InvalidInput, match="from 1 to 10"):
-        await set_ice(database.unit_of_work(), CHAT, 2, ice)
+        await set_ice(database.unit_of_work(), CHAT, 2, ice, actor=ADMIN)
     summary = await services.get_experiment(database.unit_of_work(), CHAT, 2)
     assert summary.experiment.ice == Ice(7, 6, 8)
 
@@ -120,7 +120,7 @@ async def test_an_ice_score_out_of_range_is_refused_and_nothing_changes(
 async def test_the_ice_score_is_the_product_and_can_change_later(
     database: Database, drafts: None
 ) -> None:
-    edited = await set_ice(database.unit_of_work(), CHAT, 1, Ice(2, 3, 4))
+    edited = await set_ice(database.unit_of_work(), CHAT, 1, Ice(2, 3, 4), actor=ADMIN)
     assert edited.before.ice == Ice(5, 5, 5) and edited.before.ice_score == 125
     assert edited.experiment.ice == Ice(2, 3, 4) and edited.experiment.ice_score == 24
     assert await numbers(database) == [7, 2, 3, 4, 1, 5]
