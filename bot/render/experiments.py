@@ -158,7 +158,7 @@ def experiment_list(
         "<b>"
         + _("Your experiments")
         + "</b> · "
-        + t.ngettext("{count} running", "{count} running", running).format(count=running)
+        + t.ngettext("{count} running", "{count} running", running).format(count=t.number(running))
     )
     found = verdicts or {}
     lines = [list_line(t, s, found.get(s.experiment.number)) for s in summaries]
