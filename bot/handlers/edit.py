@@ -22,6 +22,7 @@ from bot.keyboards import button, markup, rows_of
 from bot.pickers import offer_experiments
 from bot.render import labels
 from bot.render.editing import edit_menu, edited_text, value_question
+from bot.render.stages import stages_button
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from experiments import editing
@@ -137,7 +138,7 @@ async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     choices = []
     if field is EditField.STAGE:
         stages = [button(labels.stage(t, s), f"ed:st:{s.value}") for s in Stage]
-        choices = rows_of(stages, 4)
+        choices = [*rows_of(stages, 4), [stages_button(t)]]
     elif field is EditField.REVIEW:
         choices = [
             [

@@ -103,3 +103,16 @@ async def test_the_stages_read_naturally_in_russian(bot: BotUnderTest) -> None:
     learn = await say(chat, "/learn stage")
     assert learn.button_texts[-1] == "❓ Что значат этапы?"
     assert (await tap(chat, learn, "Что значат этапы?")).text == answer.text
+
+
+async def test_editing_the_stage_offers_the_explanation_and_goes_on(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new Flyer")
+    menu = await say(alice_chat, "/edit #1")
+    question = await tap(alice_chat, menu, "Stage")
+    assert "Which stage of the hourglass does it target?" in question.text
+    assert question.button_texts[-2:] == [HELP_BUTTON, "✖️ Cancel"]
+    explained = await tap(alice_chat, question, "What do the stages mean?")
+    assert STAGE_LINES[2] in explained.text.splitlines()
+    assert "Now: Trust" in (await tap(alice_chat, question, "Trust")).text
