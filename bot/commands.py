@@ -76,6 +76,14 @@ COMMANDS: tuple[Command, ...] = (
         N_("close an experiment with its outcome: <code>/conclude #1 won</code>."),
     ),
     Command(
+        "reopen",
+        N_("Take a conclusion back"),
+        N_(
+            "take a conclusion back: the experiment runs (or stays paused) as before, its "
+            "outcome cleared: <code>/reopen #1</code>."
+        ),
+    ),
+    Command(
         "edit",
         N_("Edit an experiment: name, stage, plan…"),
         N_(

@@ -66,6 +66,7 @@ def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboar
                 button("✏️ " + _("Edit"), f"ed:pick:{number}"),
             ]
         )
+        rows.append([button("🔓 " + _("Reopen"), f"x:reopen:{number}")])
     return markup(rows)
 
 

@@ -128,6 +128,8 @@ class Experiment(Base):
     created_by_name: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The status a concluded experiment had before, so a reopened one goes back to it.
+    concluded_from: Mapped[str | None] = mapped_column(String(16))
 
     workspace: Mapped[Workspace] = relationship(back_populates="experiments")
     variants: Mapped[list[Variant]] = relationship(

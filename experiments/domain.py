@@ -241,6 +241,15 @@ class InvalidStatusChange(DomainError):
         super().__init__(number=number, current=STATUS_NAMES[current], wanted=wanted)
 
 
+class NotConcluded(DomainError):
+    template = N_(
+        "Experiment #{number} is {current}, not concluded, so there is nothing to reopen."
+    )
+
+    def __init__(self, number: int, current: Status) -> None:
+        super().__init__(number=number, current=STATUS_NAMES[current])
+
+
 # ---------------------------------------------------------------- validation
 
 

@@ -22,7 +22,14 @@ from db.models import Experiment, Variant
 from db.unit_of_work import UnitOfWork
 from experiments import domain
 from experiments.domain import N_, DomainError, ExperimentView, InvalidInput, Msg, Stage
-from experiments.services import experiment_view, find_experiment, plan_sample_size, plan_shares
+from experiments.roles import Action, Actor
+from experiments.services import (
+    experiment_view,
+    find_experiment,
+    plan_sample_size,
+    plan_shares,
+    require_role,
+)
 
 # A cost above this is a typo (it also fits the column, 14 digits with cents).
 MAX_COST = Decimal("1000000000000")
@@ -144,9 +151,11 @@ def clean_cost(amount: Decimal, number: int) -> Decimal:
 # ---------------------------------------------------------------- use cases
 
 
-async def editable_now(uow: UnitOfWork, chat_id: int, number: int) -> Editable:
+async def editable_now(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Editable:
+    """What can be changed now; asked only of whoever may change the experiment."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.EDIT, actor, experiment)
         results = await _result_count(uow, experiment)
         view = experiment_view(experiment)
     return Editable(
@@ -157,10 +166,13 @@ async def editable_now(uow: UnitOfWork, chat_id: int, number: int) -> Editable:
     )
 
 
-async def edit_experiment(uow: UnitOfWork, chat_id: int, number: int, change: Change) -> Edited:
+async def edit_experiment(
+    uow: UnitOfWork, chat_id: int, number: int, change: Change, *, actor: Actor
+) -> Edited:
     """Applies one change, if the experiment's state allows it (see ``editable``)."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.EDIT, actor, experiment)
         if change.field in DESIGN_FIELDS:
             check_editable(number, change.field, await _result_count(uow, experiment))
         before = experiment_view(experiment)
@@ -172,10 +184,14 @@ async def edit_experiment(uow: UnitOfWork, chat_id: int, number: int, change: Ch
         return Edited(experiment=view, field=change.field, before=before)
 
 
-async def set_cost(uow: UnitOfWork, chat_id: int, number: int, amount: Decimal | None) -> Edited:
+async def set_cost(
+    uow: UnitOfWork, chat_id: int, number: int, amount: Decimal | None, *, actor: Actor
+) -> Edited:
     """The experiment's total cost (what it spent, all variants together); None clears it."""
     cost = None if amount is None else clean_cost(amount, number)
-    return await edit_experiment(uow, chat_id, number, Change(EditField.COST, cost=cost))
+    return await edit_experiment(
+        uow, chat_id, number, Change(EditField.COST, cost=cost), actor=actor
+    )
 
 
 async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> None:
@@ -252,16 +268,19 @@ class Removal:
     learnings: int
 
 
-async def preview_deletion(uow: UnitOfWork, chat_id: int, number: int) -> Removal:
+async def preview_deletion(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Removal:
+    """What deleting would remove; asked only of whoever may delete it."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.DELETE, actor, experiment)
         return await _removal(uow, experiment)
 
 
-async def delete_experiment(uow: UnitOfWork, chat_id: int, number: int) -> Removal:
+async def delete_experiment(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Removal:
     """Removes the experiment with its variants, results, learnings and snoozed reminders."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.DELETE, actor, experiment)
         removal = await _removal(uow, experiment)
         await uow.experiments.remove(experiment.id)
         await uow.commit()

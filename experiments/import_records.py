@@ -21,6 +21,7 @@ from db.models import ImportRecord
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Author, DomainError, Status
+from experiments.roles import Action, Actor, require
 from experiments.services import require_workspace
 
 # How far apart two logged_at may be and still be the same result (a minute each way).
@@ -212,7 +213,13 @@ def new_record(
 
 
 async def undo_import(
-    uow: UnitOfWork, chat_id: int, import_id: int, *, author: Author, clock: Clock = utc_now
+    uow: UnitOfWork,
+    chat_id: int,
+    import_id: int,
+    *,
+    author: Author,
+    actor: Actor,
+    clock: Clock = utc_now,
 ) -> UndoneImport:
     """Removes every result a file brought, all of them or (when one can't go) none."""
     async with uow:
@@ -223,6 +230,12 @@ async def undo_import(
             raise UnknownImport()
         if record.undone_at is not None:
             raise ImportAlreadyUndone()
+        require(
+            Action.UNDO_IMPORT,
+            actor,
+            entry_by_id=record.imported_by_id,
+            entry_by_name=record.imported_by_name,
+        )
         experiments = await repository.experiments_of(record.id)
         for experiment in experiments:
             if experiment.status == Status.CONCLUDED:

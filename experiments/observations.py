@@ -19,6 +19,7 @@ from experiments.domain import (
     Status,
     VariantTotals,
 )
+from experiments.roles import Action, Actor, require
 from experiments.services import (
     experiment_view,
     find_experiment,
@@ -149,8 +150,11 @@ def start_if_draft(experiment: Experiment, now: datetime) -> bool:
     return True
 
 
-async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> UndoneObservation:
-    """Removes the experiment's most recent entry, whoever logged it."""
+async def undo_last_observation(
+    uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor
+) -> UndoneObservation:
+    """Removes the experiment's most recent entry: one's own, or (a group admin or the
+    experiment's author) anyone's."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         if experiment.status == Status.CONCLUDED:
@@ -158,6 +162,15 @@ async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> U
         last = await uow.observations.last(experiment.id)
         if last is None:
             raise NothingToUndo(number)
+        require(
+            Action.UNDO,
+            actor,
+            number=number,
+            author_id=experiment.created_by_id,
+            author_name=experiment.created_by_name,
+            entry_by_id=last.logged_by_id,
+            entry_by_name=last.logged_by_name,
+        )
         arm = next(v for v in experiment.variants if v.id == last.variant_id)
         undone = (last.visitors, last.conversions, last.logged_by_name)
         await uow.observations.remove(last.id)

@@ -25,6 +25,7 @@ from experiments.domain import (
     VariantTotals,
 )
 from experiments.money import MoneySummary, money_summary
+from experiments.roles import Action, Actor, require
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
 from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
@@ -302,16 +303,29 @@ async def change_status(
         return view
 
 
+def require_role(action: Action, actor: Actor, experiment: Experiment) -> None:
+    """Raises ``NotPermitted`` unless the actor may take the action on this experiment."""
+    require(
+        action,
+        actor,
+        number=experiment.number,
+        author_id=experiment.created_by_id,
+        author_name=experiment.created_by_name,
+    )
+
+
 async def conclude(
     uow: UnitOfWork,
     chat_id: int,
     number: int,
     outcome: Outcome | None = None,
     *,
+    actor: Actor,
     winner: str | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
-    """Concludes an experiment with its outcome, or with the variant that won.
+    """Concludes an experiment with its outcome, or with the variant that won (a group admin
+    or the experiment's author may).
 
     Given only a ``winner`` (a variant's name), the outcome follows from it
     (``domain.outcome_of_winner``); given an outcome too (a "ship" verdict concluded from the
@@ -320,9 +334,11 @@ async def conclude(
     """
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.CONCLUDE, actor, experiment)
         current = Status(experiment.status)
         if current not in _TRANSITIONS[Status.CONCLUDED]:
             raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
+        experiment.concluded_from = current.value
         names = [variant.name for variant in experiment.variants]
         if winner is not None:
             found = [name for name in names if name.casefold() == winner.strip().casefold()]
@@ -339,6 +355,24 @@ async def conclude(
         experiment.outcome = outcome.value
         experiment.winner = winner
         experiment.concluded_at = clock()
+        view = experiment_view(experiment)
+        await uow.commit()
+        return view
+
+
+async def reopen(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> ExperimentView:
+    """Takes a conclusion back: the status it had before (running when unknown), no outcome."""
+    async with uow:
+        experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.REOPEN, actor, experiment)
+        current = Status(experiment.status)
+        if current is not Status.CONCLUDED:
+            raise domain.NotConcluded(number, current)
+        experiment.status = experiment.concluded_from or Status.RUNNING.value
+        experiment.concluded_from = None
+        experiment.outcome = None
+        experiment.winner = None
+        experiment.concluded_at = None
         view = experiment_view(experiment)
         await uow.commit()
         return view

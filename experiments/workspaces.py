@@ -14,6 +14,7 @@ from db.models import Workspace
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Business, DomainError, InvalidInput
+from experiments.roles import Action, Actor, require
 from experiments.services import require_workspace
 
 
@@ -248,14 +249,18 @@ async def update_settings(
     stale_after_days: int | None = None,
     currency: str | None = None,
     business: str | None = None,
+    actor: Actor,
     clock: Clock = utc_now,
 ) -> WorkspaceView:
     """Changes the settings given (None leaves one as it is); everything is checked first.
+
+    In a group only an admin may (``experiments.roles``).
 
     A new digest time or timezone, or digests turned back on, take effect from the next moment
     that comes after the change (``experiments.schedule.next_digest``): never a digest minutes
     later because the new time of today has already passed.
     """
+    require(Action.SETTINGS, actor)
     clean_zone = clean_timezone(timezone) if timezone is not None else None
     clean_time = clean_digest_time(digest_time) if digest_time is not None else None
     clean_code = clean_currency(currency) if currency is not None else None

@@ -40,6 +40,7 @@ class SimChat:
         title: str | None = None,
         user: SimUser | None = None,
         members: Sequence[SimUser] = (),
+        admins: Sequence[SimUser] = (),
     ) -> None:
         self.world = world
         self.id = chat_id
@@ -47,6 +48,8 @@ class SimChat:
         self.title = title
         self.user = user
         self.members = list(members)
+        # Group roles: the first admin is the creator, the others administrators.
+        self.admins = list(admins)
         self.bot_messages: list[BotMessage] = []
         self.user_messages: dict[int, UserMessage] = {}
         self.edit_log: list[BotMessage] = []
@@ -74,6 +77,27 @@ class SimChat:
             chat.pop("language_code", None)
             return {**chat, "type": "private"}
         return {"id": self.id, "type": self.type, "title": self.title}
+
+    def status_of(self, user_id: int) -> str:
+        """The user's getChatMember status here: creator, administrator, member or left."""
+        if self.type == "private":
+            return "member" if self.user is not None and self.user.id == user_id else "left"
+        admin_ids = [admin.id for admin in self.admins]
+        if admin_ids[:1] == [user_id]:
+            return "creator"
+        if user_id in admin_ids:
+            return "administrator"
+        return "member" if any(m.id == user_id for m in self.members) else "left"
+
+    def promote(self, user: SimUser) -> None:
+        """The user becomes an administrator of the group (a member too, if not yet)."""
+        if all(m.id != user.id for m in self.members):
+            self.members.append(user)
+        if all(a.id != user.id for a in self.admins):
+            self.admins.append(user)
+
+    def demote(self, user: SimUser) -> None:
+        self.admins = [a for a in self.admins if a.id != user.id]
 
     # -- what users do -------------------------------------------------------------------------
 
@@ -218,9 +242,9 @@ class SimChat:
         """Assert the bot has nothing more to say here: no unread reply now, and none before the
         reply to `sentinel` (a message containing `reply_contains`), which is returned.
 
-        Deterministic only while the Application handles updates one at a time (PTB's
-        default, no concurrent_updates and no block=False handlers): everything the bot does
-        for earlier updates is then sent before it sees the sentinel.
+        Deterministic while the Application handles one chat's updates one at a time (PTB's
+        default, or Hourglass's per-chat order, and no block=False handlers): everything the
+        bot does for this chat's earlier updates is then sent before it sees the sentinel.
         """
         if self.unread:
             raise AssertionError(f"Unexpected bot message(s): {self.unread!r}\n{self}")

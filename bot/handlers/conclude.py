@@ -6,16 +6,18 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import flows, parsing
-from bot.keyboards import button, markup, winner_choice
+from bot.keyboards import button, experiment_card, markup, winner_choice
 from bot.pickers import offer_experiments
 from bot.render import labels
 from bot.render.experiments import title
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import actor_of
 from experiments import services
 from experiments.domain import N_, InvalidInput, Outcome, Status
 
 USAGE = "/conclude #1 won"
+REOPEN_USAGE = "/reopen #2"
 # Words accepted for each outcome, in every language the bot speaks.
 OUTCOME_WORDS = {
     "won": Outcome.WON,
@@ -121,7 +123,13 @@ async def conclude_experiment(
     """Concludes (a won one with the variant shipped, if given), then asks for the learning."""
     runtime = runtime_of(context)
     experiment = await services.conclude(
-        runtime.uow(), chat_id_of(update), number, outcome, winner=winner, clock=runtime.clock
+        runtime.uow(),
+        chat_id_of(update),
+        number,
+        outcome,
+        actor=await actor_of(update, context),
+        winner=winner,
+        clock=runtime.clock,
     )
     t = tr(context)
     text = "\n".join(
@@ -144,9 +152,52 @@ async def conclude_experiment(
     await reply(update, context, text, keyboard)
 
 
+async def reopen_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/reopen #N`: the conclusion is taken back; bare, it asks which experiment."""
+    args = context.args or []
+    t = tr(context)
+    if not args:
+        await offer_experiments(
+            update,
+            context,
+            area="x:reopen",
+            question=t.gettext("Reopen which experiment?"),
+            none_text=t.gettext("There is no concluded experiment to reopen."),
+            suitable=lambda s: s.experiment.status is Status.CONCLUDED,
+        )
+        return
+    if len(args) > 1:
+        raise InvalidInput(
+            N_("Write /reopen and the experiment's number only, e.g. {usage}"),
+            usage=REOPEN_USAGE,
+        )
+    await _reopen(update, context, parsing.experiment_number(args[0], REOPEN_USAGE))
+
+
+async def reopen_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """x:reopen:N, on a concluded experiment's card or the "which one?" question."""
+    data = await flows.answer_query(update)
+    await _reopen(update, context, int(data.rsplit(":", 1)[1]))
+    await flows.remove_buttons(update)
+
+
+async def _reopen(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    experiment = await services.reopen(
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
+    )
+    t = tr(context)
+    text = t.gettext("🔓 {title} is open again: {status}. Its outcome is cleared.").format(
+        title=title(experiment), status=labels.status(t, experiment.status)
+    )
+    keyboard = experiment_card(t, number, experiment.status)
+    await reply(update, context, text, keyboard)
+
+
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("conclude", conclude_command),
+        CommandHandler("reopen", reopen_command),
+        CallbackQueryHandler(reopen_button, pattern=r"^x:reopen:\d+$"),
         CallbackQueryHandler(end_button, pattern=r"^x:end:\d+$"),
         CallbackQueryHandler(outcome_button, pattern=r"^x:out:\d+:(won|lost|inconclusive)$"),
         CallbackQueryHandler(winner_button, pattern=r"^x:win:\d+:(\d+|-)$"),

@@ -25,6 +25,7 @@ from bot.render.editing import edit_menu, edited_text, value_question
 from bot.render.stages import stages_button
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
+from bot.users import actor_of
 from experiments import editing
 from experiments.domain import N_, InvalidInput, Stage
 from experiments.editing import Change, EditField
@@ -109,7 +110,9 @@ async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 
 async def _menu(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
-    state = await editing.editable_now(runtime_of(context).uow(), chat_id_of(update), number)
+    state = await editing.editable_now(
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
+    )
     t = tr(context)
     fields = [
         button(t.gettext(editing.FIELD_NAMES[f]).capitalize(), f"ed:f:{number}:{f.value}")
@@ -129,7 +132,9 @@ async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     data = await flows.answer_query(update)
     _area, _action, number_text, field_value = data.split(":")
     number, field = int(number_text), EditField(field_value)
-    state = await editing.editable_now(runtime_of(context).uow(), chat_id_of(update), number)
+    state = await editing.editable_now(
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
+    )
     editing.check_editable(number, field, state.results)
     await flows.remove_buttons(update)
     answers = flows.draft(context, update, FLOW)
@@ -182,7 +187,11 @@ async def _save(
 ) -> None:
     change = parse_change(context, number, field, value)
     edited = await editing.edit_experiment(
-        runtime_of(context).uow(), chat_id_of(update), number, change
+        runtime_of(context).uow(),
+        chat_id_of(update),
+        number,
+        change,
+        actor=await actor_of(update, context),
     )
     t = tr(context)
     keyboard = markup(

@@ -24,7 +24,7 @@ from bot.keyboards import button, markup
 from bot.render.imports import imported_text, refused_text, undone_import_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
-from bot.users import author_of
+from bot.users import actor_of, author_of
 from experiments import import_records, imports, observations
 from experiments.import_records import ImportRefused
 
@@ -193,6 +193,7 @@ async def undo_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         chat_id_of(update),
         int(data.rsplit(":", 1)[1]),
         author=author_of(update),
+        actor=await actor_of(update, context),
         clock=runtime.clock,
     )
     # The button stays: pressed again, it says the import is already undone.

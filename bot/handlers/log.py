@@ -21,7 +21,7 @@ from bot.pickers import offer_experiments
 from bot.render.experiments import logged, title, undone
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
-from bot.users import author_of
+from bot.users import actor_of, author_of
 from experiments import dates, observations, services
 from experiments.domain import N_, InvalidInput, Status
 from experiments.jumps import JUMP_FACTOR, UnusualJump
@@ -334,7 +334,7 @@ async def undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def _undo(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
     result = await observations.undo_last_observation(
-        runtime_of(context).uow(), chat_id_of(update), number
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
     )
     await reply(update, context, undone(tr(context), result))
 

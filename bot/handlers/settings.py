@@ -20,8 +20,10 @@ from bot.keyboards import button, markup, rows_of
 from bot.render.settings import LANGUAGE_NAMES, settings_text
 from bot.replies import edit_or_reply
 from bot.runtime import Runtime, chat_id_of, remember_workspace, runtime_of, tr
+from bot.users import actor_of
 from experiments import digests, workspaces
 from experiments.domain import BUSINESS_NAMES, N_, Business, InvalidInput
+from experiments.roles import Action, require
 
 FLOW = "settings"
 TIME, ZONE, TARGET, STALE, CURRENCY = range(5)
@@ -134,6 +136,8 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     _area, what, *rest = data.split(":", 2)
     value = rest[0] if rest else ""
     if what == "ask":
+        # Asked before the question, so nobody answers one only to be refused.
+        require(Action.SETTINGS, await actor_of(update, context))
         return await _ask(update, context, value)
     if what == "show":
         view = await workspaces.get_workspace(runtime_of(context).uow(), chat_id_of(update))
@@ -250,7 +254,11 @@ def _typed(update: Update) -> str:
 async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, **changes: Any) -> None:
     runtime = runtime_of(context)
     view = await workspaces.update_settings(
-        runtime.uow(), chat_id_of(update), clock=runtime.clock, **changes
+        runtime.uow(),
+        chat_id_of(update),
+        actor=await actor_of(update, context),
+        clock=runtime.clock,
+        **changes,
     )
     # The chat speaks the new language from this reply on.
     remember_workspace(context, view)

@@ -21,6 +21,7 @@ from db.models import DigestRecord
 from experiments import observations, services
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace, update_settings
+from tests.support import ADMIN
 
 FAKETIME = shutil.which("faketime")
 # Fake clock start and speed: the process lives a few real seconds through 09:00 Berlin time.
@@ -112,6 +113,7 @@ async def seed(url: str, chat_id: int) -> None:
             timezone="Europe/Berlin",
             digest_time="09:00",
             clock=_before_the_start,
+            actor=ADMIN,
         )
         await services.create_experiment(
             database.unit_of_work(), chat_id, "Landing headline", author=Author(chat_id, "F")

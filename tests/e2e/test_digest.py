@@ -29,6 +29,7 @@ from experiments.domain import Author
 from experiments.schedule import digest_moment
 from experiments.workspaces import ensure_workspace, update_settings
 from tests.e2e.conftest import BotUnderTest, press, say
+from tests.support import ADMIN
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -77,7 +78,7 @@ async def founder(
         uow(), chat.id, chat_type="private", title=None, language="en", clock=day_before
     )
     if timezone is not None:
-        await update_settings(uow(), chat.id, timezone=timezone, clock=day_before)
+        await update_settings(uow(), chat.id, timezone=timezone, clock=day_before, actor=ADMIN)
     if experiment:
         await services.create_experiment(
             uow(), chat.id, f"{name}'s headline", author=Author(user.id, name), clock=bot.clock

@@ -11,6 +11,7 @@ from bot.scheduling import run_digest_tick
 from experiments.workspaces import update_settings
 from tests.e2e.conftest import BotUnderTest, say
 from tests.e2e.test_digest import DIGEST, bot_process, digests_in, founder
+from tests.support import ADMIN
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -29,7 +30,11 @@ async def ticks_send_nothing(bot: BotUnderTest, chat_moments: list[datetime]) ->
 async def test_a_digest_time_already_passed_today_waits_for_tomorrow(bot: BotUnderTest) -> None:
     chat = await founder(bot, "Alice")
     await update_settings(
-        bot.database.unit_of_work(), chat.id, digest_time="20:00", clock=lambda: utc(2026, 3, 1)
+        bot.database.unit_of_work(),
+        chat.id,
+        digest_time="20:00",
+        clock=lambda: utc(2026, 3, 1),
+        actor=ADMIN,
     )
     bot.clock.now = utc(2026, 3, 2, 10, 0)
     card = await say(chat, "/settings time 06:30")
@@ -112,7 +117,11 @@ async def test_digests_turned_back_on_start_at_the_next_moment(bot: BotUnderTest
 async def test_the_russian_settings_card_names_the_real_next_digest(bot: BotUnderTest) -> None:
     chat = await founder(bot, "Алиса")
     await update_settings(
-        bot.database.unit_of_work(), chat.id, language="ru", clock=lambda: utc(2026, 3, 1)
+        bot.database.unit_of_work(),
+        chat.id,
+        language="ru",
+        clock=lambda: utc(2026, 3, 1),
+        actor=ADMIN,
     )
     bot.clock.now = utc(2026, 3, 2, 10, 0)
     card = await say(chat, "/settings время 06:30")

@@ -19,7 +19,7 @@ from experiments.learnings import (
     record_learning,
 )
 from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 async def menu_board(database: Database, clock: FrozenClock, winner: str | None) -> int:
@@ -33,7 +33,7 @@ async def menu_board(database: Database, clock: FrozenClock, winner: str | None)
         clock=clock,
     )
     await services.conclude(
-        database.unit_of_work(), CHAT, created.number, winner=winner, clock=clock
+        database.unit_of_work(), CHAT, created.number, winner=winner, clock=clock, actor=ADMIN
     )
     return created.number
 
@@ -65,7 +65,9 @@ async def test_won_among_several_challengers_names_no_winner(
     created = await services.create_experiment(
         database.unit_of_work(), CHAT, "Window", ["A", "B", "C"], author=ALICE, clock=clock
     )
-    view = await services.conclude(database.unit_of_work(), CHAT, created.number, Outcome.WON)
+    view = await services.conclude(
+        database.unit_of_work(), CHAT, created.number, Outcome.WON, actor=ADMIN
+    )
     assert (view.outcome, view.winner) == (Outcome.WON, None)
 
 
@@ -76,7 +78,9 @@ async def test_an_unknown_winner_is_refused_and_the_experiment_stays_running(
         database.unit_of_work(), CHAT, "Window", ["A", "B"], author=ALICE, clock=clock
     )
     with pytest.raises(UnknownWinner):
-        await services.conclude(database.unit_of_work(), CHAT, created.number, winner="Z")
+        await services.conclude(
+            database.unit_of_work(), CHAT, created.number, winner="Z", actor=ADMIN
+        )
     summary = await services.get_experiment(database.unit_of_work(), CHAT, created.number)
     assert summary.experiment.outcome is None and summary.experiment.winner is None
 

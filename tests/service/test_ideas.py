@@ -22,7 +22,7 @@ from experiments.funnel import log_funnel
 from experiments.ideas import idea_at, ideas_at_stage, ideas_for, ideas_for_constraint, start_idea
 from experiments.workspaces import update_settings
 from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 @pytest.mark.parametrize("business", list(Business))
@@ -148,7 +148,7 @@ async def test_ideas_follow_the_constraint_of_the_latest_funnel(
 async def test_ideas_follow_the_workspace_s_kind_of_business(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
-    await update_settings(database.unit_of_work(), CHAT, business="кафе", clock=clock)
+    await update_settings(database.unit_of_work(), CHAT, business="кафе", clock=clock, actor=ADMIN)
     await log_funnel(
         database.unit_of_work(), CHAT, (5000, 2500, 250, 200, 150, 100, 60), author=ALICE
     )

@@ -22,7 +22,7 @@ from experiments.stats.verdict import VerdictKind
 from experiments.workspaces import update_settings
 from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT
 from tests.service.test_experiments import count_rows
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 @pytest.fixture
@@ -105,7 +105,9 @@ async def test_undo_removes_only_the_last_entry(database: Database, experiment: 
     await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "B", 90, 9, author=BOB
     )
-    undone = await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment)
+    undone = await observations.undo_last_observation(
+        database.unit_of_work(), CHAT, experiment, actor=ADMIN
+    )
     assert (undone.variant, undone.visitors, undone.conversions, undone.logged_by) == (
         "B",
         90,
@@ -119,7 +121,9 @@ async def test_undo_removes_only_the_last_entry(database: Database, experiment: 
 
 async def test_undo_with_nothing_logged_says_so(database: Database, experiment: int) -> None:
     with pytest.raises(NothingToUndo, match="no logged results"):
-        await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment)
+        await observations.undo_last_observation(
+            database.unit_of_work(), CHAT, experiment, actor=ADMIN
+        )
 
 
 async def test_totals_per_day_are_summed_by_utc_day(
@@ -163,7 +167,7 @@ async def log_at(database: Database, experiment: int, moment: datetime, variant:
 async def test_totals_per_day_follow_the_workspaces_timezone(
     database: Database, experiment: int
 ) -> None:
-    await update_settings(database.unit_of_work(), CHAT, timezone="Europe/Moscow")
+    await update_settings(database.unit_of_work(), CHAT, timezone="Europe/Moscow", actor=ADMIN)
     # Moscow is UTC+3: 20:59 UTC is 23:59 on Mar 2; 21:00 UTC is already Mar 3 there.
     await log_at(database, experiment, datetime(2026, 3, 2, 20, 59, tzinfo=UTC), "A")
     await log_at(database, experiment, datetime(2026, 3, 2, 21, 0, tzinfo=UTC), "A")
@@ -176,7 +180,7 @@ async def test_totals_per_day_follow_the_workspaces_timezone(
 
 
 async def test_local_days_follow_daylight_saving_time(database: Database, experiment: int) -> None:
-    await update_settings(database.unit_of_work(), CHAT, timezone="America/New_York")
+    await update_settings(database.unit_of_work(), CHAT, timezone="America/New_York", actor=ADMIN)
     # New York is UTC-5 in winter and UTC-4 from Mar 8, 2026: 04:30 UTC is the evening before.
     await log_at(database, experiment, datetime(2026, 3, 3, 4, 30, tzinfo=UTC), "A")  # Mar 2
     await log_at(database, experiment, datetime(2026, 3, 10, 3, 30, tzinfo=UTC), "B")  # Mar 9
@@ -192,7 +196,7 @@ async def test_local_days_follow_daylight_saving_time(database: Database, experi
 async def test_conversion_history_has_local_days_the_plan_and_the_verdict(
     database: Database, experiment: int
 ) -> None:
-    await update_settings(database.unit_of_work(), CHAT, timezone="Europe/Moscow")
+    await update_settings(database.unit_of_work(), CHAT, timezone="Europe/Moscow", actor=ADMIN)
     await log_at(database, experiment, datetime(2026, 3, 2, 22, 0, tzinfo=UTC), "A")
     await log_at(database, experiment, datetime(2026, 3, 2, 22, 0, tzinfo=UTC), "B")
     history = await observations.conversion_history(

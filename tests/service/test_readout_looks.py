@@ -11,7 +11,7 @@ from experiments.domain import InvalidInput
 from experiments.stats.verdict import VerdictKind
 from tests.service.conftest import ALICE, CHAT
 from tests.service.test_experiments import count_rows
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ async def test_a_ship_holds_at_a_weaker_later_day_and_an_undo_recomputes_it(
     assert history.verdict is not None and history.verdict.kind is VerdictKind.SHIP
     # Undo day 2's B entry: the looks are rebuilt from what is stored (B has 650 of 10,000 on
     # the last day again), so the running numbers follow the data, not a cache.
-    await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment)
+    await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment, actor=ADMIN)
     again = await services.readout(database.unit_of_work(), CHAT, experiment, clock=clock)
     totals = [(arm.visitors, arm.conversions) for arm in again.readout.arms]
     assert totals == [(20000, 1000), (10000, 650)]

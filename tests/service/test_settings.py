@@ -17,7 +17,7 @@ from experiments.workspaces import (
     update_settings,
 )
 from tests.service.conftest import CHAT
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 async def current(database: Database) -> WorkspaceView:
@@ -43,6 +43,7 @@ async def test_every_setting_changes_and_a_chosen_timezone_counts_as_confirmed(
         target_running=5,
         stale_after_days=7,
         clock=clock,
+        actor=ADMIN,
     )
     assert view == await current(database)
     assert (view.language, view.timezone, view.timezone_confirmed) == (
@@ -60,7 +61,12 @@ async def test_an_unknown_timezone_is_refused_with_examples_and_nothing_changes(
     before = await current(database)
     with pytest.raises(UnknownTimezone) as caught:
         await update_settings(
-            database.unit_of_work(), CHAT, timezone="Mars/Olympus", target_running=5, clock=clock
+            database.unit_of_work(),
+            CHAT,
+            timezone="Mars/Olympus",
+            target_running=5,
+            clock=clock,
+            actor=ADMIN,
         )
     assert str(caught.value) == (
         "“Mars/Olympus” is not a timezone I know. Write its IANA name, like Europe/Berlin, "
@@ -95,7 +101,12 @@ async def test_out_of_range_settings_are_refused_and_nothing_changes(
     before = await current(database)
     with pytest.raises(InvalidInput) as caught:
         await update_settings(
-            database.unit_of_work(), CHAT, timezone="Asia/Tokyo", clock=clock, **changes
+            database.unit_of_work(),
+            CHAT,
+            timezone="Asia/Tokyo",
+            clock=clock,
+            **changes,
+            actor=ADMIN,
         )
     assert "/settings" in str(caught.value)  # says how to write it right
     assert await current(database) == before
@@ -119,7 +130,9 @@ async def test_the_kind_of_business_is_read_in_english_and_russian(
     database: Database, workspace: int, clock: FrozenClock, text: str, expected: Business
 ) -> None:
     assert (await current(database)).business is Business.ALL  # the default
-    view = await update_settings(database.unit_of_work(), CHAT, business=text, clock=clock)
+    view = await update_settings(
+        database.unit_of_work(), CHAT, business=text, clock=clock, actor=ADMIN
+    )
     assert view.business is expected
     assert (await current(database)).business is expected
 
@@ -127,11 +140,18 @@ async def test_the_kind_of_business_is_read_in_english_and_russian(
 async def test_an_unknown_kind_of_business_is_refused_and_nothing_changes(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
-    await update_settings(database.unit_of_work(), CHAT, business="service", clock=clock)
+    await update_settings(
+        database.unit_of_work(), CHAT, business="service", clock=clock, actor=ADMIN
+    )
     before = await current(database)
     with pytest.raises(InvalidInput) as refused:
         await update_settings(
-            database.unit_of_work(), CHAT, business="bakery", target_running=5, clock=clock
+            database.unit_of_work(),
+            CHAT,
+            business="bakery",
+            target_running=5,
+            clock=clock,
+            actor=ADMIN,
         )
     assert refused.value.message() == (
         "“bakery” is not a kind of business I know. Write shop (or café), service, online "
