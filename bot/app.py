@@ -34,6 +34,8 @@ warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_messag
 HANDLER_MODULES = (
     "bot.handlers.start",
     "bot.handlers.new",
+    # Before browse: it answers "/list backlog", browse answers every other /list.
+    "bot.handlers.backlog",
     "bot.handlers.browse",
     "bot.handlers.log",
     "bot.handlers.readout",

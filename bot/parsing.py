@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from experiments import dates
-from experiments.domain import MAX_MONEY, N_, InvalidInput, check_cents, read_count
+from experiments.domain import MAX_MONEY, N_, Ice, InvalidInput, check_cents, check_ice, read_count
 
 # Words that say the next number is revenue, in every language the bot speaks.
 REVENUE_WORDS = frozenset({"revenue", "rev", "выручка"})
@@ -28,6 +28,21 @@ def experiment_number(token: str, usage: str) -> int:
             usage=usage,
         )
     return int(match.group(1))
+
+
+_ICE_SEPARATORS = re.compile(r"[\s,;/×x*]+")
+
+
+def ice(text: str, usage: str) -> Ice:
+    """`7 6 8` (or 7/6/8, 7×6×8): impact, confidence and ease, each 1–10."""
+    words = [word for word in _ICE_SEPARATORS.split(text.strip().casefold()) if word]
+    if len(words) != 3 or not all(re.fullmatch(r"-?\d{1,6}", word) for word in words):
+        raise InvalidInput(
+            N_("Write three whole numbers from 1 to 10: impact, confidence and ease, e.g. {usage}"),
+            usage=usage,
+        )
+    impact, confidence, ease = (int(word) for word in words)
+    return check_ice(impact, confidence, ease, usage=usage)
 
 
 def count(token: str, what: str, usage: str) -> int:

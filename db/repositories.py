@@ -80,6 +80,16 @@ class ExperimentRepository:
             )
         ).all()
 
+    async def drafts_for_workspace(self, workspace_id: int) -> Sequence[Experiment]:
+        """The workspace's drafts (its backlog), in number order."""
+        return (
+            await self._session.scalars(
+                self._with_variants()
+                .where(Experiment.workspace_id == workspace_id, Experiment.status == "draft")
+                .order_by(Experiment.number)
+            )
+        ).all()
+
     async def add(self, experiment: Experiment) -> Experiment:
         self._session.add(experiment)
         await self._session.flush()

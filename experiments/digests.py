@@ -32,9 +32,17 @@ from sqlalchemy.exc import IntegrityError
 from db.digest_repository import DigestRepository, DigestSchedule
 from db.models import DigestRecord, NudgeSnooze
 from db.unit_of_work import UnitOfWork
-from experiments import schedule, services
+from experiments import backlog, schedule, services
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, DomainError, Status, UnknownExperiment
+from experiments.domain import (
+    N_,
+    Author,
+    DomainError,
+    ExperimentView,
+    Stage,
+    Status,
+    UnknownExperiment,
+)
 from experiments.funnel import FunnelView, funnel_news, latest_funnel
 from experiments.learnings import (
     LearningView,
@@ -44,6 +52,7 @@ from experiments.learnings import (
 from experiments.nudges import (
     KEEP_RUNNING_DAYS,
     ConcludedFacts,
+    DraftFacts,
     Nudge,
     NudgeKind,
     RunningFacts,
@@ -160,6 +169,9 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
             if s.experiment.number in without_learning
         ),
         constraint=funnel.constraint if funnel is not None else None,
+        suggested_draft=_suggested_draft(
+            [s.experiment for s in summaries], funnel.constraint if funnel is not None else None
+        ),
     )
     return Digest(
         chat_id=chat_id,
@@ -173,6 +185,16 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         funnel_news=news,
         overdue_countermeasures=tuple(overdue),
     )
+
+
+def _suggested_draft(
+    experiments: list[ExperimentView], constraint: Stage | None
+) -> DraftFacts | None:
+    best = backlog.suggestion(backlog.backlog_order(experiments, constraint))
+    if best is None:
+        return None
+    draft = best.experiment
+    return DraftFacts(draft.number, draft.name, draft.stage, draft.ice_score, best.at_constraint)
 
 
 def _running_facts(

@@ -479,6 +479,43 @@ class DailyTotals:
     conversions: int
 
 
+ICE_MIN, ICE_MAX = 1, 10
+
+
+@dataclass(frozen=True)
+class Ice:
+    """How promising a draft is: impact, confidence and ease, each 1–10.
+
+    The score is their product, I × C × E (1–1000): one weak side pulls an idea down more than
+    with the mean, and ties are rarer, so the backlog's order says more.
+    """
+
+    impact: int
+    confidence: int
+    ease: int
+
+    @property
+    def score(self) -> int:
+        return self.impact * self.confidence * self.ease
+
+
+def check_ice(impact: int, confidence: int, ease: int, *, usage: str) -> Ice:
+    """Each of the three a whole number from 1 to 10."""
+    for value in (impact, confidence, ease):
+        if not ICE_MIN <= value <= ICE_MAX:
+            raise InvalidInput(
+                N_(
+                    "Impact, confidence and ease are each scored from {low} to {high}; "
+                    "{value} is out of range. Try: {usage}"
+                ),
+                low=ICE_MIN,
+                high=ICE_MAX,
+                value=value,
+                usage=usage,
+            )
+    return Ice(impact, confidence, ease)
+
+
 @dataclass(frozen=True)
 class ExperimentView:
     number: int
@@ -509,11 +546,16 @@ class ExperimentView:
         return self.variants[0]
 
     @property
-    def ice_score(self) -> float | None:
-        parts = (self.ice_impact, self.ice_confidence, self.ice_ease)
-        if any(p is None for p in parts):
+    def ice(self) -> Ice | None:
+        """Its ICE scores, once all three are set."""
+        if self.ice_impact is None or self.ice_confidence is None or self.ice_ease is None:
             return None
-        return sum(p for p in parts if p is not None) / 3
+        return Ice(self.ice_impact, self.ice_confidence, self.ice_ease)
+
+    @property
+    def ice_score(self) -> int | None:
+        ice = self.ice
+        return ice.score if ice is not None else None
 
 
 # ---------------------------------------------------------------- iterations

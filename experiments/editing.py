@@ -21,7 +21,7 @@ from db.learning_repository import LearningRepository
 from db.models import Experiment, Variant
 from db.unit_of_work import UnitOfWork
 from experiments import domain
-from experiments.domain import N_, DomainError, ExperimentView, InvalidInput, Msg, Stage
+from experiments.domain import N_, DomainError, ExperimentView, Ice, InvalidInput, Msg, Stage
 from experiments.roles import Action, Actor
 from experiments.services import (
     experiment_view,
@@ -44,6 +44,7 @@ class EditField(StrEnum):
     VARIANTS = "variants"
     SPLIT = "split"
     PLAN = "plan"
+    ICE = "ice"
 
 
 # The design: fixed once the first result is logged.
@@ -58,6 +59,7 @@ FIELD_NAMES: dict[EditField, Msg] = {
     EditField.VARIANTS: N_("variants"),
     EditField.SPLIT: N_("planned split"),
     EditField.PLAN: N_("plan (baseline and minimum effect)"),
+    EditField.ICE: N_("ICE score"),
 }
 
 
@@ -106,6 +108,7 @@ class Change:
     split: tuple[float, ...] | None = None  # None: an equal split
     baseline_rate: float | None = None
     min_detectable_effect: float | None = None
+    ice: Ice | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,11 @@ async def edit_experiment(
         return Edited(experiment=view, field=change.field, before=before)
 
 
+async def set_ice(uow: UnitOfWork, chat_id: int, number: int, ice: Ice, *, actor: Actor) -> Edited:
+    """Scores an experiment for the backlog (any time: a score is a judgment, not a design)."""
+    return await edit_experiment(uow, chat_id, number, Change(EditField.ICE, ice=ice), actor=actor)
+
+
 async def set_cost(
     uow: UnitOfWork, chat_id: int, number: int, amount: Decimal | None, *, actor: Actor
 ) -> Edited:
@@ -221,6 +229,18 @@ async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> Non
         experiment.baseline_rate = change.baseline_rate
         experiment.min_detectable_effect = change.min_detectable_effect
         _replan(experiment)
+    elif field is EditField.ICE:
+        if change.ice is None:
+            raise InvalidInput(N_("ICE needs impact, confidence and ease, e.g. /edit #1 ice 7 6 8"))
+        scored = domain.check_ice(
+            change.ice.impact,
+            change.ice.confidence,
+            change.ice.ease,
+            usage=f"/edit #{experiment.number} ice 7 6 8",
+        )
+        experiment.ice_impact = scored.impact
+        experiment.ice_confidence = scored.confidence
+        experiment.ice_ease = scored.ease
 
 
 def _replan(experiment: Experiment) -> None:

@@ -15,6 +15,8 @@ Rules, in the order the digest shows them:
    has no learning written down (older ones are left alone rather than nagged about daily).
 5. launch another [LAUNCH] — fewer experiments run than the workspace's target. Said only to a
    workspace that has registered an experiment: a chat that just said hello gets no digest.
+   With drafts in the backlog it names the one to start (``experiments.backlog.suggestion``:
+   the best-scored at the constraint, else the top of the backlog).
 6. nothing at the constraint [UNCOVERED] — the funnel's constraint stage is known and no running
    experiment targets it; folded into LAUNCH when that one fires (it names the stage too).
 """
@@ -59,6 +61,7 @@ class Nudge:
     target: int | None = None  # LAUNCH
     variant: str | None = None  # SHIP: the variant the readout says to ship
     variant_index: int | None = None  # SHIP: its place among the experiment's variants
+    draft: DraftFacts | None = None  # LAUNCH: the backlog's draft to start
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,17 @@ class RunningFacts:
 
 
 @dataclass(frozen=True)
+class DraftFacts:
+    """The draft the backlog suggests starting."""
+
+    number: int
+    name: str
+    stage: Stage | None
+    ice_score: int | None
+    at_constraint: bool
+
+
+@dataclass(frozen=True)
 class ConcludedFacts:
     number: int
     name: str
@@ -96,6 +110,7 @@ class WorkspaceFacts:
     running: tuple[RunningFacts, ...]
     without_learning: tuple[ConcludedFacts, ...]  # concluded, no learning yet
     constraint: Stage | None  # the funnel's weakest stage, when a funnel was logged
+    suggested_draft: DraftFacts | None = None  # the backlog's draft to start next
 
 
 def nudges_for(facts: WorkspaceFacts) -> tuple[Nudge, ...]:
@@ -172,6 +187,7 @@ def _launch(facts: WorkspaceFacts) -> list[Nudge]:
                 stage=facts.constraint,
                 running=running,
                 target=facts.target_running,
+                draft=facts.suggested_draft,
             )
         ]
     covered = {e.stage for e in facts.running}

@@ -21,7 +21,7 @@ from bot.handlers.new import SPLIT_CHOICES
 from bot.keyboards import button, markup, rows_of
 from bot.pickers import offer_experiments
 from bot.render import labels
-from bot.render.editing import edit_menu, edited_text, value_question
+from bot.render.editing import edit_menu, edited_text, field_title, value_question
 from bot.render.stages import stages_button
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
@@ -64,6 +64,9 @@ FIELD_WORDS: dict[str, EditField] = {
     "plan": EditField.PLAN,
     "mde": EditField.PLAN,
     "план": EditField.PLAN,
+    "ice": EditField.ICE,
+    "айс": EditField.ICE,
+    "оценка": EditField.ICE,
 }
 # Words for an equal split (the button sends "-").
 EQUAL_WORDS = ("-", "equal", "even", "поровну", "равно", "равный")
@@ -94,7 +97,7 @@ async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         raise InvalidInput(
             N_(
                 "Write /edit, the experiment, what to change and the new value, e.g. {usage}. "
-                "You can change: name, hypothesis, stage, review, cost, variants, split, plan."
+                "You can change: name, hypothesis, stage, review, cost, variants, split, plan, ice."
             ),
             usage=USAGE,
         )
@@ -114,15 +117,9 @@ async def _menu(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int)
         runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
     )
     t = tr(context)
-    fields = [
-        button(t.gettext(editing.FIELD_NAMES[f]).capitalize(), f"ed:f:{number}:{f.value}")
-        for f in state.fields
-    ]
+    fields = [button(field_title(t, f), f"ed:f:{number}:{f.value}") for f in state.fields]
     # Refused fields stay visible, so pressing one says why it can't change.
-    fields += [
-        button("🔒 " + t.gettext(editing.FIELD_NAMES[f]).capitalize(), f"ed:f:{number}:{f.value}")
-        for f in state.locked
-    ]
+    fields += [button("🔒 " + field_title(t, f), f"ed:f:{number}:{f.value}") for f in state.locked]
     keyboard = markup([*rows_of(fields, 2), [button("✖️ " + t.gettext("Close"), "ed:close")]])
     await edit_or_reply(update, context, edit_menu(t, currency_of(context), state), keyboard)
 
@@ -225,6 +222,8 @@ def parse_change(
         return Change(field, cost=parse_cost(text, number))
     if field is EditField.VARIANTS:
         return Change(field, variants=tuple(n for n in text.split(",")) if text else ())
+    if field is EditField.ICE:
+        return Change(field, ice=parsing.ice(text, f"/edit #{number} ice 7 6 8"))
     if field is EditField.SPLIT:
         if text.casefold() in EQUAL_WORDS:
             return Change(field, split=None)

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import flows
+from bot.handlers.backlog import ask_ice
 from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render import labels
 from bot.render.experiments import card
@@ -111,6 +112,8 @@ async def use_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         started_from_idea(t, experiment, card(t, summary)),
         experiment_card(t, experiment.number, experiment.status),
     )
+    # A draft goes into the backlog: score it while the idea is fresh.
+    await ask_ice(update, context, experiment)
 
 
 def _use(business: Business, stage: Stage, index: int) -> str:

@@ -11,7 +11,7 @@ from bot.keyboards import markup
 from bot.render.stages import STAGES_HELP_DATA, stages_button, stages_text
 from bot.replies import esc, reply
 from bot.runtime import Runtime, tr, workspace_of
-from experiments.domain import N_, InvalidInput
+from experiments.domain import N_, Business, InvalidInput
 
 STAGES_WORDS = ("stages", "stage", "этапы", "стадии")
 
@@ -54,7 +54,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             raise InvalidInput(
                 N_("Write /help for every command, or /help stages for what the stages mean.")
             )
-        await reply(update, context, stages_text(t))
+        await reply(update, context, stages_text(t, _business(context)))
         return
     lines = ["<b>" + _("Hourglass commands") + "</b>", ""]
     lines += [f"/{command.name} — {_(command.help)}" for command in COMMANDS]
@@ -75,7 +75,12 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def stages_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "What do the stages mean?", wherever a stage is asked: a guided step stays open."""
     await flows.answer_query(update)
-    await reply(update, context, stages_text(tr(context)))
+    await reply(update, context, stages_text(tr(context), _business(context)))
+
+
+def _business(context: ContextTypes.DEFAULT_TYPE) -> Business:
+    workspace = workspace_of(context)
+    return workspace.business if workspace is not None else Business.ALL
 
 
 async def cancel_outside_a_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

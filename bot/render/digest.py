@@ -14,7 +14,7 @@ from bot.render.learnings import countermeasure_buttons, countermeasure_follow_u
 from bot.replies import CHUNK_LIMIT, esc
 from experiments.digests import Digest, ExperimentLine
 from experiments.domain import Outcome
-from experiments.nudges import DecideWhy, Nudge, NudgeKind
+from experiments.nudges import DecideWhy, DraftFacts, Nudge, NudgeKind
 from experiments.wording import verdict_label
 
 # A digest is one message, so it is delivered (or not) as a whole; these keep it well inside.
@@ -129,6 +129,8 @@ def nudge_line(t: Translator, nudge: Nudge) -> str:
             "{count} experiments are running and you aim for {target}.",
             running,
         ).format(count=t.number(running), target=t.number(nudge.target or 0))
+        if nudge.draft is not None:
+            return "🚀 " + count + " " + _suggest_draft(t, nudge.draft)
         if nudge.stage is not None:
             advice = _("Launch another: here are ideas for {stage}, your funnel's constraint.")
             return "🚀 " + count + " " + advice.format(stage=labels.stage(t, nudge.stage))
@@ -139,6 +141,27 @@ def nudge_line(t: Translator, nudge: Nudge) -> str:
     return "🎯 " + _(
         "No experiment runs at {stage}, your funnel's constraint. Point the next one there."
     ).format(stage=labels.stage(t, nudge.stage))
+
+
+def _suggest_draft(t: Translator, draft: DraftFacts) -> str:
+    """“Start #4 Loyalty card (ICE 336, at Repeat, your constraint)?”"""
+    _ = t.gettext
+    about = []
+    if draft.ice_score is not None:
+        about.append(_("ICE {score}").format(score=t.number(draft.ice_score)))
+    if draft.stage is not None:
+        stage = labels.stage(t, draft.stage)
+        about.append(
+            _("at {stage}, your constraint").format(stage=stage)
+            if draft.at_constraint
+            else _("at {stage}").format(stage=stage)
+        )
+    name = f"#{draft.number} {esc(draft.name)}"
+    if about:
+        return _("Start {name} ({about}) from your backlog?").format(
+            name=name, about=", ".join(about)
+        )
+    return _("Start {name} from your backlog?").format(name=name)
 
 
 def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
@@ -179,6 +202,12 @@ def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
                 "💡 " + _("What we learned from #{number}").format(number=number),
                 f"learn:start:{number}",
             )
+        ]
+    if nudge.kind is NudgeKind.LAUNCH and nudge.draft is not None:
+        draft = nudge.draft.number
+        return [
+            button("▶️ " + _("Start #{number}").format(number=draft), f"bl:start:{draft}"),
+            button("📥 " + _("Backlog"), "bl:list"),
         ]
     if nudge.stage is not None:
         return [

@@ -6,7 +6,7 @@ from bot.i18n import Translator
 from bot.render import labels
 from bot.render.experiments import title
 from bot.replies import esc
-from experiments.domain import N_, ExperimentView
+from experiments.domain import N_, ExperimentView, Ice
 from experiments.editing import FIELD_NAMES, Editable, Edited, EditField, Removal
 
 
@@ -110,6 +110,8 @@ def _current(t: Translator, currency: str, experiment: ExperimentView, field: Ed
         return t.money(cost, currency) if cost is not None else none
     if field is EditField.VARIANTS:
         return esc(", ".join(experiment.variants))
+    if field is EditField.ICE:
+        return ice_text(t, experiment.ice) if experiment.ice is not None else none
     if field is EditField.SPLIT:
         if experiment.planned_split is None:
             return _("equal")
@@ -127,6 +129,13 @@ def _current(t: Translator, currency: str, experiment: ExperimentView, field: Ed
     )
 
 
+def ice_text(t: Translator, ice: Ice) -> str:
+    """“7 × 6 × 8 = 336”: impact, confidence and ease, and their product, the score."""
+    return t.gettext("impact {impact} × confidence {confidence} × ease {ease} = {score}").format(
+        impact=ice.impact, confidence=ice.confidence, ease=ice.ease, score=t.number(ice.score)
+    )
+
+
 def points(t: Translator, diff: float) -> str:
     return t.gettext("{sign}{value} pp").format(sign="+", value=t.fixed(abs(diff) * 100, 2))
 
@@ -135,14 +144,18 @@ def field_name(t: Translator, field: EditField) -> str:
     return t.gettext(FIELD_NAMES[field])
 
 
+def field_title(t: Translator, field: EditField) -> str:
+    """The field's name with a capital first letter (and “ICE” kept in capitals)."""
+    name = field_name(t, field)
+    return name[:1].upper() + name[1:]
+
+
 def edit_menu(t: Translator, currency: str, state: Editable) -> str:
     _ = t.gettext
     experiment = state.experiment
     lines = ["✏️ " + _("Edit {title}: what should change?").format(title=title(experiment)), ""]
     for field in EditField:
-        lines.append(
-            f"• {field_name(t, field).capitalize()}: {_current(t, currency, experiment, field)}"
-        )
+        lines.append(f"• {field_title(t, field)}: {_current(t, currency, experiment, field)}")
     if state.locked:
         lines += [
             "",
@@ -184,6 +197,10 @@ _EXAMPLES: dict[EditField, str] = {
     EditField.PLAN: N_(
         "Send the baseline rate and the smallest lift worth having, like: 5% 20% "
         "(5% now, 20% better)."
+    ),
+    EditField.ICE: N_(
+        "Send impact, confidence and ease, each from 1 to 10, like: 7 6 8. The score is "
+        "their product."
     ),
 }
 

@@ -7,7 +7,8 @@ from telegram import InlineKeyboardButton
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.render import labels
-from experiments.stages import STAGE_MEANINGS
+from experiments.domain import Business
+from experiments.stages import stage_story
 
 STAGES_HELP_DATA = "help:stages"
 
@@ -16,15 +17,18 @@ def stages_button(t: Translator) -> InlineKeyboardButton:
     return button("❓ " + t.gettext("What do the stages mean?"), STAGES_HELP_DATA)
 
 
-def stages_text(t: Translator) -> str:
-    """/help stages: the seven stages, one line each, with a café as the example."""
+def stages_text(t: Translator, business: Business = Business.ALL) -> str:
+    """/help stages: the seven stages, one line each, with an example from the business."""
     _ = t.gettext
+    story = stage_story(business)
     lines = [
         "⏳ <b>" + _("The hourglass: from a stranger to a fan") + "</b>",
-        _("Every customer passes the same seven stages; here is a neighbourhood café:"),
+        _("Every customer passes the same seven stages. An example: {business}.").format(
+            business=_(story.business)
+        ),
         "",
     ]
-    for position, entry in enumerate(STAGE_MEANINGS, start=1):
+    for position, entry in enumerate(story.stages, start=1):
         lines.append(
             f"{position}. <b>{labels.stage(t, entry.stage)}</b> — {_(entry.meaning)}. "
             + "<i>"

@@ -205,6 +205,7 @@ async def test_a_draft_from_an_idea_is_edited_before_it_starts(
     ideas = await say(alice_chat, "/ideas refer")
     await choose(alice_chat, ideas, "Start this: 1.")
     await alice_chat.next_reply()
+    await alice_chat.next_reply()  # the ICE keypad, which can wait
     answer = await say(alice_chat, "/edit #1 variants old_card, new_card")
     assert "Now: old_card, new_card" in answer.text
     await say(alice_chat, "/edit #1 name Referral card")

@@ -88,6 +88,8 @@ async def test_start_this_creates_the_experiment_and_shows_its_card(
     assert "/log #1 A 1000 42" in created.text
     assert "➕ Log results" in created.button_texts
     assert await bot.rows(Experiment) == 1
+    keypad = await chat.next_reply()
+    assert "How promising is #1 Advocacy storyline" in keypad.text
     card = await say(chat, "/show #1")
     assert "Advocacy storyline" in card.text
     assert "▶️ Start" in card.button_texts and "⏸ Pause" not in card.button_texts
@@ -105,6 +107,7 @@ async def test_a_draft_from_an_idea_starts_with_its_first_result(
     query = await press(alice_chat, ideas, "Start this: 1.")
     await alice_chat.callback_answer(query)
     await alice_chat.next_reply()
+    await alice_chat.next_reply()  # the ICE keypad, which can wait
     logged = await say(alice_chat, "/log #1 B 100 4")
     assert "The experiment is now running." in logged.text
 

@@ -116,3 +116,27 @@ async def test_editing_the_stage_offers_the_explanation_and_goes_on(
     explained = await tap(alice_chat, question, "What do the stages mean?")
     assert STAGE_LINES[2] in explained.text.splitlines()
     assert "Now: Trust" in (await tap(alice_chat, question, "Trust")).text
+
+
+async def test_the_examples_follow_the_kind_of_business(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    cafe = await say(alice_chat, "/help stages")
+    assert "Every customer passes the same seven stages. An example: a neighbourhood café." in (
+        cafe.text
+    )
+    await say(alice_chat, "/settings business service")
+    salon = await say(alice_chat, "/help stages")
+    assert "An example: a hair salon." in salon.text
+    assert "4. Try — they take a small, safe first step. E.g. she books a quick fringe trim." in (
+        salon.text.splitlines()
+    )
+    olga = bot.emulator.user(first_name="Olga", language_code="ru")
+    chat = bot.emulator.private_chat(olga)
+    await say(chat, "/settings business online")
+    course = await say(chat, "/help stages")
+    assert "Пример — онлайн-курс." in course.text
+    assert (
+        "7. Рекомендация — они приводят других. "
+        "Например, он отправляет другу свою ссылку-приглашение." in course.text.splitlines()
+    )
