@@ -99,13 +99,13 @@ async def _process_lock() -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def _sqlite_file_lock(engine: AsyncEngine) -> AsyncIterator[None]:
-    """An exclusive lock on `<database>.migrate-lock` while migrating an SQLite file."""
+    """An exclusive lock on `<database>-migrate-lock` while migrating an SQLite file."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
     # Not the database file itself: closing another descriptor of it would drop SQLite's locks.
-    descriptor = os.open(f"{database}.migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    descriptor = os.open(f"{database}-migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         await asyncio.to_thread(fcntl.flock, descriptor, fcntl.LOCK_EX)
         try:

@@ -314,6 +314,15 @@ def require_role(action: Action, actor: Actor, experiment: Experiment) -> None:
     )
 
 
+async def check_permission(
+    uow: UnitOfWork, chat_id: int, number: int, action: Action, *, actor: Actor
+) -> None:
+    """Raises ``NotPermitted`` unless the actor may take the action on the experiment; asked
+    before a question (which variant won?), so nobody answers one only to be refused."""
+    async with uow:
+        require_role(action, actor, await find_experiment(uow, chat_id, number))
+
+
 async def conclude(
     uow: UnitOfWork,
     chat_id: int,

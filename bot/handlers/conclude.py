@@ -15,6 +15,7 @@ from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
 from experiments import services
 from experiments.domain import N_, InvalidInput, Outcome, Status
+from experiments.roles import Action
 
 USAGE = "/conclude #1 won"
 REOPEN_USAGE = "/reopen #2"
@@ -71,6 +72,7 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def _ask_winner(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
     """Which variant won, with a button per variant and one for no winner."""
+    await _may_conclude(update, context, number)
     summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
     t = tr(context)
     experiment = summary.experiment
@@ -83,11 +85,23 @@ async def _ask_winner(update: Update, context: ContextTypes.DEFAULT_TYPE, number
     await edit_or_reply(update, context, text, winner_choice(t, number, experiment.variants))
 
 
+async def _may_conclude(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    """Refuses (naming who can) before the question is asked or its buttons are taken away."""
+    await services.check_permission(
+        runtime_of(context).uow(),
+        chat_id_of(update),
+        number,
+        Action.CONCLUDE,
+        actor=await actor_of(update, context),
+    )
+
+
 async def winner_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """x:win:N:P — the variant at position P won; x:win:N:- — none did."""
     data = await flows.answer_query(update)
     _area, _action, number_text, position = data.split(":")
     number = int(number_text)
+    await _may_conclude(update, context, number)
     await flows.remove_buttons(update)
     if position == "-":
         await conclude_experiment(update, context, number, Outcome.INCONCLUSIVE)
@@ -108,6 +122,7 @@ async def end_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def outcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = await flows.answer_query(update)
     _area, _action, number, outcome = data.split(":")
+    await _may_conclude(update, context, int(number))
     await flows.remove_buttons(update)
     await conclude_experiment(update, context, int(number), Outcome(outcome))
 

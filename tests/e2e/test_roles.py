@@ -46,11 +46,17 @@ async def test_a_member_who_did_not_create_it_is_told_who_can_conclude_and_nothi
     refused = await say(team.chat, "/conclude #1 won", sender=team.carol)
     assert refused.text == "⚠️ Only a group admin or Bob, who created #1, can conclude it."
     assert await experiment_state(bot, 1) == ("running", None)
-    # Pressing the card's buttons is refused the same way.
-    asked = await say(team.chat, "/conclude #1", sender=team.carol)
+    # Asked which variant won, she is refused before the question.
+    assert (await say(team.chat, "/conclude #1", sender=team.carol)).text == refused.text
+    # Pressing a button of the question Bob asked is refused too, and the buttons stay his.
+    asked = await say(team.chat, "/conclude #1", sender=team.bob)
     await press(team.chat, asked, "🏆 B", sender=team.carol)
     assert (await team.chat.next_reply()).text == refused.text
+    assert any("🏆 B" in label for label in asked.button_texts)
     assert await experiment_state(bot, 1) == ("running", None)
+    card = await say(team.chat, "/show #1", sender=team.carol)
+    await press(team.chat, card, "Conclude", sender=team.carol)
+    assert (await team.chat.next_reply()).text == refused.text
 
 
 async def test_the_author_concludes_their_own_experiment(bot: BotUnderTest, team: Team) -> None:
