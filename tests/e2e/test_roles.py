@@ -230,3 +230,14 @@ async def test_the_admin_list_is_asked_once_for_several_presses(
     await say(team.chat, "/delete #1", sender=team.carol)
     await say(team.chat, "/settings digest off", sender=team.carol)
     assert len(bot.emulator.calls_to("getChatAdministrators")) == 1
+
+
+async def test_an_admin_posting_anonymously_as_the_group_counts_as_an_admin(
+    bot: BotUnderTest, team: Team
+) -> None:
+    await say(team.chat, "/new Referral reward", sender=team.bob)
+    await team.chat.send("/conclude #1 won", sender=team.alice, as_group=True)
+    assert "is concluded" in (await team.chat.next_reply()).text
+    assert await experiment_state(bot, 1) == ("concluded", "won")
+    with pytest.raises(ValueError, match="only an admin"):
+        await team.chat.send("/reopen #1", sender=team.carol, as_group=True)
