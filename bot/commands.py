@@ -36,7 +36,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "list",
         N_("Your experiments, running first"),
-        N_("your experiments, running first, one line each."),
+        N_(
+            "your experiments, running first, one line each; <code>/list backlog</code>: "
+            "the drafts by ICE score, with a ▶️ Start button each."
+        ),
     ),
     Command(
         "show",

@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from bot import flows, parsing
+from bot.handlers.backlog import ask_ice
 from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render import labels
 from bot.render.experiments import card
@@ -23,7 +24,7 @@ from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
 from experiments import domain, services
-from experiments.domain import Kind, Stage
+from experiments.domain import Kind, Stage, Status
 from experiments.iterations import plan_next_iteration
 
 FLOW = "new"
@@ -320,7 +321,14 @@ async def _ask_review(update: Update, context: ContextTypes.DEFAULT_TYPE, note: 
         update,
         context,
         (note + "\n\n" if note else "") + text,
-        markup([weeks, [flows.skip_button(context, "new:rev:-")]]),
+        markup(
+            [
+                weeks,
+                [flows.skip_button(context, "new:rev:-")],
+                # Not now: the experiment waits in the backlog, scored with ICE.
+                [button("📥 " + t.gettext("Save as a draft for the backlog"), "new:rev:draft")],
+            ]
+        ),
     )
     return REVIEW
 
@@ -331,7 +339,10 @@ async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     data = await flows.pressed(update)
     if data is not None:
         value = data.rsplit(":", 1)[1]
-        answers["review_date"] = None if value == "-" else today + timedelta(days=int(value))
+        if value == "draft":
+            answers["status"] = Status.DRAFT
+        review_days = None if value in ("-", "draft") else int(value)
+        answers["review_date"] = None if review_days is None else today + timedelta(review_days)
     else:
         assert update.effective_message is not None
         answers["review_date"] = parsing.review_date(update.effective_message.text or "", today, "")
@@ -357,14 +368,19 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         review_date=answers.get("review_date"),
         parent_number=answers.get("parent_number"),
         planned_split=answers.get("planned_split"),
+        status=answers.get("status", Status.RUNNING),
         clock=runtime.clock,
     )
     t = tr(context)
     summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
     first_variant = experiment.variants[0]
+    if experiment.status is Status.DRAFT:
+        head = t.gettext("📥 Saved experiment #{number} as a draft for the backlog.")
+    else:
+        head = t.gettext("🧪 Created experiment #{number}.")
     text = "\n".join(
         [
-            t.gettext("🧪 Created experiment #{number}.").format(number=experiment.number),
+            head.format(number=experiment.number),
             "",
             card(t, summary),
             "",
@@ -374,6 +390,8 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         ]
     )
     await reply(update, context, text, experiment_card(t, experiment.number, experiment.status))
+    if experiment.status is Status.DRAFT:
+        await ask_ice(update, context, experiment)
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:

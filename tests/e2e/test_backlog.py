@@ -99,6 +99,40 @@ async def test_a_draft_from_an_idea_is_scored_with_the_keypad_and_started(
     assert (await scores(bot))[1] == (7, 6, 8, "running")
 
 
+async def test_guided_new_saves_a_draft_for_the_backlog_and_asks_its_ice(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    chat = alice_chat
+    await say(chat, "/new")
+    kinds = await say(chat, "Loyalty card")
+    await press(chat, kinds, "Skip")
+    stages = await chat.next_reply()
+    await press(chat, stages, "Repeat")
+    hypothesis = await chat.next_reply()
+    await press(chat, hypothesis, "Skip")
+    variants = await chat.next_reply()
+    await press(chat, variants, "Use A and B")
+    split = await chat.next_reply()
+    await press(chat, split, "Equal")
+    baseline = await chat.next_reply()
+    await press(chat, baseline, "Skip")
+    review = await chat.next_reply()
+    assert "📥 Save as a draft for the backlog" in review.button_texts
+    await press(chat, review, "Save as a draft")
+    saved = await chat.next_reply()
+    assert "Saved experiment #1 as a draft for the backlog." in saved.text
+    assert "▶️ Start" in saved.button_texts
+    keypad = await chat.next_reply()
+    assert "How promising is #1 Loyalty card?" in keypad.text
+    for answer in ("9", "5", "4"):
+        await chat.press(keypad, answer)
+        keypad = await edited(chat, keypad)
+    assert "#1 Loyalty card is in the backlog with ICE 180." in keypad.text
+    assert (await scores(bot))[1] == (9, 5, 4, "draft")
+    listed = await say(chat, "/list backlog")
+    assert "1. #1 Loyalty card · ICE 180 (9·5·4) · Repeat" in listed.text
+
+
 async def test_score_it_later_leaves_the_draft_unscored(
     bot: BotUnderTest, alice_chat: SimChat
 ) -> None:

@@ -181,6 +181,7 @@ async def test_the_guided_new_asks_with_russian_buttons(
         "Через 2 недели",
         "Через 4 недели",
         "⏭ Пропустить",
+        "📥 Сохранить черновиком в бэклог",
     ]
 
     await press(ivan_chat, review, "Через 2 недели")
