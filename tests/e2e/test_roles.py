@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import SimChat, SimUser
+from bot.emulator import Fault, SimChat, SimUser
 from db.models import Experiment, Observation, Workspace
 from tests.e2e.conftest import BotUnderTest, press, say
 
@@ -269,3 +269,15 @@ async def test_bare_reopen_offers_the_concluded_experiments(bot: BotUnderTest, t
     await press(team.chat, question, "#2", sender=team.alice)
     assert "#2 Pricing page is open again: running." in (await team.chat.next_reply()).text
     assert await experiment_state(bot, 2) == ("running", None)
+
+
+async def test_when_telegram_cannot_say_who_the_admins_are_only_the_author_may(
+    bot: BotUnderTest, team: Team
+) -> None:
+    await say(team.chat, "/new Referral reward", sender=team.bob)
+    bot.emulator.inject(Fault.error(500, "Internal Server Error"), method="getChatAdministrators")
+    refused = await say(team.chat, "/conclude #1 won", sender=team.alice)
+    assert refused.text == "⚠️ Only a group admin or Bob, who created #1, can conclude it."
+    assert await experiment_state(bot, 1) == ("running", None)
+    # The failed answer was not kept: asked again, Telegram names Alice an admin.
+    assert "is concluded" in (await say(team.chat, "/conclude #1 won", sender=team.alice)).text
