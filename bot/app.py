@@ -65,7 +65,10 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     rate_limited: bool = True,
+    concurrent: bool = True,
 ) -> Application:
+    """The bot with every handler. ``concurrent=False`` handles one update at a time, as
+    python-telegram-bot does by default (the baseline of ``bench/chats.py``)."""
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -82,7 +85,8 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     # Chats are handled concurrently, each chat's updates in order (bot/concurrency.py).
-    builder = builder.concurrent_updates(PerChatUpdateProcessor())
+    if concurrent:
+        builder = builder.concurrent_updates(PerChatUpdateProcessor())
     if rate_limited:
         # Telegram's limits: ~30 messages/s overall, 20/min per group; a 429 pauses only the
         # chat it came for, and the call is retried.

@@ -25,5 +25,13 @@ async def actor_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor:
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return Actor(author.user_id, author.name, private_chat=chat is not None)
+    message = update.message
+    if (
+        message is not None
+        and message.sender_chat is not None
+        and message.sender_chat.id == chat.id
+    ):
+        # Posted anonymously as the group itself: only its admins can do that.
+        return Actor(author.user_id, author.name, is_admin=True)
     admins = await runtime_of(context).chat_admins.admin_ids(context.bot, chat.id)
     return Actor(author.user_id, author.name, is_admin=author.user_id in admins)

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from bot.emulator.world import TelegramWorld
 
 DEFAULT_TIMEOUT = 10.0
+# Who Telegram says sent a message an admin posted anonymously, as the group.
+GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,64})?")
 
 
@@ -107,10 +114,20 @@ class SimChat:
         *,
         sender: SimUser | None = None,
         reply_to: BotMessage | UserMessage | int | None = None,
+        as_group: bool = False,
     ) -> UserMessage:
-        """The user sends a text message; a leading /command gets its bot_command entity."""
+        """The user sends a text message; a leading /command gets its bot_command entity.
+
+        ``as_group``: an admin posts anonymously, as the group itself (Telegram then names the
+        group as ``sender_chat`` and GroupAnonymousBot as ``from``).
+        """
         sender = self._sender(sender)
         payload = self._new_user_message(sender, reply_to)
+        if as_group:
+            if self.status_of(sender.id) not in ("creator", "administrator"):
+                raise ValueError(f"only an admin of {self!r} can post as the group")
+            payload["from"] = dict(GROUP_ANONYMOUS_BOT)
+            payload["sender_chat"] = self.to_dict()
         payload["text"] = text
         entities = command_entities(text)
         if entities:
