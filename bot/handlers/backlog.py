@@ -23,7 +23,7 @@ from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
 from experiments import backlog, editing, services
-from experiments.domain import ExperimentView, Ice
+from experiments.domain import ExperimentView, Ice, Status
 
 # "/list backlog" (and its Russian words); plain /list is the experiments' list.
 BACKLOG_COMMAND = re.compile(
@@ -128,17 +128,11 @@ async def ice_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         Ice(*given),
         actor=await actor_of(update, context),
     )
-    keyboard = markup(
-        [
-            [
-                button(
-                    "▶️ " + t.gettext("Start #{number} now").format(number=number),
-                    f"bl:start:{number}",
-                ),
-                button("📥 " + t.gettext("Backlog"), "bl:list"),
-            ]
-        ]
-    )
+    row = [button("📥 " + t.gettext("Backlog"), "bl:list")]
+    if edited.experiment.status is Status.DRAFT:
+        start = "▶️ " + t.gettext("Start #{number} now").format(number=number)
+        row.insert(0, button(start, f"bl:start:{number}"))
+    keyboard = markup([row])
     await edit_or_reply(update, context, ice_saved(t, edited.experiment), keyboard)
 
 

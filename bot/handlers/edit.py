@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot import flows, parsing
+from bot.handlers.backlog import ask_ice
 from bot.handlers.cost import parse_cost
 from bot.handlers.new import SPLIT_CHOICES
 from bot.keyboards import button, markup, rows_of
@@ -134,6 +135,10 @@ async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     )
     editing.check_editable(number, field, state.results)
     await flows.remove_buttons(update)
+    if field is EditField.ICE:
+        # Scored with the same keypad as a new draft; the one-line form takes typed numbers.
+        await ask_ice(update, context, state.experiment)
+        return flows.END
     answers = flows.draft(context, update, FLOW)
     answers.update(number=number, field=field.value)
     t = tr(context)

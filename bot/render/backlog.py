@@ -7,7 +7,7 @@ from bot.render import labels
 from bot.render.editing import ice_text
 from bot.render.experiments import title
 from experiments.backlog import Backlog, BacklogItem
-from experiments.domain import ExperimentView
+from experiments.domain import ExperimentView, Status
 
 # More drafts than this are counted, not listed: the reply stays well under Telegram's limit.
 MAX_LISTED = 20
@@ -106,16 +106,18 @@ def ice_question(t: Translator, experiment: ExperimentView, given: tuple[int, ..
 def ice_saved(t: Translator, experiment: ExperimentView) -> str:
     _ = t.gettext
     assert experiment.ice is not None
-    return "\n".join(
-        [
-            "✅ "
-            + _("{title} is in the backlog with ICE {score}.").format(
-                title=title(experiment), score=t.number(experiment.ice.score)
-            ),
-            ice_text(t, experiment.ice) + ".",
-            _("/list backlog shows your drafts, the most promising first."),
-        ]
-    )
+    score = t.number(experiment.ice.score)
+    if experiment.status is Status.DRAFT:
+        head = _("{title} is in the backlog with ICE {score}.")
+        tail = _("/list backlog shows your drafts, the most promising first.")
+    else:
+        head = _("{title} now scores ICE {score}.")
+        tail = ""
+    lines = ["✅ " + head.format(title=title(experiment), score=score)]
+    lines.append(ice_text(t, experiment.ice) + ".")
+    if tail:
+        lines.append(tail)
+    return "\n".join(lines)
 
 
 def ice_skipped(t: Translator, experiment: ExperimentView) -> str:

@@ -195,17 +195,23 @@ async def test_edit_ice_in_one_line_and_its_mistakes(
     assert (await scores(bot)) == {1: (9, 6, 8, "running")}
 
 
-async def test_edit_menu_offers_the_ice_score(bot: BotUnderTest, alice_chat: SimChat) -> None:
+async def test_the_edit_menu_scores_ice_with_the_keypad(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
     chat = alice_chat
     await say(chat, "/new Chalkboard")
+    await say(chat, "/edit #1 ice 2 2 2")
     menu = await say(chat, "/edit #1")
-    assert "• ICE score: not set" in menu.text
+    assert "• ICE score: impact 2 × confidence 2 × ease 2 = 8" in menu.text
     await press(chat, menu, "ICE score")
-    question = await chat.next_reply()
-    assert "Send impact, confidence and ease, each from 1 to 10, like: 7 6 8." in question.text
-    refused = await say(chat, "7 6 12")
-    assert "12 is out of range" in refused.text
-    assert (await scores(bot))[1][:3] == (None, None, None)
+    keypad = await chat.next_reply()
+    assert "How promising is #1 Chalkboard?" in keypad.text
+    for answer in ("10", "9", "9"):
+        await chat.press(keypad, answer)
+        keypad = await edited(chat, keypad)
+    assert "#1 Chalkboard now scores ICE 810." in keypad.text  # running: not in the backlog
+    assert keypad.button_texts == ["📥 Backlog"]
+    assert (await scores(bot))[1] == (10, 9, 9, "running")
 
 
 # ---------------------------------------------------------------- /list backlog
