@@ -54,6 +54,8 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
     facts = [labels.kind(t, experiment.kind)]
     if experiment.stage is not None:
         facts.append(_("stage: {stage}").format(stage=labels.stage(t, experiment.stage)))
+    if experiment.ice_score is not None:
+        facts.append(_("ICE {score}").format(score=t.number(experiment.ice_score)))
     lines.append(" · ".join(facts))
     if experiment.hypothesis:
         lines.append("<i>" + esc(experiment.hypothesis) + "</i>")

@@ -96,6 +96,7 @@ async def test_a_draft_from_an_idea_is_scored_with_the_keypad_and_started(
     started = await chat.next_reply()
     assert "Started #1: it is running now." in started.text
     assert "▶️ running" in started.text and "⏸ Pause" in started.button_texts
+    assert "MVP campaign · stage: Repeat · ICE 336" in started.text
     assert (await scores(bot))[1] == (7, 6, 8, "running")
 
 
