@@ -9,7 +9,6 @@ import warnings
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -19,6 +18,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.commands import COMMANDS
+from bot.concurrency import PerChatRateLimiter, PerChatUpdateProcessor
 from bot.errors import on_error
 from bot.i18n import LANGUAGES, translator
 from bot.runtime import RUNTIME_KEY, Runtime, install, remember_workspace, runtime_of
@@ -34,6 +34,8 @@ warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_messag
 HANDLER_MODULES = (
     "bot.handlers.start",
     "bot.handlers.new",
+    # Before browse: it answers "/list backlog", browse answers every other /list.
+    "bot.handlers.backlog",
     "bot.handlers.browse",
     "bot.handlers.log",
     "bot.handlers.readout",
@@ -46,9 +48,12 @@ HANDLER_MODULES = (
     "bot.handlers.digest",
     "bot.handlers.settings",
     "bot.handlers.export",
+    "bot.handlers.edit",
     "bot.handlers.cost",
     "bot.handlers.delete",
     "bot.handlers.calc",
+    # After every guided flow: only text none of them is waiting for.
+    "bot.handlers.plain_text",
     "bot.handlers.fallback",
 )
 
@@ -60,7 +65,10 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     rate_limited: bool = True,
+    concurrent: bool = True,
 ) -> Application:
+    """The bot with every handler. ``concurrent=False`` handles one update at a time, as
+    python-telegram-bot does by default (the baseline of ``bench/chats.py``)."""
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -76,9 +84,13 @@ def build_application(
         builder = builder.base_url(base_url)
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
+    # Chats are handled concurrently, each chat's updates in order (bot/concurrency.py).
+    if concurrent:
+        builder = builder.concurrent_updates(PerChatUpdateProcessor())
     if rate_limited:
-        # Telegram's limits: ~30 messages/s overall, 20/min per group; 429s are retried.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # Telegram's limits: ~30 messages/s overall, 20/min per group; a 429 pauses only the
+        # chat it came for, and the call is retried.
+        builder = builder.rate_limiter(PerChatRateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
     install(application, runtime)
     # The digest tick runs on the wall clock; with a frozen clock (tests) the test drives it.

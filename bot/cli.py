@@ -112,8 +112,8 @@ def _start_failure(settings: Settings, error: Exception) -> str:
             f"could not reach the Bot API at {settings.telegram_api_url} ({error.message}): "
             "check HOURGLASS_TELEGRAM_API_URL and the network."
         )
-    if isinstance(error, OSError) and error.errno is not None:
-        return f"could not start: {error.strerror or error}."
+    if isinstance(error, OSError):
+        return f"could not start: {error}."
     return f"stopped on an unexpected error: {type(error).__name__}: {error}"
 
 
@@ -148,8 +148,8 @@ async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool
                     listen=settings.webhook_listen,
                     port=settings.webhook_port,
                 )
-                await server.start()
                 try:
+                    await server.start()
                     # Telegram posts to this URL; a proxy in front maps it to our WEBHOOK_PATH.
                     assert settings.webhook_url is not None
                     await application.bot.set_webhook(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from experiments.domain import N_
@@ -18,19 +19,27 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "start", N_("Start here: what Hourglass does"), N_("what Hourglass does and how to begin.")
     ),
-    Command("help", N_("Every command with an example"), N_("this list.")),
+    Command(
+        "help",
+        N_("Every command with an example"),
+        N_("this list; <code>/help stages</code> explains the hourglass stages."),
+    ),
     Command(
         "new",
         N_("Register a new experiment"),
         N_(
             "register an experiment. Bare, it guides you step by step; fast: "
-            "<code>/new Landing headline</code> or <code>/new Pricing | A, B, C</code>."
+            "<code>/new Landing headline</code>, <code>/new Pricing | A, B, C</code>, or with "
+            "a planned split <code>/new Pricing | A, B 70/30</code>."
         ),
     ),
     Command(
         "list",
         N_("Your experiments, running first"),
-        N_("your experiments, running first, one line each."),
+        N_(
+            "your experiments, running first, one line each; <code>/list backlog</code>: "
+            "the drafts by ICE score, with a ▶️ Start button each."
+        ),
     ),
     Command(
         "show",
@@ -42,7 +51,8 @@ COMMANDS: tuple[Command, ...] = (
         N_("Log results: visitors and conversions"),
         N_(
             "log results of one variant: <code>/log #1 B 1200 54</code> "
-            "(experiment, variant, visitors, conversions; revenue optional at the end)."
+            "(experiment, variant, visitors, conversions); add a past day and revenue if you "
+            "like: <code>/log #1 B 1200 54 yesterday revenue 380</code>."
         ),
     ),
     Command(
@@ -69,6 +79,23 @@ COMMANDS: tuple[Command, ...] = (
         N_("close an experiment with its outcome: <code>/conclude #1 won</code>."),
     ),
     Command(
+        "reopen",
+        N_("Take a conclusion back"),
+        N_(
+            "take a conclusion back: the experiment runs (or stays paused) as before, its "
+            "outcome cleared: <code>/reopen #1</code>."
+        ),
+    ),
+    Command(
+        "edit",
+        N_("Edit an experiment: name, stage, plan…"),
+        N_(
+            "change an experiment: bare or <code>/edit #1</code> shows what can change; fast: "
+            "<code>/edit #1 name Flyer test</code>, or stage, hypothesis, review, cost. "
+            "Variants, split and plan change only before the first result."
+        ),
+    ),
+    Command(
         "cost",
         N_("What an experiment cost"),
         N_(
@@ -93,11 +120,18 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "learnings",
+        N_("What each stage taught, with countermeasures"),
+        N_("every learning by hourglass stage, with its root cause and countermeasure."),
+    ),
+    Command(
         "funnel",
         N_("Log funnel numbers and find the constraint"),
         N_(
             "log how many people reached each stage, Know → Refer: "
-            "<code>/funnel 5000 1200 400 150 60 20 5</code>; bare, it shows the constraint."
+            "<code>/funnel 5000 1200 400 150 60 20 5</code>; for a past week, start with a day: "
+            "<code>/funnel last week 5000 …</code>; bare, it shows the constraint and what "
+            "changed since the period before; <code>/funnel history</code> lists the last periods."
         ),
     ),
     Command(
@@ -108,8 +142,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("digest", N_("The daily digest, now"), N_("the daily digest right now.")),
     Command(
         "settings",
-        N_("Digest time, timezone, language, targets"),
-        N_("digest time, timezone, language and targets."),
+        N_("Digest time, timezone, language, currency"),
+        N_("digest time, timezone, language, targets and the currency of costs and revenue."),
     ),
     Command(
         "export",
@@ -131,3 +165,55 @@ COMMANDS: tuple[Command, ...] = (
         "cancel", N_("Stop the current guided step"), N_("stop the guided conversation you are in.")
     ),
 )
+
+
+# ---------------------------------------------------------------- did you mean
+
+# A command typed with the Russian keyboard layout on: /дщп is /log.
+_RUSSIAN_LAYOUT = str.maketrans(
+    "йцукенгшщзхъфывапролджэячсмитьбю", "qwertyuiop[]asdfghjkl;'zxcvbnm,."
+)
+# The most edits (insert, delete, replace, swap two neighbours) a suggestion may be away.
+_MAX_EDITS = 2
+
+
+def closest_command(typed: str, known: Iterable[str]) -> str | None:
+    """The known command a mistyped one most likely meant (``lgo`` → ``log``), or None.
+
+    Closest by optimal-string-alignment distance (a swap of two neighbouring letters counts
+    as one edit) within two edits and under half the word; else the one command the word
+    begins; a word typed in the Russian layout is read as the keys it was typed on.
+    """
+    word = typed.lstrip("/").split("@", 1)[0].casefold()
+    if not word:
+        return None
+    names = sorted(set(known))
+    if word in names:
+        return None
+    for attempt in (word, word.translate(_RUSSIAN_LAYOUT)):
+        scored = sorted((_edits(attempt, name), name) for name in names)
+        if scored:
+            distance, best = scored[0]
+            close = distance <= _MAX_EDITS and distance * 2 < max(len(attempt), len(best))
+            unique = len(scored) == 1 or scored[1][0] > distance
+            if close and unique:
+                return best
+        starting = [name for name in names if len(attempt) >= 3 and name.startswith(attempt)]
+        if len(starting) == 1:
+            return starting[0]
+    return None
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (Damerau–Levenshtein without repeated edits)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]

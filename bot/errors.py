@@ -103,6 +103,8 @@ def configure_logging(level: str, *secrets: str) -> None:
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Warnings go through logging too, so they are redacted like everything else.
+    logging.captureWarnings(True)
     redacting = RedactingFilter(*secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redacting)

@@ -72,12 +72,15 @@ async def pressed(update: Update) -> str | None:
     return data
 
 
-def local_today(context: ContextTypes.DEFAULT_TYPE) -> date:
-    runtime = runtime_of(context)
+def local_zone(context: ContextTypes.DEFAULT_TYPE) -> ZoneInfo:
+    """The chat's workspace's timezone, where days begin and end for it."""
     workspace = workspace_of(context)
-    zone = ZoneInfo(workspace.timezone if workspace else "UTC")
-    now: datetime = runtime.clock()
-    return now.astimezone(zone).date()
+    return ZoneInfo(workspace.timezone if workspace else "UTC")
+
+
+def local_today(context: ContextTypes.DEFAULT_TYPE) -> date:
+    now: datetime = runtime_of(context).clock()
+    return now.astimezone(local_zone(context)).date()
 
 
 def conversation(

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from experiments.domain import Outcome, Status
+from experiments.domain import Status
 
 # Callback data is "<area>:<action>[:<args>]"; areas: x (experiment card), and one per flow.
 
@@ -41,10 +41,18 @@ def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboar
         second = [button("📈 " + _("Chart"), f"x:chart:{number}")]
         if status is Status.PAUSED:
             second.append(button("▶️ " + _("Resume"), f"x:resume:{number}"))
+        elif status is Status.DRAFT:
+            # A draft starts with its first result, or here.
+            second.append(button("▶️ " + _("Start"), f"x:start:{number}"))
         else:
             second.append(button("⏸ " + _("Pause"), f"x:pause:{number}"))
         rows.append(second)
-        rows.append([button("🏁 " + _("Conclude"), f"x:end:{number}")])
+        rows.append(
+            [
+                button("✏️ " + _("Edit"), f"ed:pick:{number}"),
+                button("🏁 " + _("Conclude"), f"x:end:{number}"),
+            ]
+        )
     else:
         rows.append(
             [
@@ -52,19 +60,27 @@ def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboar
                 button("📈 " + _("Chart"), f"x:chart:{number}"),
             ]
         )
-        rows.append([button("💡 " + _("Write the learning"), f"learn:start:{number}")])
+        rows.append(
+            [
+                button("💡 " + _("Write the learning"), f"learn:start:{number}"),
+                button("✏️ " + _("Edit"), f"ed:pick:{number}"),
+            ]
+        )
+        rows.append([button("🔓 " + _("Reopen"), f"x:reopen:{number}")])
     return markup(rows)
 
 
-def outcome_choice(t: Translator, number: int) -> InlineKeyboardMarkup:
+def winner_choice(t: Translator, number: int, variants: Sequence[str]) -> InlineKeyboardMarkup:
+    """A button per variant (by position: names may be long), then none, then not yet."""
     _ = t.gettext
+    named = [
+        button("🏆 " + _short(name, 24), f"x:win:{number}:{position}")
+        for position, name in enumerate(variants)
+    ]
     return markup(
         [
-            [
-                button("🏆 " + _("Won"), f"x:out:{number}:{Outcome.WON.value}"),
-                button("👎 " + _("Lost"), f"x:out:{number}:{Outcome.LOST.value}"),
-            ],
-            [button("🤷 " + _("Inconclusive"), f"x:out:{number}:{Outcome.INCONCLUSIVE.value}")],
+            *rows_of(named, 2),
+            [button("🤷 " + _("None / inconclusive"), f"x:win:{number}:-")],
             [button("↩️ " + _("Not yet"), f"x:show:{number}")],
         ]
     )

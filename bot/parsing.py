@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
-from experiments.domain import N_, InvalidInput
+from experiments import dates
+from experiments.domain import MAX_MONEY, N_, Ice, InvalidInput, check_cents, check_ice, read_count
+
+# Words that say the next number is revenue, in every language the bot speaks.
+REVENUE_WORDS = frozenset({"revenue", "rev", "выручка"})
+# Three numbers with separators between them: meant as a date, even when it can't be one.
+_DATE_SHAPED = re.compile(r"\d+[.\-/]\d+[.\-/]\d+")
 
 _REF = re.compile(r"^#?(\d{1,9})$")
 
@@ -23,19 +30,33 @@ def experiment_number(token: str, usage: str) -> int:
     return int(match.group(1))
 
 
+_ICE_SEPARATORS = re.compile(r"[\s,;/×x*]+")
+
+
+def ice(text: str, usage: str) -> Ice:
+    """`7 6 8` (or 7/6/8, 7×6×8): impact, confidence and ease, each 1–10."""
+    words = [word for word in _ICE_SEPARATORS.split(text.strip().casefold()) if word]
+    if len(words) != 3 or not all(re.fullmatch(r"-?\d{1,6}", word) for word in words):
+        raise InvalidInput(
+            N_("Write three whole numbers from 1 to 10: impact, confidence and ease, e.g. {usage}"),
+            usage=usage,
+        )
+    impact, confidence, ease = (int(word) for word in words)
+    return check_ice(impact, confidence, ease, usage=usage)
+
+
 def count(token: str, what: str, usage: str) -> int:
     """A whole number of visitors or conversions (1,200 and 1_200 are fine)."""
     cleaned = token.strip().replace(",", "").replace("_", "").replace("\u00a0", "")
-    if re.fullmatch(r"-\d+", cleaned):
-        return int(cleaned)  # the service explains why a negative count can't be
-    if not re.fullmatch(r"\d{1,12}", cleaned):
+    value = read_count(cleaned)  # a negative count is read: the service explains why it can't be
+    if value is None:
         raise InvalidInput(
             N_("“{token}” is not a whole number of {what}. Usage: {usage}"),
             token=token,
             what=what,
             usage=usage,
         )
-    return int(cleaned)
+    return value
 
 
 def money(token: str, usage: str) -> Decimal:
@@ -44,11 +65,11 @@ def money(token: str, usage: str) -> Decimal:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value < 0 or value > Decimal("1e12"):
+    if not value.is_finite() or value < 0 or value > MAX_MONEY:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Usage: {usage}"), token=token, usage=usage
         )
-    return value.quantize(Decimal("0.01"))
+    return check_cents(value, token)
 
 
 def rate(token: str, usage: str) -> float:
@@ -96,19 +117,9 @@ def effect(token: str, baseline: float, usage: str) -> float:
 
 
 def review_date(token: str, today: date, usage: str) -> date:
-    """`2026-05-01`, `14d` / `2w` from today → a date not in the past."""
-    cleaned = token.strip().lower()
-    found: date | None = None
-    relative = re.fullmatch(r"(\d{1,3})\s*([dw])", cleaned)
-    if relative:
-        days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
-        found = today + timedelta(days=days)
-    else:
-        try:
-            found = date.fromisoformat(cleaned)
-        except ValueError:
-            found = None
-    if found is None or found < today or found > today + timedelta(days=366):
+    """`2026-05-01`, `01.05.2026`, `14d` / `2w` from today → a date not in the past."""
+    found = _future_date(token, today)
+    if found is None:
         raise InvalidInput(
             N_(
                 "“{token}” is not a review date within the next year. "
@@ -118,3 +129,143 @@ def review_date(token: str, today: date, usage: str) -> date:
             usage=usage,
         )
     return found
+
+
+def due_date(token: str, today: date) -> date:
+    """When a countermeasure is due: the same forms as ``review_date``."""
+    found = _future_date(token, today)
+    if found is None:
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a date within the next year. Write it like 2026-05-01 or "
+                "01.05.2026, or 14d for two weeks from today."
+            ),
+            token=token,
+        )
+    return found
+
+
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _future_date(token: str, today: date) -> date | None:
+    cleaned = token.strip().lower()
+    found: date | None = None
+    relative = re.fullmatch(r"(\d{1,3})\s*([dwд])", cleaned)
+    dotted = _DOTTED_DATE.fullmatch(cleaned)
+    if relative:
+        days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
+        found = today + timedelta(days=days)
+    elif dotted:
+        try:
+            found = date(int(dotted.group(3)), int(dotted.group(2)), int(dotted.group(1)))
+        except ValueError:
+            found = None
+    else:
+        try:
+            found = date.fromisoformat(cleaned)
+        except ValueError:
+            found = None
+    if found is None or found < today or found > today + timedelta(days=366):
+        return None
+    return found
+
+
+@dataclass(frozen=True)
+class ResultExtras:
+    """What may follow the counts of a result: its revenue and the day it is for."""
+
+    revenue: Decimal | None = None
+    logged_at: datetime | None = None  # None: now
+
+
+def result_extras(words: list[str], *, now: datetime, zone: tzinfo, usage: str) -> ResultExtras:
+    """`revenue 380` (or a bare amount) and a day (`yesterday`, `30.11`, …), in either order.
+
+    A word that reads as a date is the day (``dates.parse_moment``: the one date parser), so
+    `10.10` is 10 October; write `revenue 10.10` for an amount.
+    """
+    revenue: Decimal | None = None
+    logged_at: datetime | None = None
+    remaining = list(words)
+    while remaining:
+        word = remaining.pop(0)
+        if word.casefold() in REVENUE_WORDS:
+            if not remaining:
+                raise InvalidInput(
+                    N_("“{word}” needs an amount after it. Usage: {usage}"),
+                    word=word,
+                    usage=usage,
+                )
+            if revenue is not None:
+                raise _twice(N_("revenue"), usage)
+            revenue = money(remaining.pop(0), usage)
+            continue
+        try:
+            moment = dates.parse_moment(word, now=now, zone=zone)
+        except dates.NotADate:
+            if revenue is not None:
+                raise InvalidInput(
+                    N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
+                    token=word,
+                    usage=usage,
+                ) from None
+            revenue = _money_or_day(word, usage)
+            continue
+        if logged_at is not None:
+            raise _twice(N_("day"), usage)
+        logged_at = moment
+    return ResultExtras(revenue=revenue, logged_at=logged_at)
+
+
+def _money_or_day(token: str, usage: str) -> Decimal:
+    """A word that is not a day: an amount, or (when it can't be read as a number either) a
+    word that is neither."""
+    if not _DATE_SHAPED.fullmatch(token.strip()) and _reads_as_number(token):
+        return money(token, usage)  # meant as an amount: say what is wrong with it
+    raise InvalidInput(
+        N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
+        token=token,
+        usage=usage,
+    )
+
+
+def _reads_as_number(token: str) -> bool:
+    try:
+        Decimal(token.strip().lstrip("$€£₽").replace(",", "."))
+    except InvalidOperation:
+        return False
+    return True
+
+
+def _twice(what: str, usage: str) -> InvalidInput:
+    return InvalidInput(N_("Give the {what} once. Usage: {usage}"), what=what, usage=usage)
+
+
+# A planned split: shares separated by "/", e.g. 70/30, 50/25/25, 60%/40%.
+_SPLIT = re.compile(r"\d+(?:\.\d+)?%?(?:\s*/\s*\d+(?:\.\d+)?%?)+")
+# The same at the end of a one-line /new's variant list: "A, B 70/30".
+_TRAILING_SPLIT = re.compile(r"(?:^|\s)(" + _SPLIT.pattern + r")\s*$")
+
+
+def split(token: str, usage: str) -> tuple[float, ...]:
+    """A planned traffic split: `70/30`, `50/25/25` or `60%/40%` → the weights, in order."""
+    cleaned = token.strip().replace(",", ".")
+    if not _SPLIT.fullmatch(cleaned):
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a split I can read. Write one share per variant, the control "
+                "first, like 70/30 or 50/25/25. {usage}"
+            ),
+            token=token,
+            usage=usage,
+        )
+    return tuple(float(part.strip().rstrip("%")) for part in cleaned.split("/"))
+
+
+def trailing_split(text: str, usage: str) -> tuple[str, tuple[float, ...] | None]:
+    """'A, B 70/30' → ('A, B', (70.0, 30.0)); text without a split at its end is unchanged."""
+    found = _TRAILING_SPLIT.search(text)
+    if found is None:
+        return text, None
+    return text[: found.start()].strip(), split(found.group(1), usage)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
+from bot.admins import ChatAdmins
 from bot.i18n import Translator, translator
 from db.unit_of_work import Database, UnitOfWork
 from experiments.clock import Clock, utc_now
@@ -27,6 +28,8 @@ class Runtime:
     instance_id: str = "hourglass"
     # Awaited once the bot is initialised (scheduling the digests, for instance).
     startup_hooks: list[Callable[[Application], Awaitable[None]]] = field(default_factory=list)
+    # Who the admins of each group are, asked of Telegram and kept briefly.
+    chat_admins: ChatAdmins = field(default_factory=ChatAdmins)
 
     def uow(self) -> UnitOfWork:
         return self.database.unit_of_work()

@@ -19,8 +19,9 @@ ANSWER_SECONDS = 15.0
 QUIET_SECONDS = 0.4
 WELCOME = (
     "Hourglass sandbox — you are chatting with the real bot through a local Telegram emulator.\n"
-    "Type commands as in Telegram (start with /start or /help). Buttons appear numbered: type\n"
-    "the number to press one. :help lists the sandbox's own commands, :quit leaves.\n"
+    "Type commands as in Telegram (start with /start or /help); a number you type is sent as\n"
+    "text, like an answer. Buttons show as [:3 Pause]: type :3 to press that one.\n"
+    ":help lists the sandbox's own commands, :quit leaves.\n"
 )
 
 
@@ -35,7 +36,7 @@ async def paced(
     async for line in lines:
         seen = _activity(chat)
         yield line
-        if line.startswith(":") and not line.startswith(":upload"):
+        if line.startswith(":") and not line.startswith(":upload") and not line[1:].isdigit():
             continue
         if not await emulator.world.wait_until(_more_than(chat, seen), timeout=ANSWER_SECONDS):
             continue

@@ -75,7 +75,7 @@ async def _receive(request: web.Request) -> web.Response:
         logger.warning("webhook request over %d bytes refused", MAX_BODY_BYTES)
         return _refuse(413, "Request Entity Too Large")
     application = request.app[_APPLICATION_KEY]
-    update = _parse_update(body, application)
+    update = parse_update(body, application)
     if update is None:
         logger.warning("webhook request that is not an update refused (%d bytes)", len(body))
         return web.Response(status=400, text="Bad Request")
@@ -83,7 +83,8 @@ async def _receive(request: web.Request) -> web.Response:
     return web.Response(status=200)
 
 
-def _parse_update(body: bytes, application: Application) -> Update | None:
+def parse_update(body: bytes, application: Application) -> Update | None:
+    """The update a webhook body holds, or None when it holds none (never an exception)."""
     try:
         data: Any = json.loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError

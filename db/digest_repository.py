@@ -20,6 +20,7 @@ class DigestSchedule:
     chat_id: int
     timezone: str
     digest_time: time
+    schedule_set_at: datetime | None
 
 
 class DigestRepository:
@@ -28,13 +29,23 @@ class DigestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def schedules(self) -> list[DigestSchedule]:
-        """Every workspace that gets digests: active (not blocked) and with digests on."""
-        rows = await self._session.execute(
-            select(Workspace.id, Workspace.chat_id, Workspace.timezone, Workspace.digest_time)
+    async def schedules(self, workspace_id: int | None = None) -> list[DigestSchedule]:
+        """Every workspace that gets digests: active (not blocked) and with digests on (or
+        just the one given, when it does)."""
+        query = (
+            select(
+                Workspace.id,
+                Workspace.chat_id,
+                Workspace.timezone,
+                Workspace.digest_time,
+                Workspace.digest_schedule_set_at,
+            )
             .where(Workspace.active, Workspace.digest_enabled)
             .order_by(Workspace.id)
         )
+        if workspace_id is not None:
+            query = query.where(Workspace.id == workspace_id)
+        rows = await self._session.execute(query)
         return [DigestSchedule(*row) for row in rows]
 
     async def records_from(self, first_date: date) -> Sequence[DigestRecord]:

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from alembic import command
 from alembic.config import Config
@@ -35,6 +44,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite knows no time zones; PostgreSQL's timezone() does the same on its side.
+    dbapi_connection.create_function("local_date", 2, local_date, deterministic=True)
+
+
+def local_date(moment: str | None, zone: str) -> str | None:
+    """The calendar day (ISO) in ``zone`` of a UTC moment as SQLite stores it."""
+    if moment is None:
+        return None
+    parsed = datetime.fromisoformat(moment)
+    aware = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    return aware.astimezone(_zone(zone)).date().isoformat()
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def alembic_config() -> Config:
@@ -44,9 +69,51 @@ def alembic_config() -> Config:
 
 
 async def migrate(engine: AsyncEngine) -> None:
-    """Applies every Alembic migration not yet applied (run at start)."""
-    async with engine.begin() as connection:
+    """Applies every Alembic migration not yet applied (run at start).
+
+    One process at a time: several processes started together on a fresh database would
+    otherwise all try to create the same tables. PostgreSQL serialises them with an advisory
+    lock held for the migrating transaction; SQLite with a lock on a file next to the database.
+    Within one process, Alembic's global state allows one migration at a time as well.
+    """
+    async with _process_lock(), _sqlite_file_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Released with the transaction, also when the process dies.
+            await connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         await connection.run_sync(_upgrade_to_head)
+
+
+# A fixed 64-bit key for pg_advisory_xact_lock ("hourglas" in ASCII).
+MIGRATION_LOCK_KEY = int.from_bytes(b"hourglas", "big") - 2**63
+_in_process = threading.Lock()
+
+
+@asynccontextmanager
+async def _process_lock() -> AsyncIterator[None]:
+    await asyncio.to_thread(_in_process.acquire)
+    try:
+        yield
+    finally:
+        _in_process.release()
+
+
+@asynccontextmanager
+async def _sqlite_file_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    """An exclusive lock on `<database>-migrate-lock` while migrating an SQLite file."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    # Not the database file itself: closing another descriptor of it would drop SQLite's locks.
+    descriptor = os.open(f"{database}-migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        await asyncio.to_thread(fcntl.flock, descriptor, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
 
 
 def _upgrade_to_head(connection: Connection) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,24 @@ class FunnelRepository:
             .order_by(FunnelSnapshot.period_end.desc(), FunnelSnapshot.id.desc())
             .limit(1)
         )
+
+    async def before(self, workspace_id: int, period_end: date) -> FunnelSnapshot | None:
+        """The snapshot of the latest period that ends before ``period_end`` (its last entry)."""
+        return await self._session.scalar(
+            select(FunnelSnapshot)
+            .where(
+                FunnelSnapshot.workspace_id == workspace_id,
+                FunnelSnapshot.period_end < period_end,
+            )
+            .order_by(FunnelSnapshot.period_end.desc(), FunnelSnapshot.id.desc())
+            .limit(1)
+        )
+
+    async def any(self, workspace_id: int) -> bool:
+        found = await self._session.scalar(
+            select(FunnelSnapshot.id).where(FunnelSnapshot.workspace_id == workspace_id).limit(1)
+        )
+        return found is not None
 
     async def history(self, workspace_id: int, limit: int) -> Sequence[FunnelSnapshot]:
         """One snapshot per period (the last logged: a correction replaces), newest first."""

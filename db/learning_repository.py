@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +38,36 @@ class LearningRepository:
             .where(Learning.workspace_id == workspace_id)
             .order_by(Learning.created_at.desc(), Learning.id.desc())
             .limit(limit)
+        )
+        return [(learning, number) for learning, number in rows]
+
+    async def get(self, workspace_id: int, learning_id: int) -> tuple[Learning, int | None] | None:
+        """One learning of the workspace with its experiment's number; None if not there."""
+        row = (
+            await self._session.execute(
+                select(Learning, Experiment.number)
+                .outerjoin(Experiment, Experiment.id == Learning.experiment_id)
+                .options(selectinload(Learning.whys))
+                .where(Learning.workspace_id == workspace_id, Learning.id == learning_id)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def countermeasures_due_before(
+        self, workspace_id: int, day: date
+    ) -> Sequence[tuple[Learning, int | None]]:
+        """Learnings whose countermeasure is not done and was due before ``day``, oldest first."""
+        rows = await self._session.execute(
+            select(Learning, Experiment.number)
+            .outerjoin(Experiment, Experiment.id == Learning.experiment_id)
+            .options(selectinload(Learning.whys))
+            .where(
+                Learning.workspace_id == workspace_id,
+                Learning.countermeasure.is_not(None),
+                Learning.countermeasure_done_at.is_(None),
+                Learning.countermeasure_due < day,
+            )
+            .order_by(Learning.countermeasure_due, Learning.id)
         )
         return [(learning, number) for learning, number in rows]
 

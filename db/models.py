@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -75,6 +76,9 @@ class Workspace(Base):
     timezone_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     digest_time: Mapped[time] = mapped_column(Time, default=time(9, 0))
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the time, timezone or on-switch was last set: no digest is due at a moment before
+    # it (NULL for workspaces older than this rule: no such limit).
+    digest_schedule_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     target_running: Mapped[int] = mapped_column(Integer, default=3)
     stale_after_days: Mapped[int] = mapped_column(Integer, default=3)
     # False once Telegram says the bot was blocked or removed: digests stop.
@@ -83,6 +87,8 @@ class Workspace(Base):
     last_experiment_number: Mapped[int] = mapped_column(Integer, default=0)
     # ISO 4217 code that costs and revenue are shown in.
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    # What kind of business the chat runs (experiments.domain.Business): /ideas follow it.
+    business: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     experiments: Mapped[list[Experiment]] = relationship(back_populates="workspace")
@@ -103,18 +109,27 @@ class Experiment(Base):
     planned_per_variant: Mapped[int | None] = mapped_column(Integer)
     baseline_rate: Mapped[float | None] = mapped_column(Float)
     min_detectable_effect: Mapped[float | None] = mapped_column(Float)
+    # Planned traffic weights of the variants in order, e.g. "70,30"; NULL: an equal split.
+    planned_split: Mapped[str | None] = mapped_column(String(64))
     review_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="running")
     outcome: Mapped[str | None] = mapped_column(String(16))
+    # The variant that won when it was concluded (its name then): the one shipped, or the
+    # control when it held; None when nothing won.
+    winner: Mapped[str | None] = mapped_column(String(80))
     ice_impact: Mapped[int | None] = mapped_column(Integer)
     ice_confidence: Mapped[int | None] = mapped_column(Integer)
     ice_ease: Mapped[int | None] = mapped_column(Integer)
     cost_spent: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # The experiment this one iterates on ("Start the next iteration").
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("experiments.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(BigInteger)
     created_by_name: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The status a concluded experiment had before, so a reopened one goes back to it.
+    concluded_from: Mapped[str | None] = mapped_column(String(16))
 
     workspace: Mapped[Workspace] = relationship(back_populates="experiments")
     variants: Mapped[list[Variant]] = relationship(
@@ -154,6 +169,15 @@ class Observation(Base):
             "revenue",
         ),
         Index("ix_observations_experiment_logged_at", "experiment_id", "logged_at"),
+        # The readout's daily looks group by the UTC day (SQLite only: migration 0010).
+        Index(
+            "ix_observations_experiment_utc_day",
+            "experiment_id",
+            text("date(logged_at)"),
+            "variant_id",
+            "visitors",
+            "conversions",
+        ).ddl_if(dialect="sqlite"),
         Index("ix_observations_import_id", "import_id"),
     )
 
@@ -228,6 +252,11 @@ class Learning(Base):
     stage: Mapped[str | None] = mapped_column(String(8))
     summary: Mapped[str] = mapped_column(Text)
     root_cause: Mapped[str | None] = mapped_column(Text)
+    # What will be done about the root cause, by whom, by when; done_at once it is done.
+    countermeasure: Mapped[str | None] = mapped_column(Text)
+    countermeasure_owner: Mapped[str | None] = mapped_column(String(128))
+    countermeasure_due: Mapped[date | None] = mapped_column(Date)
+    countermeasure_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(BigInteger)
     created_by_name: Mapped[str] = mapped_column(String(128))

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Select, cast, delete, func, select, update
+from sqlalchemy import Date, Select, bindparam, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -56,11 +56,36 @@ class ExperimentRepository:
             )
         )
 
+    async def by_id(self, experiment_id: int) -> Experiment | None:
+        return await self._session.scalar(
+            self._with_variants().where(Experiment.id == experiment_id)
+        )
+
+    async def children(self, experiment_id: int) -> Sequence[Experiment]:
+        """The experiments started as the next iteration of this one, oldest first."""
+        return (
+            await self._session.scalars(
+                self._with_variants()
+                .where(Experiment.parent_id == experiment_id)
+                .order_by(Experiment.number)
+            )
+        ).all()
+
     async def list_for_workspace(self, workspace_id: int) -> Sequence[Experiment]:
         return (
             await self._session.scalars(
                 self._with_variants()
                 .where(Experiment.workspace_id == workspace_id)
+                .order_by(Experiment.number)
+            )
+        ).all()
+
+    async def drafts_for_workspace(self, workspace_id: int) -> Sequence[Experiment]:
+        """The workspace's drafts (its backlog), in number order."""
+        return (
+            await self._session.scalars(
+                self._with_variants()
+                .where(Experiment.workspace_id == workspace_id, Experiment.status == "draft")
                 .order_by(Experiment.number)
             )
         ).all()
@@ -150,9 +175,37 @@ class ObservationRepository:
         )
         return _aware(found)
 
-    async def totals_by_day(self, experiment_id: int) -> list[tuple[date, int, int, int]]:
-        """(UTC day, variant id, visitors, conversions), in day order, summed by the database."""
-        day = _utc_day(self._session, Observation.logged_at)
+    async def totals_by_day_for_workspace(
+        self, workspace_id: int
+    ) -> list[tuple[int, date, int, int, int]]:
+        """(experiment number, UTC day, variant position, visitors, conversions) for every
+        experiment of a workspace, in day order: one query for a whole digest."""
+        day = _local_day(self._session, Observation.logged_at, "UTC")
+        rows = await self._session.execute(
+            select(
+                Experiment.number,
+                day,
+                Variant.position,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+            )
+            .join(Variant, Variant.id == Observation.variant_id)
+            .join(Experiment, Experiment.id == Observation.experiment_id)
+            .where(Experiment.workspace_id == workspace_id)
+            .group_by(Experiment.number, day, Variant.position)
+            .order_by(Experiment.number, day, Variant.position)
+        )
+        return [
+            (number, _as_date(d), position, int(visitors), int(conversions))
+            for number, d, position, visitors, conversions in rows
+        ]
+
+    async def totals_by_day(
+        self, experiment_id: int, timezone: str = "UTC"
+    ) -> list[tuple[date, int, int, int]]:
+        """(day in ``timezone``, variant id, visitors, conversions), in day order, summed by the
+        database."""
+        day = _local_day(self._session, Observation.logged_at, timezone)
         rows = await self._session.execute(
             select(
                 day,
@@ -200,10 +253,16 @@ class VariantSums:
     observations: int
 
 
-def _utc_day(session: AsyncSession, column: Any) -> Any:
-    if session.get_bind().dialect.name == "sqlite":
+def _local_day(session: AsyncSession, column: Any, timezone: str) -> Any:
+    # Rendered inline, so the GROUP BY expression is the very one selected (PostgreSQL insists).
+    if timezone == "UTC" and session.get_bind().dialect.name == "sqlite":
+        # Stored as naive UTC text: SQLite's own date() is the UTC day, without a Python call
+        # per row (the readout's daily looks group a whole experiment this way).
         return func.date(column)
-    return cast(func.timezone("UTC", column), Date)
+    zone: Any = bindparam("zone", timezone, literal_execute=True)
+    if session.get_bind().dialect.name == "sqlite":
+        return func.local_date(column, zone)  # registered in db/engine.py
+    return cast(func.timezone(zone, column), Date)
 
 
 def _as_date(value: Any) -> date:

@@ -1,7 +1,9 @@
 """`hourglass calc`: read out an experiment, or plan its size, from the command line.
 
-    hourglass calc 120/2400 150/2400 [more …] [--names A,B,…] [--alpha 0.05] [--json]
-    hourglass calc size --baseline 0.05 --mde 0.01 [--alpha 0.05] [--power 0.8] [--json]
+    hourglass calc 120/2400 150/2400 [more …] [--names A,B,…] [--alpha 0.05] [--split 70,30]
+        [--json]
+    hourglass calc size --baseline 0.05 --mde 0.01 [--alpha 0.05] [--power 0.8] [--split 70,30]
+        [--json]
 
 ``run_calc`` takes the arguments after ``calc``. Bad input gives one line on stderr saying what
 was wrong and how to write it, and exit code 2; nothing is printed on stdout then.
@@ -11,30 +13,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import string
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
+from experiments.domain import read_count
 from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
-from experiments.stats.sample_size import SampleSizePlan, sample_size_per_variant
-from experiments.wording import explain_verdict, verdict_label
+from experiments.stats.sample_size import (
+    SampleSizePlan,
+    SequentialPlan,
+    sample_size_per_variant,
+    sequential_sample_size,
+)
+from experiments.wording import explain_verdict, headline, verdict_label
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 _COUNTS_EXAMPLE = "Write conversions/visitors, e.g. 120/2400."
-_VALUE_OPTIONS = ("--names", "--alpha", "--baseline", "--mde", "--power")
+_VALUE_OPTIONS = ("--names", "--alpha", "--baseline", "--mde", "--power", "--split")
 _FLAG_OPTIONS = ("--json",)
 _HELP = ("-h", "--help")
-_NUMBER = re.compile(r"[+-]?\d[\d,_]*")
 _DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?%?", re.IGNORECASE)
 
 USAGE = (
     "usage: hourglass calc CONVERSIONS/VISITORS CONVERSIONS/VISITORS [...] "
-    "[--names A,B,...] [--alpha 0.05] [--json]\n"
+    "[--names A,B,...] [--alpha 0.05] [--split 70,30] [--json]\n"
     "       hourglass calc size --baseline 0.05 --mde 0.01|20% [--alpha 0.05] [--power 0.8] "
-    "[--json]\n"
+    "[--split 70,30] [--json]\n"
 )
 
 HELP = (
@@ -43,6 +51,7 @@ HELP = (
 Read out an experiment: one conversions/visitors pair per arm, the control first.
   --names A,B,...   arm names (default A, B, C, ...)
   --alpha 0.05      significance level
+  --split 70,30     the planned traffic split, control first (default: equal)
   --json            print one JSON object instead of the table
 
 Plan an experiment's size (visitors per arm):
@@ -50,6 +59,10 @@ Plan an experiment's size (visitors per arm):
   --mde 0.01        the smallest effect worth detecting: absolute (0.01 = +1 point)
                     or relative (20% = baseline x 1.2)
   --power 0.8       chance to detect that effect if it is real
+  --split 70,30     the planned split of control and variant (default 50,50)
+
+The plan is the size at which the always-valid verdict (safe to check every day) sees the
+effect with that chance; the size for a single look at the end is printed next to it.
 """
 )
 
@@ -78,9 +91,10 @@ def parse_counts(tokens: Sequence[str]) -> list[tuple[int, int]]:
 
 def _parse_pair(token: str) -> tuple[int, int]:
     parts = token.strip().split("/")
-    if len(parts) != 2 or not all(_NUMBER.fullmatch(part.strip()) for part in parts):
+    counts = [read_count(part.strip().replace(",", "").replace("_", "")) for part in parts]
+    if len(counts) != 2 or None in counts:
         raise CalcInputError(f"Can't read {token!r}. {_COUNTS_EXAMPLE}")
-    conversions, visitors = (int(part.strip().replace(",", "").replace("_", "")) for part in parts)
+    conversions, visitors = (value or 0 for value in counts)
     if conversions < 0 or visitors < 0:
         raise CalcInputError(f"Counts can't be negative in {token!r}. {_COUNTS_EXAMPLE}")
     if conversions > visitors:
@@ -180,6 +194,7 @@ def _option_parser(size: bool) -> _Parser:
     parser = _Parser(prog="hourglass calc", add_help=False, allow_abbrev=False)
     parser.add_argument("--alpha", default="0.05")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--split")
     if size:
         parser.add_argument("--baseline", required=True)
         parser.add_argument("--mde", required=True)
@@ -226,12 +241,14 @@ def _run_readout(positionals: list[str], options: list[str]) -> str:
     pairs = parse_counts(positionals)
     names = parse_names(parsed.names, len(pairs))
     alpha = _parse_probability(parsed.alpha, "--alpha", "--alpha 0.05")
+    split = None if parsed.split is None else parse_split(parsed.split, len(pairs))
     readout = conversion_readout(
         [
             ArmCounts(name=name, visitors=visitors, conversions=conversions)
             for name, (conversions, visitors) in zip(names, pairs, strict=True)
         ],
         alpha=alpha,
+        planned_split=split,
     )
     if parsed.json:
         return _dumps(readout_to_json(readout))
@@ -250,10 +267,28 @@ def _run_size(positionals: list[str], options: list[str]) -> str:
     target = _target_rate(baseline, parsed.mde)
     alpha = _parse_probability(parsed.alpha, "--alpha", "--alpha 0.05")
     power = _parse_probability(parsed.power, "--power", "--power 0.8")
+    split = (0.5, 0.5) if parsed.split is None else parse_split(parsed.split, 2)
+    shares = (split[0] / sum(split), split[1] / sum(split))
+    # Refuses plans above 10^9 visitors per variant, with a sentence saying why.
+    always_valid = sequential_sample_size(baseline, target, alpha=alpha, power=power, shares=shares)
     plan = sample_size_per_variant(baseline, target, alpha=alpha, power=power)
     if parsed.json:
-        return _dumps(plan_to_json(plan))
-    return format_plan(plan)
+        return _dumps(plan_to_json(plan, always_valid))
+    return format_plan(plan, always_valid)
+
+
+def parse_split(text: str, arms: int) -> tuple[float, ...]:
+    """'70,30' (or 70/30) -> (70.0, 30.0): one positive weight per arm, control first."""
+    parts = [part.strip().rstrip("%") for part in re.split(r"[,/]", text)]
+    example = ",".join(["50"] * arms) if arms != 2 else "70,30"
+    if len(parts) != arms or not all(_DECIMAL.fullmatch(part) for part in parts):
+        raise CalcInputError(
+            f"--split needs one share per arm ({arms}), control first, e.g. --split {example}."
+        )
+    weights = tuple(float(part) for part in parts)
+    if not all(weight > 0 for weight in weights):
+        raise CalcInputError(f"--split shares must be above zero, e.g. --split {example}.")
+    return weights
 
 
 def _dumps(document: dict[str, Any]) -> str:
@@ -265,6 +300,8 @@ def readout_to_json(readout: Readout) -> dict[str, Any]:
     return {
         "variants": [_arm_to_json(arm) for arm in readout.arms],
         "srm_p_value": readout.srm_p_value,
+        "srm_checked": readout.srm_checked,
+        "headline": headline(readout.verdict),
         "verdict": verdict_label(readout.verdict),
         "verdict_reason": explain_verdict(readout.verdict),
     }
@@ -292,24 +329,56 @@ def _arm_to_json(arm: ArmResult) -> dict[str, Any]:
             "prob_beat_control": comparison.prob_beat_control,
             "expected_loss": comparison.expected_loss,
             "sequential_p_value": comparison.sequential_p_value,
+            "seq_diff_ci_low": comparison.seq_diff_ci_low,
+            "seq_diff_ci_high": comparison.seq_diff_ci_high,
+            "seq_lift_ci_low": comparison.seq_lift_ci_low,
+            "seq_lift_ci_high": comparison.seq_lift_ci_high,
         },
     }
 
 
-def plan_to_json(plan: SampleSizePlan) -> dict[str, Any]:
+def plan_to_json(plan: SampleSizePlan, always_valid: SequentialPlan) -> dict[str, Any]:
+    """``per_variant`` is the fixed-horizon size (one look at the end, equal split);
+    ``always_valid_per_arm`` the plan the bot's verdict needs (control, variant)."""
     return {
         "baseline": plan.baseline,
         "target": plan.target,
         "alpha": plan.alpha,
         "power": plan.power,
         "per_variant": plan.per_variant,
+        "always_valid_per_variant": always_valid.per_variant,
+        "always_valid_per_arm": list(always_valid.per_arm),
+        "split": list(always_valid.shares),
     }
+
+
+def _decimals(value: float, digits: int = 2) -> int:
+    """``digits``, or more so that a value below 1 keeps two significant digits."""
+    size = abs(value)
+    if size == 0 or size >= 1 or not math.isfinite(size):
+        return digits
+    return min(max(digits, -math.floor(math.log10(size)) + 1), 8)
+
+
+def _signed(value: float, places: int) -> str:
+    """'+1.25', '−0.5', never '-0.00': no sign on what rounds to zero."""
+    if round(value, places) == 0:
+        return f"{0:.{places}f}"
+    return f"{value:+.{places}f}"
 
 
 def _pct(share: float | None, signed: bool = False) -> str:
     if share is None:
         return "—"
-    return f"{share * 100:+.2f}%" if signed else f"{share * 100:.2f}%"
+    value = share * 100
+    places = _decimals(value)
+    return (_signed(value, places) if signed else f"{value:.{places}f}") + "%"
+
+
+def _pp(diff: float) -> str:
+    """A difference in percentage points, signed: +1.25, -0.0035."""
+    value = diff * 100
+    return _signed(value, _decimals(value))
 
 
 def _p(p_value: float) -> str:
@@ -337,6 +406,7 @@ def format_readout(readout: Readout) -> str:
         "Lift",
         "p-value (test)",
         *(["Holm p"] if several else []),
+        "Always-valid diff (pp)",
         "Always-valid p",
         f"Chance to beat {control}",
     ]
@@ -350,14 +420,15 @@ def format_readout(readout: Readout) -> str:
         row = [arm.name, f"{arm.conversions:,} / {arm.visitors:,}", rate]
         comparison = arm.vs_control
         if comparison is None:
-            row += ["", "", "", *([""] if several else []), "", ""]
+            row += ["", "", "", *([""] if several else []), "", "", ""]
         else:
             row += [
-                f"{comparison.diff * 100:+.2f} pp "
-                f"({comparison.diff_ci_low * 100:+.2f} to {comparison.diff_ci_high * 100:+.2f})",
+                f"{_pp(comparison.diff)} pp "
+                f"({_pp(comparison.diff_ci_low)} to {_pp(comparison.diff_ci_high)})",
                 _pct(comparison.lift, signed=True),
                 f"{_p(comparison.p_value)} ({comparison.p_value_method})",
                 *([_p(comparison.p_value_holm)] if several else []),
+                f"{_pp(comparison.seq_diff_ci_low)} to {_pp(comparison.seq_diff_ci_high)}",
                 _p(comparison.sequential_p_value),
                 _chance(comparison.prob_beat_control),
             ]
@@ -367,12 +438,13 @@ def format_readout(readout: Readout) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
-    srm = (
-        "no visitors yet"
-        if readout.srm_p_value is None
-        else f"p = {_p(readout.srm_p_value)}"
-        + (" — MISMATCH" if readout.sample_ratio_mismatch else " (ok)")
-    )
+    if readout.srm_p_value is None or not readout.srm_checked:
+        srm = "not made (an arm has no visitors yet)"
+    elif readout.sample_ratio_mismatch:
+        srm = f"MISMATCH (p = {_p(readout.srm_p_value)})"
+    else:
+        srm = f"ok (p = {_p(readout.srm_p_value)})"
+    lines = [headline(readout.verdict), "", *lines]
     lines += [
         "",
         f"Sample ratio check: {srm}",
@@ -382,10 +454,18 @@ def format_readout(readout: Readout) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_plan(plan: SampleSizePlan) -> str:
+def format_plan(plan: SampleSizePlan, always_valid: SequentialPlan) -> str:
     relative = (plan.target - plan.baseline) / plan.baseline
+    control, variant = always_valid.per_arm
+    if control == variant:
+        needed = f"{variant:,}"
+    else:
+        split = "/".join(f"{share * 100:g}" for share in always_valid.shares)
+        needed = f"{control:,} (control) and {variant:,} (variant), split {split}"
     return (
         f"Baseline {_pct(plan.baseline)} → target {_pct(plan.target)} "
         f"({relative * 100:+.1f}% relative), alpha {plan.alpha:g}, power {plan.power:g}\n"
-        f"Visitors needed per arm: {plan.per_variant:,}\n"
+        f"Visitors needed per arm: {needed} (the bot's verdict, safe to check every day)\n"
+        f"With a single look at the end instead: {plan.per_variant:,} per arm "
+        f"(equal split)\n"
     )

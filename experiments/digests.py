@@ -29,17 +29,30 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from db.digest_repository import DigestRepository
+from db.digest_repository import DigestRepository, DigestSchedule
 from db.models import DigestRecord, NudgeSnooze
 from db.unit_of_work import UnitOfWork
-from experiments import schedule, services
+from experiments import backlog, schedule, services
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, DomainError, Status, UnknownExperiment
-from experiments.funnel import latest_funnel
-from experiments.learnings import concluded_without_learning
+from experiments.domain import (
+    N_,
+    Author,
+    DomainError,
+    ExperimentView,
+    Stage,
+    Status,
+    UnknownExperiment,
+)
+from experiments.funnel import FunnelView, funnel_news, latest_funnel
+from experiments.learnings import (
+    LearningView,
+    concluded_without_learning,
+    overdue_countermeasures,
+)
 from experiments.nudges import (
     KEEP_RUNNING_DAYS,
     ConcludedFacts,
+    DraftFacts,
     Nudge,
     NudgeKind,
     RunningFacts,
@@ -47,9 +60,11 @@ from experiments.nudges import (
     nudges_for,
 )
 from experiments.services import ExperimentReadout, ExperimentSummary
-from experiments.stats.verdict import Verdict
+from experiments.stats.verdict import Verdict, VerdictKind
 
 MAX_ATTEMPTS = 5
+# A funnel period logged this recently is news for the (daily) digest.
+FUNNEL_NEWS_WINDOW = timedelta(days=1)
 
 
 class DigestState(StrEnum):
@@ -91,10 +106,19 @@ class Digest:
     nudges: tuple[Nudge, ...]
     # The first digest in a timezone nobody chose says how to change it.
     timezone_hint: bool
+    # A funnel period logged since the last digest, with its change from the period before.
+    funnel_news: FunnelView | None = None
+    # Countermeasures past their date and not done: the digest asks if they are.
+    overdue_countermeasures: tuple[LearningView, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not self.lines and not self.nudges
+        return (
+            not self.lines
+            and not self.nudges
+            and self.funnel_news is None
+            and not self.overdue_countermeasures
+        )
 
 
 async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Digest:
@@ -111,12 +135,24 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         timezone_hint = first_digest and not workspace.timezone_confirmed
     without_learning = set(await concluded_without_learning(uow, chat_id))
     funnel = await latest_funnel(uow, chat_id)
+    news = await funnel_news(uow, chat_id, since=now - FUNNEL_NEWS_WINDOW)
     running = sorted(
         (s for s in summaries if s.experiment.status is Status.RUNNING),
         key=lambda s: s.experiment.number,
     )
-    readouts = [services.readout_of(summary, now=now) for summary in running]
+    # The readout's own verdict (its daily looks included): what /readout says, the digest
+    # says. One query reads every experiment's days.
+    days = await services.workspace_days(uow, chat_id)
+    readouts = [
+        services.readout_of(
+            summary,
+            now=now,
+            history=services.daily_looks(summary, days.get(summary.experiment.number, [])),
+        )
+        for summary in running
+    ]
     today = schedule.local_date(now, ZoneInfo(timezone))
+    overdue = await overdue_countermeasures(uow, chat_id, today)
     facts = WorkspaceFacts(
         now=now,
         today=today,
@@ -133,6 +169,9 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
             if s.experiment.number in without_learning
         ),
         constraint=funnel.constraint if funnel is not None else None,
+        suggested_draft=_suggested_draft(
+            [s.experiment for s in summaries], funnel.constraint if funnel is not None else None
+        ),
     )
     return Digest(
         chat_id=chat_id,
@@ -143,7 +182,19 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         lines=tuple(_line(result) for result in readouts),
         nudges=nudges_for(facts),
         timezone_hint=timezone_hint,
+        funnel_news=news,
+        overdue_countermeasures=tuple(overdue),
     )
+
+
+def _suggested_draft(
+    experiments: list[ExperimentView], constraint: Stage | None
+) -> DraftFacts | None:
+    best = backlog.suggestion(backlog.backlog_order(experiments, constraint))
+    if best is None:
+        return None
+    draft = best.experiment
+    return DraftFacts(draft.number, draft.name, draft.stage, draft.ice_score, best.at_constraint)
 
 
 def _running_facts(
@@ -151,6 +202,10 @@ def _running_facts(
 ) -> RunningFacts:
     experiment = summary.experiment
     started = experiment.started_at or experiment.created_at
+    verdict = result.readout.verdict
+    ship = verdict.variant if verdict.kind is VerdictKind.SHIP else None
+    if ship not in experiment.variants:
+        ship = None
     return RunningFacts(
         number=experiment.number,
         name=experiment.name,
@@ -161,6 +216,8 @@ def _running_facts(
         review_date=experiment.review_date,
         sample_ratio_mismatch=result.readout.sample_ratio_mismatch,
         decision_snoozed=(experiment.number, NudgeKind.DECIDE.value) in snoozed,
+        ship_variant=ship,
+        ship_variant_index=experiment.variants.index(ship) if ship is not None else None,
     )
 
 
@@ -208,22 +265,75 @@ async def due_digests(uow: UnitOfWork, now: datetime) -> list[DueDigest]:
         repository = DigestRepository(uow.session)
         schedules = await repository.schedules()
         records = {
-            (record.workspace_id, record.local_date): (record.id, record.state, record.attempts)
+            (record.workspace_id, record.local_date): _Taken(
+                record.id, DigestState(record.state), record.attempts
+            )
             for record in await repository.records_from(first_date)
         }
     due: list[DueDigest] = []
     for entry in schedules:
-        day = schedule.due_local_date(now, entry.digest_time, _zone(entry.timezone))
-        if day is None:
+        today = schedule.local_date(now, _zone(entry.timezone))
+        record = records.get((entry.workspace_id, today))
+        if not _upcoming(entry, record, now).is_due(now):
             continue
-        record = records.get((entry.workspace_id, day))
         if record is None:
-            due.append(DueDigest(entry.workspace_id, entry.chat_id, day))
-            continue
-        record_id, state, attempts = record
-        if state == DigestState.FAILED and attempts < MAX_ATTEMPTS:
-            due.append(DueDigest(entry.workspace_id, entry.chat_id, day, record_id, attempts))
+            due.append(DueDigest(entry.workspace_id, entry.chat_id, today))
+        else:
+            due.append(
+                DueDigest(
+                    entry.workspace_id, entry.chat_id, today, record.record_id, record.attempts
+                )
+            )
     return due
+
+
+async def next_digest_at(uow: UnitOfWork, chat_id: int, now: datetime) -> datetime | None:
+    """When the workspace's next digest goes (what /settings shows): the moment the tick will
+    find it due, by the same rule; None while digests are off or the chat blocked the bot."""
+    async with uow:
+        workspace = await services.require_workspace(uow, chat_id)
+        repository = DigestRepository(uow.session)
+        found = await repository.schedules(workspace.id)
+        if not found:
+            return None
+        entry = found[0]
+        today = schedule.local_date(now, _zone(entry.timezone))
+        record = await repository.get(workspace.id, today)
+        taken = (
+            None
+            if record is None
+            else _Taken(record.id, DigestState(record.state), record.attempts)
+        )
+        upcoming = _upcoming(entry, taken, now)
+    # One whose moment passed goes at the next tick.
+    return max(upcoming.moment, now)
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """What became of a claimed digest, as read."""
+
+    record_id: int
+    state: DigestState
+    attempts: int
+
+
+def _upcoming(
+    entry: DigestSchedule, today_record: _Taken | None, now: datetime
+) -> schedule.NextDigest:
+    """The workspace's next digest, given what became of today's (if anything)."""
+    retryable = (
+        today_record is not None
+        and today_record.state == DigestState.FAILED
+        and today_record.attempts < MAX_ATTEMPTS
+    )
+    return schedule.next_digest(
+        now,
+        entry.digest_time,
+        _zone(entry.timezone),
+        schedule_set_at=entry.schedule_set_at,
+        today_taken=today_record is not None and not retryable,
+    )
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -55,6 +55,23 @@ STAGE_NAMES: dict[Stage, Msg] = {
 }
 
 
+class Business(StrEnum):
+    """What kind of business a workspace runs: /ideas and examples are written for it."""
+
+    SHOP = "shop"  # a shop or a café: people walk in
+    SERVICE = "service"  # a consultant, a salon, a tutor: clients book
+    ONLINE = "online"  # an online product: visitors sign up and buy on a site
+    ALL = "all"  # not said: a mix of all three
+
+
+BUSINESS_NAMES: dict[Business, Msg] = {
+    Business.SHOP: N_("shop or café"),
+    Business.SERVICE: N_("service"),
+    Business.ONLINE: N_("online product"),
+    Business.ALL: N_("all kinds"),
+}
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     RUNNING = "running"
@@ -83,6 +100,11 @@ MIN_VARIANTS = 2
 MAX_VARIANTS = 10
 # A single observation above a billion visitors is a typo, not a campaign.
 MAX_COUNT_PER_OBSERVATION = 1_000_000_000
+# Money is kept to the cent; more is a typo (or a currency the bot does not count in).
+MAX_MONEY = Decimal("1e12")
+CENT = Decimal("0.01")
+# A result dated before this is a typo (and dates near year 1 or 9999 overflow in time zones).
+EARLIEST_LOGGED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 DEFAULT_VARIANT_NAMES = ("A", "B")
 HYPOTHESIS_TEMPLATE = N_("We believe <change> for <who> will <effect>, measured by <metric>.")
 
@@ -135,6 +157,16 @@ class UnknownVariant(DomainError):
         super().__init__(number=number, variant=variant, known=", ".join(known))
 
 
+class UnknownWinner(DomainError):
+    template = N_(
+        "“{word}” is neither a variant of #{number} ({known}) nor an outcome. Write the variant "
+        "that won, e.g. /conclude #{number} {example}, or won, lost or inconclusive."
+    )
+
+    def __init__(self, number: int, word: str, known: Sequence[str]) -> None:
+        super().__init__(number=number, word=word, known=", ".join(known), example=known[-1])
+
+
 class ConversionsExceedVisitors(DomainError):
     template = N_(
         "Conversions ({conversions}) can't exceed visitors ({visitors}). "
@@ -159,6 +191,16 @@ class NegativeCount(DomainError):
 
     def __init__(self, number: int, variant: str, what: str, value: int) -> None:
         super().__init__(number=number, variant=variant, what=what, value=value)
+
+
+class NoVisitors(DomainError):
+    template = N_(
+        "An entry of 0 visitors says nothing, so it was not logged. Log results once visitors "
+        "came, e.g. /log #{number} {variant} 120 12"
+    )
+
+    def __init__(self, number: int, variant: str) -> None:
+        super().__init__(number=number, variant=variant)
 
 
 class CountTooLarge(DomainError):
@@ -197,6 +239,15 @@ class InvalidStatusChange(DomainError):
 
     def __init__(self, number: int, current: Status, wanted: Msg) -> None:
         super().__init__(number=number, current=STATUS_NAMES[current], wanted=wanted)
+
+
+class NotConcluded(DomainError):
+    template = N_(
+        "Experiment #{number} is {current}, not concluded, so there is nothing to reopen."
+    )
+
+    def __init__(self, number: int, current: Status) -> None:
+        super().__init__(number=number, current=STATUS_NAMES[current])
 
 
 # ---------------------------------------------------------------- validation
@@ -276,6 +327,53 @@ def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
     return cleaned
 
 
+def clean_split(weights: Sequence[float] | None, arm_count: int) -> tuple[float, ...] | None:
+    """The planned traffic weights, one per variant (control first); None for an equal split.
+
+    Weights are relative (70, 30 and 0.7, 0.3 are the same split); each arm needs a share.
+    """
+    if weights is None:
+        return None
+    cleaned = tuple(float(weight) for weight in weights)
+    if len(cleaned) != arm_count:
+        raise InvalidInput(
+            N_(
+                "The split needs one share per variant: {count} variants, {given} shares. "
+                "Write it like 70/30, the control first."
+            ),
+            count=arm_count,
+            given=len(cleaned),
+        )
+    if not all(weight > 0 and weight < float("inf") for weight in cleaned):
+        raise InvalidInput(
+            N_("Every variant needs a share above zero. Write the split like 70/30.")
+        )
+    if len(set(cleaned)) == 1:
+        return None
+    return cleaned
+
+
+def split_to_text(weights: tuple[float, ...] | None) -> str | None:
+    """(70.0, 30.0) -> '70,30' as stored; None stays None (an equal split)."""
+    if weights is None:
+        return None
+    return ",".join(f"{weight:g}" for weight in weights)
+
+
+def split_from_text(text: str | None) -> tuple[float, ...] | None:
+    if not text:
+        return None
+    return tuple(float(part) for part in text.split(","))
+
+
+def split_shares(weights: tuple[float, ...] | None, arm_count: int) -> tuple[float, ...]:
+    """Shares summing to 1 (equal when no split was planned)."""
+    if weights is None:
+        return tuple(1 / arm_count for _ in range(arm_count))
+    total = sum(weights)
+    return tuple(weight / total for weight in weights)
+
+
 def check_counts(number: int, variant: str, visitors: int, conversions: int) -> None:
     """The rules every logged observation obeys."""
     for what, value in ((N_("visitors"), visitors), (N_("conversions"), conversions)):
@@ -285,6 +383,65 @@ def check_counts(number: int, variant: str, visitors: int, conversions: int) -> 
             raise CountTooLarge(what, value)
     if conversions > visitors:
         raise ConversionsExceedVisitors(number, variant, visitors, conversions)
+    if visitors == 0:
+        raise NoVisitors(number, variant)
+
+
+_COUNT_TEXT = re.compile(r"(-?)([0-9]{1,15})")
+
+
+def read_count(text: str) -> int | None:
+    """A count written as plain digits (separators already taken out); None if it is not one.
+
+    A minus sign before the digits is read, so that ``check_counts`` can say why a count can't
+    be negative; "-0", "+5", "1.5", "1e3", non-ASCII digits and more than 15 digits are not
+    counts.
+    """
+    match = _COUNT_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    value = int(match.group(2))
+    if match.group(1):
+        return -value if value else None
+    return value
+
+
+def check_cents(value: Decimal, token: str) -> Decimal:
+    """An amount of money to the cent, exactly as written: 1.999 is refused, not rounded.
+
+    The value is finite and at most MAX_MONEY (the callers check that first).
+    """
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise InvalidInput(
+            N_(
+                "“{token}” has more than two decimal places. Write the amount to the cent, "
+                "e.g. {example}."
+            ),
+            token=token,
+            example=value.quantize(CENT, rounding=ROUND_DOWN),
+        )
+    return value.quantize(CENT)
+
+
+def check_logged_at(moment: datetime, now: datetime, token: str) -> datetime:
+    """When a result was logged, in UTC: from 2000 up to now."""
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, or year 9999 west of it
+        moment = datetime.min if moment.year == 1 else datetime.max
+        moment = moment.replace(tzinfo=UTC)
+    if moment < EARLIEST_LOGGED_AT:
+        raise InvalidInput(
+            N_("“{token}” is before 2000. Write the date results came in, e.g. 2026-03-02."),
+            token=token,
+        )
+    if moment > now:
+        raise InvalidInput(
+            N_("“{token}” is in the future. Results can only be logged up to now (UTC)."),
+            token=token,
+        )
+    return moment
 
 
 # ---------------------------------------------------------------- value objects
@@ -314,12 +471,49 @@ class VariantTotals:
 
 @dataclass(frozen=True)
 class DailyTotals:
-    """What one variant gathered on one (UTC) day."""
+    """What one variant gathered on one day of the workspace's timezone."""
 
     day: date
     variant: str
     visitors: int
     conversions: int
+
+
+ICE_MIN, ICE_MAX = 1, 10
+
+
+@dataclass(frozen=True)
+class Ice:
+    """How promising a draft is: impact, confidence and ease, each 1–10.
+
+    The score is their product, I × C × E (1–1000): one weak side pulls an idea down more than
+    with the mean, and ties are rarer, so the backlog's order says more.
+    """
+
+    impact: int
+    confidence: int
+    ease: int
+
+    @property
+    def score(self) -> int:
+        return self.impact * self.confidence * self.ease
+
+
+def check_ice(impact: int, confidence: int, ease: int, *, usage: str) -> Ice:
+    """Each of the three a whole number from 1 to 10."""
+    for value in (impact, confidence, ease):
+        if not ICE_MIN <= value <= ICE_MAX:
+            raise InvalidInput(
+                N_(
+                    "Impact, confidence and ease are each scored from {low} to {high}; "
+                    "{value} is out of range. Try: {usage}"
+                ),
+                low=ICE_MIN,
+                high=ICE_MAX,
+                value=value,
+                usage=usage,
+            )
+    return Ice(impact, confidence, ease)
 
 
 @dataclass(frozen=True)
@@ -344,14 +538,56 @@ class ExperimentView:
     ice_confidence: int | None = None
     ice_ease: int | None = None
     cost_spent: Decimal | None = None
+    winner: str | None = None  # the variant that won, once concluded; None: no winner
+    planned_split: tuple[float, ...] | None = None  # traffic weights; None: an equal split
 
     @property
     def control(self) -> str:
         return self.variants[0]
 
     @property
-    def ice_score(self) -> float | None:
-        parts = (self.ice_impact, self.ice_confidence, self.ice_ease)
-        if any(p is None for p in parts):
+    def ice(self) -> Ice | None:
+        """Its ICE scores, once all three are set."""
+        if self.ice_impact is None or self.ice_confidence is None or self.ice_ease is None:
             return None
-        return sum(p for p in parts if p is not None) / 3
+        return Ice(self.ice_impact, self.ice_confidence, self.ice_ease)
+
+    @property
+    def ice_score(self) -> int | None:
+        ice = self.ice
+        return ice.score if ice is not None else None
+
+
+# ---------------------------------------------------------------- iterations
+
+ITERATION_SUFFIX = re.compile(r"^(?P<stem>.*\S)\s+v(?P<version>\d{1,4})$", re.IGNORECASE)
+
+
+def outcome_of_winner(variants: Sequence[str], winner: str | None) -> Outcome:
+    """A challenger that won is a win, the control that held is a loss, no winner is unclear."""
+    if winner is None:
+        return Outcome.INCONCLUSIVE
+    return Outcome.LOST if winner.casefold() == variants[0].casefold() else Outcome.WON
+
+
+def implied_winner(variants: Sequence[str], outcome: Outcome) -> str | None:
+    """The winner an outcome names by itself: the control when it lost, the only challenger
+    when it won; None when it is unclear or several challengers could have won."""
+    if outcome is Outcome.LOST:
+        return variants[0]
+    if outcome is Outcome.WON and len(variants) == 2:
+        return variants[1]
+    return None
+
+
+def next_iteration_name(name: str) -> str:
+    """“Landing headline” → “Landing headline v2”, “… v2” → “… v3”, within the name limit."""
+    found = ITERATION_SUFFIX.match(name.strip())
+    stem, version = (found["stem"], int(found["version"]) + 1) if found else (name.strip(), 2)
+    suffix = f" v{version}"
+    return stem[: NAME_MAX_CHARS - len(suffix)].rstrip() + suffix
+
+
+def challenger_for(control: str) -> str:
+    """A default name for the new challenger next to ``control``: B, or A when B is taken."""
+    return "A" if control.casefold() == "b" else "B"

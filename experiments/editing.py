@@ -1,8 +1,9 @@
 """Use cases that change or remove an experiment: edit a field, set its cost, delete it.
 
-What may be edited when is decided here, in one rule: the design of an experiment (its variants
-and its plan) is fixed by its first result, because the results were gathered under it; its
-words (name, hypothesis, stage, review date) and its cost may change at any time.
+What may be edited when is decided here, in one rule: the design of an experiment (its
+variants, planned split and plan) is fixed by its first result, because the results were
+gathered under it; its words (name, hypothesis, stage, review date) and its cost may change
+at any time.
 
 A deleted experiment's number is not reused: the workspace's counter only grows, so an old
 message, export or learning that says #N never points to a different experiment.
@@ -20,8 +21,15 @@ from db.learning_repository import LearningRepository
 from db.models import Experiment, Variant
 from db.unit_of_work import UnitOfWork
 from experiments import domain
-from experiments.domain import N_, DomainError, ExperimentView, InvalidInput, Msg, Stage
-from experiments.services import experiment_view, find_experiment, plan_sample_size
+from experiments.domain import N_, DomainError, ExperimentView, Ice, InvalidInput, Msg, Stage
+from experiments.roles import Action, Actor
+from experiments.services import (
+    experiment_view,
+    find_experiment,
+    plan_sample_size,
+    plan_shares,
+    require_role,
+)
 
 # A cost above this is a typo (it also fits the column, 14 digits with cents).
 MAX_COST = Decimal("1000000000000")
@@ -34,11 +42,13 @@ class EditField(StrEnum):
     REVIEW = "review"
     COST = "cost"
     VARIANTS = "variants"
+    SPLIT = "split"
     PLAN = "plan"
+    ICE = "ice"
 
 
 # The design: fixed once the first result is logged.
-DESIGN_FIELDS = frozenset({EditField.VARIANTS, EditField.PLAN})
+DESIGN_FIELDS = frozenset({EditField.VARIANTS, EditField.SPLIT, EditField.PLAN})
 
 FIELD_NAMES: dict[EditField, Msg] = {
     EditField.NAME: N_("name"),
@@ -47,13 +57,15 @@ FIELD_NAMES: dict[EditField, Msg] = {
     EditField.REVIEW: N_("review date"),
     EditField.COST: N_("cost"),
     EditField.VARIANTS: N_("variants"),
+    EditField.SPLIT: N_("planned split"),
     EditField.PLAN: N_("plan (baseline and minimum effect)"),
+    EditField.ICE: N_("ICE score"),
 }
 
 
 class DesignFixed(DomainError):
     template = N_(
-        "Experiment #{number} already has {results} logged results, so its {field} can't change "
+        "Experiment #{number} already has logged results ({results}), so its {field} can't change "
         "any more: those results were gathered under the current design. To change it, start "
         "the next iteration with /new (or take the results back with /undo #{number})."
     )
@@ -93,8 +105,10 @@ class Change:
     review_date: date | None = None
     cost: Decimal | None = None
     variants: tuple[str, ...] = ()
+    split: tuple[float, ...] | None = None  # None: an equal split
     baseline_rate: float | None = None
     min_detectable_effect: float | None = None
+    ice: Ice | None = None
 
 
 @dataclass(frozen=True)
@@ -140,9 +154,11 @@ def clean_cost(amount: Decimal, number: int) -> Decimal:
 # ---------------------------------------------------------------- use cases
 
 
-async def editable_now(uow: UnitOfWork, chat_id: int, number: int) -> Editable:
+async def editable_now(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Editable:
+    """What can be changed now; asked only of whoever may change the experiment."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.EDIT, actor, experiment)
         results = await _result_count(uow, experiment)
         view = experiment_view(experiment)
     return Editable(
@@ -153,10 +169,13 @@ async def editable_now(uow: UnitOfWork, chat_id: int, number: int) -> Editable:
     )
 
 
-async def edit_experiment(uow: UnitOfWork, chat_id: int, number: int, change: Change) -> Edited:
+async def edit_experiment(
+    uow: UnitOfWork, chat_id: int, number: int, change: Change, *, actor: Actor
+) -> Edited:
     """Applies one change, if the experiment's state allows it (see ``editable``)."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.EDIT, actor, experiment)
         if change.field in DESIGN_FIELDS:
             check_editable(number, change.field, await _result_count(uow, experiment))
         before = experiment_view(experiment)
@@ -168,10 +187,19 @@ async def edit_experiment(uow: UnitOfWork, chat_id: int, number: int, change: Ch
         return Edited(experiment=view, field=change.field, before=before)
 
 
-async def set_cost(uow: UnitOfWork, chat_id: int, number: int, amount: Decimal | None) -> Edited:
+async def set_ice(uow: UnitOfWork, chat_id: int, number: int, ice: Ice, *, actor: Actor) -> Edited:
+    """Scores an experiment for the backlog (any time: a score is a judgment, not a design)."""
+    return await edit_experiment(uow, chat_id, number, Change(EditField.ICE, ice=ice), actor=actor)
+
+
+async def set_cost(
+    uow: UnitOfWork, chat_id: int, number: int, amount: Decimal | None, *, actor: Actor
+) -> Edited:
     """The experiment's total cost (what it spent, all variants together); None clears it."""
     cost = None if amount is None else clean_cost(amount, number)
-    return await edit_experiment(uow, chat_id, number, Change(EditField.COST, cost=cost))
+    return await edit_experiment(
+        uow, chat_id, number, Change(EditField.COST, cost=cost), actor=actor
+    )
 
 
 async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> None:
@@ -190,14 +218,41 @@ async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> Non
         )
     elif field is EditField.VARIANTS:
         await _replace_variants(uow, experiment, change.variants)
+        _replan(experiment)
+    elif field is EditField.SPLIT:
+        split = domain.clean_split(change.split, len(experiment.variants))
+        experiment.planned_split = domain.split_to_text(split)
+        _replan(experiment)
     elif field is EditField.PLAN:
         if change.baseline_rate is None or change.min_detectable_effect is None:
             raise InvalidInput(N_("A plan needs a baseline rate and a minimum effect."))
-        experiment.planned_per_variant = plan_sample_size(
-            change.baseline_rate, change.min_detectable_effect
-        )
         experiment.baseline_rate = change.baseline_rate
         experiment.min_detectable_effect = change.min_detectable_effect
+        _replan(experiment)
+    elif field is EditField.ICE:
+        if change.ice is None:
+            raise InvalidInput(N_("ICE needs impact, confidence and ease, e.g. /edit #1 ice 7 6 8"))
+        scored = domain.check_ice(
+            change.ice.impact,
+            change.ice.confidence,
+            change.ice.ease,
+            usage=f"/edit #{experiment.number} ice 7 6 8",
+        )
+        experiment.ice_impact = scored.impact
+        experiment.ice_confidence = scored.confidence
+        experiment.ice_ease = scored.ease
+
+
+def _replan(experiment: Experiment) -> None:
+    """The planned visitors per variant follow the plan, the number of variants and the split."""
+    baseline, effect = experiment.baseline_rate, experiment.min_detectable_effect
+    if not baseline or not effect:
+        return
+    count = len(experiment.variants)
+    split = domain.split_from_text(experiment.planned_split)
+    experiment.planned_per_variant = plan_sample_size(
+        baseline, effect, challengers=count - 1, shares=plan_shares(split, count)
+    )
 
 
 async def _replace_variants(uow: UnitOfWork, experiment: Experiment, names: Sequence[str]) -> None:
@@ -207,6 +262,9 @@ async def _replace_variants(uow: UnitOfWork, experiment: Experiment, names: Sequ
             N_("Write the variants separated by commas, e.g. /edit #{number} variants A, B, C"),
             number=experiment.number,
         )
+    if len(cleaned) != len(experiment.variants):
+        # A split names every variant: with another number of them, it is equal again.
+        experiment.planned_split = None
     # The old rows go first, so a swap of names never meets the unique constraint.
     experiment.variants.clear()
     await uow.session.flush()
@@ -230,16 +288,19 @@ class Removal:
     learnings: int
 
 
-async def preview_deletion(uow: UnitOfWork, chat_id: int, number: int) -> Removal:
+async def preview_deletion(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Removal:
+    """What deleting would remove; asked only of whoever may delete it."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.DELETE, actor, experiment)
         return await _removal(uow, experiment)
 
 
-async def delete_experiment(uow: UnitOfWork, chat_id: int, number: int) -> Removal:
+async def delete_experiment(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Removal:
     """Removes the experiment with its variants, results, learnings and snoozed reminders."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.DELETE, actor, experiment)
         removal = await _removal(uow, experiment)
         await uow.experiments.remove(experiment.id)
         await uow.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from db.funnel_repository import FunnelRepository
@@ -22,11 +22,12 @@ from experiments.domain import (
     Stage,
 )
 from experiments.services import require_workspace
-from experiments.stats.funnel import analyse_funnel
+from experiments.stats.funnel import StepTrend, analyse_funnel, compare_funnels
 
 # The hourglass in the customer's order: Know → Like → Trust → Try → Buy → Repeat → Refer.
 FUNNEL_STAGES: tuple[Stage, ...] = tuple(Stage)
 FUNNEL_USAGE = "/funnel 5000 1200 400 150 60 20 5"
+FUNNEL_PAST_USAGE = "/funnel last week 5000 1200 400 150 60 20 5"
 MAX_PERIOD_DAYS = 366
 # What a user may type for a stage, in every language the bot speaks (compared casefolded).
 STAGE_WORDS: dict[str, Stage] = {
@@ -120,6 +121,34 @@ class StageConversion:
 
 
 @dataclass(frozen=True)
+class StageChange:
+    """A stage's step conversion in the previous period and now."""
+
+    stage: Stage
+    rate_before: float
+    rate_after: float
+    p_value: float  # Holm-adjusted over the stages compared
+    trend: StepTrend  # up or down by more than noise, or within noise
+
+
+@dataclass(frozen=True)
+class PeriodChange:
+    """How a period's funnel differs from the period logged before it."""
+
+    period_start: date  # of the previous period
+    period_end: date
+    changes: tuple[StageChange, ...]  # the stages with a step conversion in both periods
+    constraint_before: Stage | None
+    constraint_moved: bool
+
+    @property
+    def real_changes(self) -> tuple[StageChange, ...]:
+        """The stages that moved by more than noise, the largest move first."""
+        moved = [c for c in self.changes if c.trend is not StepTrend.NOISE]
+        return tuple(sorted(moved, key=lambda c: -abs(c.rate_after - c.rate_before)))
+
+
+@dataclass(frozen=True)
 class FunnelView:
     period_start: date
     period_end: date
@@ -129,6 +158,10 @@ class FunnelView:
     logged_by: str
     # The constraint's interval lies below every other stage's: the data really single it out.
     constraint_is_clear: bool = False
+    # Against the period logged before this one; None when there is none.
+    previous: PeriodChange | None = None
+    # The workspace's first funnel: the reply explains what the funnel is for.
+    first: bool = False
 
     def stage(self, stage: Stage) -> StageConversion:
         return self.stages[FUNNEL_STAGES.index(stage)]
@@ -173,6 +206,12 @@ def clean_counts(counts: Sequence[int]) -> tuple[int, ...]:
     return tuple(counts)
 
 
+def week_containing(day: date, today: date) -> tuple[date, date]:
+    """The week (Monday to Sunday) that contains ``day``, ending today at the latest."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, min(monday + timedelta(days=6), today)
+
+
 # ---------------------------------------------------------------- use cases
 
 
@@ -184,12 +223,15 @@ async def log_funnel(
     author: Author,
     period_end: date | None = None,
     period_days: int = 7,
+    week_of: datetime | None = None,
     clock: Clock = utc_now,
 ) -> FunnelView:
     """Stores how many people reached each stage in the period ending ``period_end``.
 
-    The period ends today in the workspace's timezone unless given. Logging the same period
-    again is a correction: the newest entry of a period is the one that counts.
+    The period ends today in the workspace's timezone unless given. With ``week_of`` (a moment
+    from ``dates.parse_moment``), it is the week (Monday to Sunday, in the workspace's timezone)
+    containing that moment, up to today. Logging the same period again is a correction: the
+    newest entry of a period is the one that counts.
     """
     cleaned = clean_counts(counts)
     if not 1 <= period_days <= MAX_PERIOD_DAYS:
@@ -199,10 +241,16 @@ async def log_funnel(
     now = clock()
     async with uow:
         workspace = await require_workspace(uow, chat_id)
-        end = period_end or now.astimezone(ZoneInfo(workspace.timezone)).date()
+        zone = ZoneInfo(workspace.timezone)
+        today = now.astimezone(zone).date()
+        if week_of is not None:
+            start, end = week_containing(week_of.astimezone(zone).date(), today)
+        else:
+            end = period_end or today
+            start = end - timedelta(days=period_days - 1)
         snapshot = FunnelSnapshot(
             workspace_id=workspace.id,
-            period_start=end - timedelta(days=period_days - 1),
+            period_start=start,
             period_end=end,
             logged_at=now,
             logged_by_id=author.user_id,
@@ -210,8 +258,11 @@ async def log_funnel(
         )
         for stage, value in zip(FUNNEL_STAGES, cleaned, strict=True):
             setattr(snapshot, _COLUMNS[stage], value)
-        await FunnelRepository(uow.session).add(snapshot)
-        view = _funnel_view(snapshot)
+        repository = FunnelRepository(uow.session)
+        previous = await repository.before(workspace.id, end)
+        first = not await repository.any(workspace.id)
+        await repository.add(snapshot)
+        view = _funnel_view(snapshot, previous, first=first)
         await uow.commit()
         return view
 
@@ -226,7 +277,24 @@ async def latest_funnel(uow: UnitOfWork, chat_id: int) -> FunnelView | None:
         snapshot = await repository.latest(workspace.id)
         if snapshot is None:
             return None
-        return _funnel_view(snapshot)
+        previous = await repository.before(workspace.id, snapshot.period_end)
+        return _funnel_view(snapshot, previous)
+
+
+async def funnel_news(uow: UnitOfWork, chat_id: int, *, since: datetime) -> FunnelView | None:
+    """The latest period, if it was logged at or after ``since`` and has a period before it."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return None
+        repository = FunnelRepository(uow.session)
+        snapshot = await repository.latest(workspace.id)
+        if snapshot is None or snapshot.logged_at < since:
+            return None
+        previous = await repository.before(workspace.id, snapshot.period_end)
+        if previous is None:
+            return None
+        return _funnel_view(snapshot, previous)
 
 
 async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[FunnelView]:
@@ -236,8 +304,12 @@ async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[
         if workspace is None:
             return []
         repository = FunnelRepository(uow.session)
-        snapshots = await repository.history(workspace.id, limit)
-        return [_funnel_view(s) for s in snapshots]
+        # One more than shown, so the oldest period shown is compared with the one before it.
+        snapshots = list(await repository.history(workspace.id, limit + 1))
+        return [
+            _funnel_view(snapshot, snapshots[index + 1] if index + 1 < len(snapshots) else None)
+            for index, snapshot in enumerate(snapshots[:limit])
+        ]
 
 
 # ---------------------------------------------------------------- helpers
@@ -245,8 +317,35 @@ async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[
 _COLUMNS = {stage: "try_" if stage is Stage.TRY else stage.value for stage in FUNNEL_STAGES}
 
 
-def _funnel_view(snapshot: FunnelSnapshot) -> FunnelView:
-    counts = [int(getattr(snapshot, _COLUMNS[stage])) for stage in FUNNEL_STAGES]
+def _counts(snapshot: FunnelSnapshot) -> list[int]:
+    return [int(getattr(snapshot, _COLUMNS[stage])) for stage in FUNNEL_STAGES]
+
+
+def _period_change(snapshot: FunnelSnapshot, previous: FunnelSnapshot) -> PeriodChange:
+    comparison = compare_funnels(_counts(previous), _counts(snapshot))
+    before = comparison.constraint_before
+    return PeriodChange(
+        period_start=previous.period_start,
+        period_end=previous.period_end,
+        changes=tuple(
+            StageChange(
+                FUNNEL_STAGES[change.position],
+                change.rate_before,
+                change.rate_after,
+                change.p_value,
+                change.trend,
+            )
+            for change in comparison.changes
+        ),
+        constraint_before=None if before is None else FUNNEL_STAGES[before],
+        constraint_moved=comparison.constraint_moved,
+    )
+
+
+def _funnel_view(
+    snapshot: FunnelSnapshot, previous: FunnelSnapshot | None = None, *, first: bool = False
+) -> FunnelView:
+    counts = _counts(snapshot)
     analysis = analyse_funnel(counts)
     stages = tuple(
         StageConversion(stage, step.reached, step.rate, step.ci_low, step.ci_high)
@@ -261,4 +360,6 @@ def _funnel_view(snapshot: FunnelSnapshot) -> FunnelView:
         constraint_rate=analysis.constraint_rate,
         logged_by=snapshot.logged_by_name,
         constraint_is_clear=analysis.constraint_is_clear,
+        previous=None if previous is None else _period_change(snapshot, previous),
+        first=first,
     )

@@ -14,8 +14,20 @@ from dataclasses import dataclass
 from db.unit_of_work import UnitOfWork
 from experiments import services
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, ExperimentView, InvalidInput, Kind, Msg, Stage
+from experiments.domain import (
+    N_,
+    Author,
+    Business,
+    ExperimentView,
+    InvalidInput,
+    Kind,
+    Msg,
+    Stage,
+    Status,
+)
 from experiments.funnel import latest_funnel
+from experiments.local_ideas import SERVICE_IDEAS, SHOP_IDEAS, IdeaText
+from experiments.services import require_workspace
 
 
 @dataclass(frozen=True)
@@ -28,16 +40,18 @@ class Idea:
 
 @dataclass(frozen=True)
 class StageIdeas:
-    """The ideas for the workspace's constraint stage."""
+    """The ideas for one stage (the constraint's, with its rate) and the workspace's business."""
 
     stage: Stage
     constraint_rate: float | None
     ideas: tuple[Idea, ...]
+    business: Business = Business.ALL
 
 
 _AB, _MVP, _ADVOCACY = Kind.AB_TEST, Kind.MVP_CAMPAIGN, Kind.ADVOCACY
 
-_CATALOG: dict[Stage, tuple[tuple[Kind, Msg, Msg], ...]] = {
+# Ideas for an online product: visitors, sign-ups, trials and checkouts on a site.
+_CATALOG: dict[Stage, tuple[IdeaText, ...]] = {
     Stage.KNOW: (
         (
             _MVP,
@@ -345,26 +359,61 @@ _CATALOG: dict[Stage, tuple[tuple[Kind, Msg, Msg], ...]] = {
 }
 
 
-def ideas_for(stage: Stage) -> tuple[Idea, ...]:
-    """The catalog's ideas for one stage, in a fixed order (buttons refer to them by index)."""
+_CATALOGS: dict[Business, dict[Stage, tuple[IdeaText, ...]]] = {
+    Business.SHOP: SHOP_IDEAS,
+    Business.SERVICE: SERVICE_IDEAS,
+    Business.ONLINE: _CATALOG,
+}
+# A workspace that has not said its kind of business sees this many ideas of each kind.
+MIXED_IDEAS_PER_KIND = 2
+
+
+def ideas_for(stage: Stage, business: Business = Business.ALL) -> tuple[Idea, ...]:
+    """The catalog's ideas for one stage and kind of business, in a fixed order (buttons refer
+    to them by index); for all kinds, the first few of each: online, shop, service."""
+    if business is Business.ALL:
+        return tuple(
+            idea
+            for kind in (Business.ONLINE, Business.SHOP, Business.SERVICE)
+            for idea in ideas_for(stage, kind)[:MIXED_IDEAS_PER_KIND]
+        )
     return tuple(
-        Idea(stage, kind, title, hypothesis) for kind, title, hypothesis in _CATALOG[stage]
+        Idea(stage, kind, title, hypothesis)
+        for kind, title, hypothesis in _CATALOGS[business][stage]
     )
 
 
-def idea_at(stage: Stage, index: int) -> Idea:
-    ideas = ideas_for(stage)
+def idea_at(stage: Stage, index: int, business: Business = Business.ALL) -> Idea:
+    ideas = ideas_for(stage, business)
     if not 0 <= index < len(ideas):
         raise InvalidInput(N_("That idea is not in the catalog any more; /ideas shows the list."))
     return ideas[index]
 
 
 async def ideas_for_constraint(uow: UnitOfWork, chat_id: int) -> StageIdeas | None:
-    """Ideas for the constraint of the latest funnel; None without a funnel or a constraint."""
+    """Ideas for the constraint of the latest funnel, for the workspace's kind of business;
+    None without a funnel or a constraint."""
     funnel = await latest_funnel(uow, chat_id)
     if funnel is None or funnel.constraint is None:
         return None
-    return StageIdeas(funnel.constraint, funnel.constraint_rate, ideas_for(funnel.constraint))
+    business = await business_of(uow, chat_id)
+    return StageIdeas(
+        funnel.constraint,
+        funnel.constraint_rate,
+        ideas_for(funnel.constraint, business),
+        business,
+    )
+
+
+async def ideas_at_stage(uow: UnitOfWork, chat_id: int, stage: Stage) -> StageIdeas:
+    """Ideas for a stage the founder chose, for the workspace's kind of business."""
+    business = await business_of(uow, chat_id)
+    return StageIdeas(stage, None, ideas_for(stage, business), business)
+
+
+async def business_of(uow: UnitOfWork, chat_id: int) -> Business:
+    async with uow:
+        return Business((await require_workspace(uow, chat_id)).business)
 
 
 async def start_idea(
@@ -375,10 +424,14 @@ async def start_idea(
     *,
     author: Author,
     translate: Callable[[str], str],
+    business: Business = Business.ALL,
     clock: Clock = utc_now,
 ) -> ExperimentView:
-    """Creates an experiment from an idea, named and worded in the chat's language."""
-    idea = idea_at(stage, index)
+    """Creates a draft from an idea, named and worded in the chat's language.
+
+    A draft can be edited before it starts; it starts with its first result (or by hand).
+    """
+    idea = idea_at(stage, index, business)
     return await services.create_experiment(
         uow,
         chat_id,
@@ -387,5 +440,6 @@ async def start_idea(
         kind=idea.kind,
         stage=idea.stage,
         hypothesis=translate(idea.hypothesis),
+        status=Status.DRAFT,
         clock=clock,
     )

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from db.import_repository import ImportRepository
-from db.models import ImportRecord, Observation
+from db.import_repository import ImportRepository, LoggedResult
+from db.models import ImportRecord
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Author, DomainError, Status
+from experiments.roles import Action, Actor, require
 from experiments.services import require_workspace
 
 # How far apart two logged_at may be and still be the same result (a minute each way).
@@ -46,7 +47,7 @@ class ImportRefused:
     rows: int  # results in the file
     same_file: ImportRecordView | None  # the standing import of these very bytes
     repeated_lines: tuple[int, ...]  # lines already logged, the first MAX_LINES_NAMED
-    repeated_count: int
+    repeated_count: int  # fewer than rows: the others may be imported on their own
     # When the results already logged were logged, and the imports they came with (if any).
     first_logged_at: datetime | None = None
     last_logged_at: datetime | None = None
@@ -112,9 +113,9 @@ async def same_file(uow: UnitOfWork, workspace_id: int, digest: str) -> ImportRe
 
 
 async def repeated_results(
-    uow: UnitOfWork, lines: Sequence[ResultLine], rows: int
-) -> ImportRefused | None:
-    """The refusal when any line repeats a result already logged; None when all are new.
+    uow: UnitOfWork, lines: Sequence[ResultLine]
+) -> list[tuple[int, LoggedResult]]:
+    """The lines that repeat a result already logged, in line order, each with that result.
 
     Each logged observation answers for one line at most, so a file that logs the same numbers
     twice where the chat has them once repeats one of them, not both.
@@ -124,56 +125,77 @@ async def repeated_results(
     for line in lines:
         if line.logged_at is not None:
             by_experiment[line.experiment_id].append(line)
-    repeated: list[tuple[int, Observation]] = []
+    repeated: list[tuple[int, LoggedResult]] = []
     for experiment_id, mine in by_experiment.items():
         moments = [line.logged_at for line in mine if line.logged_at is not None]
         logged = await repository.logged_between(
             experiment_id, min(moments) - SAME_MOMENT, max(moments) + SAME_MOMENT
         )
-        candidates: dict[tuple[object, ...], list[Observation]] = defaultdict(list)
-        for observation in logged:
-            candidates[_identity(observation)].append(observation)
+        # Pooled by what they say and the minute they were logged in, so that a line looks at
+        # the results of its own minute and the two beside it only.
+        pools: dict[tuple[object, ...], list[LoggedResult]] = defaultdict(list)
+        for result in logged:
+            pools[(*_identity(result), _minute(result.logged_at))].append(result)
         for line in mine:
             assert line.logged_at is not None
-            pool = candidates.get(_line_identity(line), [])
-            match = next(
-                (o for o in pool if abs(o.logged_at - line.logged_at) <= SAME_MOMENT), None
-            )
+            match = _take_match(pools, line, line.logged_at)
             if match is not None:
-                pool.remove(match)
                 repeated.append((line.line, match))
-    if not repeated:
-        return None
     repeated.sort(key=lambda pair: pair[0])
-    moments = [observation.logged_at for _line, observation in repeated]
-    import_ids = {o.import_id for _line, o in repeated if o.import_id is not None}
+    return repeated
+
+
+async def refusal(
+    uow: UnitOfWork, repeated: Sequence[tuple[int, LoggedResult]], rows: int
+) -> ImportRefused:
+    """Why a file that repeats results is refused: which lines, and when they were logged."""
+    repository = ImportRepository(uow.session)
+    logged_at = [result.logged_at for _line, result in repeated]
+    import_ids = {r.import_id for _line, r in repeated if r.import_id is not None}
     records = await repository.by_ids(import_ids)
     return ImportRefused(
         rows=rows,
         same_file=None,
-        repeated_lines=tuple(line for line, _o in repeated[:MAX_LINES_NAMED]),
+        repeated_lines=tuple(line for line, _r in repeated[:MAX_LINES_NAMED]),
         repeated_count=len(repeated),
-        first_logged_at=min(moments),
-        last_logged_at=max(moments),
+        first_logged_at=min(logged_at),
+        last_logged_at=max(logged_at),
         earlier_imports=tuple(record_view(records[i]) for i in sorted(records)),
     )
+
+
+def _take_match(
+    pools: dict[tuple[object, ...], list[LoggedResult]], line: ResultLine, moment: datetime
+) -> LoggedResult | None:
+    """The first logged result that says what the line says within a minute of it (removed
+    from its pool, so it answers for one line only)."""
+    identity = (line.variant_id, line.visitors, line.conversions, _money(line.revenue))
+    minute = _minute(moment)
+    for near in (minute - 1, minute, minute + 1):
+        pool = pools.get((*identity, near))
+        if not pool:
+            continue
+        for index, result in enumerate(pool):
+            if abs(result.logged_at - moment) <= SAME_MOMENT:
+                return pool.pop(index)
+    return None
+
+
+def _minute(moment: datetime) -> int:
+    return int(moment.timestamp() // 60)
 
 
 def _money(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-def _identity(observation: Observation) -> tuple[object, ...]:
+def _identity(result: LoggedResult) -> tuple[object, ...]:
     return (
-        observation.variant_id,
-        int(observation.visitors),
-        int(observation.conversions),
-        _money(observation.revenue),
+        result.variant_id,
+        int(result.visitors),
+        int(result.conversions),
+        _money(result.revenue),
     )
-
-
-def _line_identity(line: ResultLine) -> tuple[object, ...]:
-    return (line.variant_id, line.visitors, line.conversions, _money(line.revenue))
 
 
 def new_record(
@@ -191,7 +213,13 @@ def new_record(
 
 
 async def undo_import(
-    uow: UnitOfWork, chat_id: int, import_id: int, *, author: Author, clock: Clock = utc_now
+    uow: UnitOfWork,
+    chat_id: int,
+    import_id: int,
+    *,
+    author: Author,
+    actor: Actor,
+    clock: Clock = utc_now,
 ) -> UndoneImport:
     """Removes every result a file brought, all of them or (when one can't go) none."""
     async with uow:
@@ -202,6 +230,12 @@ async def undo_import(
             raise UnknownImport()
         if record.undone_at is not None:
             raise ImportAlreadyUndone()
+        require(
+            Action.UNDO_IMPORT,
+            actor,
+            entry_by_id=record.imported_by_id,
+            entry_by_name=record.imported_by_name,
+        )
         experiments = await repository.experiments_of(record.id)
         for experiment in experiments:
             if experiment.status == Status.CONCLUDED:

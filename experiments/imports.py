@@ -7,7 +7,9 @@ The format, one result per line after the header::
 
 ``experiment`` is the experiment's number as an integer (``3`` for #3; ``#3`` is accepted on
 import), ``revenue`` is empty when there was none, ``logged_at`` is ISO 8601 in UTC. On import,
-``revenue`` and ``logged_at`` may be empty or left out (an empty ``logged_at`` means now), the
+``revenue`` and ``logged_at`` may be empty or left out (an empty ``logged_at`` means now),
+``logged_at`` may be a day alone (``2026-03-02``, ``02.03.2026``: noon of that day in the
+workspace's timezone, as /log stores a past day) and is read by ``dates.parse_moment``, the
 columns may come in any order, spaces around values are ignored, and a file saved by a
 spreadsheet with ``;`` between values is read too.
 """
@@ -19,17 +21,26 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
 from db.import_repository import ImportRepository
 from db.models import Experiment, Observation, Workspace
 from db.unit_of_work import UnitOfWork
-from experiments import import_records, observations
+from experiments import dates, import_records, jumps, observations
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, DomainError, InvalidInput, UnknownExperiment
+from experiments.domain import (
+    N_,
+    Author,
+    DomainError,
+    InvalidInput,
+    UnknownExperiment,
+    check_cents,
+    read_count,
+)
 from experiments.import_records import ImportRefused, ResultLine
 from experiments.observations import ExportedObservation
 
@@ -45,7 +56,6 @@ MAX_BAD_LINES_NAMED = 20
 MAX_REVENUE = Decimal("1e12")
 
 _EXPERIMENT = re.compile(r"#?(\d{1,9})")
-_COUNT = re.compile(r"[+-]?\d{1,15}")
 # Control characters (NUL, …) don't belong in a text file, and Telegram would refuse to echo them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -68,6 +78,17 @@ class ImportResult:
     rows: int
     experiments: tuple[ImportedExperiment, ...]  # in order of number
     import_id: int  # the import record, to undo it as a whole
+    # Lines more than ten times their experiment's usual day (the first MAX_BAD_LINES_NAMED).
+    jumps: tuple[JumpLine, ...] = ()
+    left_out: int = 0  # lines left out because their results were already logged
+
+
+@dataclass(frozen=True)
+class JumpLine:
+    line: int
+    number: int
+    variant: str
+    visitors: int
 
 
 class BadLine(DomainError):
@@ -191,15 +212,18 @@ async def import_observations(
     *,
     author: Author,
     filename: str | None = None,
+    leave_out_repeated: bool = False,
     clock: Clock = utc_now,
 ) -> ImportResult | ImportRefused:
     """Adds every result of a CSV file to this chat's experiments, or none of them.
 
     A file already imported (the same bytes, not undone since) or one that repeats results
-    already logged is refused, and says when they came. Every line is read and checked by the
-    same rules as ``observations.log_observation``; bad lines raise ``BadLine`` (``BadLines``
-    for several) and the file changes nothing. Then all results are inserted in one unit of
-    work, under one import record, so they can be undone together.
+    already logged is refused, and says when they came; with ``leave_out_repeated``, the
+    results not logged before are imported and the others left out (when there are any new).
+    Every line is read and checked by the same rules as ``observations.log_observation``; bad
+    lines raise ``BadLine`` (``BadLines`` for several) and the file changes nothing. Then all
+    results are inserted in one unit of work, under one import record, so they can be undone
+    together.
     """
     check_file_size(len(content))
     now = clock()
@@ -212,7 +236,9 @@ async def import_observations(
                 return ImportRefused(
                     rows=earlier.rows, same_file=earlier, repeated_lines=(), repeated_count=0
                 )
-        rows, problems = parse_csv(content, now=now)
+        timezone = workspace.timezone if workspace is not None else "UTC"
+        zone = ZoneInfo(timezone)
+        rows, problems = parse_csv(content, now=now, zone=zone)
         by_number: dict[int, Experiment] = {}
         lines: list[ResultLine] = []
         for row in rows:
@@ -237,9 +263,15 @@ async def import_observations(
             )
         refuse_bad_lines(problems)
         assert workspace is not None  # every line names an experiment of this workspace
-        repeated = await import_records.repeated_results(uow, lines, len(rows))
-        if repeated is not None:
-            return repeated
+        repeated = await import_records.repeated_results(uow, lines)
+        if repeated and not (leave_out_repeated and len(repeated) < len(rows)):
+            return await import_records.refusal(uow, repeated, len(rows))
+        left_out = {line for line, _result in repeated}
+        lines = [line for line in lines if line.line not in left_out]
+        rows = [row for row in rows if row.line not in left_out]
+        # A file is deliberate bulk history (often a week per line), so a jump is not asked
+        # about line by line: the reply names it, beside the button that undoes the import.
+        jump_lines = await _jumps(uow, lines, by_number, timezone)
         # Only now that every line is good and new does anything change.
         started = set()
         for number, experiment in by_number.items():
@@ -272,7 +304,31 @@ async def import_observations(
             for number in sorted(by_number)
         ),
         import_id=record.id,
+        jumps=jump_lines,
+        left_out=len(left_out),
     )
+
+
+async def _jumps(
+    uow: UnitOfWork,
+    lines: Sequence[ResultLine],
+    by_number: dict[int, Experiment],
+    timezone: str,
+) -> tuple[JumpLine, ...]:
+    """The lines more than ten times the usual day their experiment had before this file."""
+    found: list[JumpLine] = []
+    for experiment in by_number.values():
+        usual = await observations.usual_day(uow, experiment, timezone)
+        if usual is None:
+            continue
+        names = {v.id: v.name for v in experiment.variants}
+        found.extend(
+            JumpLine(line.line, experiment.number, names[line.variant_id], line.visitors)
+            for line in lines
+            if line.experiment_id == experiment.id and jumps.is_jump(line.visitors, usual)
+        )
+    found.sort(key=lambda jump: jump.line)
+    return tuple(found[:MAX_BAD_LINES_NAMED])
 
 
 async def _experiment(
@@ -301,7 +357,9 @@ def _imported(experiment: Experiment, rows: list[_Row], started: set[int]) -> Im
 # ---------------------------------------------------------------- reading the file
 
 
-def parse_csv(content: bytes, *, now: datetime) -> tuple[list[_Row], list[BadLine]]:
+def parse_csv(
+    content: bytes, *, now: datetime, zone: tzinfo = UTC
+) -> tuple[list[_Row], list[BadLine]]:
     """The file's good result lines as plain values, and its bad lines' problems.
 
     A problem with the file as a whole (not text, no header, too long) raises ``BadLine``.
@@ -342,7 +400,7 @@ def parse_csv(content: bytes, *, now: datetime) -> tuple[list[_Row], list[BadLin
                 )
             results += 1
             try:
-                rows.append(_row(columns, values, reader.line_num, delimiter, now))
+                rows.append(_row(columns, values, reader.line_num, delimiter, now, zone))
             except BadLine as problem:
                 problems.append(problem)
     except csv.Error as error:
@@ -425,7 +483,9 @@ def _header(values: list[str], line: int) -> list[str]:
     return columns
 
 
-def _row(columns: list[str], values: list[str], line: int, delimiter: str, now: datetime) -> _Row:
+def _row(
+    columns: list[str], values: list[str], line: int, delimiter: str, now: datetime, zone: tzinfo
+) -> _Row:
     if len(values) != len(columns):
         raise BadLine(
             line,
@@ -449,7 +509,7 @@ def _row(columns: list[str], values: list[str], line: int, delimiter: str, now: 
             visitors=_count(cell["visitors"], N_("visitors")),
             conversions=_count(cell["conversions"], N_("conversions")),
             revenue=_revenue(cell.get("revenue", ""), delimiter),
-            logged_at=_logged_at(cell.get("logged_at", ""), now),
+            logged_at=_logged_at(cell.get("logged_at", ""), now, zone),
         )
     except DomainError as problem:
         raise BadLine(line, problem) from None
@@ -476,14 +536,15 @@ def _count(token: str, what: str) -> int:
         raise InvalidInput(
             N_("the number of {what} is missing. Write a whole number, e.g. 1200."), what=what
         )
-    if not _COUNT.fullmatch(cleaned):
+    value = read_count(cleaned)
+    if value is None:
         raise InvalidInput(
             N_("“{token}” is not a whole number of {what}. Write digits only, e.g. 1200."),
             token=token,
             what=what,
         )
     # A negative count is read, so that the shared rules explain why it can't be.
-    return int(cleaned)
+    return value
 
 
 def _revenue(token: str, delimiter: str) -> Decimal | None:
@@ -496,32 +557,26 @@ def _revenue(token: str, delimiter: str) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value > MAX_REVENUE:
+    if not value.is_finite() or abs(value) > MAX_REVENUE:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Write it like 19.90, or leave it empty."),
             token=token,
         )
     # A negative amount is read, so that the shared rules explain why it can't be.
-    return value.quantize(Decimal("0.01"))
+    return check_cents(value, token)
 
 
-def _logged_at(token: str, now: datetime) -> datetime | None:
+def _logged_at(token: str, now: datetime, zone: tzinfo) -> datetime | None:
     if not token:
         return None
     try:
-        moment = datetime.fromisoformat(token)
-    except ValueError:
+        return dates.parse_moment(token, now=now, zone=zone)
+    except dates.NotADate:
         raise InvalidInput(
             N_(
                 "“{token}” is not a date and time. Write it in ISO 8601 like "
-                "2026-03-02T09:00:00Z (UTC), or leave it empty for now."
+                "2026-03-02T09:00:00Z (UTC), or a day like 2026-03-02 (noon in your timezone), "
+                "or leave it empty for now."
             ),
             token=token,
         ) from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    if moment > now:
-        raise InvalidInput(
-            N_("“{token}” is in the future. Results can only be logged up to now (UTC)."),
-            token=token,
-        )
-    return moment

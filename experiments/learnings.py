@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from db.learning_repository import LearningRepository
 from db.models import Learning, LearningWhy
@@ -30,6 +30,8 @@ from experiments.services import experiment_view, find_experiment, require_works
 
 SUMMARY_MAX_CHARS = 500
 WHY_MAX_CHARS = 500
+COUNTERMEASURE_MAX_CHARS = 500
+OWNER_MAX_CHARS = 128
 MAX_WHYS = 5
 LEARN_USAGE = "/learn #3 The shorter headline did not lift signups"
 
@@ -50,9 +52,30 @@ class LearningView:
     stage: Stage | None
     summary: str
     whys: tuple[str, ...]  # the answers to "why?", in order
-    root_cause: str | None  # the last answer; None without whys
+    root_cause: str | None  # the last answer unless written otherwise; None without whys
     created_by: str
     created_at: datetime
+    id: int = 0
+    countermeasure: str | None = None  # what will be done about the root cause
+    countermeasure_owner: str | None = None
+    countermeasure_due: date | None = None
+    countermeasure_done_at: datetime | None = None
+
+    def countermeasure_overdue(self, today: date) -> bool:
+        """A countermeasure not done by its date (the date itself still counts as in time)."""
+        return (
+            self.countermeasure is not None
+            and self.countermeasure_done_at is None
+            and self.countermeasure_due is not None
+            and self.countermeasure_due < today
+        )
+
+
+class UnknownLearning(DomainError):
+    template = N_("That learning is not in this chat any more; /learnings lists the ones here.")
+
+    def __init__(self) -> None:
+        super().__init__()
 
 
 # ---------------------------------------------------------------- rules
@@ -77,6 +100,37 @@ def clean_why(text: str) -> str:
         limit=WHY_MAX_CHARS,
         empty=InvalidInput(N_("Answer the “why?” in a sentence.")),
         too_long=N_("That answer is {length} characters long; keep each “why?” to {limit}."),
+    )
+
+
+def clean_root_cause(text: str) -> str:
+    return clean_line(
+        text,
+        limit=WHY_MAX_CHARS,
+        empty=InvalidInput(N_("Write the root cause in a sentence.")),
+        too_long=N_("That root cause is {length} characters long; keep it to {limit}."),
+    )
+
+
+def clean_countermeasure(text: str) -> str:
+    """What will be done about the root cause: 1..500 characters."""
+    return clean_line(
+        text,
+        limit=COUNTERMEASURE_MAX_CHARS,
+        empty=InvalidInput(
+            N_("Write what you will do about the root cause, e.g. “Show the price on the menu”.")
+        ),
+        too_long=N_("That countermeasure is {length} characters long; keep it to {limit}."),
+    )
+
+
+def clean_owner(text: str) -> str:
+    """Who does the countermeasure: a name, 1..128 characters."""
+    return clean_line(
+        text,
+        limit=OWNER_MAX_CHARS,
+        empty=InvalidInput(N_("Write who will do it: a name, e.g. Anna.")),
+        too_long=N_("That name is {length} characters long; keep it to {limit}."),
     )
 
 
@@ -110,15 +164,26 @@ async def record_learning(
     summary: str,
     whys: Sequence[str],
     author: Author,
+    root_cause: str | None = None,
+    countermeasure: str | None = None,
+    countermeasure_owner: str | None = None,
+    countermeasure_due: date | None = None,
     clock: Clock = utc_now,
 ) -> LearningView:
-    """Stores what was learned; the root cause is the last "why?" answer.
+    """Stores what was learned, with the root cause and what will be done about it.
 
     About an experiment (which must be concluded; the stage defaults to the experiment's) or
-    about a stage. An experiment may get more than one learning.
+    about a stage. An experiment may get more than one learning. The root cause is the last
+    "why?" answer unless given. A countermeasure may have an owner (the author unless given)
+    and a date.
     """
     clean = clean_summary(summary)
     answers = clean_whys(whys)
+    cause = clean_root_cause(root_cause) if root_cause is not None else None
+    measure = clean_countermeasure(countermeasure) if countermeasure is not None else None
+    owner = None
+    if measure is not None:
+        owner = clean_owner(countermeasure_owner or author.name)
     if experiment_number is None and stage is None:
         raise InvalidInput(
             N_(
@@ -141,7 +206,10 @@ async def record_learning(
             experiment_id=experiment_id,
             stage=stage.value if stage else None,
             summary=clean,
-            root_cause=answers[-1] if answers else None,
+            root_cause=cause or (answers[-1] if answers else None),
+            countermeasure=measure,
+            countermeasure_owner=owner,
+            countermeasure_due=countermeasure_due if measure is not None else None,
             created_at=clock(),
             created_by_id=author.user_id,
             created_by_name=author.name,
@@ -181,6 +249,55 @@ async def concluded_without_learning(uow: UnitOfWork, chat_id: int) -> list[int]
     return [view.number for view in await experiments_without_learning(uow, chat_id)]
 
 
+async def is_first_learning(uow: UnitOfWork, chat_id: int) -> bool:
+    """No learning is written in the chat yet: the five whys explain themselves."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return True
+        return not await LearningRepository(uow.session).recent(workspace.id, 1)
+
+
+async def learnings_by_stage(
+    uow: UnitOfWork, chat_id: int, limit: int = 50
+) -> list[tuple[Stage | None, list[LearningView]]]:
+    """The recent learnings grouped by stage, Know to Refer, then those without a stage."""
+    found = await list_learnings(uow, chat_id, limit)
+    order: list[Stage | None] = [*Stage, None]
+    return [
+        (stage, [learning for learning in found if learning.stage is stage])
+        for stage in order
+        if any(learning.stage is stage for learning in found)
+    ]
+
+
+async def overdue_countermeasures(uow: UnitOfWork, chat_id: int, today: date) -> list[LearningView]:
+    """Countermeasures past their date and not done, the most overdue first."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return []
+        rows = await LearningRepository(uow.session).countermeasures_due_before(workspace.id, today)
+        return [_learning_view(learning, number) for learning, number in rows]
+
+
+async def countermeasure_done(
+    uow: UnitOfWork, chat_id: int, learning_id: int, *, clock: Clock = utc_now
+) -> LearningView:
+    """Marks a learning's countermeasure as done (doing it twice keeps the first time)."""
+    async with uow:
+        workspace = await require_workspace(uow, chat_id)
+        found = await LearningRepository(uow.session).get(workspace.id, learning_id)
+        if found is None or found[0].countermeasure is None:
+            raise UnknownLearning()
+        learning, number = found
+        if learning.countermeasure_done_at is None:
+            learning.countermeasure_done_at = clock()
+        view = _learning_view(learning, number)
+        await uow.commit()
+        return view
+
+
 def _learning_view(learning: Learning, number: int | None) -> LearningView:
     return LearningView(
         number=number,
@@ -190,4 +307,9 @@ def _learning_view(learning: Learning, number: int | None) -> LearningView:
         root_cause=learning.root_cause,
         created_by=learning.created_by_name,
         created_at=learning.created_at,
+        id=learning.id,
+        countermeasure=learning.countermeasure,
+        countermeasure_owner=learning.countermeasure_owner,
+        countermeasure_due=learning.countermeasure_due,
+        countermeasure_done_at=learning.countermeasure_done_at,
     )

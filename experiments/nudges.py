@@ -2,6 +2,9 @@
 
 Rules, in the order the digest shows them:
 
+0. conclude with the winner [SHIP] — a running experiment's readout says "ship <variant>":
+   "Conclude #2 with Card?", unless the founder answered "keep running" in the last
+   ``KEEP_RUNNING_DAYS`` days. It stands in for DECIDE and STALE of that experiment.
 1. decide now [DECIDE] — a running experiment reached its planned sample size (its smallest arm
    has the planned visitors) or its review date (local today or earlier), unless the founder
    answered "keep running" in the last ``KEEP_RUNNING_DAYS`` days.
@@ -12,6 +15,8 @@ Rules, in the order the digest shows them:
    has no learning written down (older ones are left alone rather than nagged about daily).
 5. launch another [LAUNCH] — fewer experiments run than the workspace's target. Said only to a
    workspace that has registered an experiment: a chat that just said hello gets no digest.
+   With drafts in the backlog it names the one to start (``experiments.backlog.suggestion``:
+   the best-scored at the constraint, else the top of the backlog).
 6. nothing at the constraint [UNCOVERED] — the funnel's constraint stage is known and no running
    experiment targets it; folded into LAUNCH when that one fires (it names the stage too).
 """
@@ -29,6 +34,7 @@ LEARNING_NUDGE_DAYS = 14
 
 
 class NudgeKind(StrEnum):
+    SHIP = "ship"
     DECIDE = "decide"
     SAMPLE_RATIO = "srm"
     STALE = "stale"
@@ -53,6 +59,9 @@ class Nudge:
     stage: Stage | None = None  # LAUNCH, UNCOVERED: the funnel constraint (None: no funnel)
     running: int | None = None  # LAUNCH
     target: int | None = None  # LAUNCH
+    variant: str | None = None  # SHIP: the variant the readout says to ship
+    variant_index: int | None = None  # SHIP: its place among the experiment's variants
+    draft: DraftFacts | None = None  # LAUNCH: the backlog's draft to start
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,20 @@ class RunningFacts:
     review_date: date | None
     sample_ratio_mismatch: bool
     decision_snoozed: bool  # "keep running" was answered recently
+    # The variant its readout's verdict says to ship (and its index), if it says so.
+    ship_variant: str | None = None
+    ship_variant_index: int | None = None
+
+
+@dataclass(frozen=True)
+class DraftFacts:
+    """The draft the backlog suggests starting."""
+
+    number: int
+    name: str
+    stage: Stage | None
+    ice_score: int | None
+    at_constraint: bool
 
 
 @dataclass(frozen=True)
@@ -87,12 +110,29 @@ class WorkspaceFacts:
     running: tuple[RunningFacts, ...]
     without_learning: tuple[ConcludedFacts, ...]  # concluded, no learning yet
     constraint: Stage | None  # the funnel's weakest stage, when a funnel was logged
+    suggested_draft: DraftFacts | None = None  # the backlog's draft to start next
 
 
 def nudges_for(facts: WorkspaceFacts) -> tuple[Nudge, ...]:
     """Every nudge that applies, in the order of the module docstring."""
-    decide = [n for e in facts.running if (n := _decide(e, facts.today)) is not None]
-    deciding = {nudge.number for nudge in decide}
+    ship = [
+        Nudge(
+            NudgeKind.SHIP,
+            e.number,
+            e.name,
+            variant=e.ship_variant,
+            variant_index=e.ship_variant_index,
+        )
+        for e in facts.running
+        if e.ship_variant is not None and not e.decision_snoozed
+    ]
+    shipping = {nudge.number for nudge in ship}
+    decide = [
+        n
+        for e in facts.running
+        if e.number not in shipping and (n := _decide(e, facts.today)) is not None
+    ]
+    deciding = {nudge.number for nudge in decide} | shipping
     sample_ratio = [
         Nudge(NudgeKind.SAMPLE_RATIO, e.number, e.name)
         for e in facts.running
@@ -109,7 +149,7 @@ def nudges_for(facts: WorkspaceFacts) -> tuple[Nudge, ...]:
         if e.concluded_at is not None
         and facts.now - e.concluded_at < timedelta(days=LEARNING_NUDGE_DAYS)
     ]
-    return (*decide, *sample_ratio, *stale, *learn, *_launch(facts))
+    return (*ship, *decide, *sample_ratio, *stale, *learn, *_launch(facts))
 
 
 def _decide(experiment: RunningFacts, today: date) -> Nudge | None:
@@ -147,6 +187,7 @@ def _launch(facts: WorkspaceFacts) -> list[Nudge]:
                 stage=facts.constraint,
                 running=running,
                 target=facts.target_running,
+                draft=facts.suggested_draft,
             )
         ]
     covered = {e.stage for e in facts.running}

@@ -1,4 +1,4 @@
-"""Use cases of logged results: append one, undo the last, sum them by day, export them."""
+"""Use cases of logged results: append one, undo the last, sum them by local day, export them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from db.models import Experiment, Observation, Variant
 from db.unit_of_work import UnitOfWork
-from experiments import domain
+from experiments import domain, jumps
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     Author,
@@ -19,7 +19,17 @@ from experiments.domain import (
     Status,
     VariantTotals,
 )
-from experiments.services import experiment_view, find_experiment, find_variant, variant_totals
+from experiments.roles import Action, Actor, require
+from experiments.services import (
+    experiment_view,
+    find_experiment,
+    find_variant,
+    get_experiment,
+    readout,
+    require_workspace,
+    variant_totals,
+)
+from experiments.stats.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,7 @@ class LoggedObservation:
     logged_by: str
     totals: VariantTotals  # the variant's new totals
     status_changed: bool  # a draft starts running with its first result
+    logged_at: datetime  # when the result happened (now, or a past day's local noon)
 
 
 @dataclass(frozen=True)
@@ -65,13 +76,26 @@ async def log_observation(
     *,
     author: Author,
     revenue: Decimal | None = None,
+    logged_at: datetime | None = None,
+    confirm_jumps: bool = False,
     clock: Clock = utc_now,
 ) -> LoggedObservation:
-    """Appends one result to a variant and returns the variant's new totals."""
+    """Appends one result to a variant and returns the variant's new totals.
+
+    ``logged_at`` is when the result happened (``dates.parse_moment``); by default, now. With
+    ``confirm_jumps``, a result more than ten times the usual day (``jumps``) is not stored:
+    ``UnusualJump`` asks for it to be confirmed (logged again without ``confirm_jumps``).
+    """
+    moment = logged_at or clock()
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         arm = check_observation(experiment, variant, visitors, conversions, revenue)
-        status_changed = start_if_draft(experiment, clock())
+        if confirm_jumps:
+            timezone = (await require_workspace(uow, chat_id)).timezone
+            usual = await usual_day(uow, experiment, timezone)
+            if usual is not None and jumps.is_jump(visitors, usual):
+                raise jumps.UnusualJump(experiment.number, arm.name, visitors, usual)
+        status_changed = start_if_draft(experiment, moment)
         await uow.observations.add(
             Observation(
                 experiment_id=experiment.id,
@@ -79,7 +103,7 @@ async def log_observation(
                 visitors=visitors,
                 conversions=conversions,
                 revenue=revenue,
-                logged_at=clock(),
+                logged_at=moment,
                 logged_by_id=author.user_id,
                 logged_by_name=author.name,
             )
@@ -96,6 +120,7 @@ async def log_observation(
             logged_by=author.name,
             totals=variant_totals(arm, sums),
             status_changed=status_changed,
+            logged_at=moment,
         )
 
 
@@ -125,8 +150,11 @@ def start_if_draft(experiment: Experiment, now: datetime) -> bool:
     return True
 
 
-async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> UndoneObservation:
-    """Removes the experiment's most recent entry, whoever logged it."""
+async def undo_last_observation(
+    uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor
+) -> UndoneObservation:
+    """Removes the experiment's most recent entry: one's own, or (a group admin or the
+    experiment's author) anyone's."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         if experiment.status == Status.CONCLUDED:
@@ -134,6 +162,15 @@ async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> U
         last = await uow.observations.last(experiment.id)
         if last is None:
             raise NothingToUndo(number)
+        require(
+            Action.UNDO,
+            actor,
+            number=number,
+            author_id=experiment.created_by_id,
+            author_name=experiment.created_by_name,
+            entry_by_id=last.logged_by_id,
+            entry_by_name=last.logged_by_name,
+        )
         arm = next(v for v in experiment.variants if v.id == last.variant_id)
         undone = (last.visitors, last.conversions, last.logged_by_name)
         await uow.observations.remove(last.id)
@@ -150,12 +187,60 @@ async def undo_last_observation(uow: UnitOfWork, chat_id: int, number: int) -> U
         )
 
 
+@dataclass(frozen=True)
+class ConversionHistory:
+    """What the conversion chart draws: results by the workspace's local day, plan, verdict."""
+
+    experiment: ExperimentView
+    daily: tuple[DailyTotals, ...]
+    timezone: str  # the IANA name the days are counted in
+    visitors: int
+    verdict: Verdict | None  # None before the first visitor
+
+
 async def daily_totals(uow: UnitOfWork, chat_id: int, number: int) -> list[DailyTotals]:
-    """Per UTC day and variant, what was logged; days without entries are absent."""
+    """Per day in the workspace's timezone and variant, what was logged; days without entries
+    are absent."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
-        names = {v.id: v.name for v in experiment.variants}
-        rows = await uow.observations.totals_by_day(experiment.id)
+        workspace = await require_workspace(uow, chat_id)
+        return await _daily(uow, experiment, workspace.timezone)
+
+
+async def conversion_history(
+    uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
+) -> ConversionHistory:
+    """The experiment's results day by day, with its plan and its verdict so far."""
+    summary = await get_experiment(uow, chat_id, number)
+    async with uow:
+        experiment = await find_experiment(uow, chat_id, number)
+        timezone = (await require_workspace(uow, chat_id)).timezone
+        daily = await _daily(uow, experiment, timezone)
+    # The same verdict as /readout: on the daily looks, not only today's totals.
+    verdict = (
+        (await readout(uow, chat_id, number, clock=clock)).readout.verdict
+        if summary.visitors
+        else None
+    )
+    return ConversionHistory(
+        experiment=summary.experiment,
+        daily=tuple(daily),
+        timezone=timezone,
+        visitors=summary.visitors,
+        verdict=verdict,
+    )
+
+
+async def usual_day(
+    uow: UnitOfWork, experiment: Experiment, timezone: str
+) -> jumps.UsualDay | None:
+    """The experiment's usual day so far (``jumps.usual_day``), inside an open unit of work."""
+    return jumps.usual_day(await _daily(uow, experiment, timezone))
+
+
+async def _daily(uow: UnitOfWork, experiment: Experiment, timezone: str) -> list[DailyTotals]:
+    names = {v.id: v.name for v in experiment.variants}
+    rows = await uow.observations.totals_by_day(experiment.id, timezone)
     return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]
 
 

@@ -14,6 +14,7 @@ Pure functions of plain values; "now" is always passed in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,23 +53,43 @@ def local_date(now: datetime, zone: ZoneInfo) -> date:
     return now.astimezone(zone).date()
 
 
-def due_local_date(now: datetime, at: time, zone: ZoneInfo) -> date | None:
-    """The local date whose digest is due at ``now``, or None before today's moment.
+@dataclass(frozen=True)
+class NextDigest:
+    """The digest that goes next: its local date and the instant it is due."""
 
-    Only today's digest can be due: one missed while the bot was down is still sent later the
-    same local day, and never once that day is over.
+    local_date: date
+    moment: datetime
+
+    def is_due(self, now: datetime) -> bool:
+        return self.moment <= now
+
+
+def next_digest(
+    now: datetime,
+    at: time,
+    zone: ZoneInfo,
+    *,
+    schedule_set_at: datetime | None,
+    today_taken: bool,
+) -> NextDigest:
+    """The one rule for when a workspace's digest goes; the tick sends it once ``is_due`` and
+    /settings shows its moment, so what the founder reads is what happens.
+
+    Today's digest is next unless it was already taken (claimed, sent or given up) or its
+    moment came before the schedule was last set: changing the time to 06:30 at 10:00, or
+    moving to a timezone where the time has passed, makes the next digest tomorrow's — never
+    one minutes later. Today's digest whose moment passed is due at once (one missed while the
+    bot was down still goes the same local day); a day that is over is never sent.
     """
     today = local_date(now, zone)
-    return today if now >= digest_moment(today, at, zone) else None
-
-
-def next_digest_moment(now: datetime, at: time, zone: ZoneInfo) -> datetime:
-    """The first digest moment after ``now`` (today's if it is still ahead, else tomorrow's)."""
-    today = local_date(now, zone)
-    moment = digest_moment(today, at, zone)
-    if moment > now:
-        return moment
-    return digest_moment(today + timedelta(days=1), at, zone)
+    day = today
+    while True:
+        moment = digest_moment(day, at, zone)
+        set_before = schedule_set_at is None or moment > schedule_set_at
+        taken = day == today and today_taken
+        if set_before and not taken:
+            return NextDigest(day, moment)
+        day += timedelta(days=1)
 
 
 def is_local_day_over(day: date, now: datetime, zone: ZoneInfo) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from db.models import Experiment, Variant, Workspace
@@ -25,9 +25,10 @@ from experiments.domain import (
     VariantTotals,
 )
 from experiments.money import MoneySummary, money_summary
+from experiments.roles import Action, Actor, require
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
+from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
-from experiments.stats.sample_size import sample_size_per_variant
 
 # ---------------------------------------------------------------- results
 
@@ -45,6 +46,16 @@ class ExperimentSummary:
     @property
     def money(self) -> MoneySummary | None:
         return money_summary(self.experiment.cost_spent, self.totals)
+
+    # The experiment it iterates on, and those that iterate on it (filled in for /show).
+    parent: ExperimentLink | None = None
+    children: tuple[ExperimentLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExperimentLink:
+    number: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -95,21 +106,37 @@ async def create_experiment(
     min_detectable_effect: float | None = None,
     review_date: date | None = None,
     status: Status = Status.RUNNING,
+    planned_split: Sequence[float] | None = None,
+    parent_number: int | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
-    """A new experiment numbered #N in its workspace; the first variant is the control."""
+    """A new experiment numbered #N in its workspace; the first variant is the control.
+
+    ``planned_split`` are the planned traffic weights of the variants (None: equal). With
+    ``parent_number`` it is the next iteration of that experiment, and linked to it.
+    """
     clean_name = domain.clean_name(name)
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
     variant_names = domain.clean_variant_names(list(variants) if variants else None)
     if planned_per_variant is not None and planned_per_variant <= 0:
         raise domain.InvalidInput(domain.N_("The planned sample size must be a positive number."))
+    split = domain.clean_split(planned_split, len(variant_names))
     if planned_per_variant is None and baseline_rate and min_detectable_effect:
-        planned_per_variant = plan_sample_size(baseline_rate, min_detectable_effect)
+        planned_per_variant = plan_sample_size(
+            baseline_rate,
+            min_detectable_effect,
+            challengers=len(variant_names) - 1,
+            shares=plan_shares(split, len(variant_names)),
+        )
     now = clock()
     async with uow:
         workspace = await require_workspace(uow, chat_id)
+        parent_id = None
+        if parent_number is not None:
+            parent_id = (await find_experiment(uow, chat_id, parent_number)).id
         number = await uow.workspaces.take_next_experiment_number(workspace.id)
         experiment = Experiment(
+            parent_id=parent_id,
             workspace_id=workspace.id,
             number=number,
             name=clean_name,
@@ -120,6 +147,7 @@ async def create_experiment(
             planned_per_variant=planned_per_variant,
             baseline_rate=baseline_rate,
             min_detectable_effect=min_detectable_effect,
+            planned_split=domain.split_to_text(split),
             review_date=review_date,
             status=status.value,
             created_at=now,
@@ -134,20 +162,53 @@ async def create_experiment(
         return view
 
 
-def plan_sample_size(baseline_rate: float, min_detectable_effect: float) -> int:
-    """Visitors each variant needs to detect an absolute lift of ``min_detectable_effect``."""
+def plan_shares(split: tuple[float, ...] | None, arm_count: int) -> tuple[float, float]:
+    """The pair the plan is made for: the control and the challenger with the smallest share."""
+    shares = domain.split_shares(split, arm_count)
+    return shares[0], min(shares[1:])
+
+
+def plan_sample_size(
+    baseline_rate: float,
+    min_detectable_effect: float,
+    *,
+    challengers: int = 1,
+    shares: tuple[float, float] = (0.5, 0.5),
+) -> int:
+    """Visitors per variant at which the verdict sees an absolute lift of ``min_detectable_effect``
+    with 80 % chance (the always-valid plan, ``sequential_sample_size``); with an unequal split,
+    the visitors of the arm with the smaller share."""
     target = baseline_rate + min_detectable_effect
     if not 0 < baseline_rate < 1 or not baseline_rate < target < 1:
         raise domain.InvalidInput(
             domain.N_("A plan needs a baseline rate and a target rate between 0 and 100%.")
         )
-    return sample_size_per_variant(baseline_rate, target).per_variant
+    try:
+        plan = sequential_sample_size(baseline_rate, target, challengers=challengers, shares=shares)
+    except PlanTooLarge:
+        raise domain.InvalidInput(
+            domain.N_(
+                "An effect that small would need more than {limit} visitors per variant, more "
+                "than any experiment gets. Plan for a bigger effect, e.g. 20%."
+            ),
+            limit="1,000,000,000",
+        ) from None
+    return plan.per_variant
 
 
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
-        return await _summary(uow, experiment)
+        summary = await _summary(uow, experiment)
+        parent = None
+        if experiment.parent_id is not None:
+            found = await uow.experiments.by_id(experiment.parent_id)
+            parent = None if found is None else ExperimentLink(found.number, found.name)
+        children = tuple(
+            ExperimentLink(child.number, child.name)
+            for child in await uow.experiments.children(experiment.id)
+        )
+        return replace(summary, parent=parent, children=children)
 
 
 async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSummary]:
@@ -242,17 +303,85 @@ async def change_status(
         return view
 
 
+def require_role(action: Action, actor: Actor, experiment: Experiment) -> None:
+    """Raises ``NotPermitted`` unless the actor may take the action on this experiment."""
+    require(
+        action,
+        actor,
+        number=experiment.number,
+        author_id=experiment.created_by_id,
+        author_name=experiment.created_by_name,
+    )
+
+
+async def check_permission(
+    uow: UnitOfWork, chat_id: int, number: int, action: Action, *, actor: Actor
+) -> None:
+    """Raises ``NotPermitted`` unless the actor may take the action on the experiment; asked
+    before a question (which variant won?), so nobody answers one only to be refused."""
+    async with uow:
+        require_role(action, actor, await find_experiment(uow, chat_id, number))
+
+
 async def conclude(
-    uow: UnitOfWork, chat_id: int, number: int, outcome: Outcome, *, clock: Clock = utc_now
+    uow: UnitOfWork,
+    chat_id: int,
+    number: int,
+    outcome: Outcome | None = None,
+    *,
+    actor: Actor,
+    winner: str | None = None,
+    clock: Clock = utc_now,
 ) -> ExperimentView:
+    """Concludes an experiment with its outcome, or with the variant that won (a group admin
+    or the experiment's author may).
+
+    Given only a ``winner`` (a variant's name), the outcome follows from it
+    (``domain.outcome_of_winner``); given an outcome too (a "ship" verdict concluded from the
+    digest), that outcome stands; given neither, it is inconclusive; given only an outcome,
+    the winner is the one it implies, if any (``domain.implied_winner``).
+    """
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.CONCLUDE, actor, experiment)
         current = Status(experiment.status)
         if current not in _TRANSITIONS[Status.CONCLUDED]:
             raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
+        experiment.concluded_from = current.value
+        names = [variant.name for variant in experiment.variants]
+        if winner is not None:
+            found = [name for name in names if name.casefold() == winner.strip().casefold()]
+            if not found:
+                raise domain.UnknownWinner(number, winner, names)
+            winner = found[0]
+            if outcome is None:
+                outcome = domain.outcome_of_winner(names, winner)
+        elif outcome is None:
+            outcome = Outcome.INCONCLUSIVE
+        else:
+            winner = domain.implied_winner(names, outcome)
         experiment.status = Status.CONCLUDED.value
         experiment.outcome = outcome.value
+        experiment.winner = winner
         experiment.concluded_at = clock()
+        view = experiment_view(experiment)
+        await uow.commit()
+        return view
+
+
+async def reopen(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> ExperimentView:
+    """Takes a conclusion back: the status it had before (running when unknown), no outcome."""
+    async with uow:
+        experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.REOPEN, actor, experiment)
+        current = Status(experiment.status)
+        if current is not Status.CONCLUDED:
+            raise domain.NotConcluded(number, current)
+        experiment.status = experiment.concluded_from or Status.RUNNING.value
+        experiment.concluded_from = None
+        experiment.outcome = None
+        experiment.winner = None
+        experiment.concluded_at = None
         view = experiment_view(experiment)
         await uow.commit()
         return view
@@ -264,29 +393,97 @@ async def conclude(
 async def readout(
     uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
 ) -> ExperimentReadout:
-    """The statistics of an experiment from its totals, with the days left at the current pace."""
-    summary = await get_experiment(uow, chat_id, number)
-    return readout_of(summary, now=clock())
+    """The statistics of an experiment from its totals, with the days left at the current pace.
+
+    The always-valid numbers run over the experiment's days: each day's cumulative totals is a
+    look, rebuilt from the stored results every time (so an undo or an import is reflected).
+    """
+    async with uow:
+        experiment = await find_experiment(uow, chat_id, number)
+        summary = await _summary(uow, experiment)
+        rows = await uow.observations.totals_by_day(experiment.id)
+        positions = {v.id: v.position for v in experiment.variants}
+    days = [(day, positions[variant_id], v, c) for day, variant_id, v, c in rows]
+    return readout_of(summary, now=clock(), history=daily_looks(summary, days))
 
 
-def readout_of(summary: ExperimentSummary, *, now: datetime) -> ExperimentReadout:
+DayRow = tuple[date, int, int, int]  # (UTC day, variant position, visitors, conversions)
+
+
+async def workspace_days(uow: UnitOfWork, chat_id: int) -> dict[int, list[DayRow]]:
+    """Every experiment's results per UTC day and variant, by experiment number: one query."""
+    async with uow:
+        workspace = await uow.workspaces.by_chat(chat_id)
+        if workspace is None:
+            return {}
+        rows = await uow.observations.totals_by_day_for_workspace(workspace.id)
+    by_number: dict[int, list[DayRow]] = {}
+    for number, day, position, visitors, conversions in rows:
+        by_number.setdefault(number, []).append((day, position, visitors, conversions))
+    return by_number
+
+
+def daily_looks(summary: ExperimentSummary, rows: Sequence[DayRow]) -> list[list[ArmCounts]]:
+    """Cumulative totals at the end of each UTC day with results, arms in variant order.
+
+    ``rows`` are (day, variant position, visitors, conversions), in day order.
+    """
+    names = [t.name for t in summary.totals]
+    visitors = [0] * len(names)
+    conversions = [0] * len(names)
+    looks: list[list[ArmCounts]] = []
+    for index, (day, position, day_visitors, day_conversions) in enumerate(rows):
+        if position < len(names):
+            visitors[position] += day_visitors
+            conversions[position] += day_conversions
+        if index + 1 == len(rows) or rows[index + 1][0] != day:
+            looks.append(
+                [
+                    ArmCounts(name, arm_visitors, arm_conversions)
+                    for name, arm_visitors, arm_conversions in zip(
+                        names, visitors, conversions, strict=True
+                    )
+                ]
+            )
+    return looks
+
+
+def _split_for(experiment: ExperimentView, arm_count: int) -> tuple[float, ...] | None:
+    """The planned split, if it still names every variant (else an equal split is assumed)."""
+    split = experiment.planned_split
+    return split if split is not None and len(split) == arm_count else None
+
+
+def readout_of(
+    summary: ExperimentSummary,
+    *,
+    now: datetime,
+    history: Sequence[Sequence[ArmCounts]] = (),
+) -> ExperimentReadout:
     experiment = summary.experiment
     result = conversion_readout(
         [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
         planned_per_variant=experiment.planned_per_variant,
+        min_effect=experiment.min_detectable_effect,
+        planned_split=_split_for(experiment, len(summary.totals)),
+        history=history,
     )
     days_running = None
     if experiment.started_at is not None:
         days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
     days_left = None
     if experiment.planned_per_variant and days_running is not None:
-        smallest_arm = min(t.visitors for t in summary.totals)
-        # Less than a day of data gives no honest pace.
-        days_left = days_left_at_pace(
-            experiment.planned_per_variant, smallest_arm, max(days_running, 1.0)
+        shares = domain.split_shares(
+            _split_for(experiment, len(summary.totals)), len(summary.totals)
         )
-        if days_left is not None and not math.isfinite(days_left):
-            days_left = None
+        targets = plan_targets(experiment.planned_per_variant, shares)
+        # Less than a day of data gives no honest pace; the arm furthest behind sets it.
+        lefts = [
+            days_left_at_pace(target, totals.visitors, max(days_running, 1.0))
+            for target, totals in zip(targets, summary.totals, strict=True)
+        ]
+        if all(left is not None and math.isfinite(left) for left in lefts):
+            days_left = max(left for left in lefts if left is not None)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
@@ -354,4 +551,6 @@ def experiment_view(experiment: Experiment) -> ExperimentView:
         ice_confidence=experiment.ice_confidence,
         ice_ease=experiment.ice_ease,
         cost_spent=experiment.cost_spent,
+        winner=experiment.winner,
+        planned_split=domain.split_from_text(experiment.planned_split),
     )

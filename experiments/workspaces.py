@@ -13,7 +13,8 @@ from babel.numbers import list_currencies
 from db.models import Workspace
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, DomainError, InvalidInput
+from experiments.domain import N_, Business, DomainError, InvalidInput
+from experiments.roles import Action, Actor, require
 from experiments.services import require_workspace
 
 
@@ -31,6 +32,7 @@ class WorkspaceView:
     stale_after_days: int
     active: bool
     currency: str = "USD"  # ISO 4217: costs and revenue are shown in it
+    business: Business = Business.ALL  # what kind of business: /ideas are written for it
     created: bool = False  # True on the first contact, when the workspace was just made
 
 
@@ -59,6 +61,8 @@ async def ensure_workspace(
                     language=supported_language(language),
                     currency=default_currency(supported_language(language)),
                     created_at=clock(),
+                    # The first digest comes at its time of day, not minutes after "hello".
+                    digest_schedule_set_at=clock(),
                     last_experiment_number=0,
                 )
             )
@@ -98,6 +102,7 @@ def _workspace_view(workspace: Workspace, *, created: bool = False) -> Workspace
         stale_after_days=workspace.stale_after_days,
         active=workspace.active,
         currency=workspace.currency,
+        business=Business(workspace.business),
         created=created,
     )
 
@@ -182,6 +187,29 @@ def clean_currency(text: str) -> str:
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
 
 
+# The words a founder may use for their kind of business, in English and Russian.
+BUSINESS_WORDS: dict[str, Business] = {
+    **{word: Business.SHOP for word in ("shop", "cafe", "café", "store", "магазин", "кафе")},
+    **{word: Business.SERVICE for word in ("service", "services", "услуги", "услуга", "сервис")},
+    **{word: Business.ONLINE for word in ("online", "product", "онлайн", "продукт")},
+    **{word: Business.ALL for word in ("all", "все", "всё")},
+}
+
+
+def clean_business(text: str) -> Business:
+    """``shop``, ``кафе``, ``online product``…: the first word that names a kind decides."""
+    for word in re.split(r"[\s/,·]+", text.strip().casefold()):
+        if word in BUSINESS_WORDS:
+            return BUSINESS_WORDS[word]
+    raise InvalidInput(
+        N_(
+            "“{text}” is not a kind of business I know. Write shop (or café), service, online "
+            "or all, e.g. /settings business cafe"
+        ),
+        text=text.strip()[:64],
+    )
+
+
 def clean_digest_time(text: str) -> time:
     """`9`, `09:30`, `9.30`, `21:05` → a time of day on the hour or minute."""
     match = _TIME.match(text.strip().lower())
@@ -220,11 +248,23 @@ async def update_settings(
     target_running: int | None = None,
     stale_after_days: int | None = None,
     currency: str | None = None,
+    business: str | None = None,
+    actor: Actor,
+    clock: Clock = utc_now,
 ) -> WorkspaceView:
-    """Changes the settings given (None leaves one as it is); everything is checked first."""
+    """Changes the settings given (None leaves one as it is); everything is checked first.
+
+    In a group only an admin may (``experiments.roles``).
+
+    A new digest time or timezone, or digests turned back on, take effect from the next moment
+    that comes after the change (``experiments.schedule.next_digest``): never a digest minutes
+    later because the new time of today has already passed.
+    """
+    require(Action.SETTINGS, actor)
     clean_zone = clean_timezone(timezone) if timezone is not None else None
     clean_time = clean_digest_time(digest_time) if digest_time is not None else None
     clean_code = clean_currency(currency) if currency is not None else None
+    clean_kind = clean_business(business) if business is not None else None
     if language is not None and language not in SUPPORTED_LANGUAGES:
         raise InvalidInput(
             N_("I speak {languages}; write one of them, e.g. /settings language en"),
@@ -246,6 +286,7 @@ async def update_settings(
         )
     async with uow:
         workspace = await require_workspace(uow, chat_id)
+        before = (workspace.timezone, workspace.digest_time, workspace.digest_enabled)
         if language is not None:
             workspace.language = language
         if clean_zone is not None:
@@ -255,12 +296,16 @@ async def update_settings(
             workspace.digest_time = clean_time
         if digest_enabled is not None:
             workspace.digest_enabled = digest_enabled
+        if (workspace.timezone, workspace.digest_time, workspace.digest_enabled) != before:
+            workspace.digest_schedule_set_at = clock()
         if target_running is not None:
             workspace.target_running = target_running
         if stale_after_days is not None:
             workspace.stale_after_days = stale_after_days
         if clean_code is not None:
             workspace.currency = clean_code
+        if clean_kind is not None:
+            workspace.business = clean_kind.value
         view = _workspace_view(workspace)
         await uow.commit()
         return view

@@ -7,6 +7,8 @@ import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from experiments.roles import Actor
+
 
 class FrozenClock:
     """A clock that stands still until a test moves it."""
@@ -84,3 +86,7 @@ async def emptied_postgres_tables(url: str) -> None:
                 await connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     finally:
         await engine.dispose()
+
+
+# A group admin: allowed every change (service tests that are not about roles use it).
+ADMIN = Actor(user_id=1001, name="Alice", is_admin=True)

@@ -144,6 +144,52 @@ def get_chat(world: TelegramWorld, params: Params) -> dict[str, Any]:
     }
 
 
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+
+
+def chat_member(world: TelegramWorld, chat_id: object, user_id: int) -> dict[str, Any]:
+    """A ChatMember object for the user in the chat, as Telegram describes one."""
+    chat = world.chat_for(chat_id)
+    user = world.users.get(user_id)
+    user_json = (
+        user.to_dict() if user is not None else {"id": user_id, "is_bot": False, "first_name": "?"}
+    )
+    status = chat.status_of(user_id)
+    member: dict[str, Any] = {"status": status, "user": user_json}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update({"can_be_edited": False, "is_anonymous": False})
+        member.update(dict.fromkeys(_ADMIN_RIGHTS, True))
+    return member
+
+
+def get_chat_member(world: TelegramWorld, params: Params) -> dict[str, Any]:
+    user_id = params.get("user_id")
+    if not isinstance(user_id, int):
+        raise bad_request("PARTICIPANT_ID_INVALID")
+    world.chat_for(params.get("chat_id"))
+    return chat_member(world, params.get("chat_id"), user_id)
+
+
+def get_chat_administrators(world: TelegramWorld, params: Params) -> list[dict[str, Any]]:
+    chat = world.chat_for(params.get("chat_id"))
+    if chat.type == "private":
+        raise bad_request("there are no administrators in the private chat")
+    return [chat_member(world, chat.id, admin.id) for admin in chat.admins]
+
+
 METHODS = {
     "getMe": get_me,
     "getUpdates": get_updates,
@@ -156,4 +202,6 @@ METHODS = {
     "setMyDescription": set_my_description,
     "setMyShortDescription": set_my_short_description,
     "getChat": get_chat,
+    "getChatMember": get_chat_member,
+    "getChatAdministrators": get_chat_administrators,
 }

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from bot.emulator.world import TelegramWorld
 
 DEFAULT_TIMEOUT = 10.0
+# Who Telegram says sent a message an admin posted anonymously, as the group.
+GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,64})?")
 
 
@@ -40,6 +47,7 @@ class SimChat:
         title: str | None = None,
         user: SimUser | None = None,
         members: Sequence[SimUser] = (),
+        admins: Sequence[SimUser] = (),
     ) -> None:
         self.world = world
         self.id = chat_id
@@ -47,6 +55,8 @@ class SimChat:
         self.title = title
         self.user = user
         self.members = list(members)
+        # Group roles: the first admin is the creator, the others administrators.
+        self.admins = list(admins)
         self.bot_messages: list[BotMessage] = []
         self.user_messages: dict[int, UserMessage] = {}
         self.edit_log: list[BotMessage] = []
@@ -75,6 +85,27 @@ class SimChat:
             return {**chat, "type": "private"}
         return {"id": self.id, "type": self.type, "title": self.title}
 
+    def status_of(self, user_id: int) -> str:
+        """The user's getChatMember status here: creator, administrator, member or left."""
+        if self.type == "private":
+            return "member" if self.user is not None and self.user.id == user_id else "left"
+        admin_ids = [admin.id for admin in self.admins]
+        if admin_ids[:1] == [user_id]:
+            return "creator"
+        if user_id in admin_ids:
+            return "administrator"
+        return "member" if any(m.id == user_id for m in self.members) else "left"
+
+    def promote(self, user: SimUser) -> None:
+        """The user becomes an administrator of the group (a member too, if not yet)."""
+        if all(m.id != user.id for m in self.members):
+            self.members.append(user)
+        if all(a.id != user.id for a in self.admins):
+            self.admins.append(user)
+
+    def demote(self, user: SimUser) -> None:
+        self.admins = [a for a in self.admins if a.id != user.id]
+
     # -- what users do -------------------------------------------------------------------------
 
     async def send(
@@ -83,10 +114,20 @@ class SimChat:
         *,
         sender: SimUser | None = None,
         reply_to: BotMessage | UserMessage | int | None = None,
+        as_group: bool = False,
     ) -> UserMessage:
-        """The user sends a text message; a leading /command gets its bot_command entity."""
+        """The user sends a text message; a leading /command gets its bot_command entity.
+
+        ``as_group``: an admin posts anonymously, as the group itself (Telegram then names the
+        group as ``sender_chat`` and GroupAnonymousBot as ``from``).
+        """
         sender = self._sender(sender)
         payload = self._new_user_message(sender, reply_to)
+        if as_group:
+            if self.status_of(sender.id) not in ("creator", "administrator"):
+                raise ValueError(f"only an admin of {self!r} can post as the group")
+            payload["from"] = dict(GROUP_ANONYMOUS_BOT)
+            payload["sender_chat"] = self.to_dict()
         payload["text"] = text
         entities = command_entities(text)
         if entities:
@@ -218,9 +259,9 @@ class SimChat:
         """Assert the bot has nothing more to say here: no unread reply now, and none before the
         reply to `sentinel` (a message containing `reply_contains`), which is returned.
 
-        Deterministic only while the Application handles updates one at a time (PTB's
-        default, no concurrent_updates and no block=False handlers): everything the bot does
-        for earlier updates is then sent before it sees the sentinel.
+        Deterministic while the Application handles one chat's updates one at a time (PTB's
+        default, or Hourglass's per-chat order, and no block=False handlers): everything the
+        bot does for this chat's earlier updates is then sent before it sees the sentinel.
         """
         if self.unread:
             raise AssertionError(f"Unexpected bot message(s): {self.unread!r}\n{self}")

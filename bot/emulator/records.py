@@ -267,7 +267,7 @@ class ApiCall(NamedTuple):
 class Fault:
     """How an injected failure answers a matching call."""
 
-    kind: str  # "error", "drop" or "hang"
+    kind: str  # "error", "drop", "hang" or "hold"
     error_code: int = 0
     description: str = ""
     retry_after: int | None = None
@@ -302,6 +302,12 @@ class Fault:
         """Never answer (until the client gives up or the emulator stops): client timeouts."""
         return cls("hang")
 
+    @classmethod
+    def hold(cls) -> Fault:
+        """Keep the call waiting until the test releases it (``BotApiEmulator.release``), then
+        answer it normally: a slow send whose end the test decides, with no clock involved."""
+        return cls("hold")
+
     def api_error(self) -> ApiError:
         return ApiError(self.error_code, self.description, retry_after=self.retry_after)
 
@@ -314,6 +320,9 @@ class Injection:
     method: str | None = None
     chat_id: int | None = None
     remaining: int = 1
+    # for "hold": calls waiting now, and whether the test let them go
+    held: int = 0
+    released: bool = False
 
     def matches(self, method: str, chat_id: object) -> bool:
         if self.remaining <= 0:

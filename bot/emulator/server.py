@@ -196,8 +196,17 @@ class BotApiEmulator:
         """The user's private chat with the bot (the same object on every call)."""
         return self.world.private_chat(user)
 
-    def group_chat(self, title: str, members: Sequence[SimUser]) -> SimChat:
-        return self.world.group_chat(title, members)
+    def group_chat(
+        self,
+        title: str,
+        members: Sequence[SimUser],
+        *,
+        admins: Sequence[SimUser] | None = None,
+    ) -> SimChat:
+        """A group of the members. Its creator is the first of ``admins`` (by default the first
+        member), the other admins are administrators; getChatMember and getChatAdministrators
+        answer from that."""
+        return self.world.group_chat(title, members, admins=admins)
 
     def chat(self, chat_id: int) -> SimChat:
         return self.world.chats[chat_id]
@@ -209,6 +218,11 @@ class BotApiEmulator:
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates the bot has not confirmed yet."""
         return list(self.world.updates)
+
+    async def until_taken(self, timeout: float = 10) -> None:
+        """Waits until the bot has confirmed every update sent so far (it has them in hand)."""
+        if not await self.world.wait_until(lambda: not self.world.updates, timeout):
+            raise AssertionError(f"the bot did not take {len(self.world.updates)} update(s)")
 
     # -- what the bot did ----------------------------------------------------------------------
 
@@ -248,6 +262,16 @@ class BotApiEmulator:
         self._injections.append(injection)
         return injection
 
+    async def until_held(self, injection: Injection, count: int = 1, timeout: float = 10) -> None:
+        """Waits until ``count`` calls are held by a ``Fault.hold()`` injection."""
+        if not await self.world.wait_until(lambda: injection.held >= count, timeout):
+            raise AssertionError(f"no call was held by {injection} within {timeout} s")
+
+    def release(self, injection: Injection) -> None:
+        """Lets the calls held by a ``Fault.hold()`` injection through, answered normally."""
+        injection.released = True
+        self.world.notify()
+
     def block(self, chat: SimChat | int, description: str | None = None) -> None:
         """From now on every send to the chat gets 403, as when the user blocked the bot."""
         chat_id = chat.id if isinstance(chat, SimChat) else chat
@@ -280,7 +304,7 @@ class BotApiEmulator:
         injection = next((i for i in self._injections if i.matches(method_name, chat_id)), None)
         if injection is not None:
             injection.remaining -= 1
-            return await self._fire(injection.fault, method_name, params, request)
+            return await self._fire(injection, method_name, params, request)
         return await self._answer(method_name, params)
 
     async def _answer(self, method_name: str, params: dict[str, Any]) -> web.Response:
@@ -301,8 +325,9 @@ class BotApiEmulator:
         return web.json_response({"ok": True, "result": result})
 
     async def _fire(
-        self, fault: Fault, method_name: str, params: dict[str, Any], request: web.Request
+        self, injection: Injection, method_name: str, params: dict[str, Any], request: web.Request
     ) -> web.StreamResponse:
+        fault = injection.fault
         chat_id = params.get("chat_id")
         self.faults_fired.append(
             FiredFault(method_name, chat_id if isinstance(chat_id, int) else None, fault)
@@ -310,6 +335,12 @@ class BotApiEmulator:
         self._note_in_chat(chat_id, f"!! fault on {method_name}: {fault.kind} {fault.description}")
         if fault.kind == "error":
             return _error(fault.api_error())
+        if fault.kind == "hold":
+            injection.held += 1
+            self.world.notify()
+            await self.world.wait_until(lambda: injection.released or self.world.closing, None)
+            injection.held -= 1
+            return await self._answer(method_name, params)
         if fault.kind == "hang":
             await self.world.wait_until(lambda: self.world.closing, None)
         elif fault.processed:

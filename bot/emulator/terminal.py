@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import sys
+import textwrap
 import threading
 from collections import defaultdict
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -17,11 +19,14 @@ from bot.emulator.records import BotMessage, SimUser, StoredFile
 from bot.emulator.server import BotApiEmulator
 
 HELP = """\
-Type a message and press Enter to send it to the bot.
-  <number>                 press that button of the latest message with buttons
+Type a message and press Enter to send it to the bot (a number too: it answers a question).
+  :<number>                press that button of the latest message with buttons, shown
+                           on each button as [:3 Pause]
   :upload <path> [caption] send a file as a document (caption e.g. /import #1)
   :help                    this help
   :quit                    leave (so does end of input, Ctrl-D)"""
+INDENT = "    "
+DEFAULT_WIDTH = 80
 
 _ANSI = {
     "bold": ("\x1b[1m", "\x1b[22m"),
@@ -70,15 +75,59 @@ async def stdin_lines() -> AsyncGenerator[str, None]:
         yield line
 
 
+def wrap(text: str, width: int, first_prefix: str = "", prefix: str = INDENT) -> list[str]:
+    """Lines of at most ``width`` characters, broken at spaces only (a long link or word
+    stays whole), each line of ``text`` on its own; every line after the first indented."""
+    lines: list[str] = []
+    for index, line in enumerate(text.split("\n")):
+        initial = first_prefix if index == 0 else prefix
+        wrapped = textwrap.wrap(
+            line,
+            width=max(width, len(initial) + 10),
+            initial_indent=initial,
+            subsequent_indent=prefix,
+            break_long_words=False,
+            break_on_hyphens=False,
+            replace_whitespace=False,
+            drop_whitespace=True,
+        )
+        lines.extend(wrapped or [initial.rstrip()])
+    return lines
+
+
+def button_rows(labels: list[list[str]], width: int, prefix: str = INDENT) -> list[str]:
+    """Each row of buttons on a line, moved on to the next line between buttons when too wide."""
+    lines: list[str] = []
+    for row in labels:
+        current = ""
+        for label in row:
+            candidate = f"{current}  {label}" if current else label
+            if current and len(prefix) + len(candidate) > width:
+                lines.append(prefix + current)
+                current = label
+            else:
+                current = candidate
+        if current:
+            lines.append(prefix + current)
+    return lines
+
+
 class _TerminalChat:
     def __init__(
-        self, emu: BotApiEmulator, chat: SimChat, out: TextIO, files_dir: Path, ansi: bool
+        self,
+        emu: BotApiEmulator,
+        chat: SimChat,
+        out: TextIO,
+        files_dir: Path,
+        ansi: bool,
+        width: int,
     ) -> None:
         self.world = emu.world
         self.chat = chat
         self.out = out
         self.files_dir = files_dir
         self.ansi = ansi
+        self.width = width
         self.shown_messages = 0
         self.shown_edits = 0
         self.pending_presses: list[str] = []
@@ -114,22 +163,29 @@ class _TerminalChat:
                     self.print(f"  ({'alert' if answer.show_alert else 'answer'}) {answer.text}")
 
     def show(self, message: BotMessage, who: str) -> None:
-        lines = []
-        for stored, kind in ((message.photo, "photo"), (message.document, "document")):
-            if stored is not None:
-                lines.append(f"[{kind} saved to {self.save(stored)}]")
+        # A saved file's path stays on one line, to copy whole.
+        notices = [
+            f"[{kind} saved to {self.save(stored)}]"
+            for stored, kind in ((message.photo, "photo"), (message.document, "document"))
+            if stored is not None
+        ]
+        prefix = f"{who}: "
+        for notice in notices:
+            self.print(prefix + notice)
+            prefix = INDENT
         text = render_text(message, ansi=self.ansi)
-        if text:
-            lines.append(text)
-        body = "\n".join(lines).replace("\n", "\n    ")
-        self.print(f"{who}: {body}")
+        if text or not notices:
+            for line in wrap(text, self.width, first_prefix=prefix):
+                self.print(line)
         number = 0
+        labels: list[list[str]] = []
         for row in message.buttons:
-            labels = []
+            labels.append([])
             for button in row:
                 number += 1
-                labels.append(f"[{number}] {button.text}")
-            self.print("    " + "  ".join(labels))
+                labels[-1].append(f"[:{number} {button.text}]")
+        for line in button_rows(labels, self.width):
+            self.print(line)
 
     def save(self, stored: StoredFile) -> Path:
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -154,8 +210,10 @@ class _TerminalChat:
             self.print(HELP)
         elif command == ":upload":
             await self.upload(argument, sender)
-        elif line.isdigit():
-            await self.press(int(line), sender)
+        elif command.startswith(":") and command[1:].isdigit() and not argument:
+            await self.press(int(command[1:]), sender)
+        elif command.startswith(":"):
+            self.print(f"  {command} is not a sandbox command (:help lists them); nothing sent")
         else:
             await self.chat.send(line, sender=sender)
         return True
@@ -177,12 +235,12 @@ class _TerminalChat:
         rows = message.inline_markup["inline_keyboard"] if message and message.inline_markup else []
         buttons = [button for row in rows for button in row]
         if message is None or not 1 <= number <= len(buttons):
-            self.print(f"  no button [{number}] to press")
+            self.print(f"  no button [:{number}] to press")
             return
         button = buttons[number - 1]
         if "callback_data" not in button:
             target = button.get("url") or "something this emulator does not simulate"
-            self.print(f"  [{number}] {button['text']} opens {target}")
+            self.print(f"  [:{number} {button['text']}] opens {target}")
             return
         query_id = await self.chat.press(
             message, callback_data=button["callback_data"], sender=sender
@@ -199,18 +257,24 @@ async def run_terminal_chat(
     files_dir: Path,
     sender: SimUser | None = None,
     ansi: bool | None = None,
+    width: int | None = None,
 ) -> None:
     """Chat with the bot in a terminal until :quit or end of input.
 
     input_lines replaces stdin (scripted tests); sender defaults to the private chat's user
-    or the group's first member; ansi defaults to whether `out` is a terminal.
+    or the group's first member; ansi defaults to whether `out` is a terminal; width (where
+    lines wrap, at spaces) to the terminal's.
     """
     if sender is None and chat.user is None:
         sender = chat.members[0]
     if ansi is None:
         ansi = bool(getattr(out, "isatty", lambda: False)())
-    terminal = _TerminalChat(emu, chat, out, files_dir, ansi)
-    terminal.print(f"Chatting with @{emu.bot_username} in {chat.name}. :help for help.")
+    if width is None:
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    terminal = _TerminalChat(emu, chat, out, files_dir, ansi, width)
+    greeting = f"Chatting with @{emu.bot_username} in {chat.name}. :help for help."
+    for line in wrap(greeting, width):
+        terminal.print(line)
     watcher = asyncio.create_task(terminal.watch())
     own_lines = stdin_lines() if input_lines is None else None
     lines = input_lines or own_lines

@@ -121,10 +121,23 @@ class TelegramWorld:
             self.chats[chat.id] = chat
         return chat
 
-    def group_chat(self, title: str, members: Sequence[SimUser]) -> SimChat:
+    def group_chat(
+        self,
+        title: str,
+        members: Sequence[SimUser],
+        *,
+        admins: Sequence[SimUser] | None = None,
+    ) -> SimChat:
         chat_id = self._next_group_id
         self._next_group_id -= 1
-        chat = SimChat(self, chat_id=chat_id, chat_type="group", title=title, members=members)
+        chat = SimChat(
+            self,
+            chat_id=chat_id,
+            chat_type="group",
+            title=title,
+            members=members,
+            admins=list(members[:1]) if admins is None else admins,
+        )
         self.chats[chat.id] = chat
         return chat
 

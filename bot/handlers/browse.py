@@ -19,15 +19,18 @@ from bot.render.experiments import card, experiment_list
 from bot.render.money import money_block
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
-from experiments import services
+from experiments import overview, services
 from experiments.domain import Status
 
 SHOW_USAGE = "/show #1"
 
 
 async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
-    await reply(update, context, experiment_list(tr(context), summaries))
+    runtime = runtime_of(context)
+    found = await overview.overviews(runtime.uow(), chat_id_of(update), clock=runtime.clock)
+    summaries = [item.summary for item in found]
+    verdicts = {item.summary.experiment.number: item.verdict for item in found}
+    await reply(update, context, experiment_list(tr(context), summaries, verdicts))
 
 
 async def show_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,10 +56,12 @@ async def show_shortcut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
-    summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
+    runtime = runtime_of(context)
+    found = await overview.overview(runtime.uow(), chat_id_of(update), number, clock=runtime.clock)
+    summary = found.summary
     t = tr(context)
     keyboard = experiment_card(t, number, summary.experiment.status)
-    text = card(t, summary)
+    text = card(t, summary, found.verdict)
     money = money_block(t, currency_of(context), summary.money, number=number)
     if money:
         text += "\n\n" + money
@@ -64,12 +69,12 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) 
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """x:show:N, x:pause:N, x:resume:N."""
+    """x:show:N, x:pause:N, x:resume:N, x:start:N (a draft)."""
     data = await flows.answer_query(update)
     _area, action, number_text = data.split(":")[:3]
     number = int(number_text)
     runtime = runtime_of(context)
-    if action in ("pause", "resume"):
+    if action in ("pause", "resume", "start"):
         wanted = Status.PAUSED if action == "pause" else Status.RUNNING
         await services.change_status(
             runtime.uow(), chat_id_of(update), number, wanted, clock=runtime.clock
@@ -82,5 +87,5 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         CommandHandler("list", list_command),
         CommandHandler("show", show_command),
         MessageHandler(filters.Regex(r"^/show_\d+(@\w+)?(\s|$)"), show_shortcut),
-        CallbackQueryHandler(card_button, pattern=r"^x:(show|pause|resume):\d+$"),
+        CallbackQueryHandler(card_button, pattern=r"^x:(show|pause|resume|start):\d+$"),
     ]

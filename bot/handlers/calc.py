@@ -14,7 +14,7 @@ from bot.keyboards import markup
 from bot.render.readout import method_note, readout_lines
 from bot.replies import reply
 from bot.runtime import Runtime, tr
-from experiments.domain import N_, InvalidInput
+from experiments.domain import N_, InvalidInput, read_count
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
 
 FLOW = "calc"
@@ -34,12 +34,17 @@ _PAIR = re.compile(r"([+-]?\d[\d,_]*)/([+-]?\d[\d,_]*)")
 def parse_pair(token: str) -> tuple[int, int]:
     """`120/2400` (conversions/visitors; 1,200/24,000 is fine) → (120, 2400)."""
     match = _PAIR.fullmatch(token.strip())
-    if match is None:
+    counts = (
+        [read_count(part.replace(",", "").replace("_", "")) for part in match.groups()]
+        if match
+        else []
+    )
+    if len(counts) != 2 or None in counts:
         raise InvalidInput(
             N_("“{token}” is not conversions/visitors. Write them like 120/2400."),
             token=token,
         )
-    conversions, visitors = (int(part.replace(",", "").replace("_", "")) for part in match.groups())
+    conversions, visitors = (value or 0 for value in counts)
     if conversions < 0 or visitors < 0:
         raise InvalidInput(
             N_("Counts can't be negative (“{token}”). Write conversions/visitors like 120/2400."),

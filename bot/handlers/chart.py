@@ -58,10 +58,12 @@ async def chart_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
     runtime = runtime_of(context)
     chat_id = chat_id_of(update)
-    summary = await services.get_experiment(runtime.uow(), chat_id, number)
-    experiment = summary.experiment
+    history = await observations.conversion_history(
+        runtime.uow(), chat_id, number, clock=runtime.clock
+    )
+    experiment = history.experiment
     t = tr(context)
-    if not summary.visitors:
+    if not history.visitors:
         text = t.gettext(
             "{title} has no results yet, so there is nothing to chart. "
             "Log some like this: <code>/log #{number} {variant} 1000 42</code>"
@@ -72,14 +74,10 @@ async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
         )
         await reply(update, context, text)
         return
-    daily = await observations.daily_totals(runtime.uow(), chat_id, number)
-    curves = charts.cumulative_curves(daily, experiment.variants)
-    title = t.gettext("#{number} {name}: conversion rate by day").format(
-        number=number, name=experiment.name
-    )
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     # Drawing takes a few hundred milliseconds: off the event loop, so other chats go on.
-    png = await asyncio.to_thread(charts.conversion_chart, t, title, curves)
+    png = await asyncio.to_thread(charts.conversion_chart, t, history)
+    curves = charts.cumulative_curves(history.daily, experiment.variants)
     await context.bot.send_photo(
         chat_id,
         InputFile(png, filename=f"hourglass-chart-{number}.png"),

@@ -6,16 +6,19 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import flows, parsing
-from bot.keyboards import button, markup, outcome_choice
+from bot.keyboards import button, experiment_card, markup, winner_choice
 from bot.pickers import offer_experiments
 from bot.render import labels
 from bot.render.experiments import title
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import actor_of
 from experiments import services
 from experiments.domain import N_, InvalidInput, Outcome, Status
+from experiments.roles import Action
 
 USAGE = "/conclude #1 won"
+REOPEN_USAGE = "/reopen #2"
 # Words accepted for each outcome, in every language the bot speaks.
 OUTCOME_WORDS = {
     "won": Outcome.WON,
@@ -33,7 +36,8 @@ OUTCOME_WORDS = {
 
 
 async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/conclude #N won|lost|inconclusive`; `/conclude #N` asks the outcome; bare, which one."""
+    """`/conclude #N won|lost|inconclusive` or `/conclude #N <variant>`; `/conclude #N` asks
+    which variant won; bare, which experiment."""
     args = context.args or []
     t = tr(context)
     if not args:
@@ -48,47 +52,105 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     number = parsing.experiment_number(args[0], USAGE)
     if len(args) == 1:
-        await _ask_outcome(update, context, number)
+        await _ask_winner(update, context, number)
         return
     outcome = OUTCOME_WORDS.get(args[1].lower())
-    if outcome is None or len(args) > 2:
+    if len(args) > 2:
         raise InvalidInput(
-            N_("The outcome is one of won, lost or inconclusive, e.g. {usage}"), usage=USAGE
+            N_(
+                "Write the variant that won, or won, lost or inconclusive, e.g. {usage} "
+                "or /conclude #1 B"
+            ),
+            usage=USAGE,
         )
-    await _conclude(update, context, number, outcome)
+    if outcome is None:
+        # Not an outcome word: the name of the variant that won (checked by the service).
+        await conclude_experiment(update, context, number, None, winner=args[1])
+        return
+    await conclude_experiment(update, context, number, outcome)
 
 
-async def _ask_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+async def _ask_winner(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    """Which variant won, with a button per variant and one for no winner."""
+    await _may_conclude(update, context, number)
     summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
     t = tr(context)
-    text = t.gettext("How did {title} end?").format(title=title(summary.experiment))
-    await edit_or_reply(update, context, text, outcome_choice(t, number))
+    experiment = summary.experiment
+    text = "\n".join(
+        [
+            t.gettext("Which variant won {title}?").format(title=title(experiment)),
+            t.gettext("If the control stayed best, pick it; if the data can't tell, pick “none”."),
+        ]
+    )
+    await edit_or_reply(update, context, text, winner_choice(t, number, experiment.variants))
+
+
+async def _may_conclude(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    """Refuses (naming who can) before the question is asked or its buttons are taken away."""
+    await services.check_permission(
+        runtime_of(context).uow(),
+        chat_id_of(update),
+        number,
+        Action.CONCLUDE,
+        actor=await actor_of(update, context),
+    )
+
+
+async def winner_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """x:win:N:P — the variant at position P won; x:win:N:- — none did."""
+    data = await flows.answer_query(update)
+    _area, _action, number_text, position = data.split(":")
+    number = int(number_text)
+    await _may_conclude(update, context, number)
+    await flows.remove_buttons(update)
+    if position == "-":
+        await conclude_experiment(update, context, number, Outcome.INCONCLUSIVE)
+        return
+    summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
+    variants = summary.experiment.variants
+    if int(position) >= len(variants):  # the variants changed since the buttons were sent
+        await _ask_winner(update, context, number)
+        return
+    await conclude_experiment(update, context, number, None, winner=variants[int(position)])
 
 
 async def end_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = await flows.answer_query(update)
-    await _ask_outcome(update, context, int(data.rsplit(":", 1)[1]))
+    await _ask_winner(update, context, int(data.rsplit(":", 1)[1]))
 
 
 async def outcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = await flows.answer_query(update)
     _area, _action, number, outcome = data.split(":")
+    await _may_conclude(update, context, int(number))
     await flows.remove_buttons(update)
-    await _conclude(update, context, int(number), Outcome(outcome))
+    await conclude_experiment(update, context, int(number), Outcome(outcome))
 
 
-async def _conclude(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, outcome: Outcome
+async def conclude_experiment(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    number: int,
+    outcome: Outcome | None,
+    *,
+    winner: str | None = None,
 ) -> None:
+    """Concludes (a won one with the variant shipped, if given), then asks for the learning."""
     runtime = runtime_of(context)
     experiment = await services.conclude(
-        runtime.uow(), chat_id_of(update), number, outcome, clock=runtime.clock
+        runtime.uow(),
+        chat_id_of(update),
+        number,
+        outcome,
+        actor=await actor_of(update, context),
+        winner=winner,
+        clock=runtime.clock,
     )
     t = tr(context)
     text = "\n".join(
         [
             t.gettext("🏁 {title} is concluded: {outcome}.").format(
-                title=title(experiment), outcome=labels.outcome(t, outcome)
+                title=title(experiment), outcome=labels.outcome_with_winner(t, experiment)
             ),
             t.gettext(
                 "What did it teach you? Writing it down now, while it's fresh, "
@@ -99,15 +161,59 @@ async def _conclude(
     keyboard = markup(
         [
             [button("💡 " + t.gettext("Write the learning"), f"learn:start:{number}")],
-            [button("🧪 " + t.gettext("Start the next iteration"), "new:start")],
+            [button("🧪 " + t.gettext("Start the next iteration"), f"new:next:{number}")],
         ]
     )
+    await reply(update, context, text, keyboard)
+
+
+async def reopen_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/reopen #N`: the conclusion is taken back; bare, it asks which experiment."""
+    args = context.args or []
+    t = tr(context)
+    if not args:
+        await offer_experiments(
+            update,
+            context,
+            area="x:reopen",
+            question=t.gettext("Reopen which experiment?"),
+            none_text=t.gettext("There is no concluded experiment to reopen."),
+            suitable=lambda s: s.experiment.status is Status.CONCLUDED,
+        )
+        return
+    if len(args) > 1:
+        raise InvalidInput(
+            N_("Write /reopen and the experiment's number only, e.g. {usage}"),
+            usage=REOPEN_USAGE,
+        )
+    await _reopen(update, context, parsing.experiment_number(args[0], REOPEN_USAGE))
+
+
+async def reopen_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """x:reopen:N, on a concluded experiment's card or the "which one?" question."""
+    data = await flows.answer_query(update)
+    await _reopen(update, context, int(data.rsplit(":", 1)[1]))
+    await flows.remove_buttons(update)
+
+
+async def _reopen(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    experiment = await services.reopen(
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
+    )
+    t = tr(context)
+    text = t.gettext("🔓 {title} is open again: {status}. Its outcome is cleared.").format(
+        title=title(experiment), status=labels.status(t, experiment.status)
+    )
+    keyboard = experiment_card(t, number, experiment.status)
     await reply(update, context, text, keyboard)
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("conclude", conclude_command),
+        CommandHandler("reopen", reopen_command),
+        CallbackQueryHandler(reopen_button, pattern=r"^x:reopen:\d+$"),
         CallbackQueryHandler(end_button, pattern=r"^x:end:\d+$"),
         CallbackQueryHandler(outcome_button, pattern=r"^x:out:\d+:(won|lost|inconclusive)$"),
+        CallbackQueryHandler(winner_button, pattern=r"^x:win:\d+:(\d+|-)$"),
     ]

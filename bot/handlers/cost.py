@@ -12,6 +12,7 @@ from bot.pickers import offer_experiments
 from bot.render.editing import cost_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
+from bot.users import actor_of
 from experiments import editing, services
 from experiments.domain import N_, InvalidInput
 
@@ -42,7 +43,13 @@ async def cost_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             N_("Write /cost, the experiment and one amount, e.g. {usage}"), usage=USAGE
         )
     amount = parse_cost(args[1], number)
-    edited = await editing.set_cost(runtime_of(context).uow(), chat_id_of(update), number, amount)
+    edited = await editing.set_cost(
+        runtime_of(context).uow(),
+        chat_id_of(update),
+        number,
+        amount,
+        actor=await actor_of(update, context),
+    )
     await reply(update, context, cost_text(t, currency_of(context), edited.experiment, saved=True))
 
 

@@ -12,6 +12,7 @@ from bot.pickers import offer_experiments
 from bot.render.editing import deleted_text, deletion_question, kept_text
 from bot.replies import edit_or_reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import actor_of
 from experiments import editing, imports, observations
 from experiments.domain import N_, InvalidInput
 
@@ -49,7 +50,10 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _send_export(update, context, number)
     elif action == "yes":
         removal = await editing.delete_experiment(
-            runtime_of(context).uow(), chat_id_of(update), number
+            runtime_of(context).uow(),
+            chat_id_of(update),
+            number,
+            actor=await actor_of(update, context),
         )
         await edit_or_reply(update, context, deleted_text(tr(context), removal))
     else:
@@ -57,7 +61,9 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
-    removal = await editing.preview_deletion(runtime_of(context).uow(), chat_id_of(update), number)
+    removal = await editing.preview_deletion(
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
+    )
     t = tr(context)
     rows = []
     if removal.results:

@@ -6,11 +6,15 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import flows
+from bot.handlers.conclude import conclude_experiment
+from bot.keyboards import button, markup
 from bot.render.digest import digest_keyboard, digest_text
+from bot.render.experiments import title
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
-from experiments import digests
+from experiments import digests, services
+from experiments.domain import Outcome
 
 
 async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,8 +55,64 @@ async def keep_running_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     await reply(update, context, text)
 
 
+async def ship_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """dg:ship:N:I — "Conclude #N with <variant I>?" from the digest: asks once more first.
+
+    A confirmation, not an undo: the digest is read hours later, perhaps by a teammate, and a
+    concluded experiment takes no more results; two taps keep a stray one from ending it.
+    """
+    data = await flows.answer_query(update)
+    _area, _action, number, index = data.split(":")
+    runtime = runtime_of(context)
+    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), int(number))
+    experiment = summary.experiment
+    variant = _variant(experiment.variants, int(index))
+    t = tr(context)
+    text = t.gettext(
+        "Conclude {title} as won, shipping <b>{variant}</b>? It then takes no more results; "
+        "its readout and chart stay."
+    ).format(title=title(experiment), variant=esc(variant))
+    keyboard = markup(
+        [
+            [
+                button(
+                    "✅ " + t.gettext("Yes, conclude with {variant}").format(variant=variant[:24]),
+                    f"dg:shipok:{number}:{index}",
+                ),
+                button("↩️ " + t.gettext("Not yet"), "dg:shipno"),
+            ]
+        ]
+    )
+    await reply(update, context, text, keyboard)
+
+
+async def ship_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """dg:shipok:N:I — concluded as won with that variant, then the learning is asked for."""
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    _area, _action, number, index = data.split(":")
+    runtime = runtime_of(context)
+    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), int(number))
+    variant = _variant(summary.experiment.variants, int(index))
+    await conclude_experiment(update, context, int(number), Outcome.WON, winner=variant)
+
+
+async def ship_declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    await reply(update, context, tr(context).gettext("OK, nothing changed."))
+
+
+def _variant(variants: tuple[str, ...], index: int) -> str:
+    """The variant a button names; a stale index names none, which conclude refuses."""
+    return variants[index] if 0 <= index < len(variants) else ""
+
+
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("digest", digest_command),
         CallbackQueryHandler(keep_running_button, pattern=r"^dg:keep:\d+$"),
+        CallbackQueryHandler(ship_button, pattern=r"^dg:ship:\d+:\d+$"),
+        CallbackQueryHandler(ship_confirmed, pattern=r"^dg:shipok:\d+:\d+$"),
+        CallbackQueryHandler(ship_declined, pattern=r"^dg:shipno$"),
     ]

@@ -7,8 +7,6 @@ number (3 for #3), ``logged_at`` in ISO 8601 UTC, revenue empty when there was n
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Document, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -23,12 +21,12 @@ from telegram.ext import (
 from bot import flows
 from bot.i18n import Translator
 from bot.keyboards import button, markup
-from bot.replies import esc, reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
-from bot.users import author_of
+from bot.render.imports import imported_text, refused_text, undone_import_text
+from bot.replies import reply
+from bot.runtime import Runtime, chat_id_of, runtime_of, tr
+from bot.users import actor_of, author_of
 from experiments import import_records, imports, observations
-from experiments.import_records import ImportRecordView, ImportRefused, UndoneImport
-from experiments.imports import ImportResult
+from experiments.import_records import ImportRefused
 
 CSV_MIME_TYPES = ("text/csv", "text/comma-separated-values", "application/csv")
 
@@ -80,11 +78,14 @@ def how_to_import(t: Translator) -> str:
             f"<code>{imports.CSV_EXAMPLE_ROW}</code>",
             t.gettext(
                 "The experiment is its number (1 or #1). Revenue and logged_at may be empty "
-                "or left out; logged_at is ISO 8601 in UTC, empty means now."
+                "or left out; logged_at is ISO 8601 in UTC, or a day like 2026-03-02 (noon "
+                "in your timezone); empty means now."
             ),
             t.gettext(
                 "Up to {rows} lines and 1 MB. If any line is wrong, nothing is imported "
-                "and I tell you which line. /export gives a file in the same format."
+                "and I list the wrong lines. A file or results already imported are refused, "
+                "and every import can be undone with its button. /export gives a file in the "
+                "same format."
             ).format(rows=t.number(imports.MAX_IMPORT_ROWS)),
         ]
     )
@@ -104,19 +105,35 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if document.file_size is not None:
         imports.check_file_size(document.file_size)
     content = bytes(await (await document.get_file()).download_as_bytearray())
+    await _import(update, context, content, document.file_id, document.file_name)
+
+
+async def _import(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    content: bytes,
+    file_id: str,
+    filename: str | None,
+    *,
+    leave_out_repeated: bool = False,
+) -> None:
     runtime = runtime_of(context)
     result = await imports.import_observations(
         runtime.uow(),
         chat_id_of(update),
         content,
         author=author_of(update),
-        filename=document.file_name,
+        filename=filename,
+        leave_out_repeated=leave_out_repeated,
         clock=runtime.clock,
     )
     t = tr(context)
-    zone = _zone(context)
+    zone = flows.local_zone(context)
     if isinstance(result, ImportRefused):
-        await reply(update, context, refused_text(t, result, zone), _undo_keyboard(t, result))
+        keyboard = _refusal_keyboard(
+            t, result, _offer_new_ones(update, context, result, file_id, filename)
+        )
+        await reply(update, context, refused_text(t, result, zone), keyboard)
         return
     await reply(
         update,
@@ -124,6 +141,47 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         imported_text(t, result),
         markup([[button("↩️ " + t.gettext("Undo this import"), _undo_data(result.import_id))]]),
     )
+
+
+def _new_ones_key(update: Update) -> str:
+    return f"imp:new:{chat_id_of(update)}"
+
+
+def _offer_new_ones(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    refused: ImportRefused,
+    file_id: str,
+    filename: str | None,
+) -> str | None:
+    """When a refused file has results not logged before, remembers it (the latest one per
+    user and chat) for the "Import only the new ones" button; that button's data."""
+    if refused.same_file is not None or refused.repeated_count >= refused.rows:
+        return None
+    assert context.user_data is not None
+    token = int(context.user_data.get("imp:new:last", 0)) + 1
+    context.user_data["imp:new:last"] = token
+    context.user_data[_new_ones_key(update)] = (token, file_id, filename)
+    return f"imp:new:{token}"
+
+
+async def import_new_ones_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Imports the remembered file again, leaving out the results already logged."""
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    assert context.user_data is not None
+    kept = context.user_data.get(_new_ones_key(update))
+    if kept is None or kept[0] != int(data.rsplit(":", 1)[1]):
+        await reply(
+            update,
+            context,
+            tr(context).gettext("That file is no longer waiting; send it again to import it."),
+        )
+        return
+    del context.user_data[_new_ones_key(update)]
+    _token, file_id, filename = kept
+    content = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
+    await _import(update, context, content, file_id, filename, leave_out_repeated=True)
 
 
 async def undo_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -135,19 +193,15 @@ async def undo_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         chat_id_of(update),
         int(data.rsplit(":", 1)[1]),
         author=author_of(update),
+        actor=await actor_of(update, context),
         clock=runtime.clock,
     )
     # The button stays: pressed again, it says the import is already undone.
-    await reply(update, context, undone_import_text(tr(context), result, _zone(context)))
+    await reply(update, context, undone_import_text(tr(context), result, flows.local_zone(context)))
 
 
 def _undo_data(import_id: int) -> str:
     return f"imp:undo:{import_id}"
-
-
-def _zone(context: ContextTypes.DEFAULT_TYPE) -> ZoneInfo:
-    workspace = workspace_of(context)
-    return ZoneInfo(workspace.timezone if workspace else "UTC")
 
 
 def _is_csv(document: Document) -> bool:
@@ -155,120 +209,18 @@ def _is_csv(document: Document) -> bool:
     return name.endswith(".csv") or (document.mime_type or "").lower() in CSV_MIME_TYPES
 
 
-def imported_text(t: Translator, result: ImportResult) -> str:
-    lines = [
-        t.ngettext(
-            "📥 Imported {count} result:", "📥 Imported {count} results:", result.rows
-        ).format(count=t.number(result.rows))
-    ]
-    for experiment in result.experiments:
-        line = t.ngettext(
-            "• {title}: {count} entry, {visitors} visitors, {conversions} conversions",
-            "• {title}: {count} entries, {visitors} visitors, {conversions} conversions",
-            experiment.rows,
-        ).format(
-            title=f"<b>#{experiment.number} {esc(experiment.name)}</b>",
-            count=t.number(experiment.rows),
-            visitors=t.number(experiment.visitors),
-            conversions=t.number(experiment.conversions),
-        )
-        if experiment.started:
-            line += " " + t.gettext("(it is now running)")
-        lines.append(line)
-    lines.append(t.gettext("/readout shows where each experiment stands now."))
-    return "\n".join(lines)
-
-
-def _when(t: Translator, record: ImportRecordView, zone: ZoneInfo) -> str:
-    return t.gettext("on {when} by {who}").format(
-        when=t.datetime(record.imported_at, tzinfo=zone), who=esc(record.imported_by)
-    )
-
-
-def _file(t: Translator, record: ImportRecordView) -> str:
-    if record.filename:
-        return "“" + esc(record.filename) + "”"
-    return t.gettext("a file")
-
-
-def refused_text(t: Translator, refused: ImportRefused, zone: ZoneInfo) -> str:
-    if refused.same_file is not None:
-        earlier = refused.same_file
-        return "\n".join(
-            [
-                "⚠️ "
-                + t.ngettext(
-                    "This file was already imported {when} ({count} result).",
-                    "This file was already imported {when} ({count} results).",
-                    earlier.rows,
-                ).format(when=_when(t, earlier, zone), count=t.number(earlier.rows)),
-                t.gettext("Nothing was imported again. To import it anew, undo that import first."),
-            ]
-        )
-    lines = ", ".join(str(line) for line in refused.repeated_lines)
-    if refused.repeated_count > len(refused.repeated_lines):
-        lines += ", …"
-    text = [
-        "⚠️ "
-        + t.ngettext(
-            "{count} of this file's {total} results is already logged, with the same "
-            "experiment, variant, visitors, conversions, revenue and time: line {lines}.",
-            "{count} of this file's {total} results are already logged, with the same "
-            "experiment, variant, visitors, conversions, revenue and time: lines {lines}.",
-            refused.repeated_count,
-        ).format(count=t.number(refused.repeated_count), total=t.number(refused.rows), lines=lines)
-    ]
-    for record in refused.earlier_imports[:3]:
-        text.append(
-            t.gettext("They came with the file {file}, imported {when}.").format(
-                file=_file(t, record), when=_when(t, record, zone)
-            )
-        )
-    if not refused.earlier_imports and refused.first_logged_at and refused.last_logged_at:
-        first, last = refused.first_logged_at, refused.last_logged_at
-        if first.astimezone(zone).date() == last.astimezone(zone).date():
-            text.append(
-                t.gettext("They were logged on {day}.").format(day=t.date(first.astimezone(zone)))
-            )
-        else:
-            text.append(
-                t.gettext("They were logged between {first} and {last}.").format(
-                    first=t.date(first.astimezone(zone)), last=t.date(last.astimezone(zone))
-                )
-            )
-    text.append(
-        t.gettext(
-            "Nothing was imported. If the file also has new results, remove the lines "
-            "already logged and send it again."
-        )
-    )
-    return "\n".join(text)
-
-
-def _undo_keyboard(t: Translator, refused: ImportRefused) -> InlineKeyboardMarkup | None:
-    """A refused file offers to undo the import it repeats, to import it anew."""
+def _refusal_keyboard(
+    t: Translator, refused: ImportRefused, new_ones: str | None
+) -> InlineKeyboardMarkup | None:
+    """A refused file offers to import only its new results, and to undo the import it
+    repeats (to import it anew)."""
+    rows = []
+    if new_ones is not None:
+        rows.append([button("📥 " + t.gettext("Import only the new ones"), new_ones)])
     records = [refused.same_file] if refused.same_file else list(refused.earlier_imports)
-    if len(records) != 1 or records[0] is None:
-        return None
-    return markup([[button("↩️ " + t.gettext("Undo that import"), _undo_data(records[0].id))]])
-
-
-def undone_import_text(t: Translator, result: UndoneImport, zone: ZoneInfo) -> str:
-    lines = [
-        "↩️ "
-        + t.ngettext(
-            "Undid the import of {file} ({when}): {count} result removed.",
-            "Undid the import of {file} ({when}): {count} results removed.",
-            result.removed,
-        ).format(
-            file=_file(t, result.record),
-            when=t.datetime(result.record.imported_at, tzinfo=zone),
-            count=t.number(result.removed),
-        )
-    ]
-    lines.extend(f"• <b>#{number} {esc(name)}</b>" for number, name in result.experiments)
-    lines.append(t.gettext("/readout shows where each experiment stands now."))
-    return "\n".join(lines)
+    if len(records) == 1 and records[0] is not None:
+        rows.append([button("↩️ " + t.gettext("Undo that import"), _undo_data(records[0].id))])
+    return markup(rows) if rows else None
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:
@@ -276,5 +228,6 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         CommandHandler("export", export_command),
         CommandHandler("import", import_command),
         CallbackQueryHandler(undo_import_button, pattern=r"^imp:undo:\d+$"),
+        CallbackQueryHandler(import_new_ones_button, pattern=r"^imp:new:\d+$"),
         MessageHandler(filters.Document.ALL, document_received),
     ]

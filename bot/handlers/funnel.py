@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import (
@@ -18,17 +19,26 @@ from telegram.ext import (
 from bot import flows, parsing
 from bot.keyboards import button, markup
 from bot.render import labels
-from bot.render.funnel import constraint_sentence, funnel_text, no_funnel_text, period
+from bot.render.funnel import (
+    constraint_sentence,
+    funnel_history_text,
+    funnel_text,
+    no_funnel_text,
+    period,
+)
 from bot.render.funnel_chart import funnel_chart_png
+from bot.render.stages import stages_button
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
+from experiments import dates
 from experiments.domain import N_, STAGE_NAMES, InvalidInput
 from experiments.funnel import (
     FUNNEL_STAGES,
     FUNNEL_USAGE,
     FunnelView,
     check_stage_count,
+    funnel_history,
     latest_funnel,
     log_funnel,
 )
@@ -36,18 +46,48 @@ from experiments.funnel import (
 FLOW = "funnel"
 COUNT = 0
 TEXT = filters.TEXT & ~filters.COMMAND
+HISTORY_WORDS = ("history", "история")
+HISTORY_PERIODS = 8
 _ONE_NUMBER = re.compile(r"-?\d[\d,_\u00a0]*")
 
 
 async def funnel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """`/funnel <Know> <Like> … <Refer>` logs this week; bare, it shows the latest funnel."""
+    """`/funnel [day] <Know> <Like> … <Refer>` logs the last seven days, or the week of the day
+    (`2026-11-16`, `last week`, …); bare, it shows the latest funnel; `/funnel history` lists
+    the last periods."""
     words = context.args or []
     if not words:
         await _show_latest(update, context)
         return flows.END
+    if words[0].casefold() in HISTORY_WORDS:
+        if len(words) > 1:
+            raise InvalidInput(N_("Write /funnel history alone to see the last periods."))
+        await _show_history(update, context)
+        return flows.END
+    week_of, words = _leading_day(context, words)
     counts = [parsing.count(word, N_("people"), FUNNEL_USAGE) for word in words]
-    await _log(update, context, counts)
+    await _log(update, context, counts, week_of)
     return flows.END
+
+
+def _leading_day(
+    context: ContextTypes.DEFAULT_TYPE, words: list[str]
+) -> tuple[datetime | None, list[str]]:
+    """The day the funnel's words start with, and the counts after it.
+
+    A first word that is not a number starts a day: one word (`2026-11-16`, `yesterday`) or
+    two (`last week`).
+    """
+    if _ONE_NUMBER.fullmatch(words[0]):
+        return None, words
+    zone = flows.local_zone(context)
+    now = runtime_of(context).clock()
+    if len(words) > 2:
+        try:
+            return dates.parse_moment(" ".join(words[:2]), now=now, zone=zone), words[2:]
+        except dates.NotADate:
+            pass
+    return dates.parse_moment(words[0], now=now, zone=zone), words[1:]
 
 
 async def _show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,21 +95,36 @@ async def _show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     t = tr(context)
     log_button = button("📝 " + t.gettext("Log this week's numbers"), "funnel:log")
     if view is None:
-        await reply(update, context, no_funnel_text(t), markup([[log_button]]))
+        await reply(update, context, no_funnel_text(t), markup([[log_button], [stages_button(t)]]))
         return
     heading = "📊 <b>" + t.gettext("Your hourglass funnel") + "</b>"
     keyboard = _funnel_keyboard(context, view, extra=[log_button])
     await reply(update, context, funnel_text(t, view, heading), keyboard)
 
 
-async def _log(update: Update, context: ContextTypes.DEFAULT_TYPE, counts: list[int]) -> None:
+async def _log(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    counts: list[int],
+    week_of: datetime | None = None,
+) -> None:
     runtime = runtime_of(context)
     view = await log_funnel(
-        runtime.uow(), chat_id_of(update), counts, author=author_of(update), clock=runtime.clock
+        runtime.uow(),
+        chat_id_of(update),
+        counts,
+        author=author_of(update),
+        week_of=week_of,
+        clock=runtime.clock,
     )
     t = tr(context)
     heading = "✅ <b>" + t.gettext("Funnel logged") + "</b>"
     await reply(update, context, funnel_text(t, view, heading), _funnel_keyboard(context, view))
+
+
+async def _show_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    views = await funnel_history(runtime_of(context).uow(), chat_id_of(update), HISTORY_PERIODS)
+    await reply(update, context, funnel_history_text(tr(context), views))
 
 
 def _funnel_keyboard(
@@ -84,6 +139,8 @@ def _funnel_keyboard(
         rows.append([button("💡 " + ideas, f"ideas:stage:{view.constraint.value}")])
     rows.append([button("📈 " + t.gettext("Funnel chart"), "chart:funnel")])
     rows.append(extra or [])
+    if view.first:
+        rows.append([stages_button(t)])
     return markup(rows)
 
 
@@ -151,12 +208,14 @@ async def funnel_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """`/chart funnel` or the "Funnel chart" button: the latest funnel as a picture."""
     if update.callback_query is not None:
         await flows.answer_query(update)
-    view = await latest_funnel(runtime_of(context).uow(), chat_id_of(update))
+    # The latest period, drawn over the one before it (as outlines) when there is one.
+    history = await funnel_history(runtime_of(context).uow(), chat_id_of(update), limit=2)
     t = tr(context)
-    if view is None:
+    if not history:
         await reply(update, context, no_funnel_text(t))
         return
-    png = await asyncio.to_thread(funnel_chart_png, t, view)
+    view, previous = history[0], (history[1] if len(history) > 1 else None)
+    png = await asyncio.to_thread(funnel_chart_png, t, view, previous)
     caption = "📈 " + t.gettext("Hourglass funnel, {period}").format(period=period(t, view))
     caption += "\n" + constraint_sentence(t, view)
     await context.bot.send_photo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
@@ -23,23 +24,41 @@ from bot.render.funnel import (
     learnings_list,
     why_question,
 )
-from bot.replies import reply
+from bot.render.learnings import (
+    countermeasure_question,
+    due_question,
+    first_learning_note,
+    good_why_example,
+    learnings_by_stage_text,
+    owner_question,
+    root_cause_question,
+    short,
+)
+from bot.render.stages import stages_button as what_stages_mean_button
+from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
 from experiments.domain import N_, InvalidInput, Stage
 from experiments.funnel import STAGE_WORDS, parse_stage
 from experiments.learnings import (
     MAX_WHYS,
+    clean_countermeasure,
+    clean_owner,
+    clean_root_cause,
     clean_summary,
     clean_why,
+    countermeasure_done,
     experiment_to_learn_from,
     experiments_without_learning,
+    is_first_learning,
+    learnings_by_stage,
     list_learnings,
     record_learning,
 )
 
 FLOW = "learn"
-WHAT, WHY = range(2)
+WHAT, WHY, ROOT, MEASURE, OWNER, DUE = range(6)
+DUE_WEEKS = (1, 2, 4)
 USAGE = "/learn #3"
 TEXT = filters.TEXT & ~filters.COMMAND
 LIST_WORDS = ("list", "список")
@@ -114,7 +133,8 @@ async def _offer_subjects(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def _offer_stages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     t = tr(context)
     stages = [button(labels.stage(t, stage), f"learn:stage:{stage.value}") for stage in Stage]
-    await reply(update, context, t.gettext("Which stage leaks?"), markup(rows_of(stages, 4)))
+    keyboard = markup([*rows_of(stages, 4), [what_stages_mean_button(t)]])
+    await reply(update, context, t.gettext("Which stage leaks?"), keyboard)
 
 
 async def stages_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -156,16 +176,15 @@ async def _begin(
         experiment = await experiment_to_learn_from(
             runtime_of(context).uow(), chat_id_of(update), number
         )
+    first = await is_first_learning(runtime_of(context).uow(), chat_id_of(update))
     flows.drop_draft(context, update, FLOW)
     answers = flows.draft(context, update, FLOW)
     answers.update(number=number, stage=stage, whys=[])
     t = tr(context)
-    await reply(
-        update,
-        context,
-        learn_question(t, experiment, stage),
-        markup([[flows.cancel_button(context)]]),
-    )
+    text = learn_question(t, experiment, stage)
+    if first:
+        text = "ℹ️ " + first_learning_note(t) + "\n\n" + text
+    await reply(update, context, text, markup([[flows.cancel_button(context)]]))
     return WHAT
 
 
@@ -184,16 +203,91 @@ async def got_why(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if len(answers["whys"]) < MAX_WHYS:
         await _ask_why(update, context, answers)
         return WHY
-    return await _finish(update, context, answers)
+    return await _ask_root(update, context, answers)
 
 
 async def root_cause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """ "That's the root cause": stop asking, store the chain so far."""
+    """ "That's the root cause": stop asking why, and confirm the root cause."""
     await flows.answer_query(update)
     answers = flows.draft(context, update, FLOW)
     if not answers.get("whys"):
         raise InvalidInput(N_("Answer at least one “why?” first."))
     await flows.remove_buttons(update)
+    return await _ask_root(update, context, answers)
+
+
+async def _ask_root(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
+) -> int:
+    t = tr(context)
+    last = answers["whys"][-1]
+    keyboard = markup(
+        [
+            [button("✅ " + t.gettext("Use: {why}").format(why=short(last)), "learn:rc:use")],
+            [flows.cancel_button(context)],
+        ]
+    )
+    await reply(update, context, root_cause_question(t, last), keyboard)
+    return ROOT
+
+
+async def got_root(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The root cause: the last why (the button), or typed in other words."""
+    answers = flows.draft(context, update, FLOW)
+    if await flows.pressed(update) is not None:
+        answers["root_cause"] = answers["whys"][-1]
+    else:
+        assert update.effective_message is not None
+        answers["root_cause"] = clean_root_cause(update.effective_message.text or "")
+    t = tr(context)
+    keyboard = markup([[flows.skip_button(context, "learn:cm:-"), flows.cancel_button(context)]])
+    await reply(update, context, countermeasure_question(t), keyboard)
+    return MEASURE
+
+
+async def got_measure(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    if await flows.pressed(update) is not None:  # skipped: no countermeasure
+        return await _finish(update, context, answers)
+    assert update.effective_message is not None
+    answers["countermeasure"] = clean_countermeasure(update.effective_message.text or "")
+    t = tr(context)
+    me = author_of(update).name
+    keyboard = markup(
+        [
+            [button("👤 " + t.gettext("Me ({name})").format(name=short(me, 24)), "learn:own:me")],
+            [flows.cancel_button(context)],
+        ]
+    )
+    await reply(update, context, owner_question(t), keyboard)
+    return OWNER
+
+
+async def got_owner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    if await flows.pressed(update) is not None:
+        answers["owner"] = author_of(update).name
+    else:
+        assert update.effective_message is not None
+        answers["owner"] = clean_owner(update.effective_message.text or "")
+    t = tr(context)
+    weeks = [
+        button(t.ngettext("In {n} week", "In {n} weeks", n).format(n=n), f"learn:due:{n * 7}")
+        for n in DUE_WEEKS
+    ]
+    await reply(update, context, due_question(t), markup([weeks, [flows.cancel_button(context)]]))
+    return DUE
+
+
+async def got_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    today = flows.local_today(context)
+    data = await flows.pressed(update)
+    if data is not None:
+        answers["due"] = today + timedelta(days=int(data.rsplit(":", 1)[1]))
+    else:
+        assert update.effective_message is not None
+        answers["due"] = parsing.due_date(update.effective_message.text or "", today)
     return await _finish(update, context, answers)
 
 
@@ -206,14 +300,26 @@ async def _ask_why(
     if answers["whys"]:
         buttons.append(button("✅ " + t.gettext("That's the root cause"), "learn:root"))
     buttons.append(flows.cancel_button(context))
-    await reply(update, context, why_question(t, asked, MAX_WHYS), markup([buttons]))
+    text = why_question(t, asked, MAX_WHYS)
+    if asked == 1:
+        text += "\n<i>" + good_why_example(t) + "</i>"
+    await reply(update, context, text, markup([buttons]))
 
 
 async def _finish(
     update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
 ) -> int:
     await _save(
-        update, context, answers["number"], answers["stage"], answers["summary"], answers["whys"]
+        update,
+        context,
+        answers["number"],
+        answers["stage"],
+        answers["summary"],
+        answers["whys"],
+        root_cause=answers.get("root_cause"),
+        countermeasure=answers.get("countermeasure"),
+        owner=answers.get("owner"),
+        due=answers.get("due"),
     )
     flows.drop_draft(context, update, FLOW)
     return flows.END
@@ -226,6 +332,11 @@ async def _save(
     stage: Stage | None,
     summary: str,
     whys: list[str],
+    *,
+    root_cause: str | None = None,
+    countermeasure: str | None = None,
+    owner: str | None = None,
+    due: date | None = None,
 ) -> None:
     runtime = runtime_of(context)
     learning = await record_learning(
@@ -236,6 +347,10 @@ async def _save(
         summary=summary,
         whys=whys,
         author=author_of(update),
+        root_cause=root_cause,
+        countermeasure=countermeasure,
+        countermeasure_owner=owner,
+        countermeasure_due=due,
         clock=runtime.clock,
     )
     t = tr(context)
@@ -244,9 +359,35 @@ async def _save(
         ideas = t.gettext("Ideas for {stage}").format(stage=labels.stage(t, learning.stage))
         buttons.append(button("💡 " + ideas, f"ideas:stage:{learning.stage.value}"))
     if learning.number is not None:
-        buttons.append(button("🧪 " + t.gettext("Start the next iteration"), "new:start"))
+        buttons.append(
+            button("🧪 " + t.gettext("Start the next iteration"), f"new:next:{learning.number}")
+        )
     keyboard = markup(rows_of(buttons, 1)) if buttons else None
     await reply(update, context, learning_text(t, learning), keyboard)
+
+
+async def learnings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/learnings`: what each stage of the hourglass taught, with the countermeasures."""
+    if context.args:
+        raise InvalidInput(N_("Write /learnings alone; it lists every learning by stage."))
+    groups = await learnings_by_stage(runtime_of(context).uow(), chat_id_of(update))
+    text = learnings_by_stage_text(tr(context), groups, flows.local_today(context))
+    await reply(update, context, text)
+
+
+async def done_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Done" under the digest's follow-up: the countermeasure is done."""
+    data = await flows.answer_query(update)
+    runtime = runtime_of(context)
+    learning = await countermeasure_done(
+        runtime.uow(), chat_id_of(update), int(data.rsplit(":", 1)[1]), clock=runtime.clock
+    )
+    t = tr(context)
+    assert learning.countermeasure is not None
+    text = "✅ " + t.gettext("Marked done: {countermeasure}").format(
+        countermeasure="<i>" + esc(learning.countermeasure) + "</i>"
+    )
+    await reply(update, context, text)
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:
@@ -265,9 +406,27 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
                     MessageHandler(TEXT, got_why),
                     CallbackQueryHandler(root_cause_button, pattern=r"^learn:root$"),
                 ],
+                ROOT: [
+                    MessageHandler(TEXT, got_root),
+                    CallbackQueryHandler(got_root, pattern=r"^learn:rc:use$"),
+                ],
+                MEASURE: [
+                    MessageHandler(TEXT, got_measure),
+                    CallbackQueryHandler(got_measure, pattern=r"^learn:cm:-$"),
+                ],
+                OWNER: [
+                    MessageHandler(TEXT, got_owner),
+                    CallbackQueryHandler(got_owner, pattern=r"^learn:own:me$"),
+                ],
+                DUE: [
+                    MessageHandler(TEXT, got_due),
+                    CallbackQueryHandler(got_due, pattern=r"^learn:due:\d+$"),
+                ],
             },
             command="learn",
         ),
         CallbackQueryHandler(stages_button, pattern=r"^learn:stages$"),
         CallbackQueryHandler(list_button, pattern=r"^learn:list$"),
+        CommandHandler("learnings", learnings_command),
+        CallbackQueryHandler(done_button, pattern=r"^lrn:done:\d+$"),
     ]

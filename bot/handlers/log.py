@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -18,29 +21,32 @@ from bot.pickers import offer_experiments
 from bot.render.experiments import logged, title, undone
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
-from bot.users import author_of
-from experiments import observations, services
+from bot.users import actor_of, author_of
+from experiments import dates, observations, services
 from experiments.domain import N_, InvalidInput, Status
+from experiments.jumps import JUMP_FACTOR, UnusualJump
 
 FLOW = "log"
-PICK_EXPERIMENT, PICK_VARIANT, COUNTS = range(3)
+PICK_EXPERIMENT, PICK_VARIANT, PICK_DAY, TYPED_DAY, COUNTS = range(5)
 LOG_USAGE = "/log #1 B 1200 54"
+LOG_FULL_USAGE = "/log #1 B 1200 54 yesterday revenue 380"
 UNDO_USAGE = "/undo #1"
 TEXT = filters.TEXT & ~filters.COMMAND
 
 
 async def log_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """`/log #N <variant> <visitors> <conversions> [revenue]`; bare, it guides."""
+    """`/log #N <variant> <visitors> <conversions> [day] [revenue R]`; bare, it guides."""
     args = context.args or []
     if not args:
         return await _ask_experiment(update, context)
-    if len(args) not in (4, 5):
+    if not 4 <= len(args) <= 7:
         raise InvalidInput(
             N_(
                 "Write /log, the experiment, the variant, visitors and conversions "
-                "(revenue optional), e.g. {usage}"
+                "(the day and revenue optional), e.g. {usage} or {full}"
             ),
             usage=LOG_USAGE,
+            full=LOG_FULL_USAGE,
         )
     number = parsing.experiment_number(args[0], LOG_USAGE)
     await _log(update, context, number, args[1], args[2:])
@@ -95,17 +101,64 @@ async def picked_variant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         runtime_of(context).uow(), chat_id_of(update), answers["number"]
     )
     answers["variant"] = summary.experiment.variants[int(data.rsplit(":", 1)[1])]
+    answers.pop("day", None)
+    t = tr(context)
+    days = [
+        button(t.gettext("Today"), "log:day:today"),
+        button(t.gettext("Yesterday"), "log:day:yesterday"),
+        button(t.gettext("Another date"), "log:day:other"),
+    ]
     await reply(
         update,
         context,
-        tr(context)
-        .gettext(
-            "Variant <b>{variant}</b>: send visitors and conversions, e.g. <code>1200 54</code> "
-            "(add revenue at the end if you track it)."
-        )
-        .format(variant=esc(answers["variant"])),
-        markup([[flows.cancel_button(context)]]),
+        t.gettext(
+            "Variant <b>{variant}</b>: which day are these results for? "
+            "(For today, you can just send visitors and conversions, e.g. <code>1200 54</code>.)"
+        ).format(variant=esc(answers["variant"])),
+        markup([days, [flows.cancel_button(context)]]),
     )
+    return PICK_DAY
+
+
+async def picked_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    answers = flows.draft(context, update, FLOW)
+    choice = data.rsplit(":", 1)[1]
+    if choice == "other":
+        await reply(
+            update,
+            context,
+            tr(context).gettext(
+                "Which day? Write it like <code>30.11</code> or <code>2026-11-30</code>."
+            ),
+            markup([[flows.cancel_button(context)]]),
+        )
+        return TYPED_DAY
+    answers["day"] = None if choice == "today" else choice
+    return await _ask_counts(update, context)
+
+
+async def typed_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    answers = flows.draft(context, update, FLOW)
+    token = (update.effective_message.text or "").strip()
+    _moment(context, token)  # a date that can't be, or is in the future, is asked again
+    answers["day"] = token
+    return await _ask_counts(update, context)
+
+
+async def _ask_counts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    t = tr(context)
+    text = t.gettext(
+        "Variant <b>{variant}</b>: send visitors and conversions, e.g. <code>1200 54</code> "
+        "(add revenue at the end if you track it)."
+    ).format(variant=esc(answers["variant"]))
+    if answers.get("day"):
+        day = _moment(context, answers["day"]).astimezone(flows.local_zone(context))
+        text = "📅 " + t.date(day) + "\n" + text
+    await reply(update, context, text, markup([[flows.cancel_button(context)]]))
     return COUNTS
 
 
@@ -113,11 +166,19 @@ async def got_counts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
     answers = flows.draft(context, update, FLOW)
     words = (update.effective_message.text or "").replace("/", " ").split()
-    if len(words) not in (2, 3):
+    if not 2 <= len(words) <= 5:
         raise InvalidInput(N_("Send two numbers, visitors then conversions, e.g. 1200 54."))
+    if answers.get("day"):
+        words.append(answers["day"])
     await _log(update, context, answers["number"], answers["variant"], words)
     flows.drop_draft(context, update, FLOW)
     return flows.END
+
+
+def _moment(context: ContextTypes.DEFAULT_TYPE, token: str) -> datetime:
+    return dates.parse_moment(
+        token, now=runtime_of(context).clock(), zone=flows.local_zone(context)
+    )
 
 
 async def _log(
@@ -126,23 +187,127 @@ async def _log(
     usage = f"/log #{number} {variant} 1200 54"
     visitors = parsing.count(words[0], N_("visitors"), usage)
     conversions = parsing.count(words[1], N_("conversions"), usage)
-    revenue = parsing.money(words[2], usage) if len(words) > 2 else None
+    extras = parsing.result_extras(
+        words[2:],
+        now=runtime_of(context).clock(),
+        zone=flows.local_zone(context),
+        usage=f"/log #{number} {variant} 1200 54 yesterday revenue 380",
+    )
+    await store_or_confirm(
+        update, context, PendingResult(number, variant, visitors, conversions, extras)
+    )
+
+
+async def store_or_confirm(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pending: PendingResult
+) -> None:
+    """Stores a result, or asks first when it is an unusual jump (also for offered results)."""
+    try:
+        await _store(update, context, pending, confirm_jumps=True)
+    except UnusualJump as jump:
+        await _ask_to_confirm(update, context, pending, jump)
+
+
+@dataclass(frozen=True)
+class PendingResult:
+    """A result as typed, kept while the chat confirms it."""
+
+    number: int
+    variant: str
+    visitors: int
+    conversions: int
+    extras: parsing.ResultExtras
+
+
+async def _store(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    pending: PendingResult,
+    *,
+    confirm_jumps: bool,
+) -> None:
     runtime = runtime_of(context)
+    zone = flows.local_zone(context)
     result = await observations.log_observation(
         runtime.uow(),
         chat_id_of(update),
-        number,
-        variant,
-        visitors,
-        conversions,
-        revenue=revenue,
+        pending.number,
+        pending.variant,
+        pending.visitors,
+        pending.conversions,
+        revenue=pending.extras.revenue,
+        logged_at=pending.extras.logged_at,
+        confirm_jumps=confirm_jumps,
         author=author_of(update),
         clock=runtime.clock,
     )
     t = tr(context)
-    await reply(
-        update, context, logged(t, result), experiment_card(t, number, result.experiment.status)
+    text = logged(t, result)
+    if pending.extras.logged_at is not None and result.logged_at.astimezone(zone).date() != (
+        runtime.clock().astimezone(zone).date()
+    ):
+        text += "\n📅 " + t.gettext("For {day}.").format(
+            day=t.date(result.logged_at.astimezone(zone))
+        )
+    await reply(update, context, text, experiment_card(t, pending.number, result.experiment.status))
+
+
+def _pending_key(update: Update) -> str:
+    return f"log:jump:{chat_id_of(update)}"
+
+
+async def _ask_to_confirm(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pending: PendingResult, jump: UnusualJump
+) -> None:
+    """Keeps the result (one per user and chat) and asks, with buttons, whether it is right."""
+    assert context.user_data is not None
+    token = int(context.user_data.get("log:jump:last", 0)) + 1
+    context.user_data["log:jump:last"] = token
+    context.user_data[_pending_key(update)] = (token, pending)
+    t = tr(context)
+    text = t.gettext(
+        "🤔 {visitors} visitors on <b>{variant}</b> is more than {factor}× a usual day of "
+        "#{number}: about {usual} visitors per variant (the median of {days} days). "
+        "A typo, like an extra zero? Log it anyway?"
+    ).format(
+        visitors=t.number(jump.visitors),
+        variant=esc(jump.variant),
+        factor=JUMP_FACTOR,
+        number=jump.number,
+        usual=t.number(round(jump.usual.visitors)),
+        days=t.number(jump.usual.days),
     )
+    keyboard = markup(
+        [
+            [
+                button("✅ " + t.gettext("Yes, log it"), f"log:jump:ok:{token}"),
+                button("✖️ " + t.gettext("No, don't log it"), f"log:jump:no:{token}"),
+            ]
+        ]
+    )
+    await reply(update, context, text, keyboard)
+
+
+async def jump_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Yes stores the result as it was typed; no (or a stale button) stores nothing."""
+    data = await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    _area, _kind, answer, token = data.split(":")
+    assert context.user_data is not None
+    kept = context.user_data.get(_pending_key(update))
+    t = tr(context)
+    if kept is None or kept[0] != int(token):
+        await reply(
+            update,
+            context,
+            t.gettext("That result is no longer waiting to be confirmed; nothing was logged."),
+        )
+        return
+    context.user_data.pop(_pending_key(update), None)
+    if answer == "no":
+        await reply(update, context, t.gettext("Not logged. Nothing changed."))
+        return
+    await _store(update, context, kept[1], confirm_jumps=False)
 
 
 async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,7 +334,7 @@ async def undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def _undo(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
     result = await observations.undo_last_observation(
-        runtime_of(context).uow(), chat_id_of(update), number
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
     )
     await reply(update, context, undone(tr(context), result))
 
@@ -188,10 +353,16 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
                     CallbackQueryHandler(picked_experiment, pattern=r"^log:exp:\d+$")
                 ],
                 PICK_VARIANT: [CallbackQueryHandler(picked_variant, pattern=r"^log:var:\d+$")],
+                PICK_DAY: [
+                    CallbackQueryHandler(picked_day, pattern=r"^log:day:(today|yesterday|other)$"),
+                    MessageHandler(TEXT, got_counts),
+                ],
+                TYPED_DAY: [MessageHandler(TEXT, typed_day)],
                 COUNTS: [MessageHandler(TEXT, got_counts)],
             },
             command="log",
         ),
+        CallbackQueryHandler(jump_answered, pattern=r"^log:jump:(ok|no):\d+$"),
         CommandHandler("undo", undo_command),
         CallbackQueryHandler(undo_button, pattern=r"^x:undo:\d+$"),
     ]

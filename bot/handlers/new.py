@@ -15,31 +15,39 @@ from telegram.ext import (
 )
 
 from bot import flows, parsing
+from bot.handlers.backlog import ask_ice
 from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render import labels
 from bot.render.experiments import card
+from bot.render.stages import stages_button
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
 from experiments import domain, services
-from experiments.domain import Kind, Stage
+from experiments.domain import Kind, Stage, Status
+from experiments.iterations import plan_next_iteration
 
 FLOW = "new"
-NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, BASELINE, EFFECT, REVIEW = range(8)
+NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, SPLIT, BASELINE, EFFECT, REVIEW = range(9)
 USAGE = "/new Landing headline | A, B"
+SPLIT_USAGE = "/new Landing headline | A, B 70/30"
+# Unequal splits offered as buttons when there are two variants.
+SPLIT_CHOICES = ("70/30", "80/20", "90/10")
 TEXT = filters.TEXT & ~filters.COMMAND
 
 
 async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """`/new <name>` or `/new <name> | A, B, C` creates at once; bare `/new` starts the guide."""
+    """`/new <name>`, `/new <name> | A, B, C` or `/new <name> | A, B 70/30` creates at once;
+    bare `/new` starts the guide."""
     message = update.effective_message
     assert message is not None and message.text is not None
     _command, _space, rest = message.text.partition(" ")
     if not rest.strip():
         return await _ask_name(update, context)
     name, _bar, variant_text = rest.partition("|")
+    variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
     variants = [v for v in variant_text.split(",")] if variant_text.strip() else None
-    await _create(update, context, {"name": name, "variants": variants})
+    await _create(update, context, {"name": name, "variants": variants, "planned_split": split})
     return flows.END
 
 
@@ -61,10 +69,52 @@ async def _ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return NAME
 
 
-async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert update.effective_message is not None
+async def next_iteration_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """new:next:N — "Start the next iteration": /new pre-filled from experiment #N."""
+    data = await flows.answer_query(update)
+    plan = await plan_next_iteration(
+        runtime_of(context).uow(), chat_id_of(update), int(data.rsplit(":", 1)[1])
+    )
+    flows.drop_draft(context, update, FLOW)
     answers = flows.draft(context, update, FLOW)
-    answers["name"] = domain.clean_name(update.effective_message.text or "")
+    answers.update(
+        parent_number=plan.parent_number,
+        suggested_name=plan.name,
+        kind=plan.kind,
+        stage=plan.stage,
+        control=plan.control,
+    )
+    t = tr(context)
+    facts = [
+        t.gettext("Let's set up the next iteration of #{number} {name}.").format(
+            number=plan.parent_number, name=esc(plan.parent_name)
+        )
+    ]
+    if plan.stage is not None:
+        facts.append(t.gettext("Same stage: {stage}.").format(stage=labels.stage(t, plan.stage)))
+    facts.append(
+        t.gettext("The control will be variant “{variant}”.").format(variant=esc(plan.control))
+    )
+    facts.append(t.gettext("What do you call it? Tap to use the suggestion or write another."))
+    use = button("✅ " + t.gettext("Use: {name}").format(name=_short(plan.name)), "new:name:use")
+    await reply(update, context, "\n".join(facts), markup([[use], [flows.cancel_button(context)]]))
+    return NAME
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    if await flows.pressed(update) is not None:
+        answers["name"] = domain.clean_name(answers.get("suggested_name") or "")
+    else:
+        assert update.effective_message is not None
+        answers["name"] = domain.clean_name(update.effective_message.text or "")
+    if answers.get("parent_number") is not None:
+        # The next iteration keeps its parent's kind and stage.
+        return await _ask_hypothesis(update, context)
     t = tr(context)
     kinds = [button(labels.kind(t, kind), f"new:kind:{kind.value}") for kind in Kind]
     await reply(
@@ -89,7 +139,13 @@ async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             "Which hourglass stage does it target? "
             "(Know → Like → Trust → Try → Buy → Repeat → Refer)"
         ),
-        markup([*rows_of(stages, 4), [flows.skip_button(context, "new:stage:-")]]),
+        markup(
+            [
+                *rows_of(stages, 4),
+                [flows.skip_button(context, "new:stage:-")],
+                [stages_button(t)],
+            ]
+        ),
     )
     return STAGE
 
@@ -98,6 +154,10 @@ async def got_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     data = await flows.pressed(update) or ""
     value = data.rsplit(":", 1)[1]
     flows.draft(context, update, FLOW)["stage"] = None if value == "-" else Stage(value)
+    return await _ask_hypothesis(update, context)
+
+
+async def _ask_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     t = tr(context)
     await reply(
         update,
@@ -118,26 +178,81 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     else:
         assert update.effective_message is not None
         answers["hypothesis"] = domain.clean_hypothesis(update.effective_message.text)
+    t = tr(context)
+    control = answers.get("control")
+    if control is not None:
+        challenger = domain.challenger_for(control)
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "The control is “{control}”. Name the new variants to test against it, "
+                "separated by commas (e.g. <code>big_photo, short_text</code>)."
+            ).format(control=esc(control)),
+            markup(
+                [
+                    [
+                        button(
+                            t.gettext("Use {control} and {challenger}").format(
+                                control=_short(control, 24), challenger=challenger
+                            ),
+                            "new:var:-",
+                        )
+                    ]
+                ]
+            ),
+        )
+        return VARIANTS
     await reply(
         update,
         context,
-        tr(context).gettext(
+        t.gettext(
             "Name the variants, the control first, separated by commas "
             "(e.g. <code>old price, new price</code>). Or keep A and B."
         ),
-        markup([[button(tr(context).gettext("Use A and B"), "new:var:-")]]),
+        markup([[button(t.gettext("Use A and B"), "new:var:-")]]),
     )
     return VARIANTS
 
 
 async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
+    control = answers.get("control")
     if await flows.pressed(update) is not None:
-        answers["variants"] = None
+        answers["variants"] = None if control is None else [control, domain.challenger_for(control)]
     else:
         assert update.effective_message is not None
-        text = update.effective_message.text or ""
-        answers["variants"] = domain.clean_variant_names(text.split(","))
+        typed = (update.effective_message.text or "").split(",")
+        names = typed if control is None else [control, *typed]
+        answers["variants"] = domain.clean_variant_names(names)
+    t = tr(context)
+    count = len(answers["variants"] or domain.DEFAULT_VARIANT_NAMES)
+    choices = [button(t.gettext("Equal"), "new:split:-")]
+    if count == 2:
+        choices += [button(choice, f"new:split:{choice}") for choice in SPLIT_CHOICES]
+    await reply(
+        update,
+        context,
+        t.gettext(
+            "How will the visitors be split between the variants? Pick one, or type one share "
+            "per variant, the control first (e.g. <code>60/40</code>)."
+        ),
+        markup([choices]),
+    )
+    return SPLIT
+
+
+async def got_split(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    answers = flows.draft(context, update, FLOW)
+    count = len(answers["variants"] or domain.DEFAULT_VARIANT_NAMES)
+    data = await flows.pressed(update)
+    if data is not None:
+        value = data.split(":", 2)[2]
+        weights = None if value == "-" else parsing.split(value, "")
+    else:
+        assert update.effective_message is not None
+        weights = parsing.split(update.effective_message.text or "", "")
+    answers["planned_split"] = domain.clean_split(weights, count)
     await reply(
         update,
         context,
@@ -179,7 +294,13 @@ async def got_effect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     baseline = float(answers["baseline_rate"])
     target = parsing.effect(update.effective_message.text or "", baseline, "")
     answers["min_detectable_effect"] = target - baseline
-    planned = services.plan_sample_size(baseline, target - baseline)
+    count = len(answers.get("variants") or domain.DEFAULT_VARIANT_NAMES)
+    planned = services.plan_sample_size(
+        baseline,
+        target - baseline,
+        challengers=count - 1,
+        shares=services.plan_shares(answers.get("planned_split"), count),
+    )
     answers["planned_per_variant"] = planned
     note = t.gettext(
         "To tell {baseline} from {target} reliably you need about {count} visitors per variant."
@@ -200,7 +321,14 @@ async def _ask_review(update: Update, context: ContextTypes.DEFAULT_TYPE, note: 
         update,
         context,
         (note + "\n\n" if note else "") + text,
-        markup([weeks, [flows.skip_button(context, "new:rev:-")]]),
+        markup(
+            [
+                weeks,
+                [flows.skip_button(context, "new:rev:-")],
+                # Not now: the experiment waits in the backlog, scored with ICE.
+                [button("📥 " + t.gettext("Save as a draft for the backlog"), "new:rev:draft")],
+            ]
+        ),
     )
     return REVIEW
 
@@ -211,7 +339,10 @@ async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     data = await flows.pressed(update)
     if data is not None:
         value = data.rsplit(":", 1)[1]
-        answers["review_date"] = None if value == "-" else today + timedelta(days=int(value))
+        if value == "draft":
+            answers["status"] = Status.DRAFT
+        review_days = None if value in ("-", "draft") else int(value)
+        answers["review_date"] = None if review_days is None else today + timedelta(review_days)
     else:
         assert update.effective_message is not None
         answers["review_date"] = parsing.review_date(update.effective_message.text or "", today, "")
@@ -235,14 +366,21 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         min_detectable_effect=answers.get("min_detectable_effect"),
         planned_per_variant=answers.get("planned_per_variant"),
         review_date=answers.get("review_date"),
+        parent_number=answers.get("parent_number"),
+        planned_split=answers.get("planned_split"),
+        status=answers.get("status", Status.RUNNING),
         clock=runtime.clock,
     )
     t = tr(context)
     summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
     first_variant = experiment.variants[0]
+    if experiment.status is Status.DRAFT:
+        head = t.gettext("📥 Saved experiment #{number} as a draft for the backlog.")
+    else:
+        head = t.gettext("🧪 Created experiment #{number}.")
     text = "\n".join(
         [
-            t.gettext("🧪 Created experiment #{number}.").format(number=experiment.number),
+            head.format(number=experiment.number),
             "",
             card(t, summary),
             "",
@@ -252,6 +390,8 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         ]
     )
     await reply(update, context, text, experiment_card(t, experiment.number, experiment.status))
+    if experiment.status is Status.DRAFT:
+        await ask_ice(update, context, experiment)
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:
@@ -262,9 +402,13 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             entry_points=[
                 CommandHandler("new", new),
                 CallbackQueryHandler(new_from_button, pattern=r"^new:start$"),
+                CallbackQueryHandler(next_iteration_button, pattern=r"^new:next:\d+$"),
             ],
             states={
-                NAME: [MessageHandler(TEXT, got_name)],
+                NAME: [
+                    MessageHandler(TEXT, got_name),
+                    CallbackQueryHandler(got_name, pattern=r"^new:name:use$"),
+                ],
                 KIND: [CallbackQueryHandler(got_kind, pattern=r"^new:kind:")],
                 STAGE: [CallbackQueryHandler(got_stage, pattern=r"^new:stage:")],
                 HYPOTHESIS: [
@@ -274,6 +418,10 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
                 VARIANTS: [
                     MessageHandler(TEXT, got_variants),
                     CallbackQueryHandler(got_variants, pattern=r"^new:var:"),
+                ],
+                SPLIT: [
+                    MessageHandler(TEXT, got_split),
+                    CallbackQueryHandler(got_split, pattern=r"^new:split:"),
                 ],
                 BASELINE: [
                     MessageHandler(TEXT, got_baseline),

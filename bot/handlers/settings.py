@@ -20,8 +20,10 @@ from bot.keyboards import button, markup, rows_of
 from bot.render.settings import LANGUAGE_NAMES, settings_text
 from bot.replies import edit_or_reply
 from bot.runtime import Runtime, chat_id_of, remember_workspace, runtime_of, tr
-from experiments import workspaces
-from experiments.domain import N_, InvalidInput
+from bot.users import actor_of
+from experiments import digests, workspaces
+from experiments.domain import BUSINESS_NAMES, N_, Business, InvalidInput
+from experiments.roles import Action, require
 
 FLOW = "settings"
 TIME, ZONE, TARGET, STALE, CURRENCY = range(5)
@@ -68,6 +70,8 @@ SETTING_WORDS = {
     "язык": "language",
     "currency": "currency",
     "валюта": "currency",
+    "business": "business",
+    "бизнес": "business",
 }
 SWITCH_WORDS = {"on": True, "off": False, "вкл": True, "выкл": False}
 LANGUAGE_WORDS = {
@@ -94,7 +98,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         raise InvalidInput(
             N_(
                 "Write /settings, a setting and its value, e.g. {usage}. The settings: time, "
-                "timezone, digest (on or off), target, stale, language, currency."
+                "timezone, digest (on or off), target, stale, language, currency, business."
             ),
             usage=USAGE,
         )
@@ -119,6 +123,8 @@ def _one_line_change(setting: str, value: str) -> dict[str, Any]:
         return {"language": language}
     if setting == "currency":
         return {"currency": value}
+    if setting == "business":
+        return {"business": value}
     if setting == "target":
         return {"target_running": parsing.count(value, N_("experiments"), "/settings target 3")}
     return {"stale_after_days": parsing.count(value, N_("days"), "/settings stale 3")}
@@ -130,6 +136,8 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     _area, what, *rest = data.split(":", 2)
     value = rest[0] if rest else ""
     if what == "ask":
+        # Asked before the question, so nobody answers one only to be refused.
+        require(Action.SETTINGS, await actor_of(update, context))
         return await _ask(update, context, value)
     if what == "show":
         view = await workspaces.get_workspace(runtime_of(context).uow(), chat_id_of(update))
@@ -153,6 +161,8 @@ def _button_change(what: str, value: str) -> dict[str, Any]:
         return {"stale_after_days": int(value)}
     if what == "cur":
         return {"currency": value}
+    if what == "biz":
+        return {"business": value}
     return {"language": value}
 
 
@@ -196,6 +206,14 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: str)
         )
         await edit_or_reply(update, context, text, markup([*rows_of(codes, 4), back]))
         return CURRENCY
+    if setting == "biz":
+        kinds = [button(_(BUSINESS_NAMES[kind]), "set:biz:" + kind.value) for kind in Business]
+        text = _(
+            "What kind of business is it? /ideas suggests experiments written for it; "
+            "with “all kinds” you see a mix."
+        )
+        await edit_or_reply(update, context, text, markup([*rows_of(kinds, 2), back]))
+        return flows.END
     languages = [button(name, f"set:lang:{code}") for code, name in LANGUAGE_NAMES.items()]
     await edit_or_reply(update, context, _("Which language?"), markup([languages, back]))
     return flows.END
@@ -235,7 +253,13 @@ def _typed(update: Update) -> str:
 
 async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, **changes: Any) -> None:
     runtime = runtime_of(context)
-    view = await workspaces.update_settings(runtime.uow(), chat_id_of(update), **changes)
+    view = await workspaces.update_settings(
+        runtime.uow(),
+        chat_id_of(update),
+        actor=await actor_of(update, context),
+        clock=runtime.clock,
+        **changes,
+    )
     # The chat speaks the new language from this reply on.
     remember_workspace(context, view)
     await _show(update, context, view, saved=True)
@@ -249,7 +273,9 @@ async def _show(
     saved: bool = False,
 ) -> None:
     t = tr(context)
-    text = settings_text(t, view, runtime_of(context).clock())
+    runtime = runtime_of(context)
+    next_digest = await digests.next_digest_at(runtime.uow(), view.chat_id, runtime.clock())
+    text = settings_text(t, view, next_digest)
     if saved:
         text = "✅ " + t.gettext("Saved.") + "\n\n" + text
     await edit_or_reply(update, context, text, settings_keyboard(t, view))
@@ -277,6 +303,7 @@ def settings_keyboard(t: Translator, view: workspaces.WorkspaceView) -> InlineKe
                 button("🗣 " + _("Language") + " / Язык", "set:ask:lang"),
                 button("💱 " + _("Currency"), "set:ask:cur"),
             ],
+            [button("🏪 " + _("Business"), "set:ask:biz")],
         ]
     )
 

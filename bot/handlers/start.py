@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot import flows
 from bot.commands import COMMANDS
+from bot.keyboards import markup
+from bot.render.stages import STAGES_HELP_DATA, stages_button, stages_text
 from bot.replies import esc, reply
 from bot.runtime import Runtime, tr, workspace_of
+from experiments.domain import N_, Business, InvalidInput
+
+STAGES_WORDS = ("stages", "stage", "этапы", "стадии")
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -39,8 +45,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/help` lists the commands; `/help stages` explains the hourglass."""
     t = tr(context)
     _ = t.gettext
+    words = [word.casefold() for word in context.args or []]
+    if words:
+        if len(words) != 1 or words[0] not in STAGES_WORDS:
+            raise InvalidInput(
+                N_("Write /help for every command, or /help stages for what the stages mean.")
+            )
+        await reply(update, context, stages_text(t, _business(context)))
+        return
     lines = ["<b>" + _("Hourglass commands") + "</b>", ""]
     lines += [f"/{command.name} — {_(command.help)}" for command in COMMANDS]
     lines += [
@@ -54,7 +69,18 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             "Aim experiments at the weakest one (/funnel finds it)."
         ),
     ]
-    await reply(update, context, "\n".join(lines))
+    await reply(update, context, "\n".join(lines), markup([[stages_button(t)]]))
+
+
+async def stages_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "What do the stages mean?", wherever a stage is asked: a guided step stays open."""
+    await flows.answer_query(update)
+    await reply(update, context, stages_text(tr(context), _business(context)))
+
+
+def _business(context: ContextTypes.DEFAULT_TYPE) -> Business:
+    workspace = workspace_of(context)
+    return workspace.business if workspace is not None else Business.ALL
 
 
 async def cancel_outside_a_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,4 +91,6 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("start", start),
         CommandHandler("help", help_command),
+        # Before the guided flows, so the button answers in the middle of one.
+        CallbackQueryHandler(stages_help_button, pattern=rf"^{STAGES_HELP_DATA}$"),
     ]

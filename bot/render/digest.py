@@ -9,10 +9,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.render import labels
+from bot.render.funnel import funnel_digest_line
+from bot.render.learnings import countermeasure_buttons, countermeasure_follow_up
 from bot.replies import CHUNK_LIMIT, esc
 from experiments.digests import Digest, ExperimentLine
 from experiments.domain import Outcome
-from experiments.nudges import DecideWhy, Nudge, NudgeKind
+from experiments.nudges import DecideWhy, DraftFacts, Nudge, NudgeKind
 from experiments.wording import verdict_label
 
 # A digest is one message, so it is delivered (or not) as a whole; these keep it well inside.
@@ -27,7 +29,7 @@ def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
     if running:
         head += " · " + t.ngettext(
             "{count} experiment running", "{count} experiments running", running
-        ).format(count=running)
+        ).format(count=t.number(running))
     shown_nudges = digest.nudges[:MAX_NUDGES]
     tail: list[str] = []
     if shown_nudges:
@@ -35,7 +37,15 @@ def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
         tail += [nudge_line(t, nudge) for nudge in shown_nudges]
         hidden = len(digest.nudges) - len(shown_nudges)
         if hidden:
-            tail.append(_("…and {count} more.").format(count=hidden))
+            tail.append(
+                t.ngettext("…and {count} more to do.", "…and {count} more to do.", hidden).format(
+                    count=t.number(hidden)
+                )
+            )
+    if digest.funnel_news is not None:
+        tail += ["", funnel_digest_line(t, digest.funnel_news)]
+    if digest.overdue_countermeasures:
+        tail += ["", *countermeasure_follow_up(t, digest.overdue_countermeasures)]
     if digest.timezone_hint:
         tail += [
             "",
@@ -49,9 +59,10 @@ def digest_text(t: Translator, digest: Digest, limit: int = CHUNK_LIMIT) -> str:
     text = "\n".join(body + tail)
     while len(text) > limit and lines:
         lines.pop()
-        more = "…" + _("and {count} more running: /list").format(
-            count=len(digest.lines) - len(lines)
-        )
+        left_out = len(digest.lines) - len(lines)
+        more = "…" + t.ngettext(
+            "and {count} more running: /list", "and {count} more running: /list", left_out
+        ).format(count=t.number(left_out))
         text = "\n".join([head, "", *lines, more, *tail])
     return text
 
@@ -89,6 +100,9 @@ def experiment_line(t: Translator, line: ExperimentLine) -> str:
 def nudge_line(t: Translator, nudge: Nudge) -> str:
     _ = t.gettext
     title = f"<b>#{nudge.number} {esc(nudge.name or '')}</b>"
+    if nudge.kind is NudgeKind.SHIP:
+        text = _("Conclude {title} with {variant}? Its readout says ship {variant}.")
+        return "🏆 " + text.format(title=title, variant=f"<b>{esc(nudge.variant or '')}</b>")
     if nudge.kind is NudgeKind.DECIDE:
         if nudge.why is DecideWhy.REVIEW_DATE and nudge.review_date is not None:
             return "⏰ " + _("{title} reached its review date ({date}): decide now.").format(
@@ -114,7 +128,9 @@ def nudge_line(t: Translator, nudge: Nudge) -> str:
             "{count} experiment is running and you aim for {target}.",
             "{count} experiments are running and you aim for {target}.",
             running,
-        ).format(count=running, target=nudge.target)
+        ).format(count=t.number(running), target=t.number(nudge.target or 0))
+        if nudge.draft is not None:
+            return "🚀 " + count + " " + _suggest_draft(t, nudge.draft)
         if nudge.stage is not None:
             advice = _("Launch another: here are ideas for {stage}, your funnel's constraint.")
             return "🚀 " + count + " " + advice.format(stage=labels.stage(t, nudge.stage))
@@ -127,10 +143,42 @@ def nudge_line(t: Translator, nudge: Nudge) -> str:
     ).format(stage=labels.stage(t, nudge.stage))
 
 
+def _suggest_draft(t: Translator, draft: DraftFacts) -> str:
+    """“Start #4 Loyalty card (ICE 336, at Repeat, your constraint)?”"""
+    _ = t.gettext
+    about = []
+    if draft.ice_score is not None:
+        about.append(_("ICE {score}").format(score=t.number(draft.ice_score)))
+    if draft.stage is not None:
+        stage = labels.stage(t, draft.stage)
+        about.append(
+            _("at {stage}, your constraint").format(stage=stage)
+            if draft.at_constraint
+            else _("at {stage}").format(stage=stage)
+        )
+    name = f"#{draft.number} {esc(draft.name)}"
+    if about:
+        return _("Start {name} ({about}) from your backlog?").format(
+            name=name, about=", ".join(about)
+        )
+    return _("Start {name} from your backlog?").format(name=name)
+
+
 def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
     """The buttons that act on one nudge."""
     _ = t.gettext
     number = nudge.number
+    if nudge.kind is NudgeKind.SHIP:
+        return [
+            button(
+                "🏁 "
+                + _("Conclude #{number} with {variant}").format(
+                    number=number, variant=_short(nudge.variant or "")
+                ),
+                f"dg:ship:{number}:{nudge.variant_index}",
+            ),
+            button("⏳ " + _("Keep #{number} running").format(number=number), f"dg:keep:{number}"),
+        ]
     if nudge.kind is NudgeKind.DECIDE:
         # Ship concludes it as won, stop as inconclusive (the conclude handler's callbacks).
         return [
@@ -155,6 +203,12 @@ def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
                 f"learn:start:{number}",
             )
         ]
+    if nudge.kind is NudgeKind.LAUNCH and nudge.draft is not None:
+        draft = nudge.draft.number
+        return [
+            button("▶️ " + _("Start #{number}").format(number=draft), f"bl:start:{draft}"),
+            button("📥 " + _("Backlog"), "bl:list"),
+        ]
     if nudge.stage is not None:
         return [
             button(
@@ -167,4 +221,9 @@ def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
 
 def digest_keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | None:
     rows = [nudge_buttons(t, nudge) for nudge in digest.nudges[:MAX_NUDGES]]
+    rows += countermeasure_buttons(t, digest.overdue_countermeasures)
     return markup(rows) if rows else None
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

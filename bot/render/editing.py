@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
+from bot.render import labels
 from bot.render.experiments import title
-from experiments.domain import ExperimentView
-from experiments.editing import Removal
+from bot.replies import esc
+from experiments.domain import N_, ExperimentView, Ice
+from experiments.editing import FIELD_NAMES, Editable, Edited, EditField, Removal
 
 
 def removal_parts(t: Translator, removal: Removal) -> str:
@@ -87,5 +89,146 @@ def cost_text(
                 "conversion and return on spend: /readout #{number}. "
                 "Change it: <code>/cost #{number} 150</code>; /settings picks the currency."
             ).format(number=number),
+        ]
+    )
+
+
+def _current(t: Translator, currency: str, experiment: ExperimentView, field: EditField) -> str:
+    """The field's value now, as the menu and the question show it."""
+    _ = t.gettext
+    none = _("not set")
+    if field is EditField.NAME:
+        return esc(experiment.name)
+    if field is EditField.HYPOTHESIS:
+        return esc(experiment.hypothesis) if experiment.hypothesis else none
+    if field is EditField.STAGE:
+        return labels.stage(t, experiment.stage) if experiment.stage else none
+    if field is EditField.REVIEW:
+        return t.date(experiment.review_date) if experiment.review_date else none
+    if field is EditField.COST:
+        cost = experiment.cost_spent
+        return t.money(cost, currency) if cost is not None else none
+    if field is EditField.VARIANTS:
+        return esc(", ".join(experiment.variants))
+    if field is EditField.ICE:
+        return ice_text(t, experiment.ice) if experiment.ice is not None else none
+    if field is EditField.SPLIT:
+        if experiment.planned_split is None:
+            return _("equal")
+        return "/".join(t.number(weight, 2) for weight in experiment.planned_split)
+    if experiment.baseline_rate is None or experiment.min_detectable_effect is None:
+        if experiment.planned_per_variant:
+            return _("{count} visitors per variant").format(
+                count=t.number(experiment.planned_per_variant)
+            )
+        return none
+    return _("baseline {baseline}, minimum effect {effect} → {count} visitors per variant").format(
+        baseline=t.percent(experiment.baseline_rate, 1),
+        effect=points(t, experiment.min_detectable_effect),
+        count=t.number(experiment.planned_per_variant or 0),
+    )
+
+
+def ice_text(t: Translator, ice: Ice) -> str:
+    """“7 × 6 × 8 = 336”: impact, confidence and ease, and their product, the score."""
+    return t.gettext("impact {impact} × confidence {confidence} × ease {ease} = {score}").format(
+        impact=ice.impact, confidence=ice.confidence, ease=ice.ease, score=t.number(ice.score)
+    )
+
+
+def points(t: Translator, diff: float) -> str:
+    return t.gettext("{sign}{value} pp").format(sign="+", value=t.fixed(abs(diff) * 100, 2))
+
+
+def field_name(t: Translator, field: EditField) -> str:
+    return t.gettext(FIELD_NAMES[field])
+
+
+def field_title(t: Translator, field: EditField) -> str:
+    """The field's name with a capital first letter (and “ICE” kept in capitals)."""
+    name = field_name(t, field)
+    return name[:1].upper() + name[1:]
+
+
+def edit_menu(t: Translator, currency: str, state: Editable) -> str:
+    _ = t.gettext
+    experiment = state.experiment
+    lines = ["✏️ " + _("Edit {title}: what should change?").format(title=title(experiment)), ""]
+    for field in EditField:
+        lines.append(f"• {field_title(t, field)}: {_current(t, currency, experiment, field)}")
+    if state.locked:
+        lines += [
+            "",
+            "🔒 "
+            + t.ngettext(
+                "The variants, the split and the plan are fixed: {count} result is logged "
+                "under them.",
+                "The variants, the split and the plan are fixed: {count} results are logged "
+                "under them.",
+                state.results,
+            ).format(count=t.number(state.results)),
+        ]
+    else:
+        lines += [
+            "",
+            _("No result is logged yet, so the variants, the split and the plan can change too."),
+        ]
+    return "\n".join(lines)
+
+
+_EXAMPLES: dict[EditField, str] = {
+    EditField.NAME: N_("Send the new name."),
+    EditField.HYPOTHESIS: N_(
+        "Send the new hypothesis: We believe <change> for <who> will <effect>, "
+        "measured by <metric>."
+    ),
+    EditField.STAGE: N_("Which stage of the hourglass does it target? Pick one or type it."),
+    EditField.REVIEW: N_(
+        "When should it be reviewed? Pick one, or type a date like 2026-05-01 or 14d."
+    ),
+    EditField.COST: N_("What did it cost, all variants together? Send an amount, like 120."),
+    EditField.VARIANTS: N_(
+        "Send the variants separated by commas, the control first, like: A, B, C"
+    ),
+    EditField.SPLIT: N_(
+        "How will the visitors be split? Pick one, or send one share per variant, the control "
+        "first, like 70/30."
+    ),
+    EditField.PLAN: N_(
+        "Send the baseline rate and the smallest lift worth having, like: 5% 20% "
+        "(5% now, 20% better)."
+    ),
+    EditField.ICE: N_(
+        "Send impact, confidence and ease, each from 1 to 10, like: 7 6 8. The score is "
+        "their product."
+    ),
+}
+
+
+def value_question(
+    t: Translator, currency: str, experiment: ExperimentView, field: EditField
+) -> str:
+    _ = t.gettext
+    now = _("{title}, {field} now: {value}").format(
+        title=title(experiment),
+        field=field_name(t, field),
+        value=_current(t, currency, experiment, field),
+    )
+    return "\n".join([now, esc(_(_EXAMPLES[field]))])
+
+
+def edited_text(t: Translator, currency: str, edited: Edited) -> str:
+    _ = t.gettext
+    field = edited.field
+    if field is EditField.COST:
+        return cost_text(t, currency, edited.experiment, saved=True)
+    return "\n".join(
+        [
+            "✅ "
+            + _("Saved: {title}, {field}.").format(
+                title=title(edited.experiment), field=field_name(t, field)
+            ),
+            _("Was: {value}").format(value=_current(t, currency, edited.before, field)),
+            _("Now: {value}").format(value=_current(t, currency, edited.experiment, field)),
         ]
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.i18n import Translator
 from bot.render import labels
 from bot.replies import esc
 from experiments.domain import ExperimentView, Status, VariantTotals
 from experiments.observations import LoggedObservation, UndoneObservation
 from experiments.services import ExperimentSummary
+from experiments.stats.verdict import Verdict
+from experiments.wording import verdict_label
 
 
 def title(experiment: ExperimentView) -> str:
@@ -17,7 +21,7 @@ def title(experiment: ExperimentView) -> str:
 def status_text(t: Translator, experiment: ExperimentView) -> str:
     text = labels.STATUS_ICONS[experiment.status] + " " + labels.status(t, experiment.status)
     if experiment.outcome is not None:
-        text += " · " + labels.outcome(t, experiment.outcome)
+        text += " · " + labels.outcome_with_winner(t, experiment)
     return text
 
 
@@ -33,30 +37,49 @@ def totals_line(t: Translator, totals: VariantTotals, *, control: bool) -> str:
         visitors=t.number(totals.visitors),
         rate=rate,
     )
-    if totals.revenue is not None:
-        line += " · " + _("revenue {amount}").format(amount=t.fixed(float(totals.revenue), 2))
+    # Revenue is shown in the money block, in the workspace's currency.
     return line
 
 
-def card(t: Translator, summary: ExperimentSummary) -> str:
-    """Everything about one experiment, for /show."""
+def verdict_words(t: Translator, verdict: Verdict) -> str:
+    """The readout's verdict in a few words: "keep running", "ship B", "stop: no effect"."""
+    return esc(verdict_label(verdict, t.gettext))
+
+
+def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = None) -> str:
+    """Everything about one experiment, for /show; ``verdict`` is its readout's, if it has one."""
     _ = t.gettext
     experiment = summary.experiment
     lines = [f"{title(experiment)} — {status_text(t, experiment)}"]
     facts = [labels.kind(t, experiment.kind)]
     if experiment.stage is not None:
         facts.append(_("stage: {stage}").format(stage=labels.stage(t, experiment.stage)))
+    if experiment.ice_score is not None:
+        facts.append(_("ICE {score}").format(score=t.number(experiment.ice_score)))
     lines.append(" · ".join(facts))
     if experiment.hypothesis:
         lines.append("<i>" + esc(experiment.hypothesis) + "</i>")
+    lines += lineage_lines(t, summary)
     lines.append("")
     for totals in summary.totals:
         lines.append(totals_line(t, totals, control=totals.position == 0))
+    if verdict is not None:
+        lines.append(
+            "🧭 " + _("Verdict: {verdict}").format(verdict=f"<b>{verdict_words(t, verdict)}</b>")
+        )
     plan = []
     if experiment.planned_per_variant:
         plan.append(
-            _("plan: {count} visitors per variant").format(
-                count=t.number(experiment.planned_per_variant)
+            t.ngettext(
+                "plan: {count} visitor per variant",
+                "plan: {count} visitors per variant",
+                experiment.planned_per_variant,
+            ).format(count=t.number(experiment.planned_per_variant))
+        )
+    if experiment.planned_split:
+        plan.append(
+            _("split {split}").format(
+                split="/".join(t.number(weight, 2) for weight in experiment.planned_split)
             )
         )
     if experiment.review_date:
@@ -76,8 +99,30 @@ def card(t: Translator, summary: ExperimentSummary) -> str:
     return "\n".join(lines)
 
 
-def list_line(t: Translator, summary: ExperimentSummary) -> str:
-    """One line per experiment, for /list."""
+def lineage_lines(t: Translator, summary: ExperimentSummary) -> list[str]:
+    """The experiment this one iterates on, and its next iterations."""
+    _ = t.gettext
+    lines = []
+    if summary.parent is not None:
+        lines.append(
+            "↩️ "
+            + _("Iteration of {experiment}").format(
+                experiment=f"/show_{summary.parent.number} #{summary.parent.number} "
+                + esc(summary.parent.name)
+            )
+        )
+    for child in summary.children:
+        lines.append(
+            "➡️ "
+            + _("Next iteration: {experiment}").format(
+                experiment=f"/show_{child.number} #{child.number} " + esc(child.name)
+            )
+        )
+    return lines
+
+
+def list_line(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = None) -> str:
+    """One line per experiment, for /list, ending with its readout's verdict if it has one."""
     _ = t.gettext
     experiment = summary.experiment
     icon = labels.STATUS_ICONS[experiment.status]
@@ -89,15 +134,24 @@ def list_line(t: Translator, summary: ExperimentSummary) -> str:
             if v.visitors
         ]
         line += " — " + ", ".join(rates)
-        line += " · " + _("{count} visitors").format(count=t.number(summary.visitors))
+        line += " · " + t.ngettext("{count} visitor", "{count} visitors", summary.visitors).format(
+            count=t.number(summary.visitors)
+        )
     elif experiment.status is not Status.CONCLUDED:
         line += " — " + _("no data yet")
+    if verdict is not None:
+        line += " · <i>" + verdict_words(t, verdict) + "</i>"
     if experiment.status is Status.CONCLUDED and experiment.outcome is not None:
-        line += " — " + labels.outcome(t, experiment.outcome)
+        line += " — " + labels.outcome_with_winner(t, experiment)
     return line
 
 
-def experiment_list(t: Translator, summaries: list[ExperimentSummary]) -> str:
+def experiment_list(
+    t: Translator,
+    summaries: list[ExperimentSummary],
+    verdicts: Mapping[int, Verdict | None] | None = None,
+) -> str:
+    """/list; ``verdicts`` by experiment number, from each one's readout."""
     _ = t.gettext
     if not summaries:
         return _("No experiments yet. Start one with /new — or /ideas for inspiration.")
@@ -106,9 +160,11 @@ def experiment_list(t: Translator, summaries: list[ExperimentSummary]) -> str:
         "<b>"
         + _("Your experiments")
         + "</b> · "
-        + t.ngettext("{count} running", "{count} running", running).format(count=running)
+        + t.ngettext("{count} running", "{count} running", running).format(count=t.number(running))
     )
-    return "\n".join([header, "", *(list_line(t, s) for s in summaries)])
+    found = verdicts or {}
+    lines = [list_line(t, s, found.get(s.experiment.number)) for s in summaries]
+    return "\n".join([header, "", *lines])
 
 
 def logged(t: Translator, result: LoggedObservation) -> str:

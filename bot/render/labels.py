@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
-from experiments.domain import N_, STAGE_NAMES, STATUS_NAMES, Kind, Outcome, Stage, Status
+from bot.replies import esc
+from experiments.domain import (
+    N_,
+    STAGE_NAMES,
+    STATUS_NAMES,
+    ExperimentView,
+    Kind,
+    Outcome,
+    Stage,
+    Status,
+)
 
 KIND_LABELS = {
     Kind.AB_TEST: N_("A/B test"),
@@ -34,3 +44,15 @@ def status(t: Translator, value: Status) -> str:
 
 def outcome(t: Translator, value: Outcome) -> str:
     return t.gettext(OUTCOME_LABELS[value])
+
+
+def outcome_with_winner(t: Translator, experiment: ExperimentView) -> str:
+    """ "won", or "won with Card" when the variant shipped is known (escaped)."""
+    if experiment.outcome is None:
+        return ""
+    if experiment.outcome is Outcome.WON and experiment.winner:
+        return t.gettext("won with {variant}").format(variant=esc(experiment.winner))
+    if experiment.outcome is Outcome.LOST and experiment.winner:
+        # The control held: say which, so "lost" is not read as the control losing.
+        return t.gettext("lost, {variant} stayed best").format(variant=esc(experiment.winner))
+    return outcome(t, experiment.outcome)

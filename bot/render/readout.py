@@ -1,13 +1,59 @@
-"""The readout: every number with a sentence a non-statistician understands, then the verdict."""
+"""The readout: one plain sentence built on the verdict, then every number, then the verdict.
+
+``readout_lines`` is a list of sections (headline, arms, checks, verdict) so that more lines
+(money, funnel) slot in between without touching the others.
+"""
 
 from __future__ import annotations
+
+import math
+
+from babel.numbers import format_percent
 
 from bot.i18n import Translator
 from bot.render.experiments import title
 from bot.replies import esc
 from experiments.services import ExperimentReadout
 from experiments.stats.readout import ArmResult, Comparison, Readout
-from experiments.wording import explain_verdict, verdict_label
+from experiments.wording import explain_verdict, headline, verdict_label
+
+# Rates and differences below 1 % keep this many significant digits (0.012 %, not 0.01 %).
+_SIGNIFICANT = 2
+_MAX_DIGITS = 8
+
+
+def _digits(percent_value: float, digits: int) -> int:
+    """Decimals for a value in percent: ``digits``, or more so a small one keeps 2 digits.
+
+    A value too small to show even so is shown with ``digits`` (as 0.00, without a sign).
+    """
+    size = abs(percent_value)
+    if size == 0 or size >= 1 or not math.isfinite(size):
+        return digits
+    places = min(max(digits, -math.floor(math.log10(size)) + _SIGNIFICANT - 1), _MAX_DIGITS)
+    return places if round(size, places) != 0 else digits
+
+
+def share(t: Translator, fraction: float, digits: int = 1) -> str:
+    """A rate or share as a percent; small ones keep two significant digits (0.012%)."""
+    return t.percent(fraction, _digits(fraction * 100, digits))
+
+
+def loose_share(t: Translator, fraction: float) -> str:
+    """A share for sentences: one decimal at most, dropped when zero (8%, 58.8%, 0.012%)."""
+    places = _digits(fraction * 100, 1)
+    base = t.locale.percent_formats[None].pattern
+    pattern = base.replace("#,##0", "#,##0" + ("." + "#" * places if places else ""), 1)
+    return format_percent(fraction, pattern, locale=t.locale)
+
+
+def signed_share(t: Translator, fraction: float, digits: int = 1) -> str:
+    """+25.0% / −3.1% / 0.0% (never −0.0%: the sign goes only on what shows as non-zero)."""
+    places = _digits(fraction * 100, digits)
+    text = t.percent(abs(fraction), places)
+    if round(abs(fraction) * 100, places) == 0:
+        return text
+    return ("+" if fraction > 0 else "−") + text
 
 
 def esc_p(t: Translator, value: float) -> str:
@@ -15,9 +61,14 @@ def esc_p(t: Translator, value: float) -> str:
 
 
 def points(t: Translator, diff: float, *, signed: bool = True) -> str:
-    """A difference of rates in percentage points: +1.08 pp (or 1.08 pp unsigned)."""
-    sign = ("+" if diff > 0 else ("−" if diff < 0 else "")) if signed else ""
-    return t.gettext("{sign}{value} pp").format(sign=sign, value=t.fixed(abs(diff) * 100, 2))
+    """A difference of rates in percentage points: +1.08 pp (or 1.08 pp unsigned); no −0.00."""
+    value = abs(diff) * 100
+    places = _digits(value, 2)
+    shown = t.fixed(value, places)
+    sign = ""
+    if signed and round(value, places) != 0:
+        sign = "+" if diff > 0 else "−"
+    return t.gettext("{sign}{value} pp").format(sign=sign, value=shown)
 
 
 def arm_line(t: Translator, arm: ArmResult, *, control: bool) -> str:
@@ -27,9 +78,9 @@ def arm_line(t: Translator, arm: ArmResult, *, control: bool) -> str:
         return f"{name}: " + _("no visitors yet")
     return _("{name}: {rate} ({low} – {high}) · {conversions} of {visitors}").format(
         name=name,
-        rate=t.percent(arm.rate, 2),
-        low=t.percent(arm.ci_low, 1),
-        high=t.percent(arm.ci_high, 1),
+        rate=share(t, arm.rate, 2),
+        low=share(t, arm.ci_low, 1),
+        high=share(t, arm.ci_high, 1),
         conversions=t.number(arm.conversions),
         visitors=t.number(arm.visitors),
     )
@@ -44,17 +95,23 @@ def comparison_lines(
     alpha: float,
     several: bool,
 ) -> list[str]:
+    """The fixed-horizon interval, the always-valid range next to it, p-values, the chance."""
     _ = t.gettext
+    del arm, alpha  # the lines speak of the comparison only
     lift = (
         ""
         if comparison.lift is None
-        else " · " + _("lift {lift}").format(lift=t.signed_percent(comparison.lift))
+        else " · " + _("lift {lift}").format(lift=signed_share(t, comparison.lift))
     )
     method = _("z-test") if comparison.p_value_method == "z-test" else _("Fisher's exact test")
     p_line = _("p = {p} ({method})").format(p=esc_p(t, comparison.p_value), method=method)
     if several:
         p_line += ", " + _("Holm-adjusted {p}").format(p=esc_p(t, comparison.p_value_holm))
     p_line += ", " + _("always-valid p = {p}").format(p=esc_p(t, comparison.sequential_p_value))
+    if comparison.seq_lift_ci_low is not None and comparison.seq_lift_ci_high is not None:
+        always_valid = _("always-valid range: {low} to {high} (lift {lift_low} to {lift_high})")
+    else:
+        always_valid = _("always-valid range: {low} to {high}")
     lines = [
         "   "
         + _("vs {control}: {diff} ({low} to {high}){lift}").format(
@@ -64,48 +121,47 @@ def comparison_lines(
             high=points(t, comparison.diff_ci_high),
             lift=lift,
         ),
+        "   "
+        + always_valid.format(
+            low=points(t, comparison.seq_diff_ci_low),
+            high=points(t, comparison.seq_diff_ci_high),
+            lift_low=signed_share(t, comparison.seq_lift_ci_low or 0.0, 0),
+            lift_high=signed_share(t, comparison.seq_lift_ci_high or 0.0, 0),
+        ),
         "   " + p_line,
         "   "
-        + _("chance to beat {control}: {chance} · expected loss if you ship it: {loss}").format(
+        + _(
+            "Bayesian chance to beat {control} (flat prior): {chance} · expected loss if you "
+            "ship it: {loss}"
+        ).format(
             control=esc(control.name),
-            chance=t.percent(comparison.prob_beat_control, 1),
+            chance=_chance(t, comparison.prob_beat_control),
             loss=points(t, comparison.expected_loss, signed=False),
         ),
-        "   → " + _plain_sentence(t, arm, control, comparison, alpha),
     ]
     return lines
 
 
-def _plain_sentence(
-    t: Translator, arm: ArmResult, control: ArmResult, comparison: Comparison, alpha: float
-) -> str:
-    _ = t.gettext
-    names = {"arm": esc(arm.name), "control": esc(control.name)}
-    if comparison.diff == 0:
-        return _("{arm} and {control} convert exactly alike so far.").format(**names)
-    better = comparison.diff > 0
-    size = (
-        t.percent(abs(comparison.lift), 0)
-        if comparison.lift is not None
-        else points(t, abs(comparison.diff))
+def _chance(t: Translator, probability: float) -> str:
+    if probability > 0.999:
+        return t.gettext("over {share}").format(share=t.percent(0.999, 1))
+    if probability < 0.001:
+        return t.gettext("under {share}").format(share=t.percent(0.001, 1))
+    return t.percent(probability, 1)
+
+
+def headline_line(t: Translator, readout: Readout) -> str:
+    """The one plain sentence the readout opens with."""
+    return (
+        "<b>"
+        + esc(
+            headline(readout.verdict, t.gettext, lambda x: loose_share(t, x), t.number, t.ngettext)
+        )
+        + "</b>"
     )
-    if better:
-        head = _("{arm} converts {size} better than {control} so far").format(size=size, **names)
-    else:
-        head = _("{arm} converts {size} worse than {control} so far").format(size=size, **names)
-    if comparison.sequential_p_value < alpha:
-        tail = _("and that is very unlikely to be chance, even though you look every day.")
-    else:
-        tail = _("but that could still be chance.")
-    return f"{head}, {tail}"
 
 
-def readout_lines(t: Translator, readout: Readout) -> list[str]:
-    """Every arm, each challenger against the control, the sample-ratio warning and the verdict.
-
-    Shared by /readout (a saved experiment) and /calc (numbers typed in the chat).
-    """
-    _ = t.gettext
+def arms_section(t: Translator, readout: Readout) -> list[str]:
     arms = readout.arms
     control = arms[0]
     several = len(arms) > 2
@@ -116,33 +172,74 @@ def readout_lines(t: Translator, readout: Readout) -> list[str]:
             lines += comparison_lines(
                 t, arm, control, arm.vs_control, alpha=readout.alpha, several=several
             )
-    lines.append("")
+    return lines
+
+
+def checks_section(t: Translator, readout: Readout) -> list[str]:
     if readout.sample_ratio_mismatch and readout.srm_p_value is not None:
-        lines.append(
+        return [
             "⚠️ "
-            + _(
+            + t.gettext(
                 "The visitors are not split as planned (sample-ratio mismatch, p = {p}). "
                 "Check how visitors are assigned before trusting any result."
             ).format(p=esc_p(t, readout.srm_p_value))
-        )
-    lines.append(
+        ]
+    return []
+
+
+def verdict_section(t: Translator, readout: Readout) -> list[str]:
+    _ = t.gettext
+    return [
         "<b>"
         + _("Verdict: {verdict}").format(verdict=esc(verdict_label(readout.verdict, _)))
-        + "</b>"
-    )
-    lines.append(esc(explain_verdict(readout.verdict, _, t.percent)))
-    return lines
+        + "</b>",
+        esc(explain_verdict(readout.verdict, _, lambda x: loose_share(t, x), t.number, t.ngettext)),
+    ]
+
+
+def readout_lines(t: Translator, readout: Readout) -> list[str]:
+    """The headline, every arm with each challenger against the control, the checks, the verdict.
+
+    Shared by /readout (a saved experiment) and /calc (numbers typed in the chat).
+    """
+    return [
+        headline_line(t, readout),
+        "",
+        *arms_section(t, readout),
+        "",
+        *checks_section(t, readout),
+        *verdict_section(t, readout),
+    ]
 
 
 def method_note(t: Translator) -> str:
     return (
         "<i>"
         + t.gettext(
-            "Rates with 95% intervals; the verdict uses the always-valid p-value, "
-            "so checking every day is safe."
+            "Rates with 95% intervals. The verdict uses the always-valid range, which holds "
+            "however often you look, so checking every day is safe."
         )
         + "</i>"
     )
+
+
+def plan_line(t: Translator, result: ExperimentReadout) -> str | None:
+    plan = result.experiment.planned_per_variant
+    if not plan:
+        return None
+    readout = result.readout
+    smallest = min(arm.visitors for arm in readout.arms)
+    progress = t.ngettext(
+        "Plan: {planned} visitor per variant; the smallest has {have}.",
+        "Plan: {planned} visitors per variant; the smallest has {have}.",
+        plan,
+    ).format(planned=t.number(plan), have=t.number(smallest))
+    if result.days_left is not None and result.days_left > 0:
+        days = max(1, math.ceil(result.days_left - 1e-9))
+        progress += " " + t.ngettext(
+            "About {days} day left at this pace.", "About {days} days left at this pace.", days
+        ).format(days=t.number(days))
+    return progress
 
 
 def readout_text(t: Translator, result: ExperimentReadout) -> str:
@@ -150,16 +247,8 @@ def readout_text(t: Translator, result: ExperimentReadout) -> str:
     readout: Readout = result.readout
     lines = ["📊 " + title(result.experiment) + " — " + _("readout"), ""]
     lines += readout_lines(t, readout)
-    plan = result.experiment.planned_per_variant
-    if plan:
-        smallest = min(arm.visitors for arm in readout.arms)
-        progress = _("Plan: {planned} visitors per variant; the smallest has {have}.").format(
-            planned=t.number(plan), have=t.number(smallest)
-        )
-        if result.days_left is not None and result.days_left > 0:
-            progress += " " + _("About {days} days left at this pace.").format(
-                days=t.number(round(result.days_left + 0.4999))
-            )
-        lines.append(progress)
+    plan = plan_line(t, result)
+    if plan is not None:
+        lines.append(plan)
     lines.append(method_note(t))
     return "\n".join(lines)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.replies import esc
-from experiments.schedule import next_digest_moment
+from experiments.domain import BUSINESS_NAMES
 from experiments.workspaces import WorkspaceView
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
-def settings_text(t: Translator, workspace: WorkspaceView, now: datetime) -> str:
+def settings_text(t: Translator, workspace: WorkspaceView, next_digest: datetime | None) -> str:
+    """``next_digest`` comes from ``experiments.digests.next_digest_at``: what will happen."""
     _ = t.gettext
     zone = ZoneInfo(workspace.timezone)
     if workspace.digest_enabled:
@@ -35,15 +36,14 @@ def settings_text(t: Translator, workspace: WorkspaceView, now: datetime) -> str
             "Remind me after {days} days without new results",
             workspace.stale_after_days,
         ).format(days=workspace.stale_after_days),
+        "🏪 " + _("Business: {kind}").format(kind=_(BUSINESS_NAMES[workspace.business])),
         "🗣 " + _("Language: {language}").format(language=LANGUAGE_NAMES[workspace.language]),
         "💱 "
         + _("Currency: {name} ({code})").format(
             name=esc(t.currency_name(workspace.currency)), code=workspace.currency
         ),
     ]
-    if workspace.digest_enabled:
-        at = time.fromisoformat(workspace.digest_time)
-        moment = next_digest_moment(now, at, zone)
-        when = t.datetime(moment, tzinfo=zone)
+    if next_digest is not None:
+        when = t.datetime(next_digest, tzinfo=zone)
         lines += ["", _("Next digest: {when} ({zone}).").format(when=when, zone=timezone_name)]
     return "\n".join(lines)

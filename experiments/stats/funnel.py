@@ -15,6 +15,12 @@ The rule (Theory of Constraints, Goldratt 1984, applied to the marketing hourgla
   tie); a tie goes to the earliest stage, where a fix helps every stage after it.
 - The constraint is *clear* when its interval lies wholly below every other step's interval;
   otherwise the data can't yet tell it apart from the next weakest step.
+
+Comparing two periods (``compare_funnels``): each step that has a rate in both periods is
+tested for a change with the two-proportion test of ``experiments.stats.proportions``
+(pooled z-test, Fisher's exact test for small cells); as up to six steps are tested at once,
+the p-values are Holm-adjusted (``holm_adjust``) before they are compared with ``alpha``, so
+"more than noise" holds for the whole funnel, not just for one step picked after the fact.
 """
 
 from __future__ import annotations
@@ -24,7 +30,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from experiments.stats.proportions import check_alpha, wilson_interval
+from experiments.stats.proportions import (
+    check_alpha,
+    holm_adjust,
+    two_proportion_test,
+    wilson_interval,
+)
 
 
 class FunnelIssue(StrEnum):
@@ -95,6 +106,77 @@ def analyse_funnel(counts: Sequence[int], alpha: float = 0.05) -> FunnelAnalysis
         constraint_is_clear=clear,
         issue=None,
         issue_position=None,
+        alpha=alpha,
+    )
+
+
+class StepTrend(StrEnum):
+    UP = "up"  # the step converts better, by more than noise
+    DOWN = "down"  # worse, by more than noise
+    NOISE = "noise"  # the difference is within what chance alone would give
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """One step's conversion in the earlier and the later period, and whether it really moved."""
+
+    position: int
+    rate_before: float
+    rate_after: float
+    diff: float  # rate_after - rate_before
+    p_value: float  # two-sided, Holm-adjusted over the steps compared
+    trend: StepTrend
+
+
+@dataclass(frozen=True)
+class FunnelComparison:
+    changes: tuple[StepChange, ...]  # the steps with a rate in both periods, top first
+    constraint_before: int | None
+    constraint_after: int | None
+    alpha: float
+
+    @property
+    def constraint_moved(self) -> bool:
+        """Both periods name a constraint, and not the same one."""
+        return (
+            self.constraint_before is not None
+            and self.constraint_after is not None
+            and self.constraint_before != self.constraint_after
+        )
+
+
+def compare_funnels(
+    before: Sequence[int], after: Sequence[int], alpha: float = 0.05
+) -> FunnelComparison:
+    """Each step's change from ``before`` to ``after``, and both constraints (module's rule)."""
+    if len(before) != len(after):
+        raise ValueError(f"Funnels of {len(before)} and {len(after)} stages can't be compared.")
+    earlier, later = analyse_funnel(before, alpha), analyse_funnel(after, alpha)
+    compared = [
+        (old, new)
+        for old, new in zip(earlier.steps, later.steps, strict=True)
+        if old.rate is not None and new.rate is not None
+    ]
+    raw = []
+    for old, new in compared:
+        assert old.previous and new.previous
+        raw.append(
+            two_proportion_test(new.reached, new.previous, old.reached, old.previous).p_value
+        )
+    adjusted = holm_adjust(raw)
+    changes = []
+    for (old, new), p_value in zip(compared, adjusted, strict=True):
+        assert old.rate is not None and new.rate is not None
+        trend = StepTrend.NOISE
+        if p_value < alpha:
+            trend = StepTrend.UP if new.rate > old.rate else StepTrend.DOWN
+        changes.append(
+            StepChange(new.position, old.rate, new.rate, new.rate - old.rate, p_value, trend)
+        )
+    return FunnelComparison(
+        changes=tuple(changes),
+        constraint_before=earlier.constraint,
+        constraint_after=later.constraint,
         alpha=alpha,
     )
 

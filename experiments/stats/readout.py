@@ -3,9 +3,18 @@
 Per arm: the rate with its Wilson interval. Per challenger against the control (the first arm):
 the Newcombe interval of the difference, the lift, the fixed-horizon p-value (z-test or
 Fisher), its Holm adjustment over the challengers, the chance to beat the control, the
-expected loss and the always-valid (sequential) p-value. Then the sample-ratio check and the
-verdict (rules in ``experiments.stats.verdict``). Arms with no visitors get no numbers (None),
-never NaN.
+expected loss, the always-valid (sequential) p-value and the always-valid interval of the
+difference. Then the sample-ratio check and the verdict (rules in ``experiments.stats.verdict``).
+Arms with no visitors get no numbers (None), never NaN.
+
+Looks: ``history`` holds the cumulative totals of earlier looks (the experiment's days). The
+always-valid interval is intersected over every look in which each arm had at least
+``MIN_VISITORS_PER_ARM`` visitors, plus the current one, and the sequential p-value is the
+running minimum over the same looks (Johari et al. 2022; Howard et al. 2021). The interval is
+at level alpha / (number of challengers), the level the verdict decides at (Bonferroni).
+Its lift version is the difference's range over the control's observed rate: a way to say it
+in relative words, not a second test (the control's own uncertainty is not added to it; the
+verdict decides on the difference).
 """
 
 from __future__ import annotations
@@ -22,9 +31,23 @@ from experiments.stats.proportions import (
     two_proportion_test,
     wilson_interval,
 )
-from experiments.stats.sequential import always_valid_p_value
-from experiments.stats.srm import sample_ratio_check
-from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason, decide_verdict
+from experiments.stats.sample_size import plan_targets
+from experiments.stats.sequential import (
+    SequenceInterval,
+    always_valid_p_value,
+    confidence_sequence,
+    msprt_p_value,
+    running_interval,
+)
+from experiments.stats.srm import planned_shares, sample_ratio_check
+from experiments.stats.verdict import (
+    MIN_VISITORS_PER_ARM,
+    ChallengerSequence,
+    Verdict,
+    VerdictKind,
+    VerdictReason,
+    decide_verdict,
+)
 
 __all__ = [
     "ArmCounts",
@@ -58,7 +81,14 @@ class Comparison:
     p_value_holm: float  # Holm-adjusted over all challengers (== p_value with one challenger)
     prob_beat_control: float
     expected_loss: float  # E[max(p_control - p_variant, 0)] under the Beta posteriors
-    sequential_p_value: float  # always valid (mSPRT), not Holm-adjusted
+    sequential_p_value: float  # always valid (mSPRT), running minimum over looks, not adjusted
+    # Always-valid interval of diff at alpha / challengers, intersected over the looks.
+    seq_diff_ci_low: float = 0.0
+    seq_diff_ci_high: float = 0.0
+    looks: int = 1  # how many looks the running numbers are built on
+
+    seq_lift_ci_low: float | None = None  # the same relative to the control's rate
+    seq_lift_ci_high: float | None = None  # (None when the control's rate is 0)
 
 
 @dataclass(frozen=True)
@@ -79,6 +109,7 @@ class Readout:
     srm_p_value: float | None  # None when it can't be computed (no visitors yet)
     sample_ratio_mismatch: bool  # srm_p_value < 0.001
     verdict: Verdict
+    srm_checked: bool = True  # False while an arm has no visitors (the check is not made)
 
     @property
     def leader(self) -> ArmResult | None:
@@ -102,9 +133,20 @@ class _RawComparison:
     prob_beat_control: float
     expected_loss: float
     sequential_p_value: float
+    interval: SequenceInterval
+    control_rate: float
+    looks: int
 
 
-def _compare(variant: ArmCounts, control: ArmCounts, alpha: float) -> _RawComparison:
+def _compare(
+    index: int,
+    arms: Sequence[ArmCounts],
+    looks: Sequence[Sequence[ArmCounts]],
+    alpha: float,
+    level: float,
+) -> _RawComparison:
+    """``arms[index]`` against the control, the running numbers over ``looks`` and now."""
+    variant, control = arms[index], arms[0]
     interval = newcombe_diff_interval(
         variant.conversions, variant.visitors, control.conversions, control.visitors, alpha
     )
@@ -115,6 +157,21 @@ def _compare(variant: ArmCounts, control: ArmCounts, alpha: float) -> _RawCompar
         variant.conversions, variant.visitors, control.conversions, control.visitors
     )
     control_rate = control.conversions / control.visitors
+    sequences: list[SequenceInterval] = []
+    # The running minimum of the floored p-value, max(mSPRT p, fixed p), over the looks; now first.
+    best = always_valid_p_value(
+        variant.conversions, variant.visitors, control.conversions, control.visitors, test.p_value
+    )
+    for look in (*looks, arms):
+        counts = (look[index].conversions, look[index].visitors)
+        control_counts = (look[0].conversions, look[0].visitors)
+        sequences.append(confidence_sequence(*counts, *control_counts, level))
+        if look is arms:
+            continue
+        msprt = msprt_p_value(*counts, *control_counts)
+        if msprt < best:  # only then can the floored value lower the minimum: test it
+            fixed = two_proportion_test(*counts, *control_counts).p_value
+            best = min(best, max(msprt, fixed))
     return _RawComparison(
         diff=interval.diff,
         diff_ci_low=interval.diff_ci_low,
@@ -124,13 +181,10 @@ def _compare(variant: ArmCounts, control: ArmCounts, alpha: float) -> _RawCompar
         p_value_method=str(test.method),
         prob_beat_control=bayes.prob_beat_control,
         expected_loss=bayes.expected_loss,
-        sequential_p_value=always_valid_p_value(
-            variant.conversions,
-            variant.visitors,
-            control.conversions,
-            control.visitors,
-            test.p_value,
-        ),
+        sequential_p_value=best,
+        interval=running_interval(sequences),
+        control_rate=control_rate,
+        looks=len(sequences),
     )
 
 
@@ -158,44 +212,73 @@ def conversion_readout(
     alpha: float = 0.05,
     planned_split: Sequence[float] | None = None,
     planned_per_variant: int | None = None,
+    min_effect: float | None = None,
+    history: Sequence[Sequence[ArmCounts]] = (),
 ) -> Readout:
     """Read out a conversion experiment; ``arms[0]`` is the control.
 
     ``planned_split`` are the planned traffic weights (equal by default) for the sample-ratio
-    check; ``planned_per_variant`` the planned visitors per arm (``sample_size_per_variant``),
-    which lets the verdict say "stop: no effect" once reached.
+    check and the plan; ``planned_per_variant`` the planned visitors of the arm with the smallest
+    share (``sample_size.sequential_sample_size``); ``min_effect`` the smallest difference worth
+    having, in rate units (the experiment's MDE; None: the verdict's default); ``history`` the
+    cumulative totals of earlier looks, arms in the same order (module docstring).
     """
     _validate(arms, alpha, planned_per_variant)
     control = arms[0]
+    challenger_count = len(arms) - 1
+    level = alpha / challenger_count
+    looks = [
+        look
+        for look in history
+        if len(look) == len(arms) and all(arm.visitors >= MIN_VISITORS_PER_ARM for arm in look)
+    ]
+    if looks and list(looks[-1]) == list(arms):
+        looks.pop()  # the last day is the current totals: one look, not two
     raw: list[_RawComparison | None] = [
-        _compare(arm, control, alpha) if arm.visitors > 0 and control.visitors > 0 else None
-        for arm in arms[1:]
+        _compare(index, arms, looks, alpha, level)
+        if arm.visitors > 0 and control.visitors > 0
+        else None
+        for index, arm in enumerate(arms[1:], start=1)
     ]
     made = [comparison for comparison in raw if comparison is not None]
     fixed_holm = iter(holm_adjust([comparison.p_value for comparison in made]))
-    sequential_holm = iter(holm_adjust([comparison.sequential_p_value for comparison in made]))
     results = [_arm_result(control, None, alpha)]
-    sequential_p_holm: list[float | None] = []
+    sequences: list[ChallengerSequence | None] = []
     for arm, comparison in zip(arms[1:], raw, strict=True):
         if comparison is None:
             results.append(_arm_result(arm, None, alpha))
-            sequential_p_holm.append(None)
+            sequences.append(None)
             continue
         results.append(_arm_result(arm, _finish(comparison, next(fixed_holm)), alpha))
-        sequential_p_holm.append(next(sequential_holm))
+        sequences.append(
+            ChallengerSequence(
+                interval=comparison.interval,
+                p_value=min(1.0, comparison.sequential_p_value * challenger_count),
+            )
+        )
+    shares = planned_shares(len(arms), planned_split)
     srm = sample_ratio_check([arm.visitors for arm in arms], planned_split)
     if srm.mismatch and any(arm.visitors == 0 for arm in arms):
         # Founders often log one arm before the other; an empty arm is "no data yet", not a
         # broken split.
         srm = replace(srm, mismatch=False)
     verdict = decide_verdict(
-        results, sequential_p_holm, srm, alpha=alpha, planned_per_variant=planned_per_variant
+        results,
+        sequences,
+        srm,
+        alpha=alpha,
+        planned_per_variant=planned_per_variant,
+        planned_targets=None
+        if planned_per_variant is None
+        else plan_targets(planned_per_variant, shares),
+        min_effect=min_effect,
     )
     return Readout(
         arms=tuple(results),
         alpha=alpha,
         srm_p_value=srm.p_value,
         sample_ratio_mismatch=srm.mismatch,
+        srm_checked=srm.p_value is not None and not any(arm.visitors == 0 for arm in arms),
         verdict=verdict,
     )
 
@@ -213,7 +296,16 @@ def _finish(comparison: _RawComparison, p_value_holm: float) -> Comparison:
         prob_beat_control=comparison.prob_beat_control,
         expected_loss=comparison.expected_loss,
         sequential_p_value=comparison.sequential_p_value,
+        seq_diff_ci_low=comparison.interval.diff_low,
+        seq_diff_ci_high=comparison.interval.diff_high,
+        looks=comparison.looks,
+        seq_lift_ci_low=_relative(comparison.interval.diff_low, comparison.control_rate),
+        seq_lift_ci_high=_relative(comparison.interval.diff_high, comparison.control_rate),
     )
+
+
+def _relative(diff: float, control_rate: float) -> float | None:
+    return diff / control_rate if control_rate > 0 else None
 
 
 def _arm_result(arm: ArmCounts, vs_control: Comparison | None, alpha: float) -> ArmResult:

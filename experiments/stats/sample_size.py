@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from scipy.stats import norm
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
+
+from experiments.stats.sequential import MIXING_EFFECT_SIZE, half_width
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,110 @@ def days_left(
     if visitors_so_far_min_arm == 0 or days_running == 0:
         return None
     return remaining * days_running / visitors_so_far_min_arm
+
+
+# Above this many visitors per arm no founder's experiment will ever finish: refuse the plan.
+MAX_PER_VARIANT = 10**9
+
+
+class PlanTooLarge(ValueError):
+    """The effect is too small to ever be seen; the message is written for a founder."""
+
+    def __init__(self, per_variant_floor: int = MAX_PER_VARIANT) -> None:
+        super().__init__(
+            f"To see an effect that small you would need more than {per_variant_floor:,} "
+            "visitors per variant, more than any experiment gets; plan for a bigger effect."
+        )
+
+
+@dataclass(frozen=True)
+class SequentialPlan:
+    """Visitors per arm at which the always-valid interval excludes 0 with chance ``power``."""
+
+    baseline: float
+    target: float
+    alpha: float  # family-wise, before the split over challengers
+    power: float
+    challengers: int
+    shares: tuple[float, float]  # planned shares of (control, variant), summing to 1
+    per_arm: tuple[int, int]  # visitors planned for (control, variant)
+
+    @property
+    def per_variant(self) -> int:
+        """The arm with the smaller planned share (every arm, with an equal split)."""
+        return min(self.per_arm)
+
+
+def plan_targets(planned_per_variant: int, shares: tuple[float, ...]) -> tuple[int, ...]:
+    """Each arm's planned visitors: ``planned_per_variant`` is the smallest-share arm's."""
+    smallest = min(shares)
+    return tuple(math.ceil(planned_per_variant * share / smallest - 1e-9) for share in shares)
+
+
+def sequential_sample_size(
+    baseline: float,
+    target: float,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    challengers: int = 1,
+    shares: tuple[float, float] = (0.5, 0.5),
+    mixing_effect_size: float = MIXING_EFFECT_SIZE,
+) -> SequentialPlan:
+    """Smallest plan at which the confidence sequence excludes 0 with chance ``power``.
+
+    With delta = |target - baseline| the true difference, the interval at the last look,
+    theta_hat ± h(n), excludes 0 on delta's side when theta_hat > h(n); theta_hat ~ N(delta, V(n)),
+    so the chance is Phi((delta - h(n)) / sd(n)) and the plan is the smallest n with
+    delta - h(n) >= z_power · sd(n) (bisection over n; both h and sd shrink as n grows).
+    V(n) and tau² use the planned rates (``sequential.plug_ins`` without the +1/+2) and the
+    planned split; alpha is split over the challengers (Bonferroni), as the verdict does.
+    Crossing at an earlier look only adds power, so the plan is on the safe side.
+    """
+    _check_open_unit("baseline", baseline)
+    _check_open_unit("target", target)
+    _check_open_unit("alpha", alpha)
+    _check_open_unit("power", power)
+    if target == baseline:
+        raise ValueError("target must differ from baseline (the effect can't be zero).")
+    if challengers < 1:
+        raise ValueError(f"challengers must be at least 1, got {challengers!r}.")
+    control_share, variant_share = shares
+    if not (control_share > 0 and variant_share > 0):
+        raise ValueError(f"Planned shares must be positive, got {shares!r}.")
+    total = control_share + variant_share
+    control_share, variant_share = control_share / total, variant_share / total
+    smallest = min(control_share, variant_share)
+    delta = abs(target - baseline)
+    pooled = control_share * baseline + variant_share * target
+    tau2 = mixing_effect_size**2 * pooled * (1 - pooled)
+    level = alpha / challengers
+    z_power = float(norm.ppf(power))
+
+    def variance(n: int) -> float:
+        control_n, variant_n = n * control_share / smallest, n * variant_share / smallest
+        return baseline * (1 - baseline) / control_n + target * (1 - target) / variant_n
+
+    def enough(n: int) -> bool:
+        v = variance(n)
+        return delta - float(half_width(v, tau2, level)) >= z_power * math.sqrt(v)
+
+    if not enough(MAX_PER_VARIANT):
+        raise PlanTooLarge()
+    low, high = 1, MAX_PER_VARIANT
+    while low < high:
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle + 1
+    per_arm = plan_targets(low, (control_share, variant_share))
+    return SequentialPlan(
+        baseline=baseline,
+        target=target,
+        alpha=alpha,
+        power=power,
+        challengers=challengers,
+        shares=(control_share, variant_share),
+        per_arm=(per_arm[0], per_arm[1]),
+    )

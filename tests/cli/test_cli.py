@@ -82,22 +82,23 @@ def test_calc_rejects_bad_input_with_exit_code_2(
 
 
 def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
-    """Guided /new by numbered buttons, a week of results, readout, pause, conclude."""
+    """Guided /new by buttons (:1), a week of results, readout, pause, conclude."""
     week = "".join(f"/log #1 A 1000 {40 + day}\n/log #1 B 1000 {52 + day}\n" for day in range(7))
     script = (
         "/new\n"
         "Sandbox journey\n"
-        "1\n"  # kind: A/B test
-        "4\n"  # stage: Try
+        ":1\n"  # kind: A/B test
+        ":4\n"  # stage: Try
         "We believe a shorter form for new visitors will lift sign-ups, measured by sign-ups.\n"
-        "1\n"  # variants: use A and B
+        ":1\n"  # variants: use A and B
+        ":1\n"  # split: equal
         "5%\n"  # baseline
         "20%\n"  # minimum detectable effect
-        "2\n" + week + "/readout #1\n"  # review in 2 weeks
+        ":2\n" + week + "/readout #1\n"  # review in 2 weeks
         "/show #1\n"
-        "4\n"  # Pause
-        "5\n"  # Conclude
-        "1\n"  # Won
+        ":4\n"  # Pause
+        ":6\n"  # Conclude (after Edit)
+        ":2\n"  # B won
         "/list\n"
         ":quit\n"
     )
@@ -115,10 +116,9 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
     out = result.stdout
     assert "Created experiment #1" in out
     assert "stage: Try" in out
-    # ceil(NormalIndPower().solve_power(proportion_effectsize(0.06, 0.05), alpha=0.05,
-    #      power=0.8)) -> 8143
-    assert "plan: 8,143 visitors per variant" in out
+    # the always-valid plan: sequential_sample_size(0.05, 0.06) -> 15711 (test_sample_size)
+    assert "plan: 15,711 visitors per variant" in out
     assert "New totals of B: 385 of 7,000" in out
     assert "Verdict:" in out
     assert "paused" in out
-    assert "#1 Sandbox journey is concluded: won" in out
+    assert "#1 Sandbox journey is concluded: won with B." in out

@@ -21,6 +21,7 @@ from db.models import DigestRecord
 from experiments import observations, services
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace, update_settings
+from tests.support import ADMIN
 
 FAKETIME = shutil.which("faketime")
 # Fake clock start and speed: the process lives a few real seconds through 09:00 Berlin time.
@@ -90,14 +91,29 @@ async def test_the_running_process_sends_the_digest_at_local_time_once(tmp_path:
     assert records[0][2] >= datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
+def _before_the_start() -> datetime:
+    """The founder set things up an hour before the process starts."""
+    return datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+
+
 async def seed(url: str, chat_id: int) -> None:
     database = await open_database(url)
     try:
         await ensure_workspace(
-            database.unit_of_work(), chat_id, chat_type="private", title=None, language="en"
+            database.unit_of_work(),
+            chat_id,
+            chat_type="private",
+            title=None,
+            language="en",
+            clock=_before_the_start,
         )
         await update_settings(
-            database.unit_of_work(), chat_id, timezone="Europe/Berlin", digest_time="09:00"
+            database.unit_of_work(),
+            chat_id,
+            timezone="Europe/Berlin",
+            digest_time="09:00",
+            clock=_before_the_start,
+            actor=ADMIN,
         )
         await services.create_experiment(
             database.unit_of_work(), chat_id, "Landing headline", author=Author(chat_id, "F")

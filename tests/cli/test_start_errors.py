@@ -149,3 +149,44 @@ def test_the_filter_redacts_message_arguments_and_tracebacks() -> None:
     assert DEFAULT_TOKEN not in text
     assert SECRET not in text
     assert text.count("<redacted>") == 4
+
+
+@pytest.mark.timeout(90)
+async def test_a_webhook_port_in_use_is_one_line_without_the_token_or_secret(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
+            env.update(
+                HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
+                HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
+                HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.sqlite3",
+                HOURGLASS_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+                HOURGLASS_WEBHOOK_PORT=str(port),
+                HOURGLASS_WEBHOOK_SECRET=SECRET,
+                PYTHONPATH=str(Path.cwd()),
+            )
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "run",
+                "--webhook",
+                env=env,
+                cwd=tmp_path,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    output = stdout.decode() + stderr.decode()
+    assert process.returncode == 1
+    last_line = output.strip().splitlines()[-1]
+    assert last_line.startswith("hourglass: could not start:"), output
+    assert str(port) in last_line and "in use" in last_line
+    assert DEFAULT_TOKEN not in output and SECRET not in output
+    assert "Traceback" not in output
+    assert emulator.webhook is None  # nothing was registered for a server that never ran

@@ -89,13 +89,15 @@ FORGED_UPDATE = {
 }
 
 
-async def forged_post(port: int, headers: dict[str, str]) -> int:
-    body = json.dumps(FORGED_UPDATE).encode()
+async def forged_post(port: int, headers: dict[str, str], body: bytes | None = None) -> int:
+    """A POST straight to the bot's port; the body is sent only if given (else just headers)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        head = ["POST /telegram HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+        head = ["POST /telegram HTTP/1.1", "Host: 127.0.0.1"]
         head += [f"{name}: {value}" for name, value in headers.items()]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        if body is not None:
+            head.append(f"Content-Length: {len(body)}")
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + (body or b""))
         await writer.drain()
         status_line = await asyncio.wait_for(reader.readline(), timeout=30)
         return int(status_line.split()[1])
@@ -123,6 +125,9 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
             HOURGLASS_LOG_LEVEL="DEBUG",
             PYTHONPATH=str(Path.cwd()),
         )
+        # The debug log is long: to a file, so a full pipe never stalls the process.
+        log_path = tmp_path / "output.log"
+        log = log_path.open("wb")
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -131,8 +136,8 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
             "--webhook",
             env=env,
             cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+            stdout=log,
+            stderr=log,
         )
         try:
             registered = await emulator.world.wait_until(
@@ -142,18 +147,29 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
             assert emulator.webhook is not None
             assert emulator.webhook["secret_token"] == secret
             # Forged requests straight to the bot's port: refused, and nothing is handled.
-            assert await forged_post(port, {}) == 403
-            assert await forged_post(port, {SECRET_HEADER: "guessed-secret-value-123"}) == 403
+            forged = json.dumps(FORGED_UPDATE).encode()
+            assert await forged_post(port, {}, forged) == 403
+            assert (
+                await forged_post(port, {SECRET_HEADER: "guessed-secret-value-123"}, forged) == 403
+            )
+            # With the secret: a huge announced body is refused before any of it is sent, and
+            # a body that is not JSON is a bad request.
+            assert (
+                await forged_post(port, {SECRET_HEADER: secret, "Content-Length": "90000000"})
+                == 413
+            )
+            assert await forged_post(port, {SECRET_HEADER: secret}, b"{not json") == 400
             await chat.send("/new Webhook experiment")
             created = await chat.next_reply(timeout=30)
         finally:
             process.send_signal(signal.SIGTERM)
             try:
-                stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+                await asyncio.wait_for(process.wait(), timeout=30)
             finally:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
-        output = stdout.decode() + stderr.decode()
+                log.close()
+        output = log_path.read_text(errors="replace")
         # The forged /new created nothing: the founder's experiment is the first one.
         assert "Created experiment #1" in created.text, output
         assert not [c for c in emulator.calls_to("sendMessage") if c.get("chat_id") == 4242]

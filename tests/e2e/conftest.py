@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_application
 from bot.bootstrap import open_database
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
+from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat, SimUser
 from bot.emulator.harness import running_application
 from bot.runtime import Runtime
 from db.unit_of_work import Database
@@ -74,12 +74,15 @@ async def say(chat: SimChat, text: str, **kwargs: object) -> BotMessage:
     return await chat.next_reply()
 
 
-async def press(chat: SimChat, message: BotMessage, label: str) -> str:
-    """Presses the button whose text contains ``label``; returns the callback query id."""
+async def press(
+    chat: SimChat, message: BotMessage, label: str, *, sender: SimUser | None = None
+) -> str:
+    """Presses the button whose text contains ``label`` (in a group, as ``sender``); returns the
+    callback query id."""
     for row in message.buttons:
         for found in row:
             if label in found.text:
-                return await chat.press(message, found.text)
+                return await chat.press(message, found.text, sender=sender)
     raise AssertionError(f"no button with {label!r}: {message.buttons}\n{chat.transcript()}")
 
 

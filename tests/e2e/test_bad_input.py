@@ -39,7 +39,7 @@ async def unchanged(bot: BotUnderTest) -> tuple[int, int, int]:
         ("/undo #7", "There is no experiment #7 here."),
         ("/readout #0", "is not an experiment number"),
         ("/show #12", "There is no experiment #12 here."),
-        ("/conclude #1 maybe", "The outcome is one of won, lost or inconclusive"),
+        ("/conclude #1 maybe", "“maybe” is neither a variant of #1 (A, B) nor an outcome."),
         ("/new Pricing | A", "between 2 and 10 variants"),
         ("/new Pricing | A, a", "Variant names must differ"),
         ("/new Pricing | A, two words", "can't be a variant name"),

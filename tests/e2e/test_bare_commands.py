@@ -62,8 +62,14 @@ async def test_bare_conclude_asks_which_and_how_it_ended(
     picker = await say(two_experiments, "/conclude")
     await press(two_experiments, picker, "#2 Welcome email")
     outcome = await edited(two_experiments, picker)
-    assert "How did #2 Welcome email end?" in outcome.text
-    await press(two_experiments, outcome, "Inconclusive")
+    assert "Which variant won #2 Welcome email?" in outcome.text
+    assert outcome.button_texts == [
+        "🏆 plain",
+        "🏆 designed",
+        "🤷 None / inconclusive",
+        "↩️ Not yet",
+    ]
+    await press(two_experiments, outcome, "None / inconclusive")
     concluded = await two_experiments.next_reply()
     assert "concluded: inconclusive" in concluded.text
     assert "What did it teach you?" in concluded.text
@@ -71,12 +77,13 @@ async def test_bare_conclude_asks_which_and_how_it_ended(
     assert "#2 is concluded" in later.text
 
 
-async def test_conclude_with_a_number_asks_the_outcome(
+async def test_conclude_with_a_number_asks_which_variant_won(
     bot: BotUnderTest, two_experiments: SimChat
 ) -> None:
     outcome = await say(two_experiments, "/conclude #1")
-    await press(two_experiments, outcome, "Won")
-    assert "concluded: won" in (await two_experiments.next_reply()).text
+    await press(two_experiments, outcome, "B")
+    concluded = (await two_experiments.next_reply()).text
+    assert "concluded: won with B." in concluded
 
 
 async def test_resume_after_pause_from_the_card(
@@ -101,6 +108,8 @@ async def test_guided_new_skips_every_optional_step(bot: BotUnderTest, alice_cha
     await press(alice_chat, hypothesis, "Skip")
     variants = await alice_chat.next_reply()
     await press(alice_chat, variants, "Use A and B")
+    split = await alice_chat.next_reply()
+    await press(alice_chat, split, "Equal")
     baseline = await alice_chat.next_reply()
     await press(alice_chat, baseline, "Skip")
     review = await alice_chat.next_reply()
@@ -126,20 +135,31 @@ async def test_guided_new_explains_bad_answers_and_asks_again(
     single = await say(alice_chat, "only-one")
     assert "between 2 and 10 variants" in single.text
     await say(alice_chat, "control, new")
+    not_a_split = await say(alice_chat, "mostly new")
+    assert "“mostly new” is not a split I can read" in not_a_split.text
+    three = await say(alice_chat, "50/25/25")
+    assert "The split needs one share per variant: 2 variants, 3 shares." in three.text
+    zero = await say(alice_chat, "100/0")
+    assert "Every variant needs a share above zero" in zero.text
+    assert await bot.rows(Experiment) == 0
+    await say(alice_chat, "60/40")
     not_a_rate = await say(alice_chat, "150%")
     assert "is not a rate between 0 and 100%" in not_a_rate.text
     await say(alice_chat, "4%")
     no_effect = await say(alice_chat, "-10%")
     assert "is not an effect I can plan for" in no_effect.text
+    too_small = await say(alice_chat, "0.00001pp")
+    assert "more than 1,000,000,000 visitors per variant" in too_small.text
+    assert await bot.rows(Experiment) == 0
     review = await say(alice_chat, "1pp")
-    # ceil(NormalIndPower().solve_power(proportion_effectsize(0.05, 0.04), alpha=0.05,
-    #      power=0.8)) -> 6726
-    assert "about 6,726 visitors per variant" in review.text
+    # the always-valid plan for a 60/40 split: sequential_sample_size(0.04, 0.05,
+    # shares=(0.6, 0.4)).per_arm -> (16506, 11004); the plan names the smaller arm's
+    assert "about 11,004 visitors per variant" in review.text
     past = await say(alice_chat, "2020-01-01")
     assert "is not a review date within the next year" in past.text
     assert await bot.rows(Experiment) == 0
     created = await say(alice_chat, "2026-04-01")
-    assert "plan: 6,726 visitors per variant · review on Apr 1, 2026" in created.text
+    assert "plan: 11,004 visitors per variant · split 60/40 · review on Apr 1" in created.text
 
 
 async def test_long_replies_are_split_below_telegrams_limit(
@@ -151,3 +171,32 @@ async def test_long_replies_are_split_below_telegrams_limit(
     pieces = await alice_chat.next_replies(2)
     assert all(len(piece.text) <= MESSAGE_LIMIT for piece in pieces)
     assert "#60 " in pieces[0].text and "#1 " in pieces[1].text
+
+
+async def test_one_line_new_takes_a_split_and_the_readout_checks_against_it(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    created = await say(alice_chat, "/new Checkout | old, new 70/30")
+    assert "Created experiment #1" in created.text
+    assert "split 70/30" in created.text
+    await say(alice_chat, "/log #1 old 7000 350")
+    await say(alice_chat, "/log #1 new 3000 150")
+    readout = await say(alice_chat, "/readout #1")
+    # 7,000 vs 3,000 planned 70/30: chi-square 0, p = 1, no sample-ratio warning
+    assert "not split as planned" not in readout.text
+    assert "Verdict: check your data" not in readout.text
+    # Without the split the same numbers are a broken 50/50 split.
+    await say(alice_chat, "/new Unplanned | old, new")
+    await say(alice_chat, "/log #2 old 7000 350")
+    await say(alice_chat, "/log #2 new 3000 150")
+    assert "Verdict: check your data" in (await say(alice_chat, "/readout #2")).text
+
+
+async def test_one_line_new_with_a_bad_split_changes_nothing(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    wrong_count = await say(alice_chat, "/new Checkout | old, new 50/25/25")
+    assert "The split needs one share per variant: 2 variants, 3 shares." in wrong_count.text
+    zero = await say(alice_chat, "/new Checkout | old, new 100/0")
+    assert "Every variant needs a share above zero" in zero.text
+    assert await bot.rows(Experiment) == 0

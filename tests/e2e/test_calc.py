@@ -23,8 +23,9 @@ async def test_one_line_calc_reads_out_like_a_saved_experiment(
     await assert_nothing_saved(bot)
     lines = calc.text.splitlines()
     assert lines[0] == "🧮 Quick readout — nothing was saved"
-    assert lines[2].startswith("A (control): 5.00% (")
-    assert lines[3].startswith("B: 7.00% (")
+    assert lines[2].startswith("Not sure yet: B looks about 40% better than A; about ")
+    assert lines[4].startswith("A (control): 5.00% (")
+    assert lines[5].startswith("B: 7.00% (")
     assert "Verdict: " in calc.text
     # The same numbers logged to an experiment read out in the same words.
     await say(alice_chat, "/new Same numbers")

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from matplotlib.figure import Figure
 
 from bot.emulator import BotMessage, SimChat
 from bot.render import charts
+from experiments import services
 from tests.e2e.conftest import BotUnderTest, press, say
 
 
@@ -22,7 +28,7 @@ def assert_png_photo(message: BotMessage) -> None:
     content = message.photo.content
     assert content.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", content[16:24])
-    assert 800 <= width <= 1280 and 400 <= height <= 800
+    assert (width, height) == (1080, 1000)  # a phone shows it at its own width
 
 
 async def test_chart_sends_a_png_with_the_leader_in_the_caption(
@@ -131,3 +137,47 @@ async def test_drawing_a_chart_does_not_hold_up_other_chats(
         assert calc.text.startswith("🧮 Quick readout")
         assert alice_chat.unread == []
     assert_png_photo(await alice_chat.next_reply())
+
+
+@pytest.fixture
+def drawn_figures(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Figure]]:
+    """The axes' words of each figure matplotlib saves (the chart clears it afterwards)."""
+    seen: list[Any] = []
+    original = Figure.savefig
+
+    def recording_savefig(figure: Figure, *args: Any, **kwargs: Any) -> Any:
+        saved = original(figure, *args, **kwargs)
+        axes = figure.axes[0]
+        seen.append(
+            {
+                "xlabel": axes.get_xlabel(),
+                "xticks": [label.get_text() for label in axes.get_xticklabels()],
+                "title": axes.get_title(loc="left"),
+            }
+        )
+        return saved
+
+    monkeypatch.setattr(Figure, "savefig", recording_savefig)
+    yield seen
+
+
+async def test_the_chart_counts_days_in_the_workspaces_time_zone(
+    bot: BotUnderTest, alice_chat: SimChat, drawn_figures: list[Any]
+) -> None:
+    await say(alice_chat, "/settings timezone Europe/Moscow")
+    await say(alice_chat, "/new Landing headline")
+    # The guided /new asks for the plan; here it is set the way that step sets it.
+    await services.update_plan(bot.runtime.uow(), alice_chat.id, 1, planned_per_variant=1000)
+    # 22:30 UTC on Mar 2 is 01:30 on Mar 3 in Moscow; the next day's entry is Mar 4 there.
+    bot.clock.advance(hours=13, minutes=30)
+    await say(alice_chat, "/log #1 A 1000 40")
+    await say(alice_chat, "/log #1 B 1000 55")
+    bot.clock.advance(days=1)
+    await say(alice_chat, "/log #1 A 500 20")
+    await say(alice_chat, "/log #1 B 500 30")
+    assert_png_photo(await say(alice_chat, "/chart #1"))
+    (figure,) = drawn_figures
+    assert figure["xlabel"] == "Date (time zone: Moscow)"
+    assert figure["xticks"] == ["Mar 3", "Mar 4"]
+    assert figure["title"].startswith("Cumulative conversion rate, 95% interval\nVerdict: ")
+    assert figure["title"].endswith("Plan: 1,000 visitors per variant, reached on Mar 3")

@@ -203,3 +203,24 @@ async def test_currency_chosen_in_settings_formats_the_money(
     assert "A: revenue €380.00 · €0.38 per visitor · €2.50 per conversion" in readout.text
     typed = await say(flyer, "/settings currency gbp")
     assert "Currency: British Pound (GBP)" in typed.text
+
+
+async def test_money_lines_speak_russian_in_roubles(bot: BotUnderTest) -> None:
+    ivan = bot.emulator.private_chat(bot.emulator.user(first_name="Иван", language_code="ru"))
+    await say(ivan, "/new Листовка")
+    await say(ivan, "/log #1 A 1000 40 3800")
+    await say(ivan, "/log #1 B 1000 50 5000")
+    await say(ivan, "/cost #1 2000")
+    readout = await say(ivan, "/readout #1")
+    nbsp = "\u00a0"
+    # 2000 visitors: each variant carries 2000 * 1000/2000 = 1000 ₽.
+    # A: 3800/1000 = 3.80 ₽ per visitor, 1000/40 = 25 ₽ per conversion, 3800/1000 = 3.80×
+    # B: 5000/1000 = 5.00 ₽ per visitor, 1000/50 = 20 ₽ per conversion, 5000/1000 = 5.00×
+    assert f"💰 Деньги — стоимость 2{nbsp}000,00{nbsp}₽, поделена между вариантами" in readout.text
+    assert (
+        f"A: выручка 3{nbsp}800,00{nbsp}₽ · 3,80{nbsp}₽ на посетителя · "
+        f"25,00{nbsp}₽ за конверсию · окупаемость 3,80×" in readout.text
+    )
+    assert f"B: выручка 5{nbsp}000,00{nbsp}₽ · 5,00{nbsp}₽ на посетителя" in readout.text
+    assert "окупаемость 5,00×" in readout.text
+    assert "Денежные показатели описательные" in readout.text

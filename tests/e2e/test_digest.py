@@ -29,6 +29,7 @@ from experiments.domain import Author
 from experiments.schedule import digest_moment
 from experiments.workspaces import ensure_workspace, update_settings
 from tests.e2e.conftest import BotUnderTest, press, say
+from tests.support import ADMIN
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -68,11 +69,16 @@ async def founder(
     user = bot.emulator.user(first_name=name)
     chat = bot.emulator.private_chat(user)
     uow = bot.database.unit_of_work
+
+    # Set up the day before: today's digest is due as for any workspace past its first day.
+    def day_before() -> datetime:
+        return bot.clock() - timedelta(days=1)
+
     await ensure_workspace(
-        uow(), chat.id, chat_type="private", title=None, language="en", clock=bot.clock
+        uow(), chat.id, chat_type="private", title=None, language="en", clock=day_before
     )
     if timezone is not None:
-        await update_settings(uow(), chat.id, timezone=timezone)
+        await update_settings(uow(), chat.id, timezone=timezone, clock=day_before, actor=ADMIN)
     if experiment:
         await services.create_experiment(
             uow(), chat.id, f"{name}'s headline", author=Author(user.id, name), clock=bot.clock

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
 from bot.emulator import SimChat
 from db.models import FunnelSnapshot
 from tests.e2e.conftest import BotUnderTest, press, say
@@ -34,6 +41,7 @@ async def test_one_line_funnel_logs_the_week_and_names_the_constraint(
     assert [b for row in logged.buttons for b in row] == [
         ("💡 Ideas for Like", "ideas:stage:like"),
         ("📈 Funnel chart", "chart:funnel"),
+        ("❓ What do the stages mean?", "help:stages"),  # the workspace's first funnel
     ]
     assert await bot.rows(FunnelSnapshot) == 1
 
@@ -44,7 +52,7 @@ async def test_bare_funnel_shows_the_latest_with_a_button_to_log(
     empty = await say(alice_chat, "/funnel")
     assert "No funnel numbers yet." in empty.text
     assert EXAMPLE in empty.text
-    assert empty.button_texts == ["📝 Log this week's numbers"]
+    assert empty.button_texts == ["📝 Log this week's numbers", "❓ What do the stages mean?"]
     await say(alice_chat, "/funnel 1000 800 200 150 100 50 40")
     latest = await say(alice_chat, "/funnel")
     assert "Your hourglass funnel · Feb 24, 2026 – Mar 2, 2026" in latest.text
@@ -79,7 +87,8 @@ async def test_guided_funnel_asks_for_each_stage_in_turn(
     assert CONSTRAINT in logged.text
     assert await bot.rows(FunnelSnapshot) == 1
     # The flow is over: a number now is just a message.
-    await chat.send("77")
+    hint = await say(chat, "77")
+    assert "/help lists everything I can do." in hint.text
     assert "Know: 5,000" in (await say(chat, "/funnel")).text
     assert await bot.rows(FunnelSnapshot) == 1
 
@@ -187,3 +196,43 @@ async def test_numbers_and_dates_follow_the_chat_s_language(bot: BotUnderTest) -
     assert "2 мар. 2026" in logged.text
     chart = await say(chat, "/chart funnel")
     assert chart.kind == "photo"
+
+
+@pytest.fixture
+def drawn_bars(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[tuple[str, float]]]]:
+    """The bars and outlines (kind, width) of each figure matplotlib saves."""
+    seen: list[list[tuple[str, float]]] = []
+    original = Figure.savefig
+
+    def recording_savefig(figure: Figure, *args: Any, **kwargs: Any) -> Any:
+        seen.append(
+            [
+                (str(patch.get_gid()), patch.get_width())
+                for patch in figure.axes[0].patches
+                if isinstance(patch, Rectangle)
+            ]
+        )
+        return original(figure, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", recording_savefig)
+    yield seen
+
+
+async def test_the_funnel_chart_outlines_the_period_before(
+    bot: BotUnderTest, alice_chat: SimChat, drawn_bars: list[list[tuple[str, float]]]
+) -> None:
+    await say(alice_chat, "/funnel 4000 1100 300 140 50 12 2")
+    await say(alice_chat, "/chart funnel")
+    bot.clock.advance(days=7)
+    await say(alice_chat, EXAMPLE)
+    chart = await say(alice_chat, "/chart funnel")
+    assert chart.kind == "photo"
+    first, second = drawn_bars
+    assert [kind for kind, _ in first].count("previous") == 0  # one period: nothing to compare
+    kinds = [kind for kind, _ in second]
+    assert kinds.count("previous") == 7
+    assert kinds.count("constraint") == 1 and kinds.count("stage") == 6
+    # The outlines are last week's: its Know (4,000) narrower than this week's (5,000).
+    bars = [width for kind, width in second if kind != "previous"]
+    outlines = [width for kind, width in second if kind == "previous"]
+    assert outlines[0] < bars[0]

@@ -26,7 +26,10 @@ async def test_guided_new_then_a_week_of_results_then_readout_pause_conclude(
         "We believe a shorter headline for ad visitors will lift signups, measured by signups.",
     )
     assert "Name the variants" in variants.text
-    baseline = await say(chat, "old, new")
+    split = await say(chat, "old, new")
+    assert "How will the visitors be split" in split.text
+    await press(chat, split, "Equal")
+    baseline = await chat.next_reply()
     assert "conversion rate" in baseline.text
     effect = await say(chat, "5%")
     assert "smallest improvement" in effect.text
@@ -57,7 +60,7 @@ async def test_guided_new_then_a_week_of_results_then_readout_pause_conclude(
 
     await press(chat, paused, "Conclude")
     outcome = await edited(chat, card)
-    await press(chat, outcome, "Won")
+    await press(chat, outcome, "🏆 new")
     concluded = await chat.next_reply()
-    assert "concluded: won" in concluded.text
+    assert "concluded: won with new." in concluded.text
     assert await bot.rows(Experiment) == 1

@@ -45,6 +45,12 @@ async def test_five_whys_after_concluding_end_at_the_root_cause(
     assert await rows(bot) == (0, 0)
     query = await press(chat, third_why, "That's the root cause")
     await chat.callback_answer(query)
+    root = await chat.next_reply()
+    assert "What is the root cause?" in root.text
+    await press(chat, root, "Use: The page did not show what")
+    measure = await chat.next_reply()
+    assert "What will you do about it?" in measure.text
+    await press(chat, measure, "Skip")
     saved = await chat.next_reply()
     assert "Learning saved · #1" in saved.text
     assert "What happened: The shorter headline did not lift signups" in saved.text
@@ -63,6 +69,11 @@ async def test_after_the_fifth_why_the_learning_is_saved(
     for position in range(1, 6):
         assert f"Why? ({position} of 5)" in question.text
         question = await say(chat, f"Reason {position}")
+    assert "What is the root cause?" in question.text
+    assert question.button_texts[0] == "✅ Use: Reason 5"
+    await press(chat, question, "Use: Reason 5")
+    await press(chat, await chat.next_reply(), "Skip")
+    question = await chat.next_reply()
     assert "Learning saved" in question.text
     assert "Root cause: Reason 5" in question.text
     assert await rows(bot) == (1, 5)
@@ -84,6 +95,8 @@ async def test_a_leaking_stage_gets_its_five_whys(bot: BotUnderTest, alice_chat:
     second = await say(chat, "There is no proof on the site")
     query = await press(chat, second, "That's the root cause")
     await chat.callback_answer(query)
+    await press(chat, await chat.next_reply(), "Use:")
+    await press(chat, await chat.next_reply(), "Skip")
     saved = await chat.next_reply()
     assert "Learning saved · Trust" in saved.text
     assert "Root cause: There is no proof on the site" in saved.text
@@ -103,7 +116,16 @@ async def test_bare_learn_offers_the_experiments_waiting_and_the_stages(
     offer = await say(chat, "/learn")  # starting over leaves the half-done one unsaved
     await press(chat, offer, "A leaking stage")
     stages = await chat.next_reply()
-    assert stages.button_texts == ["Know", "Like", "Trust", "Try", "Buy", "Repeat", "Refer"]
+    assert stages.button_texts == [
+        "Know",
+        "Like",
+        "Trust",
+        "Try",
+        "Buy",
+        "Repeat",
+        "Refer",
+        "❓ What do the stages mean?",
+    ]
     await press(chat, stages, "Buy")
     assert "Why does Buy leak?" in (await chat.next_reply()).text
     assert await rows(bot) == (0, 0)
@@ -159,7 +181,8 @@ async def test_bad_learn_input_is_explained_and_changes_nothing(
         assert expected in answer.text, concluded.transcript()
     assert await rows(bot) == (0, 0)
     # None of them left a guided step open: plain text is not taken as an answer.
-    await concluded.send("Just chatting")
+    hint = await say(concluded, "Just chatting")
+    assert "/help lists everything I can do." in hint.text
     assert "No learnings yet." in (await say(concluded, "/learn list")).text
 
 

@@ -15,13 +15,14 @@ from bot.commands import COMMANDS
 from bot.emulator import BotMessage, SimChat
 from bot.i18n import translator
 from bot.render import charts
-from bot.render.charts import conversion_chart, cumulative_curves
+from bot.render.charts import conversion_chart
 from bot.render.funnel_chart import funnel_figure
 from db.models import Experiment, Observation, Variant
 from experiments import observations
 from experiments.domain import DailyTotals
 from experiments.funnel import FUNNEL_STAGES, FunnelView, StageConversion
 from tests.e2e.conftest import BotUnderTest, press, say
+from tests.unit.test_charts import KEEP_RUNNING, history_of
 
 STAGES_RU = ["Знакомство", "Симпатия", "Доверие", "Проба", "Покупка", "Повтор", "Рекомендация"]
 
@@ -79,6 +80,7 @@ async def test_creating_logging_and_reading_out_speak_russian(
         "📊 Сводка",
         "📈 График",
         "⏸ Пауза",
+        "✏️ Изменить",
         "🏁 Завершить",
     ]
 
@@ -96,14 +98,15 @@ async def test_creating_logging_and_reading_out_speak_russian(
     await say(ivan_chat, "/log #1 B 1000 90")
     readout = await say(ivan_chat, "/readout #1")
     assert "против A: +2,70\xa0п.\xa0п." in readout.text
-    assert "шанс обойти A:" in readout.text
+    assert "байесовский шанс обойти A (равномерный априор):" in readout.text
     assert "Продолжайте: B опережает A" in readout.text
-    assert "всегда корректное p-значение" in readout.text
+    assert "всегда корректный диапазон" in readout.text
     assert button_labels(readout) == ["📈 График", "➕ Внести результаты", "🏁 Завершить"]
 
     listed = await say(ivan_chat, "/list")
     assert listed.text.startswith("Ваши эксперименты · 1 в работе")
-    assert "посетителей: 2\xa0000" in listed.text
+    # Pluralised (2 000 посетителей, 1 посетитель), with the readout's verdict in a word.
+    assert "· 2\xa0000 посетителей · продолжайте" in listed.text
 
 
 async def test_a_broken_split_is_flagged_in_russian(bot: BotUnderTest, ivan_chat: SimChat) -> None:
@@ -157,7 +160,7 @@ async def test_the_guided_new_asks_with_russian_buttons(
     await press(ivan_chat, kinds, "A/B-тест")
     stages = await ivan_chat.next_reply()
     assert stages.text.startswith("На какой этап песочных часов он нацелен?")
-    assert button_labels(stages) == [*STAGES_RU, "⏭ Пропустить"]
+    assert button_labels(stages) == [*STAGES_RU, "⏭ Пропустить", "❓ Что значат этапы?"]
 
     await press(ivan_chat, stages, "Доверие")
     hypothesis = await ivan_chat.next_reply()
@@ -165,6 +168,10 @@ async def test_the_guided_new_asks_with_russian_buttons(
     await press(ivan_chat, hypothesis, "Пропустить")
     variants = await ivan_chat.next_reply()
     await press(ivan_chat, variants, "Оставить A и B")
+    split = await ivan_chat.next_reply()
+    assert split.text.startswith("Как посетители делятся между вариантами?")
+    assert button_labels(split) == ["Поровну", "70/30", "80/20", "90/10"]
+    await press(ivan_chat, split, "70/30")
     await ivan_chat.next_reply()  # the control's rate today
     await say(ivan_chat, "5%")
     review = await say(ivan_chat, "20%")
@@ -174,6 +181,7 @@ async def test_the_guided_new_asks_with_russian_buttons(
         "Через 2 недели",
         "Через 4 недели",
         "⏭ Пропустить",
+        "📥 Сохранить черновиком в бэклог",
     ]
 
     await press(ivan_chat, review, "Через 2 недели")
@@ -197,15 +205,11 @@ async def test_the_chart_is_drawn_with_russian_words(bot: BotUnderTest, ivan_cha
     assert "посетителей: 3\xa0000" in chart.text
     assert button_labels(chart) == ["📊 Сводка"]
     # The picture is the one the chart renderer draws with the Russian words and numbers.
-    daily = await observations.daily_totals(bot.runtime.uow(), ivan_chat.id, 1)
-    curves = cumulative_curves(daily, ["A", "B"])
-    t = translator("ru")
-    title = t.gettext("#{number} {name}: conversion rate by day").format(
-        number=1, name="Заголовок лендинга"
+    history = await observations.conversion_history(
+        bot.runtime.uow(), ivan_chat.id, 1, clock=bot.clock
     )
-    assert title == "#1 Заголовок лендинга: конверсия по дням"
-    assert chart.photo.content == conversion_chart(t, title, curves)
-    assert chart.photo.content != conversion_chart(translator("en"), title, curves)
+    assert chart.photo.content == conversion_chart(translator("ru"), history)
+    assert chart.photo.content != conversion_chart(translator("en"), history)
 
 
 async def test_the_command_menu_is_registered_in_russian_too(bot: BotUnderTest) -> None:
@@ -288,18 +292,27 @@ def test_the_conversion_chart_labels_are_russian(drawn_texts: list[str]) -> None
         for offset in range(3)
         for name, bonus in (("A", 0), ("B", 15))
     ]
+    history = history_of(
+        daily,
+        ["A", "B"],
+        name="Заголовок",
+        planned=5000,
+        verdict=KEEP_RUNNING,
+        timezone="Europe/Moscow",
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing Cyrillic glyph warns
-        charts.conversion_chart(
-            translator("ru"), "#1 Заголовок", cumulative_curves(daily, ["A", "B"])
-        )
+        charts.conversion_chart(translator("ru"), history)
     assert "#1 Заголовок" in drawn_texts
-    assert "День (UTC)" in drawn_texts
-    assert "Накопленная конверсия" in drawn_texts
-    assert "Полосы: интервалы 95\xa0%" in drawn_texts
+    assert "Дата (часовой пояс: Москва)" in drawn_texts
+    assert (
+        "Конверсия нарастающим итогом, интервал 95\xa0%\n"
+        "Вердикт: продолжайте\n"
+        "План (посетители на вариант): 5\xa0000, набрано пока 3\xa0000"
+    ) in drawn_texts
     assert "A (контроль)" in drawn_texts
     assert "2 мар." in drawn_texts
-    assert any(text.endswith(",0\xa0%") for text in drawn_texts)
+    assert "2\xa0%" in drawn_texts
     assert not any("Day" in text or "Conversion" in text for text in drawn_texts)
 
 
@@ -320,10 +333,11 @@ def test_the_funnel_chart_labels_are_russian() -> None:
     texts = [text.get_text() for text in figure.findobj(Text) if text.get_text()]
     for name in STAGES_RU:
         assert name in texts
-    assert "1\xa0200   ◀ узкое место" in texts
-    assert "↓ 24,0\xa0%" in texts
-    assert "Воронка песочных часов, 24 февр. 2026\u202fг. – 2 мар. 2026\u202fг." in texts
-    assert "Ширина полосы — сколько человек дошло до этапа; ↓ — доля от предыдущего этапа." in texts
+    assert "1\xa0200 · 24,0\xa0%" in texts
+    assert "◀ узкое место" in texts
+    assert "Воронка песочных часов" in texts
+    assert "24 февр. – 2 мар. 2026\u202fг." in texts
+    assert any(text.startswith("Ширина — сколько человек дошло до этапа") for text in texts)
 
 
 async def test_the_russian_words_the_replies_suggest_are_understood(
@@ -331,7 +345,9 @@ async def test_the_russian_words_the_replies_suggest_are_understood(
 ) -> None:
     await say(ivan_chat, "/new Заголовок лендинга")
     concluded = await say(ivan_chat, "/conclude #1 проигрыш")
-    assert concluded.text.startswith("🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш.")
+    assert concluded.text.startswith(
+        "🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш: лучшим остался вариант «A»."
+    )
     assert button_labels(concluded) == ["💡 Записать вывод", "🧪 Начать следующую итерацию"]
     for shown in STAGES_RU:
         ideas = await say(ivan_chat, f"/ideas {shown}")

@@ -61,8 +61,7 @@ async def test_the_bots_own_export_sent_back_is_refused(
         "⚠️ 4 of this file's 4 results are already logged, with the same experiment, variant, "
         "visitors, conversions, revenue and time: lines 2, 3, 4, 5.",
         "They were logged on Mar 2, 2026.",
-        "Nothing was imported. If the file also has new results, remove the lines already "
-        "logged and send it again.",
+        "Nothing was imported.",
     ]
     assert reply.buttons == []
     assert await snapshot(bot, alice_chat) == before
@@ -114,7 +113,59 @@ async def test_a_file_with_one_result_already_logged_and_new_ones_names_that_lin
         "visitors, conversions, revenue and time: line 3.",
         "They came with the file “week 9.csv”, imported on 3/2/26, 9:00\u202fAM by Alice.",
     ]
-    assert [b.text for row in reply.buttons for b in row] == ["↩️ Undo that import"]
+    assert reply.text.splitlines()[2] == (
+        "Nothing was imported yet. “Import only the new ones” adds the 1 other result and "
+        "leaves out those already logged."
+    )
+    assert [b.text for row in reply.buttons for b in row] == [
+        "📥 Import only the new ones",
+        "↩️ Undo that import",
+    ]
+    assert await snapshot(bot, alice_chat) == before
+
+
+async def test_import_only_the_new_ones_leaves_out_what_is_logged(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await two_experiments_with_results(alice_chat)
+    exported = await say(alice_chat, "/export")
+    assert exported.document is not None
+    # The export, with this week's results added at the end in a spreadsheet.
+    grown = exported.document.content + b"1,A,800,33,,2026-03-02T08:00:00Z\n2,old,300,12,,\n"
+    refused = await upload(alice_chat, "grown.csv", grown)
+    assert refused.text.startswith("⚠️ 4 of this file's 6 results are already logged")
+    before = await totals(bot, alice_chat, 1)
+    query = await press(alice_chat, refused, "Import only the new ones")
+    imported = await alice_chat.next_reply()
+    await alice_chat.callback_answer(query)
+    assert imported.text.splitlines() == [
+        "📥 Imported 2 results:",
+        "• #1 Landing headline: 1 entry, 800 visitors, 33 conversions",
+        "• #2 Pricing: 1 entry, 300 visitors, 12 conversions",
+        "4 results already logged were left out.",
+        "/readout shows where each experiment stands now.",
+    ]
+    assert [b.text for row in imported.buttons for b in row] == ["↩️ Undo this import"]
+    assert await totals(bot, alice_chat, 1) == [("A", 1800, 73), *before[1:]]
+    assert await bot.rows(Observation) == 6
+    # The file is imported now: sent again, it is refused as such.
+    again = await upload(alice_chat, "grown.csv", grown)
+    assert again.text.startswith("⚠️ This file was already imported on")
+    assert await bot.rows(Observation) == 6
+
+
+async def test_an_older_refusals_button_imports_nothing(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new Landing headline")
+    await say(alice_chat, "/new Pricing | old, new")
+    await upload(alice_chat, "week 9.csv", WEEK)
+    first = await upload(alice_chat, "a.csv", WEEK + b"1,A,5,1,,\n")
+    await upload(alice_chat, "b.csv", WEEK + b"1,A,6,1,,\n")
+    before = await snapshot(bot, alice_chat)
+    await press(alice_chat, first, "Import only the new ones")
+    stale = await alice_chat.next_reply()
+    assert stale.text == "That file is no longer waiting; send it again to import it."
     assert await snapshot(bot, alice_chat) == before
 
 

@@ -269,3 +269,31 @@ async def test_webhook_is_recorded_and_blocks_get_updates(bot: Bot, emu: BotApiE
     await bot.delete_webhook()
     assert emu.webhook is None
     assert (await bot.get_webhook_info()).url == ""
+
+
+async def test_chat_members_and_administrators_follow_the_groups_roles(
+    bot: Bot, chat: SimChat, emu: BotApiEmulator
+):
+    assert chat.user is not None
+    bob = emu.user(first_name="Bob")
+    carol = emu.user(first_name="Carol")
+    group = emu.group_chat("Team", members=[chat.user, bob, carol], admins=[chat.user, bob])
+
+    statuses = [(await bot.get_chat_member(group.id, u.id)).status for u in (chat.user, bob, carol)]
+    admins = await bot.get_chat_administrators(group.id)
+    stranger = await bot.get_chat_member(group.id, 999)
+
+    assert statuses == ["creator", "administrator", "member"]
+    assert [(a.user.first_name, a.status) for a in admins] == [
+        ("Alice", "creator"),
+        ("Bob", "administrator"),
+    ]
+    assert stranger.status == "left"
+    group.demote(bob)
+    group.promote(carol)
+    assert [a.user.first_name for a in await bot.get_chat_administrators(group.id)] == [
+        "Alice",
+        "Carol",
+    ]
+    with pytest.raises(BadRequest, match="no administrators in the private chat"):
+        await bot.get_chat_administrators(chat.id)

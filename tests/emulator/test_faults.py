@@ -1,5 +1,7 @@
 """Injected faults reach python-telegram-bot as Telegram's would."""
 
+import asyncio
+
 import pytest
 from telegram import Bot
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
@@ -106,3 +108,17 @@ async def test_blocked_group_says_kicked(bot: Bot, emu: BotApiEmulator, alice):
 
     with pytest.raises(Forbidden, match="kicked from the group chat"):
         await bot.send_message(team.id, "digest")
+
+
+async def test_a_held_call_is_answered_once_released(bot: Bot, emu: BotApiEmulator, chat):
+    held = emu.inject(Fault.hold(), method="sendMessage", chat_id=chat)
+
+    sending = asyncio.create_task(bot.send_message(chat.id, "digest"))
+    await emu.until_held(held)
+    assert chat.unread == [] and not sending.done()
+    emu.release(held)
+    sent = await sending
+
+    assert sent.text == "digest"
+    assert (await chat.next_reply()).text == "digest"
+    assert held.held == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -34,8 +34,18 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def workspace(database: Database, clock: FrozenClock) -> int:
+    # Both chats first wrote the day before, so today's digest is due as for any workspace
+    # past its first day (a new one gets its first digest at the next digest time).
+    def day_before() -> datetime:
+        return clock() - timedelta(days=1)
+
     await ensure_workspace(
-        database.unit_of_work(), CHAT, chat_type="group", title="Team", language="en", clock=clock
+        database.unit_of_work(),
+        CHAT,
+        chat_type="group",
+        title="Team",
+        language="en",
+        clock=day_before,
     )
     await ensure_workspace(
         database.unit_of_work(),
@@ -43,6 +53,6 @@ async def workspace(database: Database, clock: FrozenClock) -> int:
         chat_type="private",
         title=None,
         language="ru",
-        clock=clock,
+        clock=day_before,
     )
     return CHAT

@@ -23,7 +23,7 @@ from experiments.stats.verdict import VerdictKind
 from experiments.workspaces import ensure_workspace, update_settings
 from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
 from tests.service.test_experiments import count_rows
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -105,7 +105,9 @@ async def test_the_first_digest_in_a_guessed_timezone_says_how_to_change_it(
         database.unit_of_work(), due, DigestState.SENT, now=clock(), message_id=7
     )
     assert not (await compose(database, clock)).timezone_hint  # said once
-    await update_settings(database.unit_of_work(), OTHER_CHAT, timezone="Europe/Berlin")
+    await update_settings(
+        database.unit_of_work(), OTHER_CHAT, timezone="Europe/Berlin", clock=clock, actor=ADMIN
+    )
     assert not (
         await digests.compose_digest(database.unit_of_work(), OTHER_CHAT, now=clock())
     ).timezone_hint
@@ -125,7 +127,9 @@ async def test_no_data_for_n_days_nudges_to_log(
     digest = await compose(database, clock)
     stale = [n for n in digest.nudges if n.kind is NudgeKind.STALE]
     assert [(n.number, n.days) for n in stale] == [(number, 3)]
-    await update_settings(database.unit_of_work(), CHAT, stale_after_days=5)
+    await update_settings(
+        database.unit_of_work(), CHAT, stale_after_days=5, clock=clock, actor=ADMIN
+    )
     assert NudgeKind.STALE not in kinds(await compose(database, clock))
 
 
@@ -191,7 +195,9 @@ async def test_keep_running_refuses_unknown_and_concluded_experiments(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
     number = await new_experiment(database, clock)
-    await services.conclude(database.unit_of_work(), CHAT, number, Outcome.WON, clock=clock)
+    await services.conclude(
+        database.unit_of_work(), CHAT, number, Outcome.WON, clock=clock, actor=ADMIN
+    )
     with pytest.raises(digests.NotRunning):
         await digests.keep_running(database.unit_of_work(), CHAT, number, author=ALICE)
     with pytest.raises(services.UnknownExperiment):
@@ -203,10 +209,14 @@ async def test_a_concluded_experiment_without_a_learning_asks_what_was_learned(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
     old = await new_experiment(database, clock, "Old")
-    await services.conclude(database.unit_of_work(), CHAT, old, Outcome.LOST, clock=clock)
+    await services.conclude(
+        database.unit_of_work(), CHAT, old, Outcome.LOST, clock=clock, actor=ADMIN
+    )
     clock.advance(days=15)
     recent = await new_experiment(database, clock, "Recent")
-    await services.conclude(database.unit_of_work(), CHAT, recent, Outcome.WON, clock=clock)
+    await services.conclude(
+        database.unit_of_work(), CHAT, recent, Outcome.WON, clock=clock, actor=ADMIN
+    )
     learn = [n for n in (await compose(database, clock)).nudges if n.kind is NudgeKind.LEARN]
     # Only the one concluded in the last two weeks; older ones are not nagged about daily.
     assert [(n.number, n.name) for n in learn] == [(recent, "Recent")]
@@ -239,14 +249,14 @@ async def test_fewer_running_than_the_target_asks_to_launch_another_at_the_const
     )
     launch = (await compose(database, clock)).nudges[-1]
     assert (launch.kind, launch.stage) == (NudgeKind.LAUNCH, Stage.TRUST)
-    await update_settings(database.unit_of_work(), CHAT, target_running=1)
+    await update_settings(database.unit_of_work(), CHAT, target_running=1, clock=clock, actor=ADMIN)
     assert NudgeKind.LAUNCH not in kinds(await compose(database, clock))
 
 
 async def test_nothing_running_at_the_constraint_points_there(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
-    await update_settings(database.unit_of_work(), CHAT, target_running=1)
+    await update_settings(database.unit_of_work(), CHAT, target_running=1, clock=clock, actor=ADMIN)
     await new_experiment(database, clock, "Ads", stage=Stage.KNOW)
     await log_funnel(
         database.unit_of_work(), CHAT, [1000, 800, 100, 80, 60, 50, 40], author=ALICE, clock=clock
@@ -273,11 +283,20 @@ async def test_a_sample_ratio_mismatch_asks_to_check_the_data(
 # ---------------------------------------------------------------- due, claimed once
 
 
+def day_before() -> datetime:
+    """When the founders set things up: before any moment these tests look at."""
+    return datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+
+
 async def test_a_digest_is_due_from_its_local_time_on(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
-    await update_settings(database.unit_of_work(), CHAT, timezone="Asia/Kolkata")
-    await update_settings(database.unit_of_work(), OTHER_CHAT, digest_time="11:00")
+    await update_settings(
+        database.unit_of_work(), CHAT, timezone="Asia/Kolkata", clock=day_before, actor=ADMIN
+    )
+    await update_settings(
+        database.unit_of_work(), OTHER_CHAT, digest_time="11:00", clock=day_before, actor=ADMIN
+    )
     # 09:00 in Kolkata is 03:30 UTC; OTHER_CHAT's 11:00 UTC is not yet at 09:30 UTC.
     at_0329 = datetime(2026, 3, 2, 3, 29, tzinfo=UTC)
     assert await digests.due_digests(database.unit_of_work(), at_0329) == []
@@ -311,7 +330,12 @@ async def test_two_processes_claiming_at_once_on_one_database_each_get_a_differe
     chats = list(range(1, 41))
     for chat in chats:
         await ensure_workspace(
-            database.unit_of_work(), chat, chat_type="private", title=None, language="en"
+            database.unit_of_work(),
+            chat,
+            chat_type="private",
+            title=None,
+            language="en",
+            clock=day_before,
         )
     # A second engine on the same SQLite file, as a second bot process would have.
     other = Database(create_engine(str(database.engine.url)))
@@ -345,7 +369,9 @@ async def test_two_processes_claiming_at_once_on_one_database_each_get_a_differe
 async def test_a_missed_digest_is_due_later_that_day_and_skipped_once_it_is_over(
     database: Database, workspace: int
 ) -> None:
-    await update_settings(database.unit_of_work(), CHAT, timezone="America/New_York")
+    await update_settings(
+        database.unit_of_work(), CHAT, timezone="America/New_York", clock=day_before, actor=ADMIN
+    )
     # 09:00 EST = 14:00 UTC on 2 March; the bot was down until 23:00 UTC (18:00 local).
     late = await digests.due_digests(database.unit_of_work(), datetime(2026, 3, 2, 23, tzinfo=UTC))
     assert (CHAT, date(2026, 3, 2)) in [(d.chat_id, d.local_date) for d in late]
@@ -431,7 +457,9 @@ async def test_a_blocked_chat_gets_no_more_digests_until_it_writes_again(
 async def test_digests_turned_off_are_never_due(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
-    await update_settings(database.unit_of_work(), CHAT, digest_enabled=False)
+    await update_settings(
+        database.unit_of_work(), CHAT, digest_enabled=False, clock=clock, actor=ADMIN
+    )
     assert CHAT not in [
         d.chat_id for d in await digests.due_digests(database.unit_of_work(), clock())
     ]

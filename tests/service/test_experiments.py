@@ -20,7 +20,7 @@ from experiments.domain import (
     UnknownExperiment,
 )
 from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 async def count_rows(database: Database, model: type) -> int:
@@ -154,7 +154,7 @@ async def test_pause_resume_and_conclude(
     assert resumed.status is Status.RUNNING
     clock.advance(days=3)
     done = await services.conclude(
-        database.unit_of_work(), CHAT, view.number, Outcome.WON, clock=clock
+        database.unit_of_work(), CHAT, view.number, Outcome.WON, clock=clock, actor=ADMIN
     )
     assert (done.status, done.outcome, done.concluded_at) == (
         Status.CONCLUDED,
@@ -162,7 +162,9 @@ async def test_pause_resume_and_conclude(
         clock.now,
     )
     with pytest.raises(InvalidStatusChange):
-        await services.conclude(database.unit_of_work(), CHAT, view.number, Outcome.LOST)
+        await services.conclude(
+            database.unit_of_work(), CHAT, view.number, Outcome.LOST, actor=ADMIN
+        )
     with pytest.raises(InvalidStatusChange):
         await services.change_status(database.unit_of_work(), CHAT, view.number, Status.RUNNING)
 
@@ -188,14 +190,16 @@ async def test_concluded_experiment_takes_no_more_results(
 ) -> None:
     view = await services.create_experiment(database.unit_of_work(), CHAT, "Done", author=ALICE)
     await observations.log_observation(database.unit_of_work(), CHAT, 1, "A", 10, 1, author=ALICE)
-    await services.conclude(database.unit_of_work(), CHAT, view.number, Outcome.INCONCLUSIVE)
+    await services.conclude(
+        database.unit_of_work(), CHAT, view.number, Outcome.INCONCLUSIVE, actor=ADMIN
+    )
     with pytest.raises(ExperimentConcluded) as caught:
         await observations.log_observation(
             database.unit_of_work(), CHAT, 1, "B", 10, 1, author=ALICE
         )
     assert "#1 is concluded" in str(caught.value)
     with pytest.raises(ExperimentConcluded):
-        await observations.undo_last_observation(database.unit_of_work(), CHAT, 1)
+        await observations.undo_last_observation(database.unit_of_work(), CHAT, 1, actor=ADMIN)
     assert await count_rows(database, Observation) == 1
 
 
@@ -204,7 +208,7 @@ async def test_list_shows_running_first_then_paused_then_concluded(
 ) -> None:
     for name in ("one", "two", "three", "four"):
         await services.create_experiment(database.unit_of_work(), CHAT, name, author=ALICE)
-    await services.conclude(database.unit_of_work(), CHAT, 1, Outcome.LOST)
+    await services.conclude(database.unit_of_work(), CHAT, 1, Outcome.LOST, actor=ADMIN)
     await services.change_status(database.unit_of_work(), CHAT, 2, Status.PAUSED)
     listed = await services.list_experiments(database.unit_of_work(), CHAT)
     assert [s.experiment.number for s in listed] == [4, 3, 2, 1]

@@ -20,7 +20,7 @@ from experiments.imports import BadLine, BadLines, ImportResult
 from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT
 from tests.service.test_experiments import count_rows
 from tests.service.test_imports import HEADER, csv_file, experiments, totals
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 __all__ = ["experiments"]  # the fixture, used by name
 
@@ -149,7 +149,7 @@ async def test_undo_import_removes_all_its_results_once(
     first = await imported(database, WEEK, clock)
     clock.advance(minutes=5)
     undone = await import_records.undo_import(
-        database.unit_of_work(), CHAT, first.import_id, author=ALICE, clock=clock
+        database.unit_of_work(), CHAT, first.import_id, author=ALICE, clock=clock, actor=ADMIN
     )
     assert undone.removed == 3
     assert undone.experiments == ((1, "Checkout"), (2, "Pricing"))
@@ -159,11 +159,16 @@ async def test_undo_import_removes_all_its_results_once(
     before = await state(database)
     with pytest.raises(ImportAlreadyUndone):
         await import_records.undo_import(
-            database.unit_of_work(), CHAT, first.import_id, author=ALICE, clock=clock
+            database.unit_of_work(), CHAT, first.import_id, author=ALICE, clock=clock, actor=ADMIN
         )
     with pytest.raises(UnknownImport):
         await import_records.undo_import(
-            database.unit_of_work(), OTHER_CHAT, first.import_id, author=BOB, clock=clock
+            database.unit_of_work(),
+            OTHER_CHAT,
+            first.import_id,
+            author=BOB,
+            clock=clock,
+            actor=ADMIN,
         )
     assert await state(database) == before
     # An undone file is no longer "already imported".
@@ -174,11 +179,13 @@ async def test_undo_import_refuses_when_an_experiment_was_concluded_since(
     database: Database, experiments: None, clock: FrozenClock
 ) -> None:
     first = await imported(database, WEEK, clock)
-    await services.conclude(database.unit_of_work(), CHAT, 2, Outcome.LOST, clock=clock)
+    await services.conclude(
+        database.unit_of_work(), CHAT, 2, Outcome.LOST, clock=clock, actor=ADMIN
+    )
     before = await state(database)
     with pytest.raises(ImportIntoConcludedExperiment):
         await import_records.undo_import(
-            database.unit_of_work(), CHAT, first.import_id, author=ALICE, clock=clock
+            database.unit_of_work(), CHAT, first.import_id, author=ALICE, clock=clock, actor=ADMIN
         )
     assert await state(database) == before
 
@@ -209,3 +216,27 @@ async def test_twenty_bad_lines_are_named_and_the_rest_counted(
         await import_file(database, csv_file(HEADER, *["1,A,1,x,,"] * 23), clock)
     assert caught.value.lines == tuple(range(2, 22))
     assert caught.value.message().splitlines()[-2] == "…and 3 more."
+
+
+async def test_leaving_out_repeated_results_imports_only_the_new_ones(
+    database: Database, experiments: None, clock: FrozenClock
+) -> None:
+    await imported(database, WEEK, clock)
+    grown = WEEK + b"1,A,10,1,,2026-03-02T08:00:00Z\n"
+    result = await imports.import_observations(
+        database.unit_of_work(), CHAT, grown, author=BOB, leave_out_repeated=True, clock=clock
+    )
+    assert isinstance(result, ImportResult)
+    assert (result.rows, result.left_out) == (1, 3)
+    assert await totals(database, 1) == [("A", 1010, 41), ("B", 1000, 52)]
+    # Nothing new left: refused even so.
+    refused = await imports.import_observations(
+        database.unit_of_work(),
+        CHAT,
+        WEEK + b"\n",
+        author=BOB,
+        leave_out_repeated=True,
+        clock=clock,
+    )
+    assert isinstance(refused, ImportRefused)
+    assert refused.repeated_count == refused.rows == 3

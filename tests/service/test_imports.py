@@ -16,7 +16,7 @@ from experiments.domain import N_, InvalidInput, Outcome, Status
 from experiments.imports import BadLine
 from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT
 from tests.service.test_experiments import count_rows
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 HEADER = "experiment,variant,visitors,conversions,revenue,logged_at"
 
@@ -233,9 +233,9 @@ BAD_FILES = [
         id="bad revenue",
     ),
     pytest.param(
-        csv_file(HEADER, "1,A,10,1,,yesterday"),
+        csv_file(HEADER, "1,A,10,1,,someday"),
         2,
-        "“yesterday” is not a date and time. Write it in ISO 8601 like 2026-03-02T09:00:00Z",
+        "“someday” is not a date and time. Write it in ISO 8601 like 2026-03-02T09:00:00Z",
         id="bad date",
     ),
     pytest.param(
@@ -339,7 +339,7 @@ async def test_a_bad_line_names_itself_and_imports_nothing(
 async def test_a_concluded_experiment_takes_no_imported_results(
     database: Database, experiments: None, clock: FrozenClock
 ) -> None:
-    await services.conclude(database.unit_of_work(), CHAT, 2, Outcome.WON)
+    await services.conclude(database.unit_of_work(), CHAT, 2, Outcome.WON, actor=ADMIN)
     with pytest.raises(BadLine) as caught:
         await import_file(database, csv_file(HEADER, "1,A,10,1,,", "2,old,10,1,,"), clock)
     assert str(caught.value).startswith(

@@ -18,7 +18,7 @@ from experiments.learnings import (
     record_learning,
 )
 from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 WHYS = (
     "Visitors did not read past the headline",
@@ -45,7 +45,9 @@ async def concluded(
     view = await services.create_experiment(
         database.unit_of_work(), chat, name, author=ALICE, stage=stage, clock=clock
     )
-    await services.conclude(database.unit_of_work(), chat, view.number, Outcome.LOST, clock=clock)
+    await services.conclude(
+        database.unit_of_work(), chat, view.number, Outcome.LOST, clock=clock, actor=ADMIN
+    )
     clock.advance(hours=1)
     return view.number
 
@@ -234,7 +236,9 @@ async def test_concluded_experiments_wait_for_their_learning_oldest_first(
     # Concluded out of number order: #5 before #4.
     late = await services.create_experiment(database.unit_of_work(), CHAT, "Late", author=ALICE)
     early = await concluded(database, "Early", clock)
-    await services.conclude(database.unit_of_work(), CHAT, late.number, Outcome.WON, clock=clock)
+    await services.conclude(
+        database.unit_of_work(), CHAT, late.number, Outcome.WON, clock=clock, actor=ADMIN
+    )
     await concluded(database, "Elsewhere", clock, chat=OTHER_CHAT)
     assert await concluded_without_learning(database.unit_of_work(), CHAT) == [
         first,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,9 +18,11 @@ from experiments.domain import (
     UnknownExperiment,
     UnknownVariant,
 )
+from experiments.stats.verdict import VerdictKind
+from experiments.workspaces import update_settings
 from tests.service.conftest import ALICE, BOB, CHAT, OTHER_CHAT
 from tests.service.test_experiments import count_rows
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 @pytest.fixture
@@ -103,7 +105,9 @@ async def test_undo_removes_only_the_last_entry(database: Database, experiment: 
     await observations.log_observation(
         database.unit_of_work(), CHAT, experiment, "B", 90, 9, author=BOB
     )
-    undone = await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment)
+    undone = await observations.undo_last_observation(
+        database.unit_of_work(), CHAT, experiment, actor=ADMIN
+    )
     assert (undone.variant, undone.visitors, undone.conversions, undone.logged_by) == (
         "B",
         90,
@@ -117,7 +121,9 @@ async def test_undo_removes_only_the_last_entry(database: Database, experiment: 
 
 async def test_undo_with_nothing_logged_says_so(database: Database, experiment: int) -> None:
     with pytest.raises(NothingToUndo, match="no logged results"):
-        await observations.undo_last_observation(database.unit_of_work(), CHAT, experiment)
+        await observations.undo_last_observation(
+            database.unit_of_work(), CHAT, experiment, actor=ADMIN
+        )
 
 
 async def test_totals_per_day_are_summed_by_utc_day(
@@ -143,6 +149,77 @@ async def test_totals_per_day_are_summed_by_utc_day(
         (date(2026, 3, 2), "A", 150, 7),
         (date(2026, 3, 3), "B", 80, 8),
     ]
+
+
+async def log_at(database: Database, experiment: int, moment: datetime, variant: str) -> None:
+    await observations.log_observation(
+        database.unit_of_work(),
+        CHAT,
+        experiment,
+        variant,
+        100,
+        10,
+        author=ALICE,
+        clock=FrozenClock(moment),
+    )
+
+
+async def test_totals_per_day_follow_the_workspaces_timezone(
+    database: Database, experiment: int
+) -> None:
+    await update_settings(database.unit_of_work(), CHAT, timezone="Europe/Moscow", actor=ADMIN)
+    # Moscow is UTC+3: 20:59 UTC is 23:59 on Mar 2; 21:00 UTC is already Mar 3 there.
+    await log_at(database, experiment, datetime(2026, 3, 2, 20, 59, tzinfo=UTC), "A")
+    await log_at(database, experiment, datetime(2026, 3, 2, 21, 0, tzinfo=UTC), "A")
+    await log_at(database, experiment, datetime(2026, 3, 3, 9, 0, tzinfo=UTC), "A")
+    days = await observations.daily_totals(database.unit_of_work(), CHAT, experiment)
+    assert [(d.day, d.variant, d.visitors) for d in days] == [
+        (date(2026, 3, 2), "A", 100),
+        (date(2026, 3, 3), "A", 200),
+    ]
+
+
+async def test_local_days_follow_daylight_saving_time(database: Database, experiment: int) -> None:
+    await update_settings(database.unit_of_work(), CHAT, timezone="America/New_York", actor=ADMIN)
+    # New York is UTC-5 in winter and UTC-4 from Mar 8, 2026: 04:30 UTC is the evening before.
+    await log_at(database, experiment, datetime(2026, 3, 3, 4, 30, tzinfo=UTC), "A")  # Mar 2
+    await log_at(database, experiment, datetime(2026, 3, 10, 3, 30, tzinfo=UTC), "B")  # Mar 9
+    await log_at(database, experiment, datetime(2026, 3, 10, 4, 30, tzinfo=UTC), "B")  # Mar 10
+    days = await observations.daily_totals(database.unit_of_work(), CHAT, experiment)
+    assert [(d.day, d.variant, d.visitors) for d in days] == [
+        (date(2026, 3, 2), "A", 100),
+        (date(2026, 3, 9), "B", 100),
+        (date(2026, 3, 10), "B", 100),
+    ]
+
+
+async def test_conversion_history_has_local_days_the_plan_and_the_verdict(
+    database: Database, experiment: int
+) -> None:
+    await update_settings(database.unit_of_work(), CHAT, timezone="Europe/Moscow", actor=ADMIN)
+    await log_at(database, experiment, datetime(2026, 3, 2, 22, 0, tzinfo=UTC), "A")
+    await log_at(database, experiment, datetime(2026, 3, 2, 22, 0, tzinfo=UTC), "B")
+    history = await observations.conversion_history(
+        database.unit_of_work(),
+        CHAT,
+        experiment,
+        clock=FrozenClock(datetime(2026, 3, 3, tzinfo=UTC)),
+    )
+    assert history.timezone == "Europe/Moscow"
+    assert [(d.day, d.variant) for d in history.daily] == [
+        (date(2026, 3, 3), "A"),
+        (date(2026, 3, 3), "B"),
+    ]
+    assert history.visitors == 200
+    assert history.verdict is not None and history.verdict.kind is VerdictKind.KEEP_RUNNING
+
+
+async def test_conversion_history_without_results_has_no_verdict(
+    database: Database, experiment: int
+) -> None:
+    history = await observations.conversion_history(database.unit_of_work(), CHAT, experiment)
+    assert history.daily == () and history.visitors == 0 and history.verdict is None
+    assert history.timezone == "UTC"
 
 
 async def test_export_lists_every_entry_of_the_workspace_only(

@@ -19,6 +19,10 @@ COMPARISON_KEYS = {
     "prob_beat_control",
     "expected_loss",
     "sequential_p_value",
+    "seq_diff_ci_low",
+    "seq_diff_ci_high",
+    "seq_lift_ci_low",
+    "seq_lift_ci_high",
 }
 
 
@@ -32,7 +36,14 @@ def test_json_readout_shape_and_values():
     code, out, err = calc("120/2400", "150/2400", "--json")
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert set(document) == {"variants", "srm_p_value", "verdict", "verdict_reason"}
+    assert set(document) == {
+        "variants",
+        "srm_p_value",
+        "srm_checked",
+        "headline",
+        "verdict",
+        "verdict_reason",
+    }
     control, variant = document["variants"]
     assert set(control) == {
         "name",
@@ -58,6 +69,10 @@ def test_json_readout_shape_and_values():
     assert document["srm_p_value"] == pytest.approx(1.0)
     assert document["verdict"] == "keep running"
     assert document["verdict_reason"].startswith("Keep running: B is ahead of A")
+    # confidence_sequence(150, 2400, 120, 2400, 0.05): 0.0125 ± 0.0218646 (see test_sequential)
+    assert comparison["seq_diff_ci_low"] == pytest.approx(0.0125 - 0.0218646, rel=1e-4)
+    assert comparison["seq_diff_ci_high"] == pytest.approx(0.0125 + 0.0218646, rel=1e-4)
+    assert document["headline"].startswith("Not sure yet: B looks about 25% better than A")
 
 
 def test_json_is_exactly_one_object_on_stdout():
@@ -85,10 +100,13 @@ def test_text_output_has_the_table_and_the_verdict():
     code, out, err = calc("500/10000", "650/10000")
     assert (code, err) == (0, "")
     assert "Verdict: ship B" in out
-    assert "Ship B: it converts 30% better than A" in out
+    # the always-valid range 0.0050055 to 0.0249945 over the control's 5 % (test_verdict)
+    assert out.startswith("Ship B: it converts 10%–50% better than A.\n")
     assert "5.00% (4.59%–5.44%)" in out  # hand Wilson of 500/10000 -> (0.045899, 0.054444)
     assert "+1.50 pp" in out and "+30.00%" in out and "(z-test)" in out
-    header, first, second = out.splitlines()[:3]
+    assert "+0.50 to +2.50" in out  # the always-valid range next to the fixed-horizon one
+    assert "Sample ratio check: ok (p = 1.0000)" in out
+    header, first, second = out.splitlines()[2:5]
     assert header.index("Rate") == first.index("5.00%") == second.index("6.50%")
 
 
@@ -102,6 +120,10 @@ def test_size_json():
         "alpha": 0.05,
         "power": 0.8,
         "per_variant": 8143,
+        # sequential_sample_size(0.05, 0.06): see tests/unit/test_sample_size.py
+        "always_valid_per_variant": 15711,
+        "always_valid_per_arm": [15711, 15711],
+        "split": [0.5, 0.5],
     }
 
 
@@ -117,6 +139,43 @@ def test_size_text_and_a_negative_mde():
     code, out, _ = calc("size", "--baseline", "0.05", "--mde", "-0.01")
     assert code == 0
     assert "Visitors needed per arm:" in out and "4.00%" in out
+
+
+def test_size_prints_the_always_valid_plan_next_to_the_fixed_one():
+    code, out, _ = calc("size", "--baseline", "5%", "--mde", "20%")
+    assert code == 0
+    assert "Visitors needed per arm: 15,711 (the bot's verdict, safe to check every day)" in out
+    assert "With a single look at the end instead: 8,143 per arm" in out
+
+
+def test_size_with_a_split():
+    code, out, _ = calc("size", "--baseline", "5%", "--mde", "20%", "--split", "70,30", "--json")
+    document = json.loads(out)
+    assert code == 0
+    assert document["split"] == pytest.approx([0.7, 0.3])
+    # sequential_sample_size(0.05, 0.06, shares=(0.7, 0.3)) -> 27,058 and 11,596
+    assert document["always_valid_per_arm"] == [27058, 11596]
+    _, text, _ = calc("size", "--baseline", "5%", "--mde", "20%", "--split", "70/30")
+    assert "27,058 (control) and 11,596 (variant), split 70/30" in text
+
+
+def test_a_plan_above_a_billion_per_variant_is_refused_in_words():
+    code, out, err = calc("size", "--baseline", "0.05", "--mde", "0.0000001")
+    assert (code, out) == (2, "")
+    assert "more than 1,000,000,000 visitors per variant" in err
+    assert "plan for a bigger effect" in err
+
+
+def test_a_planned_split_feeds_the_sample_ratio_check():
+    # 1,000 vs 2,000 visitors planned 1:2 -> chi-square 0 -> p = 1: ok, not a mismatch
+    code, out, _ = calc("50/1000", "100/2000", "--split", "1,2")
+    assert code == 0
+    assert "Sample ratio check: ok (p = 1.0000)" in out
+    assert "Verdict: check your data" not in out
+    _, unplanned, _ = calc("50/1000", "100/2000")
+    assert "Sample ratio check: MISMATCH" in unplanned
+    _, none_yet, _ = calc("50/1000", "0/0", "--json")
+    assert json.loads(none_yet)["srm_checked"] is False
 
 
 def test_help_goes_to_stdout():
@@ -151,6 +210,9 @@ def test_help_goes_to_stdout():
         (["size", "--mde", "0.01"], "required: --baseline"),
         (["size", "1/2", "--baseline", "0.05", "--mde", "0.01"], "takes only options"),
         (["size", "--baseline", "0.05", "--mde", "0.01", "--power", "1"], "--power must be"),
+        (["1/20", "2/20", "--split", "70"], "--split needs one share per arm (2)"),
+        (["1/20", "2/20", "--split", "70,abc"], "--split needs one share per arm"),
+        (["1/20", "2/20", "--split", "0,100"], "--split shares must be above zero"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_on_stderr(argv, message):

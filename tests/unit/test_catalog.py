@@ -13,7 +13,7 @@ from bot.catalog import extract, load, missing, placeholders
 from bot.commands import COMMANDS
 from bot.i18n import Translator, translator
 from bot.render import labels
-from experiments.domain import HYPOTHESIS_MAX_CHARS, NAME_MAX_CHARS, Stage, clean_name
+from experiments.domain import HYPOTHESIS_MAX_CHARS, NAME_MAX_CHARS, Business, Stage, clean_name
 from experiments.funnel import STAGE_WORDS, parse_stage
 from experiments.ideas import ideas_for
 
@@ -152,8 +152,8 @@ def test_every_stage_name_shown_in_russian_is_understood_when_typed() -> None:
 
 def test_russian_ideas_fit_an_experiment_s_limits() -> None:
     t = translator("ru")
-    for stage in Stage:
-        for idea in ideas_for(stage):
+    for stage, business in [(stage, business) for stage in Stage for business in Business]:
+        for idea in ideas_for(stage, business):
             title = t.gettext(idea.title)
             hypothesis = t.gettext(idea.hypothesis)
             assert title != idea.title and hypothesis != idea.hypothesis

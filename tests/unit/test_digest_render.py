@@ -73,7 +73,30 @@ def test_a_workspace_with_many_experiments_still_gets_one_message() -> None:
     shown = text.count("▶️")
     assert 0 < shown < 60
     assert f"…and {60 - shown} more running: /list" in text
-    assert text.count("💤") == MAX_NUDGES and "…and 12 more." in text
+    assert text.count("💤") == MAX_NUDGES and "…and 12 more to do." in text
     keyboard = digest_keyboard(translator("en"), digest(lines, nudges))
     assert keyboard is not None and len(keyboard.inline_keyboard) == MAX_NUDGES
     parse_html(text)
+
+
+def test_russian_counts_are_pluralised_and_grouped() -> None:
+    t = translator("ru")
+    many = tuple(line(n, "Эксперимент") for n in range(1, 6))
+    nudges = (
+        Nudge(NudgeKind.STALE, 1, "Тихий", days=1),
+        Nudge(NudgeKind.STALE, 2, "Тихий", days=2),
+        Nudge(NudgeKind.STALE, 3, "Тихий", days=5),
+        Nudge(NudgeKind.LAUNCH, running=1, target=3),
+    )
+    text = digest_text(t, digest(many, nudges))
+    assert "5 экспериментов в работе" in text
+    assert "осталось примерно 4 дня" in text  # ceil(3.2) days left
+    assert "1 день" in text and "2 дня" in text and "5 дней" in text
+    ship = Nudge(NudgeKind.SHIP, 2, "Карта", variant="Card", variant_index=1)
+    text = digest_text(t, digest(many[:1], (ship,)))
+    assert "🏆 Завершить <b>#2 Карта</b> с <b>Card</b>? Отчёт говорит: внедряйте <b>Card</b>." in (
+        text
+    )
+    [[conclude, keep]] = digest_keyboard(t, digest(many[:1], (ship,))).inline_keyboard
+    assert (conclude.text, conclude.callback_data) == ("🏁 Завершить #2 с Card", "dg:ship:2:1")
+    assert keep.callback_data == "dg:keep:2"

@@ -33,6 +33,8 @@ def all_numbers(readout) -> list[float]:
                 c.prob_beat_control,
                 c.expected_loss,
                 c.sequential_p_value,
+                c.seq_diff_ci_low,
+                c.seq_diff_ci_high,
             ]
             if c.lift is not None:
                 numbers.append(c.lift)
@@ -103,7 +105,10 @@ def test_everyone_converted():
     comparison = readout.arms[1].vs_control
     assert comparison.p_value == 1.0
     assert comparison.lift == 0.0
-    assert readout.verdict.kind is VerdictKind.STOP_NO_EFFECT
+    # The default bound is 20 % of the 0 % non-conversion rate: nothing is small enough to
+    # call "no effect", while the always-valid range still holds ±1.7 points.
+    assert readout.verdict.kind is VerdictKind.KEEP_RUNNING
+    assert comparison.seq_diff_ci_high == pytest.approx(-comparison.seq_diff_ci_low)
     assert all(math.isfinite(x) for x in all_numbers(readout))
 
 

@@ -2,10 +2,18 @@
 
 import math
 
+import numpy as np
 import pytest
 from scipy.stats import norm
 
-from experiments.stats.sample_size import days_left, sample_size_per_variant
+from experiments.stats.sample_size import (
+    PlanTooLarge,
+    days_left,
+    plan_targets,
+    sample_size_per_variant,
+    sequential_sample_size,
+)
+from experiments.stats.sequential import MIXING_EFFECT_SIZE, half_width, plug_ins
 
 
 def hand_per_variant(baseline: float, target: float, alpha: float, power: float) -> float:
@@ -51,3 +59,67 @@ def test_days_left_at_current_pace():
     assert days_left(8143, 100, 0) is None
     with pytest.raises(ValueError):
         days_left(-1, 10, 1)
+
+
+# ---------------------------------------------------------------- the always-valid plan
+
+
+def power_at(n_control: int, n_variant: int, baseline: float, target: float, alpha: float):
+    """P(theta_hat - h > 0) with theta_hat ~ N(delta, V): the closed-form power the plan solves,
+    written out with scipy.stats.norm and the half-width formula of test_sequential."""
+    variance = baseline * (1 - baseline) / n_control + target * (1 - target) / n_variant
+    share = n_control / (n_control + n_variant)
+    pooled = share * baseline + (1 - share) * target
+    tau2 = MIXING_EFFECT_SIZE**2 * pooled * (1 - pooled)
+    h = math.sqrt(
+        variance
+        * (variance + tau2)
+        / tau2
+        * (2 * math.log(1 / alpha) + math.log((variance + tau2) / variance))
+    )
+    return norm.cdf((target - baseline - h) / math.sqrt(variance))
+
+
+def test_the_plan_is_the_smallest_size_with_80_percent_power():
+    plan = sequential_sample_size(0.05, 0.06)
+    assert plan.per_arm == (15711, 15711)
+    assert plan.per_variant == 15711
+    assert (
+        power_at(15711, 15711, 0.05, 0.06, 0.05) >= 0.8 > power_at(15710, 15710, 0.05, 0.06, 0.05)
+    )
+    # about 1.9 times the fixed-horizon 8,143: the price of looking every day
+    assert plan.per_variant > sample_size_per_variant(0.05, 0.06).per_variant
+
+
+def test_the_plan_gives_80_percent_power_in_simulation():
+    # 4,000 experiments at the plan, one look at the end, the verdict's own interval:
+    # the share that excludes 0 on the good side is 0.80 ± 0.013 (2 binomial sds).
+    n = sequential_sample_size(0.05, 0.06).per_variant
+    rng = np.random.default_rng(7)
+    control = rng.binomial(n, 0.05, size=4000)
+    variant = rng.binomial(n, 0.06, size=4000)
+    theta_hat, variance, tau2 = plug_ins(variant, n, control, n)
+    power = float(np.mean(theta_hat - half_width(variance, tau2, 0.05) > 0))
+    assert power == pytest.approx(0.80, abs=0.025)
+
+
+def test_an_unequal_split_and_several_challengers_need_more():
+    split = sequential_sample_size(0.05, 0.06, shares=(0.7, 0.3))
+    assert split.shares == pytest.approx((0.7, 0.3))
+    control, variant = split.per_arm
+    assert variant == split.per_variant and control == pytest.approx(variant * 7 / 3, abs=1)
+    assert power_at(control, variant, 0.05, 0.06, 0.05) >= 0.8
+    assert sum(split.per_arm) > 2 * 15711
+    two = sequential_sample_size(0.05, 0.06, challengers=2)
+    assert power_at(two.per_variant, two.per_variant, 0.05, 0.06, 0.025) >= 0.8
+    assert two.per_variant > 15711
+
+
+def test_a_plan_above_a_billion_visitors_is_refused_in_plain_words():
+    with pytest.raises(PlanTooLarge, match="more than 1,000,000,000 visitors per variant"):
+        sequential_sample_size(0.05, 0.0500001)
+
+
+def test_plan_targets_scale_with_the_split():
+    assert plan_targets(300, (0.7, 0.3)) == (700, 300)
+    assert plan_targets(100, (0.5, 0.5)) == (100, 100)

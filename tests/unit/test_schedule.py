@@ -10,16 +10,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from experiments.schedule import (
+    NextDigest,
     digest_moment,
-    due_local_date,
     is_local_day_over,
     local_date,
-    next_digest_moment,
+    next_digest,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -88,13 +89,53 @@ def test_a_time_inside_the_repeated_hour_is_taken_at_its_first_occurrence(
     assert digest_moment(day, at, zone) == expected
 
 
+def _due(now: datetime, at: time, zone: ZoneInfo, **kwargs: Any) -> date | None:
+    """The local date whose digest a tick at ``now`` sends, if any (nothing taken yet)."""
+    options: dict[str, Any] = {"schedule_set_at": None, "today_taken": False, **kwargs}
+    upcoming = next_digest(now, at, zone, **options)
+    return upcoming.local_date if upcoming.is_due(now) else None
+
+
 def test_due_only_from_the_moment_on_and_only_for_today() -> None:
     # Berlin, 09:00 CEST = 07:00 UTC on 30 Mar.
-    assert due_local_date(utc(2026, 3, 30, 6, 59), NINE, BERLIN) is None
-    assert due_local_date(utc(2026, 3, 30, 7, 0), NINE, BERLIN) == date(2026, 3, 30)
-    assert due_local_date(utc(2026, 3, 30, 21, 59), NINE, BERLIN) == date(2026, 3, 30)
+    assert _due(utc(2026, 3, 30, 6, 59), NINE, BERLIN) is None
+    assert _due(utc(2026, 3, 30, 7, 0), NINE, BERLIN) == date(2026, 3, 30)
+    assert _due(utc(2026, 3, 30, 21, 59), NINE, BERLIN) == date(2026, 3, 30)
     # 00:30 local on 31 Mar: yesterday's digest is no longer due, today's not yet.
-    assert due_local_date(utc(2026, 3, 30, 22, 30), NINE, BERLIN) is None
+    assert _due(utc(2026, 3, 30, 22, 30), NINE, BERLIN) is None
+
+
+def test_a_time_set_after_its_moment_today_waits_for_tomorrow() -> None:
+    # At 10:00 Berlin (08:00 UTC) the time becomes 06:30: today's 06:30 came before that.
+    changed = utc(2026, 3, 30, 8, 0)
+    later = utc(2026, 3, 30, 8, 5)
+    assert _due(later, time(6, 30), BERLIN, schedule_set_at=changed) is None
+    upcoming = next_digest(later, time(6, 30), BERLIN, schedule_set_at=changed, today_taken=False)
+    # 06:30 CEST on 31 Mar = 04:30 UTC.
+    assert upcoming == NextDigest(date(2026, 3, 31), utc(2026, 3, 31, 4, 30))
+    assert _due(utc(2026, 3, 31, 4, 29), time(6, 30), BERLIN, schedule_set_at=changed) is None
+    assert _due(utc(2026, 3, 31, 4, 30), time(6, 30), BERLIN, schedule_set_at=changed) == date(
+        2026, 3, 31
+    )
+
+
+def test_a_time_set_before_its_moment_today_goes_today_unless_today_was_taken() -> None:
+    changed = utc(2026, 3, 30, 8, 0)  # 10:00 Berlin; the time becomes 20:00
+    evening = utc(2026, 3, 30, 18, 0)
+    assert _due(evening, time(20, 0), BERLIN, schedule_set_at=changed) == date(2026, 3, 30)
+    # Today's digest already went out at the old time: the next is tomorrow's.
+    upcoming = next_digest(evening, time(20, 0), BERLIN, schedule_set_at=changed, today_taken=True)
+    assert upcoming == NextDigest(date(2026, 3, 31), utc(2026, 3, 31, 18, 0))
+
+
+def test_a_new_timezone_where_the_time_has_passed_waits_for_its_tomorrow() -> None:
+    # 10:00 UTC on 30 Mar is 19:00 in Tokyo: its 09:00 came before the move.
+    changed = utc(2026, 3, 30, 10, 0)
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert _due(utc(2026, 3, 30, 10, 1), NINE, tokyo, schedule_set_at=changed) is None
+    # 09:00 JST on 31 Mar = 00:00 UTC.
+    upcoming = next_digest(changed, NINE, tokyo, schedule_set_at=changed, today_taken=False)
+    assert upcoming.moment == utc(2026, 3, 31, 0, 0)
 
 
 def test_the_local_day_is_over_at_local_midnight() -> None:
@@ -106,11 +147,18 @@ def test_the_local_day_is_over_at_local_midnight() -> None:
     assert is_local_day_over(day, utc(2026, 3, 30, 18, 30), KOLKATA)
 
 
+def _next(now: datetime, at: time, zone: ZoneInfo, *, today_taken: bool) -> datetime:
+    return next_digest(now, at, zone, schedule_set_at=None, today_taken=today_taken).moment
+
+
 def test_next_moment_is_today_before_the_time_and_tomorrow_after_it() -> None:
-    assert next_digest_moment(utc(2026, 3, 28, 7, 0), NINE, BERLIN) == utc(2026, 3, 28, 8, 0)
+    saturday = utc(2026, 3, 28, 7, 0)
+    assert _next(saturday, NINE, BERLIN, today_taken=False) == utc(2026, 3, 28, 8, 0)
     # After Saturday's digest the next is Sunday's, already in summer time.
-    assert next_digest_moment(utc(2026, 3, 28, 8, 0), NINE, BERLIN) == utc(2026, 3, 29, 7, 0)
-    assert next_digest_moment(utc(2026, 3, 7, 23, 0), NINE, NEW_YORK) == utc(2026, 3, 8, 13, 0)
+    sent = utc(2026, 3, 28, 8, 0)
+    assert _next(sent, NINE, BERLIN, today_taken=True) == utc(2026, 3, 29, 7, 0)
+    evening = utc(2026, 3, 7, 23, 0)
+    assert _next(evening, NINE, NEW_YORK, today_taken=True) == utc(2026, 3, 8, 13, 0)
 
 
 def test_local_date_is_the_workspace_calendar_day() -> None:
@@ -128,7 +176,7 @@ def _simulate_ticks(
     now = start
     while now < end:
         if not down[0] <= now < down[1]:
-            due = due_local_date(now, at, zone)
+            due = _due(now, at, zone)
             if due is not None and due not in sent_dates:
                 sent_dates.add(due)
                 sent_at.append(now)

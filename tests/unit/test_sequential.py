@@ -1,4 +1,4 @@
-"""The always-valid (mSPRT) p-value: formula, floor at the fixed p-value, edges."""
+"""The always-valid (mSPRT) p-value and confidence sequence: formulas against the integral."""
 
 import math
 
@@ -9,8 +9,11 @@ from scipy.stats import norm
 from experiments.stats.proportions import two_proportion_test
 from experiments.stats.sequential import (
     MIXING_EFFECT_SIZE,
+    SequenceInterval,
     always_valid_p_value,
+    confidence_sequence,
     msprt_p_value,
+    running_interval,
 )
 
 
@@ -107,3 +110,78 @@ def test_input_errors():
         msprt_p_value(5, 3, 1, 10)
     with pytest.raises(ValueError):
         msprt_p_value(1, 10, 1, 10, mixing_effect_size=0)
+
+
+# ---------------------------------------------------------------- the confidence sequence
+
+
+def reference_half_width(theta_hat: float, variance: float, tau2: float, alpha: float) -> float:
+    """The h with Lambda(theta_hat ± h) = 1/alpha, where Lambda(theta0) is the mixture integral
+    at theta_hat - theta0 (scipy.integrate.quad above), solved by scipy.optimize.brentq."""
+    from scipy.optimize import brentq
+
+    def excess(shift: float) -> float:
+        return math.log(mixture_likelihood_ratio(shift, variance, tau2)) - math.log(1 / alpha)
+
+    upper = 12 * math.sqrt(variance)  # far enough out, still inside float range of norm.pdf
+    assert excess(upper) > 0
+    return brentq(excess, 0.0, upper, xtol=1e-15, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("case", "alpha"),
+    [
+        ((650, 10000, 500, 10000), 0.05),
+        ((150, 2400, 120, 2400), 0.05),
+        ((520, 10000, 500, 10000), 0.025),
+        ((7, 200, 1, 200), 0.10),
+    ],
+)
+def test_sequence_ends_are_where_the_mixture_integral_reaches_one_over_alpha(case, alpha):
+    theta_hat, variance, tau2 = plug_ins(*case)
+    h = reference_half_width(theta_hat, variance, tau2, alpha)
+    interval = confidence_sequence(*case, alpha)
+    assert interval.diff_low == pytest.approx(theta_hat - h, rel=1e-7, abs=1e-12)
+    assert interval.diff_high == pytest.approx(theta_hat + h, rel=1e-7, abs=1e-12)
+
+
+def test_pinned_sequence():
+    # reference_half_width(*plug_ins(150, 2400, 120, 2400), 0.05) -> 0.0218646
+    interval = confidence_sequence(150, 2400, 120, 2400, 0.05)
+    assert interval.diff_high - 0.0125 == pytest.approx(0.0218646, rel=1e-5)
+    assert not interval.empty
+
+
+@pytest.mark.parametrize("case", DATA_SETS)
+def test_the_sequence_excludes_zero_exactly_when_the_msprt_p_is_below_alpha(case):
+    for alpha in (0.01, 0.05, 0.2):
+        interval = confidence_sequence(*case, alpha)
+        excludes = interval.diff_low > 0 or interval.diff_high < 0
+        assert excludes == (msprt_p_value(*case) < alpha)
+
+
+def test_the_running_interval_is_the_intersection_of_the_looks():
+    looks = [
+        confidence_sequence(30, 1000, 25, 1000, 0.05),
+        confidence_sequence(70, 2000, 50, 2000, 0.05),
+        confidence_sequence(110, 3000, 75, 3000, 0.05),
+    ]
+    running = running_interval(looks)
+    assert running.diff_low == max(look.diff_low for look in looks)
+    assert running.diff_high == min(look.diff_high for look in looks)
+    assert running_interval([SequenceInterval(0.01, 0.02), SequenceInterval(-0.02, 0.0)]).empty
+
+
+def test_a_billion_visitors_give_a_finite_narrow_sequence():
+    interval = confidence_sequence(50_100_000, 10**9, 50_000_000, 10**9, 0.05)
+    assert math.isfinite(interval.diff_low) and interval.diff_low > 0
+    assert interval.diff_high - interval.diff_low < 1e-4
+
+
+def test_sequence_input_errors():
+    with pytest.raises(ValueError):
+        confidence_sequence(1, 0, 1, 10, 0.05)
+    with pytest.raises(ValueError):
+        confidence_sequence(1, 10, 1, 10, 1.5)
+    with pytest.raises(ValueError):
+        running_interval([])

@@ -1,0 +1,272 @@
+"""/edit: change an experiment's name, hypothesis, stage, review date, cost — and, before its
+first result, its variants and plan. Guided with buttons, or in one line."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import flows, parsing
+from bot.handlers.backlog import ask_ice
+from bot.handlers.cost import parse_cost
+from bot.handlers.new import SPLIT_CHOICES
+from bot.keyboards import button, markup, rows_of
+from bot.pickers import offer_experiments
+from bot.render import labels
+from bot.render.editing import edit_menu, edited_text, field_title, value_question
+from bot.render.stages import stages_button
+from bot.replies import edit_or_reply, reply
+from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
+from bot.users import actor_of
+from experiments import editing
+from experiments.domain import N_, InvalidInput, Stage
+from experiments.editing import Change, EditField
+from experiments.funnel import parse_stage
+
+FLOW = "edit"
+VALUE = 0
+TEXT = filters.TEXT & ~filters.COMMAND
+USAGE = "/edit #1 name Flyer test"
+_FIELDS = "|".join(f.value for f in EditField)
+_STAGES = "|".join(s.value for s in Stage)
+REVIEW_CHOICES = ("7d", "14d", "28d")
+
+# The one-line form: /edit #N <field> <value>; English and Russian words.
+FIELD_WORDS: dict[str, EditField] = {
+    "name": EditField.NAME,
+    "rename": EditField.NAME,
+    "название": EditField.NAME,
+    "имя": EditField.NAME,
+    "hypothesis": EditField.HYPOTHESIS,
+    "гипотеза": EditField.HYPOTHESIS,
+    "stage": EditField.STAGE,
+    "этап": EditField.STAGE,
+    "стадия": EditField.STAGE,
+    "review": EditField.REVIEW,
+    "проверка": EditField.REVIEW,
+    "обзор": EditField.REVIEW,
+    "cost": EditField.COST,
+    "стоимость": EditField.COST,
+    "расходы": EditField.COST,
+    "variants": EditField.VARIANTS,
+    "варианты": EditField.VARIANTS,
+    "split": EditField.SPLIT,
+    "сплит": EditField.SPLIT,
+    "доли": EditField.SPLIT,
+    "plan": EditField.PLAN,
+    "mde": EditField.PLAN,
+    "план": EditField.PLAN,
+    "ice": EditField.ICE,
+    "айс": EditField.ICE,
+    "оценка": EditField.ICE,
+}
+# Words for an equal split (the button sends "-").
+EQUAL_WORDS = ("-", "equal", "even", "поровну", "равно", "равный")
+_ONE_LINE = re.compile(r"^\S+\s+(\S+)\s+(\S+)\s*(.*)$", re.DOTALL)
+
+
+async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """`/edit #N <field> <value>` at once; `/edit #N` the menu; bare, which experiment."""
+    args = context.args or []
+    t = tr(context)
+    if not args:
+        await offer_experiments(
+            update,
+            context,
+            area="ed:pick",
+            question=t.gettext("Edit which experiment?"),
+            none_text=t.gettext("No experiments yet. Start one with /new."),
+        )
+        return flows.END
+    number = parsing.experiment_number(args[0], USAGE)
+    if len(args) == 1:
+        await _menu(update, context, number)
+        return flows.END
+    assert update.effective_message is not None
+    found = _ONE_LINE.match(update.effective_message.text or "")
+    field = FIELD_WORDS.get(args[1].casefold())
+    if field is None or found is None or not found.group(3).strip():
+        raise InvalidInput(
+            N_(
+                "Write /edit, the experiment, what to change and the new value, e.g. {usage}. "
+                "You can change: name, hypothesis, stage, review, cost, variants, split, plan, ice."
+            ),
+            usage=USAGE,
+        )
+    await _save(update, context, number, field, found.group(3))
+    return flows.END
+
+
+async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """ed:pick:N, from the "which experiment?" step or a card: the menu."""
+    data = await flows.answer_query(update)
+    await _menu(update, context, int(data.rsplit(":", 1)[1]))
+    return flows.END
+
+
+async def _menu(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    state = await editing.editable_now(
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
+    )
+    t = tr(context)
+    fields = [button(field_title(t, f), f"ed:f:{number}:{f.value}") for f in state.fields]
+    # Refused fields stay visible, so pressing one says why it can't change.
+    fields += [button("🔒 " + field_title(t, f), f"ed:f:{number}:{f.value}") for f in state.locked]
+    keyboard = markup([*rows_of(fields, 2), [button("✖️ " + t.gettext("Close"), "ed:close")]])
+    await edit_or_reply(update, context, edit_menu(t, currency_of(context), state), keyboard)
+
+
+async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """ed:f:N:<field>: asks for the new value (refused design fields say why)."""
+    data = await flows.answer_query(update)
+    _area, _action, number_text, field_value = data.split(":")
+    number, field = int(number_text), EditField(field_value)
+    state = await editing.editable_now(
+        runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
+    )
+    editing.check_editable(number, field, state.results)
+    await flows.remove_buttons(update)
+    if field is EditField.ICE:
+        # Scored with the same keypad as a new draft; the one-line form takes typed numbers.
+        await ask_ice(update, context, state.experiment)
+        return flows.END
+    answers = flows.draft(context, update, FLOW)
+    answers.update(number=number, field=field.value)
+    t = tr(context)
+    choices = []
+    if field is EditField.STAGE:
+        stages = [button(labels.stage(t, s), f"ed:st:{s.value}") for s in Stage]
+        choices = [*rows_of(stages, 4), [stages_button(t)]]
+    elif field is EditField.REVIEW:
+        choices = [
+            [
+                button(t.gettext("in 1 week"), "ed:rv:7d"),
+                button(t.gettext("in 2 weeks"), "ed:rv:14d"),
+                button(t.gettext("in 4 weeks"), "ed:rv:28d"),
+            ]
+        ]
+    elif field is EditField.SPLIT:
+        splits = [button(t.gettext("Equal"), "ed:sp:-")]
+        if len(state.experiment.variants) == 2:
+            splits += [button(choice, f"ed:sp:{choice}") for choice in SPLIT_CHOICES]
+        choices = [splits]
+    question = value_question(t, currency_of(context), state.experiment, field)
+    await reply(update, context, question, markup([*choices, [flows.cancel_button(context)]]))
+    return VALUE
+
+
+async def got_value(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The new value, typed or pressed (ed:st:<stage>, ed:rv:<days>, ed:sp:<split>)."""
+    answers = flows.draft(context, update, FLOW)
+    pressed = await flows.pressed(update)
+    if pressed is not None:
+        value = pressed.rsplit(":", 1)[1]
+    else:
+        assert update.effective_message is not None
+        value = update.effective_message.text or ""
+    await _save(update, context, answers["number"], EditField(answers["field"]), value)
+    flows.drop_draft(context, update, FLOW)
+    return flows.END
+
+
+async def close_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await flows.answer_query(update)
+    await flows.remove_buttons(update)
+    return flows.END
+
+
+async def _save(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, field: EditField, value: str
+) -> None:
+    change = parse_change(context, number, field, value)
+    edited = await editing.edit_experiment(
+        runtime_of(context).uow(),
+        chat_id_of(update),
+        number,
+        change,
+        actor=await actor_of(update, context),
+    )
+    t = tr(context)
+    keyboard = markup(
+        [
+            [
+                button("✏️ " + t.gettext("Edit more"), f"ed:pick:{number}"),
+                button("📋 " + t.gettext("Show"), f"x:show:{number}"),
+            ]
+        ]
+    )
+    await reply(update, context, edited_text(t, currency_of(context), edited), keyboard)
+
+
+def parse_change(
+    context: ContextTypes.DEFAULT_TYPE, number: int, field: EditField, value: str
+) -> Change:
+    """The typed value of one field → the change (bad values raise with an example)."""
+    text = value.strip()
+    if field is EditField.NAME:
+        return Change(field, name=text)
+    if field is EditField.HYPOTHESIS:
+        return Change(field, hypothesis=text)
+    if field is EditField.STAGE:
+        return Change(field, stage=parse_stage(text, tr(context).gettext))
+    if field is EditField.REVIEW:
+        usage = f"/edit #{number} review 2w"
+        return Change(
+            field, review_date=parsing.review_date(text, flows.local_today(context), usage)
+        )
+    if field is EditField.COST:
+        return Change(field, cost=parse_cost(text, number))
+    if field is EditField.VARIANTS:
+        return Change(field, variants=tuple(n for n in text.split(",")) if text else ())
+    if field is EditField.ICE:
+        return Change(field, ice=parsing.ice(text, f"/edit #{number} ice 7 6 8"))
+    if field is EditField.SPLIT:
+        if text.casefold() in EQUAL_WORDS:
+            return Change(field, split=None)
+        return Change(field, split=parsing.split(text, f"/edit #{number} split 70/30"))
+    words = text.split()
+    usage = f"/edit #{number} plan 5% 20%"
+    if len(words) != 2:
+        raise InvalidInput(
+            N_(
+                "Write the baseline rate and the smallest lift worth having, e.g. {usage} "
+                "(5% now, 20% better)."
+            ),
+            usage=usage,
+        )
+    baseline = parsing.rate(words[0], usage)
+    target = parsing.effect(words[1], baseline, usage)
+    return Change(field, baseline_rate=baseline, min_detectable_effect=target - baseline)
+
+
+def handlers(runtime: Runtime) -> list[BaseHandler]:
+    return [
+        flows.conversation(
+            FLOW,
+            runtime,
+            entry_points=[
+                CommandHandler("edit", edit_command),
+                CallbackQueryHandler(pick_button, pattern=r"^ed:pick:\d+$"),
+                CallbackQueryHandler(field_button, pattern=rf"^ed:f:\d+:({_FIELDS})$"),
+                CallbackQueryHandler(close_button, pattern=r"^ed:close$"),
+            ],
+            states={
+                VALUE: [
+                    MessageHandler(TEXT, got_value),
+                    CallbackQueryHandler(
+                        got_value, pattern=rf"^ed:(st:({_STAGES})|rv:\d+d|sp:(-|[\d/]+))$"
+                    ),
+                ]
+            },
+            command="edit",
+        )
+    ]

@@ -1,0 +1,142 @@
+"""Replies to plain text: the offer to log what looks like results, and the hint otherwise."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.keyboards import button, markup, rows_of
+from bot.replies import esc
+from experiments.result_guess import Candidate, ResultGuess
+
+# Callback data: tx:log:<N>:<variant index>:<visitors>:<conversions>:<day> logs it,
+# tx:vis:<N>:<variant index>:<conversions>:<day> asks for the visitors, tx:no drops the offer;
+# <day> is a past local day (2026-11-30) or "-" for now.
+LOG_DATA = "tx:log:{number}:{index}:{visitors}:{conversions}:{day}"
+VISITORS_DATA = "tx:vis:{number}:{index}:{conversions}:{day}"
+NO_DATA = "tx:no"
+
+
+def day_data(day: date | None) -> str:
+    return day.isoformat() if day is not None else "-"
+
+
+def day_of(data: str) -> date | None:
+    return None if data == "-" else date.fromisoformat(data)
+
+
+def where(candidate: Candidate) -> str:
+    """`#2 Referral card, variant Card`, escaped."""
+    return f"<b>#{candidate.number} {esc(candidate.name)}</b> · <b>{esc(candidate.variant)}</b>"
+
+
+def _choice_data(candidate: Candidate, guess: ResultGuess, day: date | None) -> str:
+    if guess.visitors is None:
+        return VISITORS_DATA.format(
+            number=candidate.number,
+            index=candidate.variant_index,
+            conversions=guess.conversions,
+            day=day_data(day),
+        )
+    return LOG_DATA.format(
+        number=candidate.number,
+        index=candidate.variant_index,
+        visitors=guess.visitors,
+        conversions=guess.conversions,
+        day=day_data(day),
+    )
+
+
+def visitors(t: Translator, count: int) -> str:
+    return t.ngettext("{count} visitor", "{count} visitors", count).format(count=t.number(count))
+
+
+def conversions(t: Translator, count: int) -> str:
+    return t.ngettext("{count} conversion", "{count} conversions", count).format(
+        count=t.number(count)
+    )
+
+
+def _no(t: Translator) -> list[InlineKeyboardButton]:
+    return [button("✖️ " + t.gettext("No, that's not it"), NO_DATA)]
+
+
+def offer(t: Translator, guess: ResultGuess, day: date | None) -> tuple[str, InlineKeyboardMarkup]:
+    """The question and its buttons: one candidate to confirm, or several to choose from;
+    ``day`` is the past day the text named (None: now)."""
+    _ = t.gettext
+    converted = conversions(t, guess.conversions)
+    if len(guess.candidates) > 1:
+        if guess.visitors is None:
+            text = _("Shall I log {conversions}? On which experiment and variant?").format(
+                conversions=converted
+            )
+        else:
+            text = _(
+                "Shall I log {visitors} and {conversions}? On which experiment and variant?"
+            ).format(visitors=visitors(t, guess.visitors), conversions=converted)
+        choices = [
+            button(_short(f"#{c.number} {c.name} · {c.variant}"), _choice_data(c, guess, day))
+            for c in guess.candidates
+        ]
+        return text, markup([*rows_of(choices, 1), _no(t)])
+    [candidate] = guess.candidates
+    if guess.visitors is None:
+        text = _(
+            "{conversions} on {where}? Send the number of visitors it had "
+            "(people who saw it), and I'll offer to log both."
+        ).format(conversions=converted, where=where(candidate))
+        # Or the guided /log, on this experiment: it asks the variant and both numbers.
+        guided = button("➕ " + _("Log results"), f"x:log:{candidate.number}")
+        return text, markup([[guided, *_no(t)]])
+    return confirmation(t, candidate, guess.visitors, guess.conversions, day)
+
+
+def confirmation(
+    t: Translator,
+    candidate: Candidate,
+    visitor_count: int,
+    conversion_count: int,
+    day: date | None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    _ = t.gettext
+    counts = {
+        "visitors": visitors(t, visitor_count),
+        "conversions": conversions(t, conversion_count),
+        "where": where(candidate),
+    }
+    if day is None:
+        text = _("Log {visitors} and {conversions} on {where}?").format(**counts)
+    else:
+        text = _("Log {visitors} and {conversions} on {where} for {day}?").format(
+            day=t.date(day), **counts
+        )
+    data = LOG_DATA.format(
+        number=candidate.number,
+        index=candidate.variant_index,
+        visitors=visitor_count,
+        conversions=conversion_count,
+        day=day_data(day),
+    )
+    return text, markup([[button("✅ " + _("Log it"), data), *_no(t)]])
+
+
+def ask_visitors(t: Translator, candidate: Candidate, conversion_count: int) -> str:
+    return t.gettext(
+        "{conversions} on {where}: how many visitors did it have? Send the number."
+    ).format(conversions=conversions(t, conversion_count), where=where(candidate))
+
+
+def hint(t: Translator) -> str:
+    _ = t.gettext
+    return _(
+        "I read commands and results. To log results, write the variant, visitors and "
+        "conversions, like <code>B 1200 54</code> or <code>/log #1 B 1200 54</code>. "
+        "/help lists everything I can do."
+    )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
