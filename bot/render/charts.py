@@ -28,11 +28,11 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from bot.i18n import Translator
+from bot.render.wording import verdict_label
 from bot.replies import esc
 from experiments.domain import DailyTotals
 from experiments.observations import ConversionHistory
 from experiments.stats.proportions import wilson_interval
-from experiments.wording import verdict_label
 
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 1000, 144
 TEXT_PX = 28  # every label, tick and legend entry
