@@ -46,7 +46,7 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return await _ask_name(update, context)
     name, _bar, variant_text = rest.partition("|")
     variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
-    variants = [v for v in variant_text.split(",")] if variant_text.strip() else None
+    variants = parsing.variant_list(variant_text) if variant_text.strip() else None
     await _create(update, context, {"name": name, "variants": variants, "planned_split": split})
     return flows.END
 
@@ -222,7 +222,7 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         answers["variants"] = None if control is None else [control, domain.challenger_for(control)]
     else:
         assert update.effective_message is not None
-        typed = (update.effective_message.text or "").split(",")
+        typed = parsing.variant_list(update.effective_message.text or "")
         names = typed if control is None else [control, *typed]
         answers["variants"] = domain.clean_variant_names(names)
     t = tr(context)
