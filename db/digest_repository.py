@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialect import upsert_insert
 from db.models import DigestRecord, Experiment, NudgeSnooze, Workspace
 
 
@@ -24,7 +25,7 @@ class DigestSchedule:
 
 
 class DigestRepository:
-    """Built on a unit of work's session: ``DigestRepository(uow.session)``."""
+    """One of the unit of work's repositories: ``uow.digests``."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -62,10 +63,33 @@ class DigestRepository:
             )
         )
 
-    async def add(self, record: DigestRecord) -> None:
-        """Inserts; the unique (workspace, local date) key fails the second claimer."""
-        self._session.add(record)
-        await self._session.flush()
+    async def claim(
+        self,
+        workspace_id: int,
+        local_date: date,
+        *,
+        state: str,
+        claimed_by: str,
+        claimed_at: datetime,
+    ) -> bool:
+        """Inserts the record unless one exists for the workspace and date, in one statement:
+        of two claimers, exactly one gets True."""
+        claimed = await self._session.scalar(
+            upsert_insert(self._session, DigestRecord)
+            .values(
+                workspace_id=workspace_id,
+                local_date=local_date,
+                state=state,
+                claimed_at=claimed_at,
+                claimed_by=claimed_by,
+                attempts=1,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[DigestRecord.workspace_id, DigestRecord.local_date]
+            )
+            .returning(DigestRecord.id)
+        )
+        return claimed is not None
 
     async def take_over(
         self,
@@ -114,18 +138,33 @@ class DigestRepository:
         )
         return {(number, nudge) for number, nudge in rows}
 
-    async def snooze(self, snooze: NudgeSnooze) -> None:
-        """Adds the snooze, or moves an existing one of the same experiment and nudge."""
-        found = await self._session.scalar(
-            select(NudgeSnooze).where(
-                NudgeSnooze.experiment_id == snooze.experiment_id,
-                NudgeSnooze.nudge == snooze.nudge,
+    async def snooze(
+        self,
+        *,
+        workspace_id: int,
+        experiment_id: int,
+        nudge: str,
+        until: datetime,
+        snoozed_at: datetime,
+        snoozed_by_id: int | None,
+    ) -> None:
+        """Adds the snooze, or moves an existing one of the same experiment and nudge — one
+        statement, so two presses at once leave one row."""
+        statement = upsert_insert(self._session, NudgeSnooze).values(
+            workspace_id=workspace_id,
+            experiment_id=experiment_id,
+            nudge=nudge,
+            until=until,
+            snoozed_at=snoozed_at,
+            snoozed_by_id=snoozed_by_id,
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[NudgeSnooze.experiment_id, NudgeSnooze.nudge],
+                set_={
+                    "until": statement.excluded.until,
+                    "snoozed_at": statement.excluded.snoozed_at,
+                    "snoozed_by_id": statement.excluded.snoozed_by_id,
+                },
             )
         )
-        if found is None:
-            self._session.add(snooze)
-        else:
-            found.until = snooze.until
-            found.snoozed_at = snooze.snoozed_at
-            found.snoozed_by_id = snooze.snoozed_by_id
-        await self._session.flush()

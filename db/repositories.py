@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Select, bindparam, cast, delete, func, select, update
+from sqlalchemy import Date, Select, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.dialect import upsert_insert
 from db.models import Experiment, Observation, Variant, Workspace
 
 
@@ -22,10 +23,18 @@ class WorkspaceRepository:
     async def by_chat(self, chat_id: int) -> Workspace | None:
         return await self._session.scalar(select(Workspace).where(Workspace.chat_id == chat_id))
 
-    async def add(self, workspace: Workspace) -> Workspace:
-        self._session.add(workspace)
-        await self._session.flush()
-        return workspace
+    async def add_if_missing(self, chat_id: int, **values: Any) -> tuple[Workspace, bool]:
+        """The chat's workspace, inserted with ``values`` unless it exists — one statement, so
+        two first messages of a chat arriving at once make one workspace. True when made."""
+        made = await self._session.scalar(
+            upsert_insert(self._session, Workspace)
+            .values(chat_id=chat_id, **values)
+            .on_conflict_do_nothing(index_elements=[Workspace.chat_id])
+            .returning(Workspace.id)
+        )
+        workspace = await self.by_chat(chat_id)
+        assert workspace is not None
+        return workspace, made is not None
 
     async def take_next_experiment_number(self, workspace_id: int) -> int:
         """Increments the workspace's counter in one statement, so two writers never share a #N."""
@@ -95,6 +104,15 @@ class ExperimentRepository:
         await self._session.flush()
         return experiment
 
+    async def flush(self) -> None:
+        """Writes pending changes now (an old variant row must go before its new namesake)."""
+        await self._session.flush()
+
+    async def reload_variants(self, experiment: Experiment) -> None:
+        """Flushes, and reads the experiment's variants back from the database."""
+        await self._session.flush()
+        await self._session.refresh(experiment, ["variants"])
+
     async def remove(self, experiment_id: int) -> None:
         """Deletes the experiment; the database cascades to everything that belongs to it."""
         await self._session.execute(delete(Experiment).where(Experiment.id == experiment_id))
@@ -109,6 +127,11 @@ class ObservationRepository:
         self._session.add(observation)
         await self._session.flush()
         return observation
+
+    async def add_many(self, rows: list[dict[str, Any]]) -> None:
+        """One bulk INSERT: adding 10,000 ORM objects (or a flush per row) takes seconds."""
+        if rows:
+            await self._session.execute(insert(Observation), rows)
 
     async def totals_by_variant(self, experiment_id: int) -> dict[int, VariantSums]:
         """Sums per variant, computed by the database from the covering index."""

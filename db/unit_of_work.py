@@ -1,4 +1,11 @@
-"""The unit of work: one transaction, with the repositories that act inside it."""
+"""The unit of work: one transaction, with every repository that acts inside it.
+
+Use cases reach the database only through ``uow.<repository>``; none of them builds a
+repository or touches the session. Entering a unit of work that is already open joins its
+transaction: a use case made of other use cases (the digest reads the list, the learnings,
+the funnel) runs them all in one transaction, and only the outermost block commits or rolls
+back.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,10 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from db.digest_repository import DigestRepository
+from db.funnel_repository import FunnelRepository
+from db.import_repository import ImportRepository
+from db.learning_repository import LearningRepository
 from db.repositories import ExperimentRepository, ObservationRepository, WorkspaceRepository
 
 
@@ -16,15 +27,27 @@ class UnitOfWork:
     workspaces: WorkspaceRepository
     experiments: ExperimentRepository
     observations: ObservationRepository
+    digests: DigestRepository
+    imports: ImportRepository
+    learnings: LearningRepository
+    funnels: FunnelRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
+        self._depth = 0
 
     async def __aenter__(self) -> UnitOfWork:
+        self._depth += 1
+        if self._depth > 1:
+            return self  # joins the open transaction
         self.session = self._session_factory()
         self.workspaces = WorkspaceRepository(self.session)
         self.experiments = ExperimentRepository(self.session)
         self.observations = ObservationRepository(self.session)
+        self.digests = DigestRepository(self.session)
+        self.imports = ImportRepository(self.session)
+        self.learnings = LearningRepository(self.session)
+        self.funnels = FunnelRepository(self.session)
         return self
 
     async def __aexit__(
@@ -33,12 +56,19 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
         try:
             await self.session.rollback()
         finally:
             await self.session.close()
 
     async def commit(self) -> None:
+        """Commits the transaction; inside a joined block, the outermost block does it."""
+        if self._depth > 1:
+            await self.session.flush()
+            return
         await self.session.commit()
 
 

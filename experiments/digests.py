@@ -27,10 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
-from db.digest_repository import DigestRepository, DigestSchedule
-from db.models import DigestRecord, NudgeSnooze
+from db.digest_repository import DigestSchedule
 from db.unit_of_work import UnitOfWork
 from experiments import backlog, schedule, services
 from experiments.clock import Clock, utc_now
@@ -122,27 +119,32 @@ class Digest:
 
 
 async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Digest:
-    """What the workspace's digest says at ``now``: a line per running experiment, the nudges."""
-    summaries = await services.list_experiments(uow, chat_id)
+    """What the workspace's digest says at ``now``: a line per running experiment, the nudges.
+
+    Everything is read in one transaction (the use cases below join it), so the digest
+    describes one state of the workspace."""
     async with uow:
+        summaries = await services.list_experiments(uow, chat_id)
         workspace = await services.require_workspace(uow, chat_id)
-        repository = DigestRepository(uow.session)
-        snoozed = await repository.snoozed(workspace.id, now)
-        first_digest = not await repository.any_sent(workspace.id)
+        snoozed = await uow.digests.snoozed(workspace.id, now)
+        first_digest = not await uow.digests.any_sent(workspace.id)
         language, timezone = workspace.language, workspace.timezone
         digest_time = workspace.digest_time
         stale_after_days, target = workspace.stale_after_days, workspace.target_running
         timezone_hint = first_digest and not workspace.timezone_confirmed
-    without_learning = set(await concluded_without_learning(uow, chat_id))
-    funnel = await latest_funnel(uow, chat_id)
-    news = await funnel_news(uow, chat_id, since=now - FUNNEL_NEWS_WINDOW)
+        without_learning = set(await concluded_without_learning(uow, chat_id))
+        funnel = await latest_funnel(uow, chat_id)
+        news = await funnel_news(uow, chat_id, since=now - FUNNEL_NEWS_WINDOW)
+        # One query reads every experiment's days.
+        days = await services.workspace_days(uow, chat_id)
+        today = schedule.local_date(now, ZoneInfo(timezone))
+        overdue = await overdue_countermeasures(uow, chat_id, today)
     running = sorted(
         (s for s in summaries if s.experiment.status is Status.RUNNING),
         key=lambda s: s.experiment.number,
     )
     # The readout's own verdict (its daily looks included): what /readout says, the digest
-    # says. One query reads every experiment's days.
-    days = await services.workspace_days(uow, chat_id)
+    # says.
     readouts = [
         services.readout_of(
             summary,
@@ -151,8 +153,6 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         )
         for summary in running
     ]
-    today = schedule.local_date(now, ZoneInfo(timezone))
-    overdue = await overdue_countermeasures(uow, chat_id, today)
     facts = WorkspaceFacts(
         now=now,
         today=today,
@@ -262,7 +262,7 @@ async def due_digests(uow: UnitOfWork, now: datetime) -> list[DueDigest]:
     # Local dates lie within a day of the UTC date, so older records don't matter.
     first_date = now.astimezone(UTC).date() - timedelta(days=1)
     async with uow:
-        repository = DigestRepository(uow.session)
+        repository = uow.digests
         schedules = await repository.schedules()
         records = {
             (record.workspace_id, record.local_date): _Taken(
@@ -292,7 +292,7 @@ async def next_digest_at(uow: UnitOfWork, chat_id: int, now: datetime) -> dateti
     find it due, by the same rule; None while digests are off or the chat blocked the bot."""
     async with uow:
         workspace = await services.require_workspace(uow, chat_id)
-        repository = DigestRepository(uow.session)
+        repository = uow.digests
         found = await repository.schedules(workspace.id)
         if not found:
             return None
@@ -357,7 +357,7 @@ async def claim_digest(
     """Takes the digest for this process, recorded as ``state`` (sending, or empty); False when
     another process (or an earlier run) already has it."""
     async with uow:
-        repository = DigestRepository(uow.session)
+        repository = uow.digests
         if due.record_id is not None:
             taken = await repository.take_over(
                 due.record_id,
@@ -369,21 +369,16 @@ async def claim_digest(
             )
             await uow.commit()
             return taken
-        try:
-            await repository.add(
-                DigestRecord(
-                    workspace_id=due.workspace_id,
-                    local_date=due.local_date,
-                    state=state.value,
-                    claimed_at=now,
-                    claimed_by=instance[:64],
-                    attempts=1,
-                )
-            )
-            await uow.commit()
-        except IntegrityError:
-            return False
-        return True
+        # One INSERT … ON CONFLICT DO NOTHING: of two claimers, one inserts and one is told no.
+        claimed = await repository.claim(
+            due.workspace_id,
+            due.local_date,
+            state=state.value,
+            claimed_by=instance[:64],
+            claimed_at=now,
+        )
+        await uow.commit()
+        return claimed
 
 
 async def record_delivery(
@@ -396,7 +391,7 @@ async def record_delivery(
 ) -> None:
     """What became of a claimed digest; a blocked chat's workspace stops getting digests."""
     async with uow:
-        record = await DigestRepository(uow.session).get(due.workspace_id, due.local_date)
+        record = await uow.digests.get(due.workspace_id, due.local_date)
         assert record is not None, "a digest is recorded only after it was claimed"
         record.state = state.value
         if state is DigestState.SENT:
@@ -439,15 +434,13 @@ async def keep_running(
             raise UnknownExperiment(number)
         if experiment.status != Status.RUNNING:
             raise NotRunning(number)
-        await DigestRepository(uow.session).snooze(
-            NudgeSnooze(
-                workspace_id=workspace.id,
-                experiment_id=experiment.id,
-                nudge=NudgeKind.DECIDE.value,
-                until=now + timedelta(days=KEEP_RUNNING_DAYS),
-                snoozed_at=now,
-                snoozed_by_id=author.user_id,
-            )
+        await uow.digests.snooze(
+            workspace_id=workspace.id,
+            experiment_id=experiment.id,
+            nudge=NudgeKind.DECIDE.value,
+            until=now + timedelta(days=KEEP_RUNNING_DAYS),
+            snoozed_at=now,
+            snoozed_by_id=author.user_id,
         )
         name = experiment.name
         await uow.commit()

@@ -17,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from db.learning_repository import LearningRepository
 from db.models import Experiment, Variant
 from db.unit_of_work import UnitOfWork
 from experiments import domain
@@ -180,8 +179,7 @@ async def edit_experiment(
             check_editable(number, change.field, await _result_count(uow, experiment))
         before = experiment_view(experiment)
         await _apply(uow, experiment, change)
-        await uow.session.flush()
-        await uow.session.refresh(experiment, ["variants"])
+        await uow.experiments.reload_variants(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return Edited(experiment=view, field=change.field, before=before)
@@ -267,7 +265,7 @@ async def _replace_variants(uow: UnitOfWork, experiment: Experiment, names: Sequ
         experiment.planned_split = None
     # The old rows go first, so a swap of names never meets the unique constraint.
     experiment.variants.clear()
-    await uow.session.flush()
+    await uow.experiments.flush()
     experiment.variants.extend(Variant(position=i, name=n) for i, n in enumerate(cleaned))
 
 
@@ -308,7 +306,7 @@ async def delete_experiment(uow: UnitOfWork, chat_id: int, number: int, *, actor
 
 
 async def _removal(uow: UnitOfWork, experiment: Experiment) -> Removal:
-    learnings = await LearningRepository(uow.session).count_for_experiment(experiment.id)
+    learnings = await uow.learnings.count_for_experiment(experiment.id)
     return Removal(
         experiment=experiment_view(experiment),
         results=await _result_count(uow, experiment),

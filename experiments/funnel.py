@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from db.funnel_repository import FunnelRepository
 from db.models import FunnelSnapshot
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
@@ -258,7 +257,7 @@ async def log_funnel(
         )
         for stage, value in zip(FUNNEL_STAGES, cleaned, strict=True):
             setattr(snapshot, _COLUMNS[stage], value)
-        repository = FunnelRepository(uow.session)
+        repository = uow.funnels
         previous = await repository.before(workspace.id, end)
         first = not await repository.any(workspace.id)
         await repository.add(snapshot)
@@ -273,7 +272,7 @@ async def latest_funnel(uow: UnitOfWork, chat_id: int) -> FunnelView | None:
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return None
-        repository = FunnelRepository(uow.session)
+        repository = uow.funnels
         snapshot = await repository.latest(workspace.id)
         if snapshot is None:
             return None
@@ -287,7 +286,7 @@ async def funnel_news(uow: UnitOfWork, chat_id: int, *, since: datetime) -> Funn
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return None
-        repository = FunnelRepository(uow.session)
+        repository = uow.funnels
         snapshot = await repository.latest(workspace.id)
         if snapshot is None or snapshot.logged_at < since:
             return None
@@ -303,7 +302,7 @@ async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return []
-        repository = FunnelRepository(uow.session)
+        repository = uow.funnels
         # One more than shown, so the oldest period shown is compared with the one before it.
         snapshots = list(await repository.history(workspace.id, limit + 1))
         return [

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from db.import_repository import ImportRepository, LoggedResult
+from db.import_repository import LoggedResult
 from db.models import ImportRecord
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
@@ -108,7 +108,7 @@ def record_view(record: ImportRecord) -> ImportRecordView:
 
 
 async def same_file(uow: UnitOfWork, workspace_id: int, digest: str) -> ImportRecordView | None:
-    found = await ImportRepository(uow.session).standing_with_fingerprint(workspace_id, digest)
+    found = await uow.imports.standing_with_fingerprint(workspace_id, digest)
     return None if found is None else record_view(found)
 
 
@@ -120,7 +120,7 @@ async def repeated_results(
     Each logged observation answers for one line at most, so a file that logs the same numbers
     twice where the chat has them once repeats one of them, not both.
     """
-    repository = ImportRepository(uow.session)
+    repository = uow.imports
     by_experiment: dict[int, list[ResultLine]] = defaultdict(list)
     for line in lines:
         if line.logged_at is not None:
@@ -149,7 +149,7 @@ async def refusal(
     uow: UnitOfWork, repeated: Sequence[tuple[int, LoggedResult]], rows: int
 ) -> ImportRefused:
     """Why a file that repeats results is refused: which lines, and when they were logged."""
-    repository = ImportRepository(uow.session)
+    repository = uow.imports
     logged_at = [result.logged_at for _line, result in repeated]
     import_ids = {r.import_id for _line, r in repeated if r.import_id is not None}
     records = await repository.by_ids(import_ids)
@@ -224,7 +224,7 @@ async def undo_import(
     """Removes every result a file brought, all of them or (when one can't go) none."""
     async with uow:
         workspace = await require_workspace(uow, chat_id)
-        repository = ImportRepository(uow.session)
+        repository = uow.imports
         record = await repository.get(workspace.id, import_id)
         if record is None:
             raise UnknownImport()

@@ -25,10 +25,7 @@ from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
-
-from db.import_repository import ImportRepository
-from db.models import Experiment, Observation, Workspace
+from db.models import Experiment, Workspace
 from db.unit_of_work import UnitOfWork
 from experiments import dates, import_records, jumps, observations
 from experiments.clock import Clock, utc_now
@@ -277,7 +274,7 @@ async def import_observations(
         for number, experiment in by_number.items():
             if observations.start_if_draft(experiment, now):
                 started.add(number)
-        record = await ImportRepository(uow.session).add(
+        record = await uow.imports.add(
             import_records.new_record(workspace.id, digest, filename, len(rows), author, now)
         )
         new_rows = [
@@ -294,8 +291,7 @@ async def import_observations(
             }
             for line in lines
         ]
-        # One bulk INSERT: adding 10,000 ORM objects (or a flush per row) takes seconds.
-        await uow.session.execute(insert(Observation), new_rows)
+        await uow.observations.add_many(new_rows)
         await uow.commit()
     return ImportResult(
         rows=len(rows),

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from db.learning_repository import LearningRepository
 from db.models import Learning, LearningWhy
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
@@ -218,7 +217,7 @@ async def record_learning(
                 for position, answer in enumerate(answers, start=1)
             ],
         )
-        await LearningRepository(uow.session).add(learning)
+        await uow.learnings.add(learning)
         view = _learning_view(learning, experiment_number)
         await uow.commit()
         return view
@@ -230,7 +229,7 @@ async def list_learnings(uow: UnitOfWork, chat_id: int, limit: int = 20) -> list
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return []
-        rows = await LearningRepository(uow.session).recent(workspace.id, limit)
+        rows = await uow.learnings.recent(workspace.id, limit)
         return [_learning_view(learning, number) for learning, number in rows]
 
 
@@ -240,7 +239,7 @@ async def experiments_without_learning(uow: UnitOfWork, chat_id: int) -> list[Ex
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return []
-        found = await LearningRepository(uow.session).concluded_without_learning(workspace.id)
+        found = await uow.learnings.concluded_without_learning(workspace.id)
         return [experiment_view(experiment) for experiment in found]
 
 
@@ -255,7 +254,7 @@ async def is_first_learning(uow: UnitOfWork, chat_id: int) -> bool:
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return True
-        return not await LearningRepository(uow.session).recent(workspace.id, 1)
+        return not await uow.learnings.recent(workspace.id, 1)
 
 
 async def learnings_by_stage(
@@ -277,7 +276,7 @@ async def overdue_countermeasures(uow: UnitOfWork, chat_id: int, today: date) ->
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return []
-        rows = await LearningRepository(uow.session).countermeasures_due_before(workspace.id, today)
+        rows = await uow.learnings.countermeasures_due_before(workspace.id, today)
         return [_learning_view(learning, number) for learning, number in rows]
 
 
@@ -287,7 +286,7 @@ async def countermeasure_done(
     """Marks a learning's countermeasure as done (doing it twice keeps the first time)."""
     async with uow:
         workspace = await require_workspace(uow, chat_id)
-        found = await LearningRepository(uow.session).get(workspace.id, learning_id)
+        found = await uow.learnings.get(workspace.id, learning_id)
         if found is None or found[0].countermeasure is None:
             raise UnknownLearning()
         learning, number = found

@@ -53,21 +53,20 @@ async def ensure_workspace(
         workspace = await uow.workspaces.by_chat(chat_id)
         created = False
         if workspace is None:
-            workspace = await uow.workspaces.add(
-                Workspace(
-                    chat_id=chat_id,
-                    chat_type=chat_type,
-                    title=title,
-                    language=supported_language(language),
-                    currency=default_currency(supported_language(language)),
-                    created_at=clock(),
-                    # The first digest comes at its time of day, not minutes after "hello".
-                    digest_schedule_set_at=clock(),
-                    last_experiment_number=0,
-                )
+            # Two first messages may arrive at once: one statement inserts unless the other
+            # already did, and both carry on with the one workspace.
+            workspace, created = await uow.workspaces.add_if_missing(
+                chat_id,
+                chat_type=chat_type,
+                title=title,
+                language=supported_language(language),
+                currency=default_currency(supported_language(language)),
+                created_at=clock(),
+                # The first digest comes at its time of day, not minutes after "hello".
+                digest_schedule_set_at=clock(),
+                last_experiment_number=0,
             )
-            created = True
-        elif title != workspace.title or not workspace.active:
+        if not created and (title != workspace.title or not workspace.active):
             workspace.title = title
             # A message from the chat means the bot is welcome there again.
             workspace.active = True

@@ -94,9 +94,13 @@ def test_russian_counts_are_pluralised_and_grouped() -> None:
     assert "1 день" in text and "2 дня" in text and "5 дней" in text
     ship = Nudge(NudgeKind.SHIP, 2, "Карта", variant="Card", variant_index=1)
     text = digest_text(t, digest(many[:1], (ship,)))
-    assert "🏆 Завершить <b>#2 Карта</b> с <b>Card</b>? Отчёт говорит: внедряйте <b>Card</b>." in (
-        text
-    )
+    assert (
+        "🏆 Завершить <b>#2 Карта</b>: победил вариант «<b>Card</b>»? "
+        "Отчёт говорит: внедряйте «<b>Card</b>»."
+    ) in text
     [[conclude, keep]] = digest_keyboard(t, digest(many[:1], (ship,))).inline_keyboard
-    assert (conclude.text, conclude.callback_data) == ("🏁 Завершить #2 с Card", "dg:ship:2:1")
+    assert (conclude.text, conclude.callback_data) == (
+        "🏁 Завершить #2: победил «Card»",
+        "dg:ship:2:1",
+    )
     assert keep.callback_data == "dg:keep:2"
