@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.emulator import BotMessage, SimChat
 from db.models import Experiment, Learning
+from emulator import BotMessage, SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 

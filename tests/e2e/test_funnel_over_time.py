@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator import SimChat
 from db.models import FunnelSnapshot
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, say
 
 BEFORE = "/funnel 4000 1188 400 150 60 20 10"  # Like 29.7 %, the constraint

@@ -12,12 +12,12 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from bot.commands import COMMANDS
-from bot.emulator import BotMessage, SimChat
 from bot.i18n import translator
 from bot.render import charts
 from bot.render.charts import conversion_chart
 from bot.render.funnel_chart import funnel_figure
 from db.models import Experiment, Observation, Variant
+from emulator import BotMessage, SimChat
 from experiments import observations
 from experiments.domain import DailyTotals
 from experiments.funnel import FUNNEL_STAGES, FunnelView, StageConversion

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import SimChat
 from bot.i18n import translator
 from db.models import Experiment
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 pytestmark = pytest.mark.timeout(30)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.emulator.html import parse_html
 from bot.i18n import translator
 from bot.render.digest import MAX_NUDGES, digest_keyboard, digest_text
 from bot.replies import CHUNK_LIMIT
+from emulator.html import parse_html
 from experiments.digests import Digest, ExperimentLine
 from experiments.nudges import Nudge, NudgeKind
 from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
