@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["calc"]:
         # The calculator parses its own arguments (negative counts must not look like options).
-        from experiments.calculator import run_calc
+        from bot.calc_cli import run_calc
 
         return run_calc(argv[1:], sys.stdout, sys.stderr)
     from bot.config import ConfigurationError, Settings

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows
+from bot import buttons, flows
 from bot.commands import COMMANDS
 from bot.keyboards import markup
-from bot.render.stages import STAGES_HELP_DATA, stages_button, stages_text
+from bot.render.stages import stages_button, stages_text
 from bot.replies import esc, reply
 from bot.runtime import Runtime, tr, workspace_of
 from experiments.domain import N_, Business, InvalidInput
@@ -33,7 +33,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ),
         "",
         _("Try it now:"),
-        "1. <code>/new Landing headline</code> — " + _("an A/B test with variants A and B"),
+        "1. <code>/new "
+        + _("Landing headline")
+        + "</code> — "
+        + _("an A/B test with variants A and B"),
         "2. <code>/log #1 A 1000 42</code> — " + _("1000 visitors, 42 conversions on A"),
         "3. <code>/readout #1</code> — " + _("the verdict"),
         "",
@@ -92,5 +95,5 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         CommandHandler("start", start),
         CommandHandler("help", help_command),
         # Before the guided flows, so the button answers in the middle of one.
-        CallbackQueryHandler(stages_help_button, pattern=rf"^{STAGES_HELP_DATA}$"),
+        CallbackQueryHandler(stages_help_button, pattern=buttons.StagesHelp.pattern),
     ]

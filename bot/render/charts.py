@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 from babel.dates import format_skeleton, get_timezone_location
 
 from bot.i18n import Translator
+from bot.render.wording import verdict_label
 from bot.replies import esc
 from experiments.domain import DailyTotals
 from experiments.observations import ConversionHistory
 from experiments.stats.proportions import wilson_interval
-from experiments.wording import verdict_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
