@@ -25,12 +25,13 @@ from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
 from experiments import domain, services
-from experiments.domain import Kind, Stage, Status
+from experiments.domain import N_, Kind, Stage, Status
 from experiments.iterations import plan_next_iteration
 
 FLOW = "new"
 NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, SPLIT, BASELINE, EFFECT, REVIEW = range(9)
 USAGE = "/new Landing headline | A, B"
+TARGET_USAGE = N_("/new Tasting box | box target 5%")
 SPLIT_USAGE = "/new Landing headline | A, B 70/30"
 # Unequal splits offered as buttons when there are two variants.
 SPLIT_CHOICES: tuple[buttons.SplitChoice, ...] = get_args(buttons.SplitChoice)
@@ -45,10 +46,15 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _command, _space, rest = message.text.partition(" ")
     if not rest.strip():
         return await _ask_name(update, context)
-    name, _bar, variant_text = rest.partition("|")
+    name, bar, variant_text = rest.partition("|")
+    if bar:
+        variant_text, target = parsing.trailing_target(variant_text, TARGET_USAGE)
+    else:
+        name, target = parsing.trailing_target(name, TARGET_USAGE)
     variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
     variants = [v for v in variant_text.split(",")] if variant_text.strip() else None
-    await _create(update, context, {"name": name, "variants": variants, "planned_split": split})
+    answers = {"name": name, "variants": variants, "planned_split": split, "target_rate": target}
+    await _create(update, context, answers)
     return flows.END
 
 
@@ -376,6 +382,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         review_date=answers.get("review_date"),
         parent_number=answers.get("parent_number"),
         planned_split=answers.get("planned_split"),
+        target_rate=answers.get("target_rate"),
         status=answers.get("status", Status.RUNNING),
         clock=runtime.clock,
     )
