@@ -27,7 +27,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 async def _serve_until_stdin_closes(application: Any) -> None:
-    from bot.emulator.harness import running_application
+    from emulator.harness import running_application
 
     async with running_application(application, poll_timeout=1):
         print("ready", flush=True)

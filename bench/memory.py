@@ -17,7 +17,7 @@ from pathlib import Path
 
 from botprocess import BotProcess
 
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
+from emulator import DEFAULT_TOKEN, BotApiEmulator
 
 WAIT = 120.0
 LOGS = [

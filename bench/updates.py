@@ -23,7 +23,7 @@ from pathlib import Path
 
 from botprocess import BotProcess
 
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
+from emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
 
 SCENARIOS = ("/log", "/readout", "button")
 WAIT = 60.0
