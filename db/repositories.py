@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Date, Select, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from db.dialect import upsert_insert
 from db.models import Experiment, Observation, Variant, Workspace
@@ -19,9 +19,20 @@ from db.models import Experiment, Observation, Variant, Workspace
 class WorkspaceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # The workspaces this transaction already read, by chat: reading one again returns the
+        # same object the session holds, so it is not asked of the database twice.
+        self._read: dict[int, Workspace] = {}
 
     async def by_chat(self, chat_id: int) -> Workspace | None:
-        return await self._session.scalar(select(Workspace).where(Workspace.chat_id == chat_id))
+        known = self._read.get(chat_id)
+        if known is not None and known in self._session:
+            return known
+        workspace = await self._session.scalar(
+            select(Workspace).where(Workspace.chat_id == chat_id)
+        )
+        if workspace is not None:
+            self._read[chat_id] = workspace
+        return workspace
 
     async def add_if_missing(self, chat_id: int, **values: Any) -> tuple[Workspace, bool]:
         """The chat's workspace, inserted with ``values`` unless it exists — one statement, so
@@ -59,11 +70,13 @@ class ExperimentRepository:
         return select(Experiment).options(selectinload(Experiment.variants))
 
     async def get(self, workspace_id: int, number: int) -> Experiment | None:
-        return await self._session.scalar(
-            self._with_variants().where(
-                Experiment.workspace_id == workspace_id, Experiment.number == number
-            )
+        """The experiment with its variants, in one statement (joined, not a second select)."""
+        result = await self._session.execute(
+            select(Experiment)
+            .options(joinedload(Experiment.variants))
+            .where(Experiment.workspace_id == workspace_id, Experiment.number == number)
         )
+        return result.unique().scalar_one_or_none()
 
     async def by_id(self, experiment_id: int) -> Experiment | None:
         return await self._session.scalar(
