@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from experiments.domain import Status
+from experiments.domain import ExperimentView, Status
 
 # Callback data is "<area>:<action>[:<args>]"; areas: x (experiment card), and one per flow.
 
@@ -27,11 +27,12 @@ def markup(rows: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMark
     return InlineKeyboardMarkup([list(r) for r in rows if r])
 
 
-def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboardMarkup:
+def experiment_card(t: Translator, experiment: ExperimentView) -> InlineKeyboardMarkup:
     """The buttons under an experiment's card: log, readout, chart, pause/resume, conclude."""
     _ = t.gettext
+    number = experiment.number
     rows: list[list[InlineKeyboardButton]] = []
-    if status is not Status.CONCLUDED:
+    if experiment.takes_results:
         rows.append(
             [
                 button("➕ " + _("Log results"), f"x:log:{number}"),
@@ -39,13 +40,13 @@ def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboar
             ]
         )
         second = [button("📈 " + _("Chart"), f"x:chart:{number}")]
-        if status is Status.PAUSED:
-            second.append(button("▶️ " + _("Resume"), f"x:resume:{number}"))
-        elif status is Status.DRAFT:
+        if experiment.can_change_to(Status.PAUSED):
+            second.append(button("⏸ " + _("Pause"), f"x:pause:{number}"))
+        elif experiment.is_draft:
             # A draft starts with its first result, or here.
             second.append(button("▶️ " + _("Start"), f"x:start:{number}"))
-        else:
-            second.append(button("⏸ " + _("Pause"), f"x:pause:{number}"))
+        elif experiment.can_change_to(Status.RUNNING):
+            second.append(button("▶️ " + _("Resume"), f"x:resume:{number}"))
         rows.append(second)
         rows.append(
             [

@@ -110,7 +110,7 @@ async def use_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         update,
         context,
         started_from_idea(t, experiment, card(t, summary)),
-        experiment_card(t, experiment.number, experiment.status),
+        experiment_card(t, experiment),
     )
     # A draft goes into the backlog: score it while the idea is fresh.
     await ask_ice(update, context, experiment)

@@ -13,7 +13,6 @@ from bot.render.readout import readout_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from experiments import services
-from experiments.domain import Status
 
 USAGE = "/readout #1"
 
@@ -42,7 +41,7 @@ async def _readout(update: Update, context: ContextTypes.DEFAULT_TYPE, number: i
     result = await services.readout(runtime.uow(), chat_id_of(update), number, clock=runtime.clock)
     t = tr(context)
     buttons = [button("📈 " + t.gettext("Chart"), f"x:chart:{number}")]
-    if result.experiment.status is not Status.CONCLUDED:
+    if result.experiment.takes_results:
         buttons += [
             button("➕ " + t.gettext("Log results"), f"x:log:{number}"),
             button("🏁 " + t.gettext("Conclude"), f"x:end:{number}"),
