@@ -21,9 +21,9 @@ from pathlib import Path
 
 from bot.app import build_application
 from bot.bootstrap import open_database
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
-from bot.emulator.harness import running_application
 from bot.runtime import Runtime
+from emulator import DEFAULT_TOKEN, BotApiEmulator
+from emulator.harness import running_application
 
 GROUP_LOGS = 24
 # Long enough for the baseline, where the private reply waits for every group reply.

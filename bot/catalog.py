@@ -33,8 +33,6 @@ def extract() -> Catalog:
             comment_tags=("Translators:",),
             strip_comment_tags=True,
         ):
-            if "emulator" in filename.split("/"):
-                continue
             catalog.add(
                 message,
                 locations=[(f"{folder}/{filename}", line)],

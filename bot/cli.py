@@ -9,8 +9,10 @@ import signal
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigurationError, Settings
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -19,9 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["calc"]:
         # The calculator parses its own arguments (negative counts must not look like options).
-        from experiments.calculator import run_calc
+        from bot.calc_cli import run_calc
 
         return run_calc(argv[1:], sys.stdout, sys.stderr)
+    from bot.config import ConfigurationError, Settings
+
     parser = argparse.ArgumentParser(
         prog="hourglass", description="Hourglass: honest readouts for small marketing experiments."
     )
@@ -81,6 +85,8 @@ def _report(failure: StartFailure) -> None:
 
 async def run_bot(settings: Settings, *, webhook: bool) -> int:
     """The real bot until SIGINT/SIGTERM."""
+    from bot.config import ConfigurationError
+
     token = settings.token()
     secret = settings.webhook_secret_for(token) if webhook else ""
     try:
@@ -119,6 +125,7 @@ def _start_failure(settings: Settings, error: Exception) -> str:
 
 async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool) -> int:
     from bot.bootstrap import make_application
+    from bot.config import ConfigurationError
     from bot.errors import configure_logging
     from bot.webhook import WebhookServer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from experiments import dates
@@ -88,18 +88,24 @@ def rate(token: str, usage: str) -> float:
     return value
 
 
+# Percentage points after a number, as written in each language: 1pp, 1 п. п., 1пп.
+_POINTS_UNIT = re.compile(r"(?:pp|п\.?п\.?)$")
+
+
 def effect(token: str, baseline: float, usage: str) -> float:
     """A minimum detectable effect → the target rate.
 
-    `20%` is relative (5% → 6%), `1pp` or `+1pp` absolute percentage points, `0.01` absolute.
+    `20%` is relative (5% → 6%), `1pp` / `+1pp` / `1 п. п.` absolute percentage points,
+    `0.01` absolute.
     """
-    cleaned = token.strip().replace(" ", "").replace(",", ".").lstrip("+").lower()
+    cleaned = re.sub(r"\s", "", token).replace(",", ".").lstrip("+").lower()
+    points = _POINTS_UNIT.search(cleaned)
     target = -1.0
     try:
         if cleaned.endswith("%"):
             target = baseline * (1 + float(cleaned[:-1]) / 100)
-        elif cleaned.endswith("pp"):
-            target = baseline + float(cleaned[:-2]) / 100
+        elif points is not None:
+            target = baseline + float(cleaned[: points.start()]) / 100
         else:
             target = baseline + float(cleaned)
     except ValueError:
@@ -117,8 +123,9 @@ def effect(token: str, baseline: float, usage: str) -> float:
 
 
 def review_date(token: str, today: date, usage: str) -> date:
-    """`2026-05-01`, `01.05.2026`, `14d` / `2w` from today → a date not in the past."""
-    found = _future_date(token, today)
+    """`2026-05-01`, `01.05.2026`, `01.05`, `14d` / `2w` from today → a date not in the past
+    (read by ``dates.day_ahead``, the one date reader)."""
+    found = dates.day_ahead(token, today)
     if found is None:
         raise InvalidInput(
             N_(
@@ -133,7 +140,7 @@ def review_date(token: str, today: date, usage: str) -> date:
 
 def due_date(token: str, today: date) -> date:
     """When a countermeasure is due: the same forms as ``review_date``."""
-    found = _future_date(token, today)
+    found = dates.day_ahead(token, today)
     if found is None:
         raise InvalidInput(
             N_(
@@ -142,32 +149,6 @@ def due_date(token: str, today: date) -> date:
             ),
             token=token,
         )
-    return found
-
-
-_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-
-
-def _future_date(token: str, today: date) -> date | None:
-    cleaned = token.strip().lower()
-    found: date | None = None
-    relative = re.fullmatch(r"(\d{1,3})\s*([dwд])", cleaned)
-    dotted = _DOTTED_DATE.fullmatch(cleaned)
-    if relative:
-        days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
-        found = today + timedelta(days=days)
-    elif dotted:
-        try:
-            found = date(int(dotted.group(3)), int(dotted.group(2)), int(dotted.group(1)))
-        except ValueError:
-            found = None
-    else:
-        try:
-            found = date.fromisoformat(cleaned)
-        except ValueError:
-            found = None
-    if found is None or found < today or found > today + timedelta(days=366):
-        return None
     return found
 
 

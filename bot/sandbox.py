@@ -10,10 +10,10 @@ from typing import TextIO
 
 from bot.bootstrap import make_application
 from bot.config import Settings
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SimChat
-from bot.emulator.harness import running_application
-from bot.emulator.terminal import run_terminal_chat, stdin_lines
 from bot.errors import configure_logging
+from emulator import DEFAULT_TOKEN, BotApiEmulator, SimChat
+from emulator.harness import running_application
+from emulator.terminal import run_terminal_chat, stdin_lines
 
 ANSWER_SECONDS = 15.0
 QUIET_SECONDS = 0.4

@@ -20,8 +20,9 @@ from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from db.defaults import DEFAULT_DATABASE_URL
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///hourglass.sqlite3"
 
 
 def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> AsyncEngine:

@@ -1,4 +1,5 @@
-"""The one reader of dates a user writes (in /log, /funnel or a CSV file), and what they mean.
+"""The one reader of dates a user writes (in /log, /funnel, a CSV file, or a day ahead such as a
+review date or a countermeasure's due date), and what they mean.
 
 A result written for a past day is stored at that day's noon in the workspace's timezone, so
 every view that groups by the local day puts it on that day; a result for today is stored now.
@@ -80,6 +81,54 @@ def parse_moment(token: str, *, now: datetime, zone: tzinfo) -> datetime:
     if dotted is not None:
         return _dotted(dotted, now, zone, today, cleaned)
     raise NotADate(cleaned)
+
+
+TOMORROW_WORDS = frozenset({"tomorrow", "завтра"})
+# "14d", "2w", "14д", "2н" (нед.): that many days or weeks from today.
+_RELATIVE = re.compile(r"(?P<count>\d{1,3})\s*(?P<unit>d|w|д|дн|н|нед)\.?")
+
+
+def day_ahead(token: str, today: date, *, horizon: int = 366) -> date | None:
+    """A day from today up to ``horizon`` days ahead, or None when the token is not one.
+
+    ``2026-12-16``, ``16.12.2026``, ``16.12`` (the next 16 December from today), ``14d`` /
+    ``2w`` (``14д`` / ``2н``) from today, ``today`` / ``tomorrow`` (``сегодня`` / ``завтра``).
+    """
+    cleaned = " ".join(token.split()).casefold()
+    found: date | None = None
+    relative = _RELATIVE.fullmatch(cleaned)
+    dotted = _DOTTED.fullmatch(cleaned)
+    if cleaned in TODAY_WORDS:
+        found = today
+    elif cleaned in TOMORROW_WORDS:
+        found = today + timedelta(days=1)
+    elif relative is not None:
+        weeks = relative.group("unit") in {"w", "н", "нед"}
+        found = today + timedelta(days=int(relative.group("count")) * (7 if weeks else 1))
+    elif _ISO_DAY.fullmatch(cleaned):
+        try:
+            found = date.fromisoformat(cleaned)
+        except ValueError:
+            return None
+    elif dotted is not None and dotted.group("hour") is None:
+        found = _dotted_ahead(dotted, today)
+    if found is None or not today <= found <= today + timedelta(days=horizon):
+        return None
+    return found
+
+
+def _dotted_ahead(match: re.Match[str], today: date) -> date | None:
+    year_text = match.group("year")
+    year = today.year if year_text is None else int(year_text)
+    if year_text is not None and len(year_text) == 2:
+        year += 2000
+    try:
+        day = date(year, int(match.group("month")), int(match.group("day")))
+        if year_text is None and day < today:
+            day = day.replace(year=year + 1)  # 16.01 written in December: next January
+    except ValueError:
+        return None
+    return day
 
 
 def local_day(moment: datetime, zone: tzinfo) -> date:

@@ -17,7 +17,8 @@ from experiments import services
 from experiments.domain import N_, InvalidInput, Outcome, Status
 from experiments.roles import Action
 
-USAGE = "/conclude #1 won"
+# The example shown in replies; translated, so a Russian reply shows a Russian outcome word.
+USAGE = N_("/conclude #1 won")
 REOPEN_USAGE = "/reopen #2"
 # Words accepted for each outcome, in every language the bot speaks.
 OUTCOME_WORDS = {
@@ -32,6 +33,9 @@ OUTCOME_WORDS = {
     "inconclusive": Outcome.INCONCLUSIVE,
     "unclear": Outcome.INCONCLUSIVE,
     "неясно": Outcome.INCONCLUSIVE,
+    "ничья": Outcome.INCONCLUSIVE,
+    "поражение": Outcome.LOST,
+    "выигрыш": Outcome.WON,
 }
 
 

@@ -302,8 +302,10 @@ async def got_effect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         shares=services.plan_shares(answers.get("planned_split"), count),
     )
     answers["planned_per_variant"] = planned
-    note = t.gettext(
-        "To tell {baseline} from {target} reliably you need about {count} visitors per variant."
+    note = t.ngettext(
+        "To tell {baseline} from {target} reliably you need about {count} visitor per variant.",
+        "To tell {baseline} from {target} reliably you need about {count} visitors per variant.",
+        planned,
     ).format(baseline=t.percent(baseline), target=t.percent(target), count=t.number(planned))
     return await _ask_review(update, context, note)
 

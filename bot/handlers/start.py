@@ -33,7 +33,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ),
         "",
         _("Try it now:"),
-        "1. <code>/new Landing headline</code> — " + _("an A/B test with variants A and B"),
+        "1. <code>/new "
+        + _("Landing headline")
+        + "</code> — "
+        + _("an A/B test with variants A and B"),
         "2. <code>/log #1 A 1000 42</code> — " + _("1000 visitors, 42 conversions on A"),
         "3. <code>/readout #1</code> — " + _("the verdict"),
         "",

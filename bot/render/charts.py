@@ -16,23 +16,24 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from babel.dates import format_skeleton, get_timezone_location
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import date2num
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
 
 from bot.i18n import Translator
+from bot.render.wording import verdict_label
 from bot.replies import esc
 from experiments.domain import DailyTotals
 from experiments.observations import ConversionHistory
 from experiments.stats.proportions import wilson_interval
-from experiments.wording import verdict_label
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+# matplotlib is imported by the functions that draw (it is the heaviest import of the bot), so
+# a bot that never draws a chart never loads it.
 
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 1000, 144
 TEXT_PX = 28  # every label, tick and legend entry
@@ -121,6 +122,10 @@ def plan_reached_on(curves: Sequence[RateCurve], planned_per_variant: int) -> da
 
 def conversion_figure(t: Translator, history: ConversionHistory) -> Figure:
     """The chart, unrendered (tests read its ticks, texts and lines)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     _ = t.gettext
     experiment = history.experiment
     curves = cumulative_curves(history.daily, experiment.variants)
@@ -217,6 +222,8 @@ def conversion_chart(t: Translator, history: ConversionHistory) -> bytes:
 def _draw_curve(
     t: Translator, axes: Axes, curve: RateCurve, color: str, *, single_day: bool, dodge: float
 ) -> None:
+    from matplotlib.dates import date2num
+
     _ = t.gettext
     label = curve.variant + (" " + _("(control)") if curve.control else "")
     if not curve.points:
@@ -264,6 +271,8 @@ def zone_name(t: Translator, timezone: str) -> str:
 
 
 def _date_axis(t: Translator, axes: Axes, days: list[date], timezone: str) -> None:
+    from matplotlib.dates import date2num
+
     first, last = days[0], days[-1]
     span = (last - first).days
     most = MAX_DATE_TICKS if first.year == last.year else MAX_DATE_TICKS - 1
@@ -284,6 +293,8 @@ def _date_axis(t: Translator, axes: Axes, days: list[date], timezone: str) -> No
 
 def percent_ticks(top: float) -> list[float]:
     """Round ticks from 0 that cover ``top``: steps of 1, 2 or 5 times a power of ten."""
+    from matplotlib.ticker import MaxNLocator
+
     locator = MaxNLocator(nbins=5, steps=list(PERCENT_STEPS))
     ticks = [float(value) for value in locator.tick_values(0.0, top) if value >= -1e-12]
     # tick_values adds multiples of a float step: 0.30000000000000004 becomes 0.3.
@@ -309,6 +320,9 @@ def _percent_axis(t: Translator, axes: Axes, curves: Sequence[RateCurve]) -> Non
 
 def _plan(t: Translator, axes: Axes, curves: Sequence[RateCurve], planned: int) -> str:
     """Marks the day the plan was reached; returns the plan's line for the heading."""
+    from matplotlib.dates import date2num
+    from matplotlib.transforms import blended_transform_factory
+
     _ = t.gettext
     reached = plan_reached_on(curves, planned)
     if reached is None:

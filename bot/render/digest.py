@@ -11,11 +11,11 @@ from bot.keyboards import button, markup
 from bot.render import labels
 from bot.render.funnel import funnel_digest_line
 from bot.render.learnings import countermeasure_buttons, countermeasure_follow_up
+from bot.render.wording import verdict_label
 from bot.replies import CHUNK_LIMIT, esc
 from experiments.digests import Digest, ExperimentLine
 from experiments.domain import Outcome
 from experiments.nudges import DecideWhy, DraftFacts, Nudge, NudgeKind
-from experiments.wording import verdict_label
 
 # A digest is one message, so it is delivered (or not) as a whole; these keep it well inside.
 MAX_NUDGES = 8

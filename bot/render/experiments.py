@@ -6,12 +6,12 @@ from collections.abc import Mapping
 
 from bot.i18n import Translator
 from bot.render import labels
+from bot.render.wording import verdict_label
 from bot.replies import esc
 from experiments.domain import ExperimentView, VariantTotals
 from experiments.observations import LoggedObservation, UndoneObservation
 from experiments.services import ExperimentSummary
 from experiments.stats.verdict import Verdict
-from experiments.wording import verdict_label
 
 
 def title(experiment: ExperimentView) -> str:

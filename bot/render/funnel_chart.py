@@ -23,12 +23,9 @@ import textwrap
 from collections.abc import Sequence
 from io import BytesIO
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from babel.dates import format_interval
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Polygon, Rectangle
 
 from bot.i18n import Translator
 from bot.render import labels
@@ -36,6 +33,12 @@ from bot.render.charts import DPI, DRAWING, HEADING_PX, TEXT_PX, points
 from bot.render.funnel import TREND_MARKS
 from experiments.domain import Stage
 from experiments.funnel import FUNNEL_STAGES, FunnelView
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# matplotlib is imported by the functions that draw: a bot loads it on its first chart.
 
 BAR_COLOUR = "#4c72b0"
 CONSTRAINT_COLOUR = "#d1495b"
@@ -80,6 +83,10 @@ def period_text(t: Translator, view: FunnelView) -> str:
 
 def funnel_figure(t: Translator, view: FunnelView, previous: FunnelView | None = None) -> Figure:
     """The chart, unrendered (tests read its bars, texts and colours)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
     _ = t.gettext
     figure = Figure(figsize=(SIZE_PX / DPI, SIZE_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
@@ -193,6 +200,8 @@ def funnel_chart_png(t: Translator, view: FunnelView, previous: FunnelView | Non
 
 def _draw_glass(axes: Axes, ys: Sequence[int], widths: Sequence[float]) -> None:
     """The hourglass's glass: a pale trapezoid from each bar's bottom to the next one's top."""
+    from matplotlib.patches import Polygon
+
     half = BAR_HEIGHT / 2
     for (y, width), (next_y, next_width) in pairwise(zip(ys, widths, strict=True)):
         axes.add_patch(

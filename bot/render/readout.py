@@ -12,10 +12,10 @@ from babel.numbers import format_percent
 
 from bot.i18n import Translator
 from bot.render.experiments import title
+from bot.render.wording import explain_verdict, headline, verdict_label
 from bot.replies import esc
 from experiments.services import ExperimentReadout
 from experiments.stats.readout import ArmResult, Comparison, Readout
-from experiments.wording import explain_verdict, headline, verdict_label
 
 # Rates and differences below 1 % keep this many significant digits (0.012 %, not 0.01 %).
 _SIGNIFICANT = 2

@@ -9,20 +9,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy.special import logsumexp
-from scipy.stats import fisher_exact
-from statsmodels.stats.proportion import (
-    confint_proportions_2indep,
-    proportion_confint,
-    proportions_ztest,
-)
+from scipy.special import logsumexp, ndtr, ndtri
 
 # Fisher's exact test replaces the z-test when any expected cell of the 2x2 table is below this
 # (the usual rule of thumb for the chi-square / normal approximation, e.g. Agresti 2013, §3.5).
 MIN_EXPECTED_CELL = 5.0
-# Above this many visitors scipy's fisher_exact gets slow (about 7 s at 10^9), so the same
-# two-sided sum is computed by the hypergeometric recurrence instead (``fisher_two_sided``).
-_SCIPY_FISHER_MAX_VISITORS = 1_000_000
 # scipy's tolerance for "no likelier than the observed table" in the two-sided sum.
 _FISHER_RELATIVE_TOLERANCE = 1e-7
 
@@ -78,17 +69,34 @@ def _clip01(value: float) -> float:
     return min(1.0, max(0.0, float(value)))
 
 
+def _wilson_bounds(conversions: int, visitors: int, alpha: float) -> tuple[float, float]:
+    """The Wilson score interval, clipped to [0, 1].
+
+    The closed form of ``statsmodels.stats.proportion.proportion_confint(method="wilson")``:
+    with z = Phi^-1(1 - alpha/2) and p = conversions / visitors, the centre
+    (p + z²/2n) / (1 + z²/n) ± z·sqrt(p(1 - p)/n + z²/4n²) / (1 + z²/n).
+    """
+    crit = -float(ndtri(alpha / 2))
+    crit2 = crit * crit
+    rate = conversions / visitors
+    denominator = 1 + crit2 / visitors
+    center = (rate + crit2 / (2 * visitors)) / denominator
+    distance = crit * math.sqrt(rate * (1.0 - rate) / visitors + crit2 / (4.0 * visitors**2))
+    distance /= denominator
+    return _clip01(center - distance), _clip01(center + distance)
+
+
 def wilson_interval(conversions: int, visitors: int, alpha: float = 0.05) -> RateInterval:
     """Rate with the Wilson score interval (Wilson 1927).
 
-    ``statsmodels.stats.proportion.proportion_confint(method="wilson")``. Needs visitors > 0;
-    well defined at 0 and 100 % conversions and for one visitor.
+    ``statsmodels.stats.proportion.proportion_confint(method="wilson")``, in closed form. Needs
+    visitors > 0; well defined at 0 and 100 % conversions and for one visitor.
     """
     check_counts(conversions, visitors)
     check_alpha(alpha)
     if visitors == 0:
         raise ValueError("The Wilson interval needs at least one visitor.")
-    low, high = proportion_confint(conversions, visitors, alpha=alpha, method="wilson")
+    low, high = _wilson_bounds(conversions, visitors, alpha)
     rate = conversions / visitors
     return RateInterval(rate=rate, ci_low=min(_clip01(low), rate), ci_high=max(_clip01(high), rate))
 
@@ -104,23 +112,22 @@ def newcombe_diff_interval(
 
     Newcombe (1998), "Interval estimation for the difference between independent proportions",
     method 10; ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb",
-    compare="diff")`` with the variant as sample 1 and the control as sample 2.
+    compare="diff")`` with the variant as sample 1 and the control as sample 2, in closed form:
+    with each arm's Wilson interval (l, u) around its rate p, the difference d = p1 - p2 has
+    d - sqrt((p1 - l1)² + (u2 - p2)²) and d + sqrt((p2 - l2)² + (u1 - p1)²).
     """
     check_counts(variant_conversions, variant_visitors)
     check_counts(control_conversions, control_visitors)
     check_alpha(alpha)
     if variant_visitors == 0 or control_visitors == 0:
         raise ValueError("The Newcombe interval needs visitors in both arms.")
-    low, high = confint_proportions_2indep(
-        variant_conversions,
-        variant_visitors,
-        control_conversions,
-        control_visitors,
-        method="newcomb",
-        compare="diff",
-        alpha=alpha,
-    )
-    diff = variant_conversions / variant_visitors - control_conversions / control_visitors
+    variant_rate = variant_conversions / variant_visitors
+    control_rate = control_conversions / control_visitors
+    variant_low, variant_high = _wilson_bounds(variant_conversions, variant_visitors, alpha)
+    control_low, control_high = _wilson_bounds(control_conversions, control_visitors, alpha)
+    diff = variant_rate - control_rate
+    low = diff - math.hypot(variant_rate - variant_low, control_high - control_rate)
+    high = diff + math.hypot(control_rate - control_low, variant_high - variant_rate)
     low = max(-1.0, min(float(low), diff))
     high = min(1.0, max(float(high), diff))
     return DiffInterval(diff=diff, diff_ci_low=low, diff_ci_high=high)
@@ -134,9 +141,10 @@ def two_proportion_test(
 ) -> TwoSidedTest:
     """Two-sided p-value for rate_variant != rate_control.
 
-    The pooled two-proportion z-test (``statsmodels.stats.proportion.proportions_ztest``), or
-    Fisher's exact test (``scipy.stats.fisher_exact``, Fisher 1922; above a million visitors the
-    same sum by ``fisher_two_sided``) when any expected cell of the 2x2 table is below 5.
+    The pooled two-proportion z-test (``statsmodels.stats.proportion.proportions_ztest``:
+    z = (p1 - p2) / sqrt(p(1 - p)(1/n1 + 1/n2)) with the pooled rate p, p-value 2·Phi(-|z|)), or
+    Fisher's exact test (the sum ``scipy.stats.fisher_exact`` computes, Fisher 1922, here by
+    ``fisher_two_sided``) when any expected cell of the 2x2 table is below 5.
     When no one (or everyone) converted in both arms the z statistic is 0/0; every expected
     conversion (non-conversion) cell is then 0, so this is the Fisher branch, and the p-value
     is exactly 1.0 (the table is the only one possible).
@@ -158,19 +166,17 @@ def two_proportion_test(
             [variant_conversions, variant_visitors - variant_conversions],
             [control_conversions, control_visitors - control_conversions],
         ]
-        if total <= _SCIPY_FISHER_MAX_VISITORS:
-            p_value = float(fisher_exact(table, alternative="two-sided").pvalue)
-        else:
-            p_value = fisher_two_sided(table)
+        p_value = fisher_two_sided(table)
         return TwoSidedTest(p_value=_finite_p(p_value), method=PValueMethod.FISHER_EXACT)
-    _, p_value = proportions_ztest(
-        [variant_conversions, control_conversions], [variant_visitors, control_visitors]
-    )
-    return TwoSidedTest(p_value=_finite_p(float(p_value)), method=PValueMethod.Z_TEST)
+    pooled = conversions / total
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / variant_visitors + 1 / control_visitors))
+    z = (variant_conversions / variant_visitors - control_conversions / control_visitors) / spread
+    p_value = 2 * float(ndtr(-abs(z)))
+    return TwoSidedTest(p_value=_finite_p(p_value), method=PValueMethod.Z_TEST)
 
 
 def fisher_two_sided(table: Sequence[Sequence[int]]) -> float:
-    """Two-sided Fisher exact p-value of a 2x2 table, for tables too big for scipy.
+    """Two-sided Fisher exact p-value of a 2x2 table, fast at any size.
 
     The same definition as ``scipy.stats.fisher_exact(alternative="two-sided")``: the sum of
     the hypergeometric probabilities (margins fixed) of all tables no likelier than the

@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.stats import norm
-from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import proportion_effectsize
+from scipy.special import ndtr, ndtri
 
 from experiments.stats.sequential import MIXING_EFFECT_SIZE, half_width
 
@@ -33,7 +31,8 @@ def sample_size_per_variant(
 
     Normal approximation on Cohen's h (Cohen 1988, §6.2): ``statsmodels.stats.power.
     NormalIndPower().solve_power(effect_size=proportion_effectsize(target, baseline),
-    alpha=alpha, power=power, ratio=1, alternative="two-sided")``, rounded up.
+    alpha=alpha, power=power, ratio=1, alternative="two-sided")``, rounded up; computed here
+    by ``_normal_power_visitors``.
     """
     _check_open_unit("baseline", baseline)
     _check_open_unit("target", target)
@@ -41,14 +40,37 @@ def sample_size_per_variant(
     _check_open_unit("power", power)
     if target == baseline:
         raise ValueError("target must differ from baseline (the effect can't be zero).")
-    effect_size = float(proportion_effectsize(target, baseline))
-    solved = NormalIndPower().solve_power(
-        effect_size=effect_size, alpha=alpha, power=power, ratio=1, alternative="two-sided"
-    )
-    per_variant = math.ceil(float(solved))
+    effect_size = 2 * math.asin(math.sqrt(target)) - 2 * math.asin(math.sqrt(baseline))
+    per_variant = math.ceil(_normal_power_visitors(abs(effect_size), alpha, power))
     return SampleSizePlan(
         baseline=baseline, target=target, alpha=alpha, power=power, per_variant=per_variant
     )
+
+
+def _normal_power_visitors(effect_size: float, alpha: float, power: float) -> float:
+    """Visitors per arm (equal arms) at which the two-sided z-test on Cohen's h has ``power``.
+
+    The power at n per arm is Phi(h·sqrt(n/2) - z) + Phi(-h·sqrt(n/2) - z) with
+    z = Phi^-1(1 - alpha/2) (``statsmodels.stats.power.normal_power`` with nobs = n/2). It grows
+    with n; the root lies below n0 = 2((z + Phi^-1(power)) / h)², which ignores the second
+    term, and is found by bisection on [0, n0] to double precision.
+    """
+    crit = -float(ndtri(alpha / 2))
+
+    def power_at(n: float) -> float:
+        shift = effect_size * math.sqrt(n / 2)
+        return float(ndtr(shift - crit)) + float(ndtr(-shift - crit))
+
+    low, high = 0.0, 2 * ((crit + float(ndtri(power))) / effect_size) ** 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        if power_at(middle) < power:
+            low = middle
+        else:
+            high = middle
+    return high
 
 
 def days_left(
@@ -145,7 +167,7 @@ def sequential_sample_size(
     pooled = control_share * baseline + variant_share * target
     tau2 = mixing_effect_size**2 * pooled * (1 - pooled)
     level = alpha / challengers
-    z_power = float(norm.ppf(power))
+    z_power = float(ndtri(power))
 
     def variance(n: int) -> float:
         control_n, variant_n = n * control_share / smallest, n * variant_share / smallest

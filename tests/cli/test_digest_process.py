@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import open_database
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
 from db.models import DigestRecord
+from emulator import DEFAULT_TOKEN, BotApiEmulator
 from experiments import observations, services
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace, update_settings

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
 from bot.errors import RedactingFilter
+from emulator import DEFAULT_TOKEN, BotApiEmulator
 
 REJECTED_TOKEN = "987654:REJECTED-token-value"
 SECRET = "the-webhook-secret-value"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
 from bot.webhook import SECRET_HEADER, derived_secret
+from emulator import DEFAULT_TOKEN, BotApiEmulator
 
 
 def free_port() -> int:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pytest
 from telegram.ext import Application
 
-from bot.emulator import DEFAULT_TOKEN
 from bot.webhook import MAX_BODY_BYTES, SECRET_HEADER, WEBHOOK_PATH, WebhookServer, derived_secret
+from emulator import DEFAULT_TOKEN
 
 SECRET = "a-webhook-secret-of-good-length"
 

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from bot.app import build_application
 from bot.bootstrap import open_database
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat, SimUser
-from bot.emulator.harness import running_application
 from bot.runtime import Runtime
 from db.unit_of_work import Database
+from emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat, SimUser
+from emulator.harness import running_application
 from tests.support import FrozenClock
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import BotMessage, SimChat
 from db.models import Experiment
+from emulator import BotMessage, SimChat
 from experiments import services
 from experiments.domain import Author, Ice, Stage, Status
 from experiments.editing import set_ice

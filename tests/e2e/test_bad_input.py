@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator import SimChat
 from db.models import Experiment, Observation, Variant
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, say
 
 

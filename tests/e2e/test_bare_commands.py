@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator import SimChat
 from bot.replies import MESSAGE_LIMIT
 from db.models import Experiment, Observation
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, edited, press, say
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.emulator import SimChat
 from db.models import Experiment, Observation
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 

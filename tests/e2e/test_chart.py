@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from matplotlib.figure import Figure
 
-from bot.emulator import BotMessage, SimChat
 from bot.render import charts
+from emulator import BotMessage, SimChat
 from experiments import services
 from tests.e2e.conftest import BotUnderTest, press, say
 

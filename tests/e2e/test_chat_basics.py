@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from bot.commands import COMMANDS
-from bot.emulator import Fault, SimChat
 from db.models import Experiment, Observation
+from emulator import Fault, SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 

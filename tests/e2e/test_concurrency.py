@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.emulator import Fault, SimChat
 from db.models import Observation
+from emulator import Fault, SimChat
 from tests.e2e.conftest import BotUnderTest, say
 
 

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from bot.emulator import SimChat
 from db.models import Experiment, Observation, Variant
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, edited, press, say
 
 

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.emulator import DEFAULT_TOKEN, Fault, SimChat
 from bot.runtime import Runtime
 from bot.scheduling import DeliveryPolicy, run_digest_tick
 from db.engine import create_engine
 from db.models import DigestRecord, Workspace
 from db.unit_of_work import Database
+from emulator import DEFAULT_TOKEN, Fault, SimChat
 from experiments import services
 from experiments.domain import Author
 from experiments.schedule import digest_moment

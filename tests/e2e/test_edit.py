@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.emulator import SimChat
 from db.models import Experiment, Observation, Variant
+from emulator import SimChat
 from experiments import services
 from experiments.domain import ExperimentView, Stage
 from tests.e2e.conftest import BotUnderTest, edited, press, say

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.emulator import SimChat
 from db.models import Observation
+from emulator import SimChat
 from experiments import services
 from tests.e2e.conftest import BotUnderTest, say
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.emulator import BotMessage, SimChat
 from db.models import Experiment, Learning
+from emulator import BotMessage, SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 
@@ -346,7 +346,7 @@ async def test_the_five_whys_read_naturally_in_russian(bot: BotUnderTest) -> Non
     assert "Какой вариант победил? Эксперимент #1 Доска с ценами." in question.text
     assert question.button_texts[:3] == ["🏆 обычная", "🏆 скидка", "🤷 Никто / неясно"]
     concluded = await tap(chat, question, "скидка")
-    assert "завершён: победа: скидка." in concluded.text
+    assert "завершён: победил вариант «скидка»." in concluded.text
     what = await tap(chat, concluded, "Записать вывод")
     assert "«Пять почему» превращают результат в причину" in what.text
     why = await say(chat, "Со скидкой продали на треть больше кофе")

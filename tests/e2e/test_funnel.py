@@ -9,8 +9,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from bot.emulator import SimChat
 from db.models import FunnelSnapshot
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 EXAMPLE = "/funnel 5000 1200 400 150 60 20 5"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator import SimChat
 from db.models import FunnelSnapshot
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, say
 
 BEFORE = "/funnel 4000 1188 400 150 60 20 10"  # Like 29.7 %, the constraint
@@ -120,7 +120,7 @@ async def test_the_comparison_reads_in_russian(bot: BotUnderTest) -> None:
     olga = bot.emulator.user(first_name="Olga", language_code="ru")
     chat = bot.emulator.private_chat(olga)
     first = await say(chat, BEFORE)
-    assert "/help stages" in first.text
+    assert "/help этапы" in first.text
     bot.clock.advance(days=7)
     second = await say(chat, AFTER)
     lines = second.text.splitlines()

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.emulator import BotMessage, SimChat
 from db.models import Base
+from emulator import BotMessage, SimChat
 from tests.e2e.conftest import BotUnderTest, say
 from tests.fuzz.strategies import CHAT_WORD, CSV_TEXT
 

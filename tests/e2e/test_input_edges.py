@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import SimChat
 from db.models import Experiment, Observation
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, say
 
 HEADER = "experiment,variant,visitors,conversions,revenue,logged_at"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator import SimChat
 from db.models import Experiment, Observation
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, edited, press, say
 
 

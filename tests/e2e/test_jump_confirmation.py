@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator import SimChat
 from db.models import Observation
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 from tests.e2e.test_export_import import HEADER, csv_file, totals
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator import SimChat
 from db.models import Learning, LearningWhy
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 

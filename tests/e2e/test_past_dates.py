@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import SimChat
 from db.models import FunnelSnapshot, Observation
+from emulator import SimChat
 from experiments import observations
 from tests.e2e.conftest import BotUnderTest, press, say
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import SimChat
 from db.models import Observation
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 pytestmark = pytest.mark.timeout(30)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import Fault, SimChat, SimUser
 from db.models import Experiment, Observation, Workspace
+from emulator import Fault, SimChat, SimUser
 from tests.e2e.conftest import BotUnderTest, press, say
 
 

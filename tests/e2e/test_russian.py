@@ -12,12 +12,12 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from bot.commands import COMMANDS
-from bot.emulator import BotMessage, SimChat
 from bot.i18n import translator
 from bot.render import charts
 from bot.render.charts import conversion_chart
 from bot.render.funnel_chart import funnel_figure
 from db.models import Experiment, Observation, Variant
+from emulator import BotMessage, SimChat
 from experiments import observations
 from experiments.domain import DailyTotals
 from experiments.funnel import FUNNEL_STAGES, FunnelView, StageConversion
@@ -56,7 +56,7 @@ async def test_a_russian_speaker_s_new_chat_is_a_russian_workspace(
 ) -> None:
     hello = await say(ivan_chat, "/start")
     assert hello.text.startswith("Привет, Иван! Я Hourglass")
-    assert "/new Landing headline — A/B-тест с вариантами A и B" in hello.text
+    assert "/new Заголовок лендинга — A/B-тест с вариантами A и B" in hello.text
     assert await workspace_language(bot, ivan_chat) == "ru"
 
     help_text = (await say(ivan_chat, "/help")).text
@@ -86,20 +86,20 @@ async def test_creating_logging_and_reading_out_speak_russian(
 
     logged = await say(ivan_chat, "/log #1 A 1000 63")
     assert "посетителей — 1\xa0000, конверсий — 63 (автор: Иван)" in logged.text
-    assert "Итого по A: 63 из 1\xa0000 (6,30\xa0%)." in logged.text
+    assert "Итого по варианту «A»: 63 из 1\xa0000 (6,30\xa0%)." in logged.text
 
     waiting = await say(ivan_chat, "/readout #1")
     assert waiting.text.startswith("📊 #1 Заголовок лендинга — сводка")
     assert "A (контроль): 6,30\xa0% (" in waiting.text
     assert "B: посетителей пока нет" in waiting.text
     assert "Вердикт: продолжайте" in waiting.text
-    assert "Продолжайте: B — пока без посетителей." in waiting.text
+    assert "Продолжайте: «B» — пока без посетителей." in waiting.text
 
     await say(ivan_chat, "/log #1 B 1000 90")
     readout = await say(ivan_chat, "/readout #1")
-    assert "против A: +2,70\xa0п.\xa0п." in readout.text
-    assert "байесовский шанс обойти A (равномерный априор):" in readout.text
-    assert "Продолжайте: B опережает A" in readout.text
+    assert "против «A»: +2,70\xa0п.\xa0п." in readout.text
+    assert "байесовский шанс обойти «A» (равномерный априор):" in readout.text
+    assert "Продолжайте: «B» опережает «A»" in readout.text
     assert "всегда корректный диапазон" in readout.text
     assert button_labels(readout) == ["📈 График", "➕ Внести результаты", "🏁 Завершить"]
 
@@ -164,7 +164,10 @@ async def test_the_guided_new_asks_with_russian_buttons(
 
     await press(ivan_chat, stages, "Доверие")
     hypothesis = await ivan_chat.next_reply()
-    assert "Мы считаем, что <изменение> для <кого> даст <эффект>" in hypothesis.text
+    assert (
+        "Если мы <что изменим> для <кого>, то <что произойдёт>; проверим по <метрике>."
+        in hypothesis.text
+    )
     await press(ivan_chat, hypothesis, "Пропустить")
     variants = await ivan_chat.next_reply()
     await press(ivan_chat, variants, "Оставить A и B")
@@ -201,7 +204,7 @@ async def test_the_chart_is_drawn_with_russian_words(bot: BotUnderTest, ivan_cha
     chart = await say(ivan_chat, "/chart #1")
 
     assert chart.kind == "photo" and chart.photo is not None
-    assert chart.text.startswith("B пока впереди: 5,60\xa0% (")
+    assert chart.text.startswith("«B» пока впереди: 5,60\xa0% (")
     assert "посетителей: 3\xa0000" in chart.text
     assert button_labels(chart) == ["📊 Сводка"]
     # The picture is the one the chart renderer draws with the Russian words and numbers.
@@ -251,7 +254,7 @@ async def test_a_group_keeps_the_language_of_whoever_spoke_first(bot: BotUnderTe
     await say(team, "/new Реферальная награда", sender=olga)
     by_bob = await say(team, "/log #1 B 200 9", sender=bob)
     assert "(автор: Bob)" in by_bob.text
-    assert "Итого по B: 9 из 200 (4,50\xa0%)." in by_bob.text
+    assert "Итого по варианту «B»: 9 из 200 (4,50\xa0%)." in by_bob.text
 
 
 async def test_the_digest_and_ideas_speak_russian(bot: BotUnderTest, ivan_chat: SimChat) -> None:
@@ -346,9 +349,114 @@ async def test_the_russian_words_the_replies_suggest_are_understood(
     await say(ivan_chat, "/new Заголовок лендинга")
     concluded = await say(ivan_chat, "/conclude #1 проигрыш")
     assert concluded.text.startswith(
-        "🏁 Эксперимент #1 Заголовок лендинга завершён: проигрыш: лучшим остался вариант «A»."
+        "🏁 Эксперимент #1 Заголовок лендинга завершён: "
+        "новое не сработало, лучшим остался вариант «A»."
     )
     assert button_labels(concluded) == ["💡 Записать вывод", "🧪 Начать следующую итерацию"]
     for shown in STAGES_RU:
         ideas = await say(ivan_chat, f"/ideas {shown}")
         assert ideas.text.startswith(f"💡 Идеи для этапа «{shown}»"), shown
+
+
+# ---------------------------------------------------------------- Russian a founder would write
+
+
+async def test_variant_names_are_quoted_never_declined(
+    bot: BotUnderTest, ivan_chat: SimChat
+) -> None:
+    await say(ivan_chat, "/new Цена | скидка, card")
+    logged = await say(ivan_chat, "/log #1 скидка 1000 50")
+    assert "Итого по варианту «скидка»: 50 из 1\xa0000 (5,00\xa0%)." in logged.text
+    await say(ivan_chat, "/log #1 card 1000 90")
+    readout = await say(ivan_chat, "/readout #1")
+    # 9.0 % against 5.0 %: a lift of +80 %.
+    assert "«card» выглядит примерно на 80\xa0% лучше, чем «скидка»" in readout.text
+    assert "против «скидка»: +4,00\xa0п.\xa0п." in readout.text
+    assert "байесовский шанс обойти «скидка»" in readout.text
+    assert "p с поправкой на подглядывания = 0,089" in readout.text
+    assert "Продолжайте: «card» опережает «скидка»" in readout.text
+    assert "всегда корректное p" not in readout.text
+    concluded = await say(ivan_chat, "/conclude #1 card")
+    assert concluded.text.startswith("🏁 Эксперимент #1 Цена завершён: победил вариант «card».")
+    shown = await say(ivan_chat, "/show #1")
+    assert "🏁 завершён · победил вариант «card»" in shown.text
+
+
+async def test_outcomes_are_written_and_shown_in_russian(
+    bot: BotUnderTest, ivan_chat: SimChat
+) -> None:
+    help_text = (await say(ivan_chat, "/help")).text
+    assert "/conclude — завершить эксперимент с итогом: /conclude #1 победа." in help_text
+    assert "/new Заголовок лендинга, /new Цены | A, B, C" in help_text
+    assert "/help этапы" in help_text and "/ideas доверие" in help_text
+    assert "/funnel история" in help_text
+    await say(ivan_chat, "/new Листовка")
+    await say(ivan_chat, "/new Витрина")
+    before = await counts(bot)
+    wrong = [
+        await say(ivan_chat, "/conclude #1 ура"),
+        await say(ivan_chat, "/conclude #1 победа точно"),
+    ]
+    assert [answer.text for answer in wrong] == [
+        "⚠️ «ура» — не вариант эксперимента #1 (A, B) и не исход. Напишите вариант-победитель, "
+        "например /conclude #1 B, или исход: победа, проигрыш или неясно.",
+        "⚠️ Напишите вариант-победитель или исход: победа, проигрыш или неясно, например "
+        "/conclude #1 победа или /conclude #1 B",
+    ]
+    assert await counts(bot) == before
+    early = await say(ivan_chat, "/learn #1")
+    assert "/conclude #1 победа (или проигрыш, или неясно)" in early.text
+    tie = await say(ivan_chat, "/conclude #1 ничья")
+    assert tie.text.startswith("🏁 Эксперимент #1 Листовка завершён: неясно.")
+    lost = await say(ivan_chat, "/conclude #2 проигрыш")
+    assert lost.text.startswith(
+        "🏁 Эксперимент #2 Витрина завершён: новое не сработало, лучшим остался вариант «A»."
+    )
+    for answer in [*wrong, early, tie, lost]:
+        for english in ("won", "lost", "inconclusive", "1pp", "14d"):
+            assert english not in answer.text
+
+
+async def test_the_guided_new_takes_russian_units_and_dates(
+    bot: BotUnderTest, ivan_chat: SimChat
+) -> None:
+    await say(ivan_chat, "/new")
+    kinds = await say(ivan_chat, "Цена подписки")
+    await press(ivan_chat, kinds, "A/B-тест")
+    stages = await ivan_chat.next_reply()
+    await press(ivan_chat, stages, "Доверие")
+    hypothesis = await ivan_chat.next_reply()
+    assert (
+        "Если мы &lt;что изменим&gt; для &lt;кого&gt;, то &lt;что произойдёт&gt;; "
+        "проверим по &lt;метрике&gt;." in hypothesis.html
+    )
+    await press(ivan_chat, hypothesis, "Пропустить")
+    variants = await ivan_chat.next_reply()
+    await press(ivan_chat, variants, "Оставить A и B")
+    split = await ivan_chat.next_reply()
+    await press(ivan_chat, split, "Поровну")
+    await ivan_chat.next_reply()  # the control's rate today
+    effect = await say(ivan_chat, "5%")
+    assert "например <code>1 п. п.</code>" in effect.html
+    before = await counts(bot)
+    refused = await say(ivan_chat, "1 п. п. вверх")
+    assert refused.text.startswith(
+        "⚠️ Под эффект «1 п. п. вверх» план не построить. Напишите относительный прирост, "
+        "например 20%, или процентные пункты, например 1 п. п."
+    )
+    review = await say(ivan_chat, "1 п. п.")
+    # 5 % against 6 %, equal split: the calculator's plan, in a pluralised sentence.
+    assert review.text.startswith(
+        "Чтобы надёжно отличить 5,0\xa0% от 6,0\xa0%, на каждый вариант нужно около "
+    )
+    assert review.text.split("\n")[0].endswith(" посетителей.")
+    assert "например <code>16.12.2026</code>" in review.html
+    far = await say(ivan_chat, "16.12.2030")
+    assert far.text.startswith("⚠️ «16.12.2030» — не дата подведения итогов в пределах года.")
+    assert "Пишите так: 16.12.2026 или 14д" in far.text
+    assert await counts(bot) == before
+    created = await say(ivan_chat, "16.12.2026")
+    assert created.text.startswith("🧪 Эксперимент #1 создан.")
+    assert "итоги 16 дек. 2026\u202fг." in created.text
+    edited = await say(ivan_chat, "/edit #1 проверка 16.11")
+    assert "Теперь: 16 нояб. 2026\u202fг." in edited.text

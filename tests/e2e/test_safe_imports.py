@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator import BotMessage, SimChat
 from db.models import ImportRecord, Observation
+from emulator import BotMessage, SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 from tests.e2e.test_export_import import HEADER, csv_file, totals, two_experiments_with_results
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator import BotMessage, SimChat
 from db.models import Experiment, Workspace
+from emulator import BotMessage, SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 STAGE_LINES = [

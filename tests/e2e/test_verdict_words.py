@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import SimChat
 from bot.i18n import translator
 from db.models import Experiment
+from emulator import SimChat
 from tests.e2e.conftest import BotUnderTest, press, say
 
 pytestmark = pytest.mark.timeout(30)
@@ -92,17 +92,20 @@ async def test_verdict_words_and_the_ship_to_do_in_russian(bot: BotUnderTest) ->
     listed = await say(chat, "/list")
     assert (
         "#1 Referral card — Plain 5,0\u00a0%, Card 8,0\u00a0% · "
-        "10\u00a0000 посетителей · внедряйте Card" in listed.text
+        "10\u00a0000 посетителей · внедряйте: Card" in listed.text
     )
     assert (
         "#2 Loyalty offer — A 3,3\u00a0%, B 3,8\u00a0% · 2\u00a0400 посетителей · продолжайте"
         in (listed.text)
     )
     digest = await say(chat, "/digest")
-    assert "Завершить #1 Referral card с Card? Отчёт говорит: внедряйте Card." in digest.text
-    await press(chat, digest, "Завершить #1 с Card")
+    assert (
+        "Завершить #1 Referral card: победил вариант «Card»? Отчёт говорит: внедряйте «Card»."
+        in digest.text
+    )
+    await press(chat, digest, "Завершить #1: победил «Card»")
     question = await chat.next_reply()
-    await press(chat, question, "Да, завершить с Card")
+    await press(chat, question, "Да, завершить: победил «Card»")
     # Concluded as won with Card, in the catalog's words for it.
     won_with_card = translator("ru").gettext("won with {variant}").format(variant="Card")
     assert won_with_card != "won with Card"

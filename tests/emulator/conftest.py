@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from bot.emulator import BotApiEmulator, SimChat, SimUser
+from emulator import BotApiEmulator, SimChat, SimUser
 
 TOKEN = "123456:TEST-token"
 

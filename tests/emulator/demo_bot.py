@@ -10,8 +10,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.harness import application_builder
+from emulator import BotApiEmulator
+from emulator.harness import application_builder
 from tests.emulator.samples import png
 
 Context = ContextTypes.DEFAULT_TYPE

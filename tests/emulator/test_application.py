@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.emulator import BotApiEmulator, SimChat
-from bot.emulator.harness import application_builder, running_application
+from emulator import BotApiEmulator, SimChat
+from emulator.harness import application_builder, running_application
 from tests.emulator.demo_bot import RUNNING_HTML, Context, build_app
 from tests.emulator.samples import CSV, png
 

@@ -13,7 +13,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, EndPointNotFound, InvalidToken
 
-from bot.emulator import BotApiEmulator, Button, SimChat
+from emulator import BotApiEmulator, Button, SimChat
 from tests.emulator.samples import CSV, png
 
 pytestmark = pytest.mark.timeout(15)

@@ -7,7 +7,7 @@ from telegram import Bot
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.emulator import BotApiEmulator, Fault, SimChat
+from emulator import BotApiEmulator, Fault, SimChat
 
 pytestmark = pytest.mark.timeout(15)
 

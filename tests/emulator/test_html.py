@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.emulator.html import HtmlParseError, parse_html
+from emulator.html import HtmlParseError, parse_html
 
 
 def test_tags_become_entities_with_utf16_offsets():

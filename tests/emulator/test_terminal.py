@@ -8,10 +8,10 @@ import pytest
 
 from bot.app import build_application
 from bot.bootstrap import open_database
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
-from bot.emulator.harness import running_application
-from bot.emulator.terminal import button_rows, render_text, run_terminal_chat, wrap
 from bot.runtime import Runtime
+from emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
+from emulator.harness import running_application
+from emulator.terminal import button_rows, render_text, run_terminal_chat, wrap
 from tests.emulator.demo_bot import build_app
 from tests.emulator.samples import CSV, png
 

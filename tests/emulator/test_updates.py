@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 from telegram import Bot, ForceReply, MessageEntity
 
-from bot.emulator import BotApiEmulator, SimChat, SimUser
+from emulator import BotApiEmulator, SimChat, SimUser
 from tests.emulator.samples import CSV
 
 pytestmark = pytest.mark.timeout(15)

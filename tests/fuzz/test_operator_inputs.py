@@ -12,8 +12,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import ConfigurationError, Settings
-from bot.emulator import DEFAULT_TOKEN
 from bot.webhook import parse_update
+from emulator import DEFAULT_TOKEN
 from tests.fuzz.strategies import FUZZ
 
 TOKENISH = st.one_of(

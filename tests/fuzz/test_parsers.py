@@ -16,9 +16,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import parsing
+from bot.calc_cli import CalcInputError, parse_counts
 from bot.handlers.calc import parse_pairs
 from experiments import dates, domain, funnel, learnings, workspaces
-from experiments.calculator import CalcInputError, parse_counts
 from experiments.domain import DomainError
 from experiments.imports import CSV_COLUMNS, parse_csv
 from tests.fuzz.strategies import (

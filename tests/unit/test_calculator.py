@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from experiments.calculator import parse_counts, readout_to_json, run_calc
+from bot.calc_cli import parse_counts, readout_to_json, run_calc
 from experiments.stats.readout import ArmCounts, conversion_readout
 
 COMPARISON_KEYS = {

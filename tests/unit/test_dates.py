@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from experiments.dates import DateInFuture, NotADate, parse_moment
+from experiments.dates import DateInFuture, NotADate, day_ahead, parse_moment
 from experiments.domain import InvalidInput
 
 # Monday 5 January 2026, 09:00 UTC; 12:00 in Moscow (UTC+3).
@@ -70,3 +70,37 @@ def test_a_day_is_the_local_day_not_the_utc_one() -> None:
     assert parse_moment("yesterday", now=late, zone=MOSCOW) == datetime(
         2026, 1, 4, 9, 0, tzinfo=UTC
     )
+
+
+# ---------------------------------------------------------------- a day ahead
+
+TODAY = date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("16.12.2026", date(2026, 12, 16)),
+        ("16.12.26", date(2026, 12, 16)),
+        ("16.12", date(2026, 12, 16)),  # the next 16 December
+        ("01.03", date(2027, 3, 1)),  # 1 March is past this year: next year's
+        ("02.03", TODAY),
+        ("2026-12-16", date(2026, 12, 16)),
+        ("14d", date(2026, 3, 16)),
+        ("14д", date(2026, 3, 16)),
+        ("2w", date(2026, 3, 16)),
+        ("2н", date(2026, 3, 16)),
+        ("Завтра", date(2026, 3, 3)),
+        ("today", TODAY),
+    ],
+)
+def test_each_way_of_writing_a_day_ahead(token: str, expected: date) -> None:
+    assert day_ahead(token, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["01.01.2026", "2026-03-01", "31.02.2026", "16.12.2026 10:00", "2028-01-01", "soon", "400d"],
+)
+def test_a_past_impossible_or_far_day_is_not_a_day_ahead(token: str) -> None:
+    assert day_ahead(token, TODAY) is None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.emulator.html import parse_html
 from bot.i18n import translator
 from bot.render.digest import MAX_NUDGES, digest_keyboard, digest_text
 from bot.replies import CHUNK_LIMIT
+from emulator.html import parse_html
 from experiments.digests import Digest, ExperimentLine
 from experiments.nudges import Nudge, NudgeKind
 from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
@@ -94,9 +94,13 @@ def test_russian_counts_are_pluralised_and_grouped() -> None:
     assert "1 день" in text and "2 дня" in text and "5 дней" in text
     ship = Nudge(NudgeKind.SHIP, 2, "Карта", variant="Card", variant_index=1)
     text = digest_text(t, digest(many[:1], (ship,)))
-    assert "🏆 Завершить <b>#2 Карта</b> с <b>Card</b>? Отчёт говорит: внедряйте <b>Card</b>." in (
-        text
-    )
+    assert (
+        "🏆 Завершить <b>#2 Карта</b>: победил вариант «<b>Card</b>»? "
+        "Отчёт говорит: внедряйте «<b>Card</b>»."
+    ) in text
     [[conclude, keep]] = digest_keyboard(t, digest(many[:1], (ship,))).inline_keyboard
-    assert (conclude.text, conclude.callback_data) == ("🏁 Завершить #2 с Card", "dg:ship:2:1")
+    assert (conclude.text, conclude.callback_data) == (
+        "🏁 Завершить #2: победил «Card»",
+        "dg:ship:2:1",
+    )
     assert keep.callback_data == "dg:keep:2"

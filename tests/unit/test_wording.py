@@ -2,9 +2,9 @@
 
 import pytest
 
+from bot.render.wording import explain_verdict, verdict_label
 from experiments.stats.readout import ArmCounts, conversion_readout
 from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
-from experiments.wording import explain_verdict, verdict_label
 
 
 def verdict_for(*pairs: tuple[int, int], **kwargs) -> Verdict:
@@ -109,7 +109,7 @@ def test_lift_unknown_when_the_control_has_no_conversions():
 
 
 def test_the_headline_without_a_control_rate_still_says_which_way():
-    from experiments.wording import headline
+    from bot.render.wording import headline
 
     verdict = verdict_for((0, 500), (10, 500))
     assert verdict.lift is None

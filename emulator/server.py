@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
-from bot.emulator import account, messaging
-from bot.emulator.chat import SimChat
-from bot.emulator.params import read_params
-from bot.emulator.records import (
+from emulator import account, messaging
+from emulator.chat import SimChat
+from emulator.params import read_params
+from emulator.records import (
     ApiCall,
     ApiError,
     Fault,
@@ -26,7 +26,7 @@ from bot.emulator.records import (
     SimUser,
     StoredFile,
 )
-from bot.emulator.world import TelegramWorld
+from emulator.world import TelegramWorld
 
 DEFAULT_TOKEN = "123456:TEST-token"
 _METHODS: dict[str, Callable[[TelegramWorld, dict[str, Any]], Any]] = {

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator.records import UploadedFile, bad_request
+from emulator.records import UploadedFile, bad_request
 
 # Form and multipart bodies carry every value as a string; PTB JSON-encodes nested objects.
 INT_FIELDS = frozenset(

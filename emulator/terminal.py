@@ -13,10 +13,10 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.emulator.chat import SimChat
-from bot.emulator.html import FormattedText, HtmlParseError, parse_html
-from bot.emulator.records import BotMessage, SimUser, StoredFile
-from bot.emulator.server import BotApiEmulator
+from emulator.chat import SimChat
+from emulator.html import FormattedText, HtmlParseError, parse_html
+from emulator.records import BotMessage, SimUser, StoredFile
+from emulator.server import BotApiEmulator
 
 HELP = """\
 Type a message and press Enter to send it to the bot (a number too: it answers a question).

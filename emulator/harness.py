@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.emulator.server import BotApiEmulator
+from emulator.server import BotApiEmulator
 
 AppT = TypeVar("AppT", bound="Application[Any, Any, Any, Any, Any, Any]")
 

@@ -7,10 +7,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator.records import BotMessage, CallbackAnswer, SimUser, UserMessage
+from emulator.records import BotMessage, CallbackAnswer, SimUser, UserMessage
 
 if TYPE_CHECKING:
-    from bot.emulator.world import TelegramWorld
+    from emulator.world import TelegramWorld
 
 DEFAULT_TIMEOUT = 10.0
 # Who Telegram says sent a message an admin posted anonymously, as the group.

@@ -1,7 +1,7 @@
 """A local Telegram Bot API emulator: end-to-end tests, the sandbox, fault injection."""
 
-from bot.emulator.chat import SimChat
-from bot.emulator.records import (
+from emulator.chat import SimChat
+from emulator.records import (
     ApiCall,
     BotMessage,
     Button,
@@ -14,7 +14,7 @@ from bot.emulator.records import (
     UploadedFile,
     UserMessage,
 )
-from bot.emulator.server import DEFAULT_TOKEN, BotApiEmulator
+from emulator.server import DEFAULT_TOKEN, BotApiEmulator
 
 __all__ = [
     "DEFAULT_TOKEN",

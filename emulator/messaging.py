@@ -6,9 +6,9 @@ import html
 import mimetypes
 from typing import Any
 
-from bot.emulator.chat import SimChat
-from bot.emulator.html import FormattedText, HtmlParseError, parse_html
-from bot.emulator.records import (
+from emulator.chat import SimChat
+from emulator.html import FormattedText, HtmlParseError, parse_html
+from emulator.records import (
     BotMessage,
     CallbackAnswer,
     StoredFile,
@@ -16,7 +16,7 @@ from bot.emulator.records import (
     bad_request,
     image_size,
 )
-from bot.emulator.world import TelegramWorld
+from emulator.world import TelegramWorld
 
 Params = dict[str, Any]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.emulator.records import ApiError, bad_request
-from bot.emulator.world import TelegramWorld
+from emulator.records import ApiError, bad_request
+from emulator.world import TelegramWorld
 
 Params = dict[str, Any]
 

@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator.chat import SimChat
-from bot.emulator.records import (
+from emulator.chat import SimChat
+from emulator.records import (
     CallbackAnswer,
     SimUser,
     StoredFile,
