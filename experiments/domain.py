@@ -288,6 +288,27 @@ def clean_hypothesis(hypothesis: str | None) -> str | None:
     return cleaned
 
 
+# The one variant of an MVP campaign measured against a target, when none is named.
+TARGET_VARIANT_NAME = "MVP"
+
+
+def clean_target_variant(names: list[str] | tuple[str, ...] | None) -> list[str]:
+    """The single variant of an experiment measured against a target rate (no control)."""
+    if not names:
+        return [TARGET_VARIANT_NAME]
+    if len(names) != 1:
+        raise InvalidInput(
+            N_(
+                "An MVP campaign against a target rate has one variant (you gave {count}). "
+                "Example: /new Tasting box | box target 5%"
+            ),
+            count=len(names),
+        )
+    name = names[0].strip()
+    check_variant_name(name)
+    return [name]
+
+
 def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
     """Variant names in order (the first is the control), checked: 2..10, distinct, short."""
     if not names:
@@ -305,23 +326,27 @@ def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
         )
     seen: set[str] = set()
     for name in cleaned:
-        if not name:
-            raise InvalidInput(
-                N_("A variant name is empty. Separate names with commas: /new Pricing | A, B")
-            )
-        if len(name) > VARIANT_NAME_MAX_CHARS or not _VARIANT_NAME.match(name):
-            raise InvalidInput(
-                N_(
-                    "“{variant}” can't be a variant name: use one word of letters, digits, "
-                    "- or _ (at most {limit} characters), e.g. A, B, control, new_price."
-                ),
-                variant=name,
-                limit=VARIANT_NAME_MAX_CHARS,
-            )
+        check_variant_name(name)
         if name.casefold() in seen:
             raise DuplicateVariant(name)
         seen.add(name.casefold())
     return cleaned
+
+
+def check_variant_name(name: str) -> None:
+    if not name:
+        raise InvalidInput(
+            N_("A variant name is empty. Separate names with commas: /new Pricing | A, B")
+        )
+    if len(name) > VARIANT_NAME_MAX_CHARS or not _VARIANT_NAME.match(name):
+        raise InvalidInput(
+            N_(
+                "“{variant}” can't be a variant name: use one word of letters, digits, "
+                "- or _ (at most {limit} characters), e.g. A, B, control, new_price."
+            ),
+            variant=name,
+            limit=VARIANT_NAME_MAX_CHARS,
+        )
 
 
 def clean_split(weights: Sequence[float] | None, arm_count: int) -> tuple[float, ...] | None:
@@ -537,6 +562,7 @@ class ExperimentView(Lifecycle):
     cost_spent: Decimal | None = None
     winner: str | None = None  # the variant that won, once concluded; None: no winner
     planned_split: tuple[float, ...] | None = None  # traffic weights; None: an equal split
+    target_rate: float | None = None  # one variant against this rate; None: against the control
 
     @property
     def control(self) -> str:
@@ -564,12 +590,17 @@ def outcome_of_winner(variants: Sequence[str], winner: str | None) -> Outcome:
     """A challenger that won is a win, the control that held is a loss, no winner is unclear."""
     if winner is None:
         return Outcome.INCONCLUSIVE
+    if len(variants) == 1:  # one variant against a target: naming it says it reached it
+        return Outcome.WON
     return Outcome.LOST if winner.casefold() == variants[0].casefold() else Outcome.WON
 
 
 def implied_winner(variants: Sequence[str], outcome: Outcome) -> str | None:
     """The winner an outcome names by itself: the control when it lost, the only challenger
-    when it won; None when it is unclear or several challengers could have won."""
+    when it won; None when it is unclear or several challengers could have won. With one
+    variant (against a target), it won or nothing did."""
+    if len(variants) == 1:
+        return variants[0] if outcome is Outcome.WON else None
     if outcome is Outcome.LOST:
         return variants[0]
     if outcome is Outcome.WON and len(variants) == 2:

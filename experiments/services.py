@@ -26,9 +26,11 @@ from experiments.domain import (
 )
 from experiments.money import MoneySummary, money_summary
 from experiments.roles import Action, Actor, require
-from experiments.stats.readout import ArmCounts, Readout, conversion_readout
+from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
 from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
+from experiments.stats.target import TargetCall, TargetLook, TargetReadout, target_readout
+from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
 
 # ---------------------------------------------------------------- results
 
@@ -66,6 +68,8 @@ class ExperimentReadout:
     days_running: float | None
     days_left: float | None
     last_logged_at: datetime | None
+    # One variant against a target rate (an MVP campaign without a control); None otherwise.
+    target: TargetReadout | None = None
 
     @property
     def money(self) -> MoneySummary | None:
@@ -108,16 +112,25 @@ async def create_experiment(
     status: Status = Status.RUNNING,
     planned_split: Sequence[float] | None = None,
     parent_number: int | None = None,
+    target_rate: float | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
     """A new experiment numbered #N in its workspace; the first variant is the control.
 
     ``planned_split`` are the planned traffic weights of the variants (None: equal). With
-    ``parent_number`` it is the next iteration of that experiment, and linked to it.
+    ``parent_number`` it is the next iteration of that experiment, and linked to it. With
+    ``target_rate`` it is an MVP campaign: one variant measured against that rate, no control.
     """
     clean_name = domain.clean_name(name)
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
-    variant_names = domain.clean_variant_names(list(variants) if variants else None)
+    if target_rate is not None:
+        if not 0 < target_rate < 1:
+            raise domain.InvalidInput(domain.N_("The target rate must be between 0 and 100%."))
+        variant_names = domain.clean_target_variant(list(variants) if variants else None)
+        kind, planned_split, planned_per_variant = Kind.MVP_CAMPAIGN, None, None
+        baseline_rate = min_detectable_effect = None
+    else:
+        variant_names = domain.clean_variant_names(list(variants) if variants else None)
     if planned_per_variant is not None and planned_per_variant <= 0:
         raise domain.InvalidInput(domain.N_("The planned sample size must be a positive number."))
     split = domain.clean_split(planned_split, len(variant_names))
@@ -147,6 +160,7 @@ async def create_experiment(
             planned_per_variant=planned_per_variant,
             baseline_rate=baseline_rate,
             min_detectable_effect=min_detectable_effect,
+            target_rate=target_rate,
             planned_split=domain.split_to_text(split),
             review_date=review_date,
             status=status.value,
@@ -425,6 +439,8 @@ def readout_of(
     history: Sequence[Sequence[ArmCounts]] = (),
 ) -> ExperimentReadout:
     experiment = summary.experiment
+    if experiment.target_rate is not None:
+        return _target_readout_of(summary, now=now, history=history)
     result = conversion_readout(
         [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
         planned_per_variant=experiment.planned_per_variant,
@@ -456,6 +472,73 @@ def readout_of(
         days_left=days_left,
         last_logged_at=summary.last_logged_at,
     )
+
+
+def _target_readout_of(
+    summary: ExperimentSummary, *, now: datetime, history: Sequence[Sequence[ArmCounts]]
+) -> ExperimentReadout:
+    """One variant against its target rate; the verdict in the two-arm words (ship, stop, keep
+    running, check your data), so /list, /show and the digest read it like any other."""
+    experiment = summary.experiment
+    assert experiment.target_rate is not None
+    arm = summary.totals[0]
+    target = target_readout(
+        arm.conversions,
+        arm.visitors,
+        experiment.target_rate,
+        history=[TargetLook(look[0].visitors, look[0].conversions) for look in history if look],
+    )
+    verdict = target_verdict(target, arm.name)
+    readout = Readout(
+        arms=(
+            ArmResult(
+                arm.name,
+                arm.visitors,
+                arm.conversions,
+                target.rate,
+                target.ci_low,
+                target.ci_high,
+                None,
+            ),
+        ),
+        alpha=target.alpha,
+        srm_p_value=None,
+        sample_ratio_mismatch=False,
+        verdict=verdict,
+        srm_checked=False,
+    )
+    days_running = None
+    if experiment.started_at is not None:
+        days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
+    return ExperimentReadout(
+        experiment=experiment,
+        totals=summary.totals,
+        readout=readout,
+        days_running=days_running,
+        days_left=None,
+        last_logged_at=summary.last_logged_at,
+        target=target,
+    )
+
+
+def target_verdict(target: TargetReadout, variant: str) -> Verdict:
+    """The target's call said as a verdict: reached → ship it, missed → stop."""
+    if target.call is TargetCall.REACHED:
+        return Verdict(VerdictKind.SHIP, variant, VerdictReason.TARGET_REACHED, arm=variant)
+    if target.call is TargetCall.MISSED:
+        return Verdict(VerdictKind.STOP_NO_EFFECT, None, VerdictReason.TARGET_MISSED, arm=variant)
+    if target.call is TargetCall.CHECK_DATA:
+        return Verdict(VerdictKind.CHECK_DATA, None, VerdictReason.INTERVALS_DISAGREE, arm=variant)
+    if target.visitors < target.min_visitors:
+        return Verdict(
+            VerdictKind.KEEP_RUNNING,
+            None,
+            VerdictReason.NO_VISITORS if target.visitors == 0 else VerdictReason.FEW_VISITORS,
+            arm=variant,
+            visitors=target.visitors,
+            min_visitors=target.min_visitors,
+        )
+    return Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.NOT_CLEAR_YET, arm=variant)
 
 
 # ---------------------------------------------------------------- helpers
@@ -520,4 +603,5 @@ def experiment_view(experiment: Experiment | entity.Experiment) -> ExperimentVie
         cost_spent=experiment.cost_spent,
         winner=experiment.winner,
         planned_split=domain.split_from_text(experiment.planned_split),
+        target_rate=experiment.target_rate,
     )

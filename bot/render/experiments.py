@@ -54,6 +54,8 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
     facts = [labels.kind(t, experiment.kind)]
     if experiment.stage is not None:
         facts.append(_("stage: {stage}").format(stage=labels.stage(t, experiment.stage)))
+    if experiment.target_rate is not None:
+        facts.append(_("target {rate}").format(rate=t.percent(experiment.target_rate, 1)))
     if experiment.ice_score is not None:
         facts.append(_("ICE {score}").format(score=t.number(experiment.ice_score)))
     lines.append(" · ".join(facts))
@@ -61,8 +63,9 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
         lines.append("<i>" + esc(experiment.hypothesis) + "</i>")
     lines += lineage_lines(t, summary)
     lines.append("")
+    against_control = experiment.target_rate is None
     for totals in summary.totals:
-        lines.append(totals_line(t, totals, control=totals.position == 0))
+        lines.append(totals_line(t, totals, control=against_control and totals.position == 0))
     if verdict is not None:
         lines.append(
             "🧭 " + _("Verdict: {verdict}").format(verdict=f"<b>{verdict_words(t, verdict)}</b>")
