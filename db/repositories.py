@@ -307,6 +307,7 @@ def to_entity(row: Experiment) -> entity.Experiment:
         baseline_rate=row.baseline_rate,
         min_detectable_effect=row.min_detectable_effect,
         planned_split=row.planned_split,
+        target_rate=row.target_rate,
         review_date=row.review_date,
         ice_impact=row.ice_impact,
         ice_confidence=row.ice_confidence,

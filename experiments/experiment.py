@@ -69,6 +69,7 @@ class Experiment(Lifecycle):
     baseline_rate: float | None = None
     min_detectable_effect: float | None = None
     planned_split: str | None = None  # "70,30"; None: an equal split
+    target_rate: float | None = None  # one variant against a target rate (an MVP campaign)
     review_date: date | None = None
     ice_impact: int | None = None
     ice_confidence: int | None = None
