@@ -207,3 +207,26 @@ async def test_the_guided_mvp_campaign_can_still_be_an_ab_test_in_russian(
     await press(chat, mode, "A/B-тест с контрольным")
     stages = await chat.next_reply()
     assert stages.text.startswith("На какой этап песочных часов он нацелен?")
+
+
+async def test_a_target_experiment_keeps_one_variant_when_edited(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new Tasting box | box target 5%")
+    before = await counts(bot)
+    refused = [
+        await say(alice_chat, "/edit #1 variants box, jar"),
+        await say(alice_chat, "/edit #1 split 70/30"),
+        await say(alice_chat, "/edit #1 plan 5% 20%"),
+    ]
+    assert [answer.text for answer in refused] == [
+        "⚠️ An MVP campaign against a target rate has one variant (you gave 2). "
+        "Example: /new Tasting box | box target 5%",
+        "⚠️ #1 is one variant against a target rate: it has no split and no plan to change.",
+        "⚠️ #1 is one variant against a target rate: it has no split and no plan to change.",
+    ]
+    assert await counts(bot) == before
+    renamed = await say(alice_chat, "/edit #1 variants jar")
+    assert renamed.text.startswith("✅ Saved: #1 Tasting box, variants.")
+    shown = await say(alice_chat, "/show #1")
+    assert "jar: no data yet" in shown.text and "target 5.0%" in shown.text
