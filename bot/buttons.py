@@ -365,6 +365,13 @@ class NewKind(ButtonData, template="new:kind:{kind}"):
 
 
 @dataclass(frozen=True)
+class NewMvpMode(ButtonData, template="new:mvp:{mode}"):
+    """An MVP campaign: one variant against a target rate, or an A/B test against a control."""
+
+    mode: Literal["target", "ab"]
+
+
+@dataclass(frozen=True)
 class NewStage(ButtonData, template="new:stage:{stage}"):
     stage: Stage | None
 

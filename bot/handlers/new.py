@@ -29,7 +29,9 @@ from experiments.domain import N_, Kind, Stage, Status
 from experiments.iterations import plan_next_iteration
 
 FLOW = "new"
-NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, SPLIT, BASELINE, EFFECT, REVIEW = range(9)
+NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, SPLIT, BASELINE, EFFECT, REVIEW, MVP_MODE, TARGET = range(
+    11
+)
 USAGE = "/new Landing headline | A, B"
 TARGET_USAGE = N_("/new Tasting box | box target 5%")
 SPLIT_USAGE = "/new Landing headline | A, B 70/30"
@@ -141,6 +143,55 @@ async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | 
         return None
     flows.draft(context, update, FLOW)["kind"] = pressed.kind
     t = tr(context)
+    if pressed.kind is Kind.MVP_CAMPAIGN:
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "An MVP campaign: one variant measured against a target rate you set, or an "
+                "A/B test against a control?"
+            ),
+            markup(
+                [
+                    [
+                        button(
+                            "🎯 " + t.gettext("One variant, a target"), buttons.NewMvpMode("target")
+                        )
+                    ],
+                    [button("🆚 " + t.gettext("A/B, against a control"), buttons.NewMvpMode("ab"))],
+                ]
+            ),
+        )
+        return MVP_MODE
+    return await _ask_stage(update, context)
+
+
+async def got_mvp_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    pressed = await flows.pressed_button(update, context, buttons.NewMvpMode)
+    if pressed is None:
+        return None
+    if pressed.mode == "ab":
+        return await _ask_stage(update, context)
+    await reply(
+        update,
+        context,
+        tr(context).gettext(
+            "What conversion rate must it reach to be worth pursuing? (e.g. <code>5%</code>)"
+        ),
+        markup([[flows.cancel_button(context)]]),
+    )
+    return TARGET
+
+
+async def got_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    answers = flows.draft(context, update, FLOW)
+    answers["target_rate"] = parsing.rate(update.effective_message.text or "", "")
+    return await _ask_stage(update, context)
+
+
+async def _ask_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    t = tr(context)
     stages = [button(labels.stage(t, stage), buttons.NewStage(stage)) for stage in Stage]
     await reply(
         update,
@@ -190,6 +241,25 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         assert update.effective_message is not None
         answers["hypothesis"] = domain.clean_hypothesis(update.effective_message.text)
     t = tr(context)
+    if answers.get("target_rate") is not None:
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "What do you call the one variant? One word, e.g. <code>box</code>; or keep MVP."
+            ),
+            markup(
+                [
+                    [
+                        button(
+                            t.gettext("Use {name}").format(name=domain.TARGET_VARIANT_NAME),
+                            buttons.NewDefaultVariants(),
+                        )
+                    ]
+                ]
+            ),
+        )
+        return VARIANTS
     control = answers.get("control")
     if control is not None:
         challenger = domain.challenger_for(control)
@@ -228,6 +298,8 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
+    if answers.get("target_rate") is not None:
+        return await _got_target_variant(update, context, answers)
     control = answers.get("control")
     if await flows.pressed(update) is not None:
         answers["variants"] = None if control is None else [control, domain.challenger_for(control)]
@@ -251,6 +323,18 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         markup([choices]),
     )
     return SPLIT
+
+
+async def _got_target_variant(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict
+) -> int:
+    """The one variant of a campaign against a target: no split and no plan to ask for."""
+    if await flows.pressed(update) is not None:
+        answers["variants"] = None
+    else:
+        assert update.effective_message is not None
+        answers["variants"] = domain.clean_target_variant([update.effective_message.text or ""])
+    return await _ask_review(update, context)
 
 
 async def got_split(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -389,7 +473,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
     t = tr(context)
     summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
     first_variant = experiment.variants[0]
-    if experiment.status is Status.DRAFT:
+    if experiment.is_draft:
         head = t.gettext("📥 Saved experiment #{number} as a draft for the backlog.")
     else:
         head = t.gettext("🧪 Created experiment #{number}.")
@@ -404,8 +488,8 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
             ).format(number=experiment.number, variant=esc(first_variant)),
         ]
     )
-    await reply(update, context, text, experiment_card(t, experiment.number, experiment.status))
-    if experiment.status is Status.DRAFT:
+    await reply(update, context, text, experiment_card(t, experiment))
+    if experiment.is_draft:
         await ask_ice(update, context, experiment)
 
 
@@ -425,6 +509,8 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
                     CallbackQueryHandler(got_name, pattern=buttons.NewUseName.pattern),
                 ],
                 KIND: [CallbackQueryHandler(got_kind, pattern=buttons.NewKind.pattern)],
+                MVP_MODE: [CallbackQueryHandler(got_mvp_mode, pattern=buttons.NewMvpMode.pattern)],
+                TARGET: [MessageHandler(TEXT, got_target)],
                 STAGE: [CallbackQueryHandler(got_stage, pattern=buttons.NewStage.pattern)],
                 HYPOTHESIS: [
                     MessageHandler(TEXT, got_hypothesis),

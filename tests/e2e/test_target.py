@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from db.models import Experiment, Observation, Variant
-from emulator import SimChat
-from tests.e2e.conftest import BotUnderTest, say
+from emulator import BotMessage, SimChat
+from tests.e2e.conftest import BotUnderTest, press, say
 
 
 async def counts(bot: BotUnderTest) -> tuple[int, int, int]:
@@ -128,3 +128,105 @@ async def test_the_target_speaks_russian(bot: BotUnderTest) -> None:
     assert concluded.text.startswith(
         "🏁 Эксперимент #1 Дегустационный набор завершён: победил вариант «набор»."
     )
+
+
+def labels_of(message: BotMessage) -> list[str]:
+    return [button.text for row in message.buttons for button in row]
+
+
+async def test_the_guided_new_asks_for_one_variant_and_its_target(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new")
+    kinds = await say(alice_chat, "Tasting box")
+    await press(alice_chat, kinds, "MVP campaign")
+    mode = await alice_chat.next_reply()
+    assert mode.text == (
+        "An MVP campaign: one variant measured against a target rate you set, or an A/B test "
+        "against a control?"
+    )
+    assert labels_of(mode) == ["🎯 One variant, a target", "🆚 A/B, against a control"]
+    await press(alice_chat, mode, "One variant, a target")
+    asked = await alice_chat.next_reply()
+    assert asked.text.startswith("What conversion rate must it reach to be worth pursuing?")
+    before = await counts(bot)
+    refused = await say(alice_chat, "lots")
+    assert refused.text == "⚠️ “lots” is not a rate between 0 and 100%. Write it like 5% or 0.05."
+    assert await counts(bot) == before
+    stages = await say(alice_chat, "5%")
+    assert stages.text.startswith("Which hourglass stage does it target?")
+    await press(alice_chat, stages, "Try")
+    hypothesis = await alice_chat.next_reply()
+    await press(alice_chat, hypothesis, "Skip")
+    variant = await alice_chat.next_reply()
+    assert variant.text.startswith("What do you call the one variant?")
+    assert labels_of(variant) == ["Use MVP"]
+    wrong = await say(alice_chat, "tasting box")
+    assert wrong.text.startswith("⚠️ “tasting box” can't be a variant name")
+    assert await counts(bot) == before
+    review = await say(alice_chat, "box")
+    assert review.text.startswith("When will you review it?")
+    await press(alice_chat, review, "In 2 weeks")
+    created = await alice_chat.next_reply()
+    assert created.text.startswith("🧪 Created experiment #1.")
+    assert "MVP campaign · stage: Try · target 5.0%" in created.text
+    assert "box: no data yet" in created.text
+
+
+async def test_the_guided_mvp_campaign_can_still_be_an_ab_test_in_russian(
+    bot: BotUnderTest,
+) -> None:
+    ivan = bot.emulator.user(first_name="Иван", language_code="ru")
+    chat = bot.emulator.private_chat(ivan)
+    await say(chat, "/new")
+    kinds = await say(chat, "Набор")
+    await press(chat, kinds, "MVP-кампания")
+    mode = await chat.next_reply()
+    assert mode.text.startswith("MVP-кампания: один вариант против целевой конверсии")
+    assert labels_of(mode) == ["🎯 Один вариант и цель", "🆚 A/B-тест с контрольным"]
+    await press(chat, mode, "Один вариант и цель")
+    asked = await chat.next_reply()
+    assert asked.text.startswith("Какой конверсии он должен достичь")
+    stages = await say(chat, "4,5 %")
+    await press(chat, stages, "Проба")
+    hypothesis = await chat.next_reply()
+    await press(chat, hypothesis, "Пропустить")
+    variant = await chat.next_reply()
+    assert labels_of(variant) == ["Оставить MVP"]
+    await press(chat, variant, "Оставить MVP")
+    review = await chat.next_reply()
+    created = await say(chat, "16.12.2026")
+    assert review.text.startswith("Когда подводим итоги?")
+    assert "MVP-кампания · этап: Проба · цель 4,5\xa0%" in created.text
+    assert "MVP: данных пока нет" in created.text
+
+    await say(chat, "/new")
+    kinds = await say(chat, "Листовка")
+    await press(chat, kinds, "MVP-кампания")
+    mode = await chat.next_reply()
+    await press(chat, mode, "A/B-тест с контрольным")
+    stages = await chat.next_reply()
+    assert stages.text.startswith("На какой этап песочных часов он нацелен?")
+
+
+async def test_a_target_experiment_keeps_one_variant_when_edited(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new Tasting box | box target 5%")
+    before = await counts(bot)
+    refused = [
+        await say(alice_chat, "/edit #1 variants box, jar"),
+        await say(alice_chat, "/edit #1 split 70/30"),
+        await say(alice_chat, "/edit #1 plan 5% 20%"),
+    ]
+    assert [answer.text for answer in refused] == [
+        "⚠️ An MVP campaign against a target rate has one variant (you gave 2). "
+        "Example: /new Tasting box | box target 5%",
+        "⚠️ #1 is one variant against a target rate: it has no split and no plan to change.",
+        "⚠️ #1 is one variant against a target rate: it has no split and no plan to change.",
+    ]
+    assert await counts(bot) == before
+    renamed = await say(alice_chat, "/edit #1 variants jar")
+    assert renamed.text.startswith("✅ Saved: #1 Tasting box, variants.")
+    shown = await say(alice_chat, "/show #1")
+    assert "jar: no data yet" in shown.text and "target 5.0%" in shown.text
