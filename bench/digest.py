@@ -14,6 +14,10 @@ Composing all 10,000 takes minutes on two cores, so by default every 4th workspa
     uv run python bench/digest.py            # 10,000 workspaces seeded, 2,500 composed
     uv run python bench/digest.py --all      # all 10,000 composed
     uv run python bench/digest.py --quick    # 500 seeded, all composed: a smoke check
+
+With HOURGLASS_BENCH_POSTGRES_URL=postgresql+asyncpg://user@host/db set, the same runs on that
+PostgreSQL database too, after SQLite. Its schema is dropped and recreated: give it a database
+of its own.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ STAGES = ("know", "like", "trust", "try", "buy", "repeat", "refer")
 OBSERVATIONS_PER_VARIANT = 2
 SEED = 20260302
 SAMPLE_STEP = 4  # compose every 4th workspace unless --all
+POSTGRES_URL_VARIABLE = "HOURGLASS_BENCH_POSTGRES_URL"
 CHUNK = 20_000
 
 
@@ -194,37 +199,57 @@ def main() -> None:
         "--processes", type=int, default=os.cpu_count() or 1, help="worker processes"
     )
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        print("== SQLite (a temporary file)")
+        run_on(f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}", args)
+    postgres = os.environ.get(POSTGRES_URL_VARIABLE)
+    if postgres:
+        print(f"== PostgreSQL ({POSTGRES_URL_VARIABLE}; its schema is replaced)")
+        asyncio.run(_empty_postgres(postgres))
+        run_on(postgres, args)
+    else:
+        print(f"(set {POSTGRES_URL_VARIABLE} to run the same on PostgreSQL)")
+
+
+async def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            await connection.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        await engine.dispose()
+
+
+def run_on(url: str, args: argparse.Namespace) -> None:
     workspaces = args.workspaces or (500 if args.quick else 10_000)
     processes = max(1, args.processes)
+    started = time.perf_counter()
+    observations = asyncio.run(seed(url, workspaces, args.experiments))
+    print(
+        f"seeded {workspaces:,} workspaces × {args.experiments} running experiments "
+        f"({observations:,} logged results) in {time.perf_counter() - started:.1f} s"
+    )
 
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-        started = time.perf_counter()
-        observations = asyncio.run(seed(url, workspaces, args.experiments))
-        print(
-            f"seeded {workspaces:,} workspaces × {args.experiments} running experiments "
-            f"({observations:,} logged results) in {time.perf_counter() - started:.1f} s"
-        )
+    async def find_due() -> tuple[int, float]:
+        database = Database(create_engine(url))
+        began = time.perf_counter()
+        due = await due_digests(database.unit_of_work(), NOW)
+        seconds = time.perf_counter() - began
+        await database.dispose()
+        return len(due), seconds
 
-        async def find_due() -> tuple[int, float]:
-            database = Database(create_engine(url))
-            began = time.perf_counter()
-            due = await due_digests(database.unit_of_work(), NOW)
-            seconds = time.perf_counter() - began
-            await database.dispose()
-            return len(due), seconds
+    due, due_seconds = asyncio.run(find_due())
+    print(f"finding the {due:,} due digests (one tick's query): {due_seconds * 1000:.0f} ms")
 
-        due, due_seconds = asyncio.run(find_due())
-        print(f"finding the {due:,} due digests (one tick's query): {due_seconds * 1000:.0f} ms")
-
-        step = 1 if args.all or args.quick else SAMPLE_STEP
-        chat_ids = list(range(1, workspaces + 1, step))
-        composed = len(chat_ids)
-        shares = [chat_ids[i::processes] for i in range(processes)]
-        started = time.perf_counter()
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_compose_in_process, [url] * processes, shares))
-        wall = time.perf_counter() - started
+    step = 1 if args.all or args.quick else SAMPLE_STEP
+    chat_ids = list(range(1, workspaces + 1, step))
+    composed = len(chat_ids)
+    shares = [chat_ids[i::processes] for i in range(processes)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_compose_in_process, [url] * processes, shares))
+    wall = time.perf_counter() - started
     made = sum(count for count, _ in results)
     per_process = composed / sum(seconds for _, seconds in results)
     # Process start-up (imports) is not composing: the slowest worker's own time counts.

@@ -26,7 +26,7 @@ from typing import Any, NoReturn, TextIO
 from bot.render.wording import explain_verdict, headline, verdict_label
 from experiments.calculator import plan_size, read_out
 from experiments.domain import MAX_COUNT_PER_OBSERVATION, conversions_fit, target_rate
-from experiments.parsers import decimal_value, effect_value, pair_value, share_value
+from experiments.parsers import decimal_value, effect_value, pair_value, share_value, variant_list
 from experiments.stats.readout import ArmResult, Readout
 from experiments.stats.sample_size import SampleSizePlan, SequentialPlan
 
@@ -113,7 +113,7 @@ def parse_names(text: str | None, count: int) -> list[str]:
     """'A,B,C' -> ['A', 'B', 'C'] (exactly ``count`` unique names); default A, B, C, ..."""
     if text is None:
         return [_default_name(index) for index in range(count)]
-    names = [name.strip() for name in text.split(",")]
+    names = variant_list(text)
     if len(names) != count:
         example = ",".join(_default_name(index) for index in range(count))
         raise CalcInputError(

@@ -30,7 +30,8 @@ COMMANDS: tuple[Command, ...] = (
         N_(
             "register an experiment. Bare, it guides you step by step; fast: "
             "<code>/new Landing headline</code>, <code>/new Pricing | A, B, C</code>, or with "
-            "a planned split <code>/new Pricing | A, B 70/30</code>."
+            "a planned split <code>/new Pricing | A, B 70/30</code>; an MVP campaign of one "
+            "variant against a target rate: <code>/new Tasting box | box target 5%</code>."
         ),
     ),
     Command(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, Update
@@ -16,13 +16,17 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot import buttons
+from bot.buttons import ButtonData
 from bot.keyboards import button
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
 from experiments.domain import N_
 
 END = ConversationHandler.END
-CANCEL_DATA = "flow:cancel"
+EXPIRED_TEXT = N_("This button has expired. Type the command again.")
+
+Pressed = TypeVar("Pressed", bound=ButtonData)
 
 
 def draft(context: ContextTypes.DEFAULT_TYPE, update: Update, flow: str) -> dict[str, Any]:
@@ -40,19 +44,49 @@ def drop_draft(context: ContextTypes.DEFAULT_TYPE, update: Update, flow: str) ->
 
 
 def cancel_button(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardButton:
-    return button("✖️ " + tr(context).gettext("Cancel"), CANCEL_DATA)
+    return button("✖️ " + tr(context).gettext("Cancel"), buttons.Cancel())
 
 
-def skip_button(context: ContextTypes.DEFAULT_TYPE, data: str) -> InlineKeyboardButton:
+def skip_button(context: ContextTypes.DEFAULT_TYPE, data: ButtonData) -> InlineKeyboardButton:
     return button("⏭ " + tr(context).gettext("Skip"), data)
 
 
-async def answer_query(update: Update) -> str:
-    """Answers the button press (Telegram wants every one answered) and returns its data."""
+async def answer_query(update: Update) -> None:
+    """Answers the button press (Telegram wants every one answered)."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    return query.data or ""
+
+
+async def answer_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[Pressed]
+) -> Pressed | None:
+    """Answers the button press and returns its data decoded as ``kind``; data that is not
+    (forged, or from a button whose format changed) is answered as an expired button: None."""
+    query = update.callback_query
+    assert query is not None
+    pressed_button = kind.decode(query.data)
+    if pressed_button is None:
+        await answer_expired(update, context)
+        return None
+    await query.answer()
+    return pressed_button
+
+
+async def pressed_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[Pressed]
+) -> Pressed | None:
+    """A step's choice: the press answered, decoded as ``kind`` and its keyboard removed."""
+    found = await answer_button(update, context, kind)
+    if found is not None:
+        await remove_buttons(update)
+    return found
+
+
+async def answer_expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer(tr(context).gettext(EXPIRED_TEXT), show_alert=True)
 
 
 async def remove_buttons(update: Update) -> None:
@@ -62,14 +96,15 @@ async def remove_buttons(update: Update) -> None:
         await query.edit_message_reply_markup(reply_markup=None)
 
 
-async def pressed(update: Update) -> str | None:
-    """For a step answered by typing or by a button: the button's data (the press answered and
-    its keyboard removed), or None when the answer was typed."""
+async def pressed(update: Update) -> object | None:
+    """For a step answered by typing or by a button: the button's data, to decode with the
+    kinds the step offers (the press answered and its keyboard removed), or None when the
+    answer was typed."""
     if update.callback_query is None:
         return None
-    data = await answer_query(update)
+    await answer_query(update)
     await remove_buttons(update)
-    return data
+    return update.callback_query.data
 
 
 def local_zone(context: ContextTypes.DEFAULT_TYPE) -> ZoneInfo:
@@ -113,7 +148,7 @@ def conversation(
         states={**states, **timeout_state},
         fallbacks=[
             CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=f"^{CANCEL_DATA}$"),
+            CallbackQueryHandler(cancel, pattern=buttons.Cancel.pattern),
         ],
         name=name,
         allow_reentry=True,

@@ -1,20 +1,19 @@
-"""Inline keyboards and the callback data they carry (always well under 64 bytes)."""
+"""Inline keyboards; the data each button carries is one of the kinds in bot.buttons."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import buttons
+from bot.buttons import ButtonData
 from bot.i18n import Translator
-from experiments.domain import Status
-
-# Callback data is "<area>:<action>[:<args>]"; areas: x (experiment card), and one per flow.
+from experiments.domain import ExperimentView, Status
 
 
-def button(text: str, data: str) -> InlineKeyboardButton:
-    assert len(data.encode()) <= 64, data
-    return InlineKeyboardButton(text, callback_data=data)
+def button(text: str, data: ButtonData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data.encode())
 
 
 def rows_of(
@@ -27,46 +26,47 @@ def markup(rows: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMark
     return InlineKeyboardMarkup([list(r) for r in rows if r])
 
 
-def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboardMarkup:
+def experiment_card(t: Translator, experiment: ExperimentView) -> InlineKeyboardMarkup:
     """The buttons under an experiment's card: log, readout, chart, pause/resume, conclude."""
     _ = t.gettext
+    number = experiment.number
     rows: list[list[InlineKeyboardButton]] = []
-    if status is not Status.CONCLUDED:
+    if experiment.takes_results:
         rows.append(
             [
-                button("➕ " + _("Log results"), f"x:log:{number}"),
-                button("📊 " + _("Readout"), f"x:ro:{number}"),
+                button("➕ " + _("Log results"), buttons.LogResults(number)),
+                button("📊 " + _("Readout"), buttons.Readout(number)),
             ]
         )
-        second = [button("📈 " + _("Chart"), f"x:chart:{number}")]
-        if status is Status.PAUSED:
-            second.append(button("▶️ " + _("Resume"), f"x:resume:{number}"))
-        elif status is Status.DRAFT:
+        second = [button("📈 " + _("Chart"), buttons.Chart(number))]
+        if experiment.can_change_to(Status.PAUSED):
+            second.append(button("⏸ " + _("Pause"), buttons.Card("pause", number)))
+        elif experiment.is_draft:
             # A draft starts with its first result, or here.
-            second.append(button("▶️ " + _("Start"), f"x:start:{number}"))
-        else:
-            second.append(button("⏸ " + _("Pause"), f"x:pause:{number}"))
+            second.append(button("▶️ " + _("Start"), buttons.Card("start", number)))
+        elif experiment.can_change_to(Status.RUNNING):
+            second.append(button("▶️ " + _("Resume"), buttons.Card("resume", number)))
         rows.append(second)
         rows.append(
             [
-                button("✏️ " + _("Edit"), f"ed:pick:{number}"),
-                button("🏁 " + _("Conclude"), f"x:end:{number}"),
+                button("✏️ " + _("Edit"), buttons.EditPick(number)),
+                button("🏁 " + _("Conclude"), buttons.Conclude(number)),
             ]
         )
     else:
         rows.append(
             [
-                button("📊 " + _("Readout"), f"x:ro:{number}"),
-                button("📈 " + _("Chart"), f"x:chart:{number}"),
+                button("📊 " + _("Readout"), buttons.Readout(number)),
+                button("📈 " + _("Chart"), buttons.Chart(number)),
             ]
         )
         rows.append(
             [
-                button("💡 " + _("Write the learning"), f"learn:start:{number}"),
-                button("✏️ " + _("Edit"), f"ed:pick:{number}"),
+                button("💡 " + _("Write the learning"), buttons.LearnStart(number)),
+                button("✏️ " + _("Edit"), buttons.EditPick(number)),
             ]
         )
-        rows.append([button("🔓 " + _("Reopen"), f"x:reopen:{number}")])
+        rows.append([button("🔓 " + _("Reopen"), buttons.Reopen(number))])
     return markup(rows)
 
 
@@ -74,26 +74,27 @@ def winner_choice(t: Translator, number: int, variants: Sequence[str]) -> Inline
     """A button per variant (by position: names may be long), then none, then not yet."""
     _ = t.gettext
     named = [
-        button("🏆 " + _short(name, 24), f"x:win:{number}:{position}")
+        button("🏆 " + _short(name, 24), buttons.Winner(number, position))
         for position, name in enumerate(variants)
     ]
     return markup(
         [
             *rows_of(named, 2),
-            [button("🤷 " + _("None / inconclusive"), f"x:win:{number}:-")],
-            [button("↩️ " + _("Not yet"), f"x:show:{number}")],
+            [button("🤷 " + _("None / inconclusive"), buttons.Winner(number, None))],
+            [button("↩️ " + _("Not yet"), buttons.Card("show", number))],
         ]
     )
 
 
 def experiment_picker(
-    area: str, experiments: Sequence[tuple[int, str]], extra: Sequence[InlineKeyboardButton] = ()
+    kind: Callable[[int], ButtonData],
+    experiments: Sequence[tuple[int, str]],
+    extra: Sequence[InlineKeyboardButton] = (),
 ) -> InlineKeyboardMarkup:
-    """One button per experiment ("#3 Pricing"), for a flow that first asks which one."""
-    buttons = [
-        button(_short(f"#{number} {name}"), f"{area}:{number}") for number, name in experiments
-    ]
-    return markup([*rows_of(buttons, 1), list(extra)])
+    """One button per experiment ("#3 Pricing"), for a flow that first asks which one; ``kind``
+    makes each button's data from the experiment's number."""
+    choices = [button(_short(f"#{number} {name}"), kind(number)) for number, name in experiments]
+    return markup([*rows_of(choices, 1), list(extra)])
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -15,6 +15,7 @@ from experiments.parsers import (
     review_date,
     split,
     trailing_split,
+    trailing_target,
     variant_and_rest,
     variant_list,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "review_date",
     "split",
     "trailing_split",
+    "trailing_target",
     "variant_and_rest",
     "variant_list",
 ]

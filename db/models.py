@@ -109,6 +109,9 @@ class Experiment(Base):
     planned_per_variant: Mapped[int | None] = mapped_column(Integer)
     baseline_rate: Mapped[float | None] = mapped_column(Float)
     min_detectable_effect: Mapped[float | None] = mapped_column(Float)
+    # The rate a single variant must reach (an MVP campaign without a control); NULL: compared
+    # with the control instead.
+    target_rate: Mapped[float | None] = mapped_column(Float)
     # Planned traffic weights of the variants in order, e.g. "70,30"; NULL: an equal split.
     planned_split: Mapped[str | None] = mapped_column(String(64))
     review_date: Mapped[date | None] = mapped_column(Date)

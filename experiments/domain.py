@@ -10,6 +10,10 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
 
+# Re-exported: the statuses are the product's vocabulary too.
+from experiments.lifecycle import Lifecycle as Lifecycle
+from experiments.lifecycle import Status as Status
+
 
 class Msg(str):
     """An English gettext source string, translated only when shown (see ``N_``)."""
@@ -70,13 +74,6 @@ BUSINESS_NAMES: dict[Business, Msg] = {
     Business.ONLINE: N_("online product"),
     Business.ALL: N_("all kinds"),
 }
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    RUNNING = "running"
-    PAUSED = "paused"
-    CONCLUDED = "concluded"
 
 
 STATUS_NAMES: dict[Status, Msg] = {
@@ -292,6 +289,27 @@ def clean_hypothesis(hypothesis: str | None) -> str | None:
     return cleaned
 
 
+# The one variant of an MVP campaign measured against a target, when none is named.
+TARGET_VARIANT_NAME = "MVP"
+
+
+def clean_target_variant(names: list[str] | tuple[str, ...] | None) -> list[str]:
+    """The single variant of an experiment measured against a target rate (no control)."""
+    if not names:
+        return [TARGET_VARIANT_NAME]
+    if len(names) != 1:
+        raise InvalidInput(
+            N_(
+                "An MVP campaign against a target rate has one variant (you gave {count}). "
+                "Example: /new Tasting box | box target 5%"
+            ),
+            count=len(names),
+        )
+    name = " ".join(names[0].split())
+    check_variant_name(name)
+    return [name]
+
+
 def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
     """Variant names in order (the first is the control), checked: 2..10, distinct, short."""
     if not names:
@@ -309,23 +327,27 @@ def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
         )
     seen: set[str] = set()
     for name in cleaned:
-        if not name:
-            raise InvalidInput(
-                N_("A variant name is empty. Separate names with commas: /new Pricing | A, B")
-            )
-        if len(name) > VARIANT_NAME_MAX_CHARS or not _VARIANT_NAME.fullmatch(name):
-            raise InvalidInput(
-                N_(
-                    "“{variant}” can't be a variant name: use letters, digits, spaces, - or _ "
-                    "(at most {limit} characters), e.g. A, B, control, new price."
-                ),
-                variant=name,
-                limit=VARIANT_NAME_MAX_CHARS,
-            )
+        check_variant_name(name)
         if name.casefold() in seen:
             raise DuplicateVariant(name)
         seen.add(name.casefold())
     return cleaned
+
+
+def check_variant_name(name: str) -> None:
+    if not name:
+        raise InvalidInput(
+            N_("A variant name is empty. Separate names with commas: /new Pricing | A, B")
+        )
+    if len(name) > VARIANT_NAME_MAX_CHARS or not _VARIANT_NAME.fullmatch(name):
+        raise InvalidInput(
+            N_(
+                "“{variant}” can't be a variant name: use letters, digits, spaces, - or _ "
+                "(at most {limit} characters), e.g. A, B, control, new price."
+            ),
+            variant=name,
+            limit=VARIANT_NAME_MAX_CHARS,
+        )
 
 
 def clean_split(weights: Sequence[float] | None, arm_count: int) -> tuple[float, ...] | None:
@@ -528,7 +550,7 @@ def check_ice(impact: int, confidence: int, ease: int, *, usage: str) -> Ice:
 
 
 @dataclass(frozen=True)
-class ExperimentView:
+class ExperimentView(Lifecycle):
     number: int
     name: str
     kind: Kind
@@ -551,6 +573,7 @@ class ExperimentView:
     cost_spent: Decimal | None = None
     winner: str | None = None  # the variant that won, once concluded; None: no winner
     planned_split: tuple[float, ...] | None = None  # traffic weights; None: an equal split
+    target_rate: float | None = None  # one variant against this rate; None: against the control
 
     @property
     def control(self) -> str:
@@ -578,12 +601,17 @@ def outcome_of_winner(variants: Sequence[str], winner: str | None) -> Outcome:
     """A challenger that won is a win, the control that held is a loss, no winner is unclear."""
     if winner is None:
         return Outcome.INCONCLUSIVE
+    if len(variants) == 1:  # one variant against a target: naming it says it reached it
+        return Outcome.WON
     return Outcome.LOST if winner.casefold() == variants[0].casefold() else Outcome.WON
 
 
 def implied_winner(variants: Sequence[str], outcome: Outcome) -> str | None:
     """The winner an outcome names by itself: the control when it lost, the only challenger
-    when it won; None when it is unclear or several challengers could have won."""
+    when it won; None when it is unclear or several challengers could have won. With one
+    variant (against a target), it won or nothing did."""
+    if len(variants) == 1:
+        return variants[0] if outcome is Outcome.WON else None
     if outcome is Outcome.LOST:
         return variants[0]
     if outcome is Outcome.WON and len(variants) == 2:

@@ -214,6 +214,14 @@ async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> Non
         experiment.cost_spent = (
             None if change.cost is None else clean_cost(change.cost, experiment.number)
         )
+    elif experiment.target_rate is not None and field in (EditField.SPLIT, EditField.PLAN):
+        raise InvalidInput(
+            N_(
+                "#{number} is one variant against a target rate: it has no split and no plan "
+                "to change."
+            ),
+            number=experiment.number,
+        )
     elif field is EditField.VARIANTS:
         await _replace_variants(uow, experiment, change.variants)
         _replan(experiment)
@@ -254,7 +262,10 @@ def _replan(experiment: Experiment) -> None:
 
 
 async def _replace_variants(uow: UnitOfWork, experiment: Experiment, names: Sequence[str]) -> None:
-    cleaned = domain.clean_variant_names(list(names))
+    if experiment.target_rate is not None and names:
+        cleaned = domain.clean_target_variant(list(names))
+    else:
+        cleaned = domain.clean_variant_names(list(names))
     if not names:
         raise InvalidInput(
             N_("Write the variants separated by commas, e.g. /edit #{number} variants A, B, C"),

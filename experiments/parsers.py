@@ -330,6 +330,22 @@ def trailing_split(text: str, usage: str) -> tuple[str, tuple[float, ...] | None
     return text[: found.start()].strip(), split(found.group(1), usage)
 
 
+# Words before the target rate at the end of a one-line /new, in every language the bot speaks.
+TARGET_WORDS = ("target", "цель")
+_TRAILING_TARGET = re.compile(
+    r"(?:^|\s)(?:" + "|".join(TARGET_WORDS) + r")\s*:?\s*(\d+(?:[.,]\d+)?\s*%?)\s*$", re.IGNORECASE
+)
+
+
+def trailing_target(text: str, usage: str) -> tuple[str, float | None]:
+    """'Box target 5%' → ('Box', 0.05): one variant measured against a target rate; text
+    without a target at its end is unchanged."""
+    found = _TRAILING_TARGET.search(text)
+    if found is None:
+        return text, None
+    return text[: found.start()].strip(), rate(found.group(1), usage)
+
+
 # ---------------------------------------------------------------- variants
 
 

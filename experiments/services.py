@@ -11,11 +11,11 @@ from db.models import Experiment, Variant, Workspace
 from db.repositories import VariantSums
 from db.unit_of_work import UnitOfWork
 from experiments import domain
+from experiments import experiment as entity
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     Author,
     ExperimentView,
-    InvalidStatusChange,
     Kind,
     Outcome,
     Stage,
@@ -26,9 +26,11 @@ from experiments.domain import (
 )
 from experiments.money import MoneySummary, money_summary
 from experiments.roles import Action, Actor, require
-from experiments.stats.readout import ArmCounts, Readout, conversion_readout
+from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
 from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
+from experiments.stats.target import TargetCall, TargetLook, TargetReadout, target_readout
+from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
 
 # ---------------------------------------------------------------- results
 
@@ -66,6 +68,8 @@ class ExperimentReadout:
     days_running: float | None
     days_left: float | None
     last_logged_at: datetime | None
+    # One variant against a target rate (an MVP campaign without a control); None otherwise.
+    target: TargetReadout | None = None
 
     @property
     def money(self) -> MoneySummary | None:
@@ -108,16 +112,25 @@ async def create_experiment(
     status: Status = Status.RUNNING,
     planned_split: Sequence[float] | None = None,
     parent_number: int | None = None,
+    target_rate: float | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
     """A new experiment numbered #N in its workspace; the first variant is the control.
 
     ``planned_split`` are the planned traffic weights of the variants (None: equal). With
-    ``parent_number`` it is the next iteration of that experiment, and linked to it.
+    ``parent_number`` it is the next iteration of that experiment, and linked to it. With
+    ``target_rate`` it is an MVP campaign: one variant measured against that rate, no control.
     """
     clean_name = domain.clean_name(name)
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
-    variant_names = domain.clean_variant_names(list(variants) if variants else None)
+    if target_rate is not None:
+        if not 0 < target_rate < 1:
+            raise domain.InvalidInput(domain.N_("The target rate must be between 0 and 100%."))
+        variant_names = domain.clean_target_variant(list(variants) if variants else None)
+        kind, planned_split, planned_per_variant = Kind.MVP_CAMPAIGN, None, None
+        baseline_rate = min_detectable_effect = None
+    else:
+        variant_names = domain.clean_variant_names(list(variants) if variants else None)
     if planned_per_variant is not None and planned_per_variant <= 0:
         raise domain.InvalidInput(domain.N_("The planned sample size must be a positive number."))
     split = domain.clean_split(planned_split, len(variant_names))
@@ -147,6 +160,7 @@ async def create_experiment(
             planned_per_variant=planned_per_variant,
             baseline_rate=baseline_rate,
             min_detectable_effect=min_detectable_effect,
+            target_rate=target_rate,
             planned_split=domain.split_to_text(split),
             review_date=review_date,
             status=status.value,
@@ -269,41 +283,29 @@ async def update_plan(
         return view
 
 
-# Which status changes make sense, and from where.
-_TRANSITIONS: dict[Status, set[Status]] = {
-    Status.RUNNING: {Status.DRAFT, Status.PAUSED},
-    Status.PAUSED: {Status.RUNNING},
-    Status.DRAFT: set(),
-    Status.CONCLUDED: {Status.DRAFT, Status.RUNNING, Status.PAUSED},
-}
-_WANTED = {
-    Status.RUNNING: domain.N_("started"),
-    Status.PAUSED: domain.N_("paused"),
-    Status.DRAFT: domain.N_("made a draft"),
-    Status.CONCLUDED: domain.N_("concluded"),
-}
+async def load_experiment(uow: UnitOfWork, chat_id: int, number: int) -> entity.Experiment:
+    """The chat's experiment as the entity; another chat's looks exactly like a missing one."""
+    workspace = await uow.workspaces.by_chat(chat_id)
+    experiment = None if workspace is None else await uow.experiments.load(workspace.id, number)
+    if experiment is None:
+        raise UnknownExperiment(number)
+    return experiment
 
 
 async def change_status(
     uow: UnitOfWork, chat_id: int, number: int, status: Status, *, clock: Clock = utc_now
 ) -> ExperimentView:
     """Start, pause or resume an experiment (concluding goes through ``conclude``)."""
-    if status is Status.CONCLUDED:
-        raise ValueError("use conclude() to conclude an experiment")
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
-        current = Status(experiment.status)
-        if current not in _TRANSITIONS[status]:
-            raise InvalidStatusChange(number, current, _WANTED[status])
-        experiment.status = status.value
-        if status is Status.RUNNING and experiment.started_at is None:
-            experiment.started_at = clock()
+        experiment = await load_experiment(uow, chat_id, number)
+        experiment.change_status(status, clock())
+        await uow.experiments.save(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return view
 
 
-def require_role(action: Action, actor: Actor, experiment: Experiment) -> None:
+def require_role(action: Action, actor: Actor, experiment: Experiment | entity.Experiment) -> None:
     """Raises ``NotPermitted`` unless the actor may take the action on this experiment."""
     require(
         action,
@@ -342,28 +344,10 @@ async def conclude(
     the winner is the one it implies, if any (``domain.implied_winner``).
     """
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.CONCLUDE, actor, experiment)
-        current = Status(experiment.status)
-        if current not in _TRANSITIONS[Status.CONCLUDED]:
-            raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
-        experiment.concluded_from = current.value
-        names = [variant.name for variant in experiment.variants]
-        if winner is not None:
-            found = [name for name in names if name.casefold() == winner.strip().casefold()]
-            if not found:
-                raise domain.UnknownWinner(number, winner, names)
-            winner = found[0]
-            if outcome is None:
-                outcome = domain.outcome_of_winner(names, winner)
-        elif outcome is None:
-            outcome = Outcome.INCONCLUSIVE
-        else:
-            winner = domain.implied_winner(names, outcome)
-        experiment.status = Status.CONCLUDED.value
-        experiment.outcome = outcome.value
-        experiment.winner = winner
-        experiment.concluded_at = clock()
+        experiment.conclude(outcome, winner, clock())
+        await uow.experiments.save(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return view
@@ -372,16 +356,10 @@ async def conclude(
 async def reopen(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> ExperimentView:
     """Takes a conclusion back: the status it had before (running when unknown), no outcome."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.REOPEN, actor, experiment)
-        current = Status(experiment.status)
-        if current is not Status.CONCLUDED:
-            raise domain.NotConcluded(number, current)
-        experiment.status = experiment.concluded_from or Status.RUNNING.value
-        experiment.concluded_from = None
-        experiment.outcome = None
-        experiment.winner = None
-        experiment.concluded_at = None
+        experiment.reopen()
+        await uow.experiments.save(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return view
@@ -461,6 +439,8 @@ def readout_of(
     history: Sequence[Sequence[ArmCounts]] = (),
 ) -> ExperimentReadout:
     experiment = summary.experiment
+    if experiment.target_rate is not None:
+        return _target_readout_of(summary, now=now, history=history)
     result = conversion_readout(
         [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
         planned_per_variant=experiment.planned_per_variant,
@@ -494,6 +474,73 @@ def readout_of(
     )
 
 
+def _target_readout_of(
+    summary: ExperimentSummary, *, now: datetime, history: Sequence[Sequence[ArmCounts]]
+) -> ExperimentReadout:
+    """One variant against its target rate; the verdict in the two-arm words (ship, stop, keep
+    running, check your data), so /list, /show and the digest read it like any other."""
+    experiment = summary.experiment
+    assert experiment.target_rate is not None
+    arm = summary.totals[0]
+    target = target_readout(
+        arm.conversions,
+        arm.visitors,
+        experiment.target_rate,
+        history=[TargetLook(look[0].visitors, look[0].conversions) for look in history if look],
+    )
+    verdict = target_verdict(target, arm.name)
+    readout = Readout(
+        arms=(
+            ArmResult(
+                arm.name,
+                arm.visitors,
+                arm.conversions,
+                target.rate,
+                target.ci_low,
+                target.ci_high,
+                None,
+            ),
+        ),
+        alpha=target.alpha,
+        srm_p_value=None,
+        sample_ratio_mismatch=False,
+        verdict=verdict,
+        srm_checked=False,
+    )
+    days_running = None
+    if experiment.started_at is not None:
+        days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
+    return ExperimentReadout(
+        experiment=experiment,
+        totals=summary.totals,
+        readout=readout,
+        days_running=days_running,
+        days_left=None,
+        last_logged_at=summary.last_logged_at,
+        target=target,
+    )
+
+
+def target_verdict(target: TargetReadout, variant: str) -> Verdict:
+    """The target's call said as a verdict: reached → ship it, missed → stop."""
+    if target.call is TargetCall.REACHED:
+        return Verdict(VerdictKind.SHIP, variant, VerdictReason.TARGET_REACHED, arm=variant)
+    if target.call is TargetCall.MISSED:
+        return Verdict(VerdictKind.STOP_NO_EFFECT, None, VerdictReason.TARGET_MISSED, arm=variant)
+    if target.call is TargetCall.CHECK_DATA:
+        return Verdict(VerdictKind.CHECK_DATA, None, VerdictReason.INTERVALS_DISAGREE, arm=variant)
+    if target.visitors < target.min_visitors:
+        return Verdict(
+            VerdictKind.KEEP_RUNNING,
+            None,
+            VerdictReason.NO_VISITORS if target.visitors == 0 else VerdictReason.FEW_VISITORS,
+            arm=variant,
+            visitors=target.visitors,
+            min_visitors=target.min_visitors,
+        )
+    return Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.NOT_CLEAR_YET, arm=variant)
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -515,7 +562,9 @@ async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary
     )
 
 
-def variant_totals(variant: Variant, sums: dict[int, VariantSums]) -> VariantTotals:
+def variant_totals(
+    variant: Variant | entity.ExperimentVariant, sums: dict[int, VariantSums]
+) -> VariantTotals:
     found = sums.get(variant.id)
     if found is None:
         return VariantTotals(variant.name, variant.position, 0, 0, None, 0)
@@ -529,7 +578,8 @@ def variant_totals(variant: Variant, sums: dict[int, VariantSums]) -> VariantTot
     )
 
 
-def experiment_view(experiment: Experiment) -> ExperimentView:
+def experiment_view(experiment: Experiment | entity.Experiment) -> ExperimentView:
+    """What the bot shows of an experiment, from its row or its entity."""
     return ExperimentView(
         number=experiment.number,
         name=experiment.name,
@@ -553,4 +603,5 @@ def experiment_view(experiment: Experiment) -> ExperimentView:
         cost_spent=experiment.cost_spent,
         winner=experiment.winner,
         planned_split=domain.split_from_text(experiment.planned_split),
+        target_rate=experiment.target_rate,
     )

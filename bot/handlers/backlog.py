@@ -7,7 +7,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import flows
+from bot import buttons, flows
 from bot.i18n import Translator
 from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render.backlog import (
@@ -23,7 +23,7 @@ from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
 from experiments import backlog, editing, services
-from experiments.domain import ExperimentView, Ice, Status
+from experiments.domain import ExperimentView, Ice
 
 # "/list backlog" (and its Russian words); plain /list is the experiments' list.
 BACKLOG_COMMAND = re.compile(
@@ -45,20 +45,22 @@ async def list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def show_backlog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = await backlog.backlog(runtime_of(context).uow(), chat_id_of(update))
     t = tr(context)
-    buttons = [
+    starts = [
         button(
             "▶️ " + t.gettext("Start") + f" #{item.experiment.number} " + _short(item.experiment),
-            f"bl:start:{item.experiment.number}",
+            buttons.BacklogStart(item.experiment.number),
         )
         for item in found.items[:MAX_LISTED]
     ]
-    await reply(update, context, backlog_text(t, found), markup(rows_of(buttons, 1)))
+    await reply(update, context, backlog_text(t, found), markup(rows_of(starts, 1)))
 
 
 async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """bl:start:N, from the backlog, the digest or a scored draft: the draft starts running."""
-    data = await flows.answer_query(update)
-    number = int(data.rsplit(":", 1)[1])
+    """From the backlog, the digest or a scored draft: the draft starts running."""
+    pressed = await flows.answer_button(update, context, buttons.BacklogStart)
+    if pressed is None:
+        return
+    number = pressed.number
     runtime = runtime_of(context)
     started = await backlog.start_draft(
         runtime.uow(), chat_id_of(update), number, clock=runtime.clock
@@ -70,7 +72,7 @@ async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         update,
         context,
         text + "\n\n" + card(t, summary),
-        experiment_card(t, number, started.status),
+        experiment_card(t, started),
     )
 
 
@@ -92,26 +94,23 @@ async def ask_ice(
 
 def ice_keypad(t: Translator, number: int, given: tuple[int, ...]) -> InlineKeyboardMarkup:
     """1–10 in two rows of five; each button carries the answers so far (no state kept)."""
-    prefix = ":".join(["ice", str(number), *(str(value) for value in given)])
-    keys = [button(str(value), f"{prefix}:{value}") for value in range(1, 11)]
+    keys = [
+        button(str(value), buttons.IceScores(number, (*given, value))) for value in range(1, 11)
+    ]
     skip: list[InlineKeyboardButton] = [
-        button("⏭ " + t.gettext("Score it later"), f"ice:{number}:skip")
+        button("⏭ " + t.gettext("Score it later"), buttons.IceSkip(number))
     ]
     return markup([*rows_of(keys, 5), skip])
 
 
 async def ice_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ice:N:<answers…>: the next question, or the score saved after the third answer."""
-    data = await flows.answer_query(update)
-    _area, number_text, *answers = data.split(":")
-    number = int(number_text)
+    """The answers so far: the next question, or the score saved after the third answer."""
+    pressed = await flows.answer_button(update, context, buttons.IceScores)
+    if pressed is None:
+        return
+    number, given = pressed.number, pressed.scores
     runtime = runtime_of(context)
     t = tr(context)
-    if answers == ["skip"]:
-        summary = await services.get_experiment(runtime.uow(), chat_id_of(update), number)
-        await edit_or_reply(update, context, ice_skipped(t, summary.experiment))
-        return
-    given = tuple(int(value) for value in answers)
     if len(given) < ICE_STEPS:
         summary = await services.get_experiment(runtime.uow(), chat_id_of(update), number)
         await edit_or_reply(
@@ -128,12 +127,23 @@ async def ice_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         Ice(*given),
         actor=await actor_of(update, context),
     )
-    row = [button("📥 " + t.gettext("Backlog"), "bl:list")]
-    if edited.experiment.status is Status.DRAFT:
+    row = [button("📥 " + t.gettext("Backlog"), buttons.BacklogList())]
+    if edited.experiment.is_draft:
         start = "▶️ " + t.gettext("Start #{number} now").format(number=number)
-        row.insert(0, button(start, f"bl:start:{number}"))
+        row.insert(0, button(start, buttons.BacklogStart(number)))
     keyboard = markup([row])
     await edit_or_reply(update, context, ice_saved(t, edited.experiment), keyboard)
+
+
+async def ice_skip_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Score it later: the draft stays unscored."""
+    pressed = await flows.answer_button(update, context, buttons.IceSkip)
+    if pressed is None:
+        return
+    summary = await services.get_experiment(
+        runtime_of(context).uow(), chat_id_of(update), pressed.number
+    )
+    await edit_or_reply(update, context, ice_skipped(tr(context), summary.experiment))
 
 
 def _short(experiment: ExperimentView) -> str:
@@ -144,7 +154,8 @@ def _short(experiment: ExperimentView) -> str:
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         MessageHandler(filters.Regex(BACKLOG_COMMAND), backlog_command),
-        CallbackQueryHandler(list_button, pattern=r"^bl:list$"),
-        CallbackQueryHandler(start_button, pattern=r"^bl:start:\d+$"),
-        CallbackQueryHandler(ice_button, pattern=r"^ice:\d+(:skip|(:\d{1,2}){1,3})$"),
+        CallbackQueryHandler(list_button, pattern=buttons.BacklogList.pattern),
+        CallbackQueryHandler(start_button, pattern=buttons.BacklogStart.pattern),
+        CallbackQueryHandler(ice_button, pattern=buttons.IceScores.pattern),
+        CallbackQueryHandler(ice_skip_button, pattern=buttons.IceSkip.pattern),
     ]

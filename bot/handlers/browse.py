@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -12,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.keyboards import experiment_card
 from bot.pickers import offer_experiments
 from bot.render.experiments import card, experiment_list
@@ -42,7 +44,7 @@ async def show_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await offer_experiments(
         update,
         context,
-        area="x:show",
+        kind=partial(buttons.Card, "show"),
         question=t.gettext("Which experiment?"),
         none_text=t.gettext("No experiments yet. Start one with /new."),
     )
@@ -60,7 +62,7 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) 
     found = await overview.overview(runtime.uow(), chat_id_of(update), number, clock=runtime.clock)
     summary = found.summary
     t = tr(context)
-    keyboard = experiment_card(t, number, summary.experiment.status)
+    keyboard = experiment_card(t, summary.experiment)
     text = card(t, summary, found.verdict)
     money = money_block(t, currency_of(context), summary.money, number=number)
     if money:
@@ -69,10 +71,11 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) 
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """x:show:N, x:pause:N, x:resume:N, x:start:N (a draft)."""
-    data = await flows.answer_query(update)
-    _area, action, number_text = data.split(":")[:3]
-    number = int(number_text)
+    """Show the card; pause, resume or start (a draft) from it."""
+    pressed = await flows.answer_button(update, context, buttons.Card)
+    if pressed is None:
+        return
+    action, number = pressed.action, pressed.number
     runtime = runtime_of(context)
     if action in ("pause", "resume", "start"):
         wanted = Status.PAUSED if action == "pause" else Status.RUNNING
@@ -87,5 +90,5 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         CommandHandler("list", list_command),
         CommandHandler("show", show_command),
         MessageHandler(filters.Regex(r"^/show_\d+(@\w+)?(\s|$)"), show_shortcut),
-        CallbackQueryHandler(card_button, pattern=r"^x:(show|pause|resume|start):\d+$"),
+        CallbackQueryHandler(card_button, pattern=buttons.Card.pattern),
     ]

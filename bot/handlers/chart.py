@@ -8,7 +8,7 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.keyboards import button, experiment_picker, markup
 from bot.render import charts
 from bot.replies import esc, reply
@@ -16,8 +16,6 @@ from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from experiments import observations, services
 
 USAGE = "/chart #1"
-# Callback data of the picker's funnel button; bot/handlers/funnel.py answers it.
-FUNNEL_DATA = "chart:funnel"
 
 
 async def chart_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,7 +29,7 @@ async def chart_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
     with_results = [s for s in summaries if s.visitors]
     t = tr(context)
-    funnel = button("⏳ " + t.gettext("Funnel"), FUNNEL_DATA)
+    funnel = button("⏳ " + t.gettext("Funnel"), buttons.FunnelChart())  # answered in funnel.py
     if not with_results:
         text = t.gettext(
             "No experiment has results yet, so there is no conversion chart to draw. "
@@ -44,15 +42,18 @@ async def chart_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         context,
         t.gettext("Chart which experiment? Or the hourglass funnel:"),
         experiment_picker(
-            "x:chart", [(s.experiment.number, s.experiment.name) for s in with_results], [funnel]
+            buttons.Chart,
+            [(s.experiment.number, s.experiment.name) for s in with_results],
+            [funnel],
         ),
     )
 
 
 async def chart_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """x:chart:N, from a card, a readout or the picker."""
-    data = await flows.answer_query(update)
-    await _chart(update, context, int(data.rsplit(":", 1)[1]))
+    """From a card, a readout or the picker."""
+    pressed = await flows.answer_button(update, context, buttons.Chart)
+    if pressed is not None:
+        await _chart(update, context, pressed.number)
 
 
 async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
@@ -83,7 +84,7 @@ async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
         InputFile(png, filename=f"hourglass-chart-{number}.png"),
         caption=charts.chart_caption(t, number, curves),
         parse_mode=ParseMode.HTML,
-        reply_markup=markup([[button("📊 " + t.gettext("Readout"), f"x:ro:{number}")]]),
+        reply_markup=markup([[button("📊 " + t.gettext("Readout"), buttons.Readout(number))]]),
     )
 
 
@@ -91,5 +92,5 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
     # block=False: while one chat's chart is drawn (in a worker thread), other updates go on.
     return [
         CommandHandler("chart", chart_command, block=False),
-        CallbackQueryHandler(chart_button, pattern=r"^x:chart:\d+$", block=False),
+        CallbackQueryHandler(chart_button, pattern=buttons.Chart.pattern, block=False),
     ]

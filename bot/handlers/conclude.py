@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.keyboards import button, experiment_card, markup, winner_choice
 from bot.pickers import offer_experiments, variant_named
 from bot.render import labels
@@ -31,10 +31,10 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await offer_experiments(
             update,
             context,
-            area="x:end",
+            kind=buttons.Conclude,
             question=t.gettext("Conclude which experiment?"),
             none_text=t.gettext("There is no open experiment to conclude."),
-            suitable=lambda s: s.experiment.status is not Status.CONCLUDED,
+            suitable=lambda s: s.experiment.can_change_to(Status.CONCLUDED),
         )
         return
     number = parsing.experiment_number(args[0], USAGE)
@@ -85,34 +85,37 @@ async def _may_conclude(update: Update, context: ContextTypes.DEFAULT_TYPE, numb
 
 
 async def winner_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """x:win:N:P — the variant at position P won; x:win:N:- — none did."""
-    data = await flows.answer_query(update)
-    _area, _action, number_text, position = data.split(":")
-    number = int(number_text)
+    """The variant at a position won, or none did."""
+    pressed = await flows.answer_button(update, context, buttons.Winner)
+    if pressed is None:
+        return
+    number, position = pressed.number, pressed.position
     await _may_conclude(update, context, number)
     await flows.remove_buttons(update)
-    if position == "-":
+    if position is None:
         await conclude_experiment(update, context, number, Outcome.INCONCLUSIVE)
         return
     summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
     variants = summary.experiment.variants
-    if int(position) >= len(variants):  # the variants changed since the buttons were sent
+    if position >= len(variants):  # the variants changed since the buttons were sent
         await _ask_winner(update, context, number)
         return
-    await conclude_experiment(update, context, number, None, winner=variants[int(position)])
+    await conclude_experiment(update, context, number, None, winner=variants[position])
 
 
 async def end_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    data = await flows.answer_query(update)
-    await _ask_winner(update, context, int(data.rsplit(":", 1)[1]))
+    pressed = await flows.answer_button(update, context, buttons.Conclude)
+    if pressed is not None:
+        await _ask_winner(update, context, pressed.number)
 
 
 async def outcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    data = await flows.answer_query(update)
-    _area, _action, number, outcome = data.split(":")
-    await _may_conclude(update, context, int(number))
+    pressed = await flows.answer_button(update, context, buttons.ConcludeAs)
+    if pressed is None:
+        return
+    await _may_conclude(update, context, pressed.number)
     await flows.remove_buttons(update)
-    await conclude_experiment(update, context, int(number), Outcome(outcome))
+    await conclude_experiment(update, context, pressed.number, pressed.outcome)
 
 
 async def conclude_experiment(
@@ -148,8 +151,8 @@ async def conclude_experiment(
     )
     keyboard = markup(
         [
-            [button("💡 " + t.gettext("Write the learning"), f"learn:start:{number}")],
-            [button("🧪 " + t.gettext("Start the next iteration"), f"new:next:{number}")],
+            [button("💡 " + t.gettext("Write the learning"), buttons.LearnStart(number))],
+            [button("🧪 " + t.gettext("Start the next iteration"), buttons.NextIteration(number))],
         ]
     )
     await reply(update, context, text, keyboard)
@@ -163,10 +166,10 @@ async def reopen_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await offer_experiments(
             update,
             context,
-            area="x:reopen",
+            kind=buttons.Reopen,
             question=t.gettext("Reopen which experiment?"),
             none_text=t.gettext("There is no concluded experiment to reopen."),
-            suitable=lambda s: s.experiment.status is Status.CONCLUDED,
+            suitable=lambda s: s.experiment.is_concluded,
         )
         return
     if len(args) > 1:
@@ -178,9 +181,11 @@ async def reopen_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def reopen_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """x:reopen:N, on a concluded experiment's card or the "which one?" question."""
-    data = await flows.answer_query(update)
-    await _reopen(update, context, int(data.rsplit(":", 1)[1]))
+    """Reopen, on a concluded experiment's card or the "which one?" question."""
+    pressed = await flows.answer_button(update, context, buttons.Reopen)
+    if pressed is None:
+        return
+    await _reopen(update, context, pressed.number)
     await flows.remove_buttons(update)
 
 
@@ -192,7 +197,7 @@ async def _reopen(update: Update, context: ContextTypes.DEFAULT_TYPE, number: in
     text = t.gettext("🔓 {title} is open again: {status}. Its outcome is cleared.").format(
         title=title(experiment), status=labels.status(t, experiment.status)
     )
-    keyboard = experiment_card(t, number, experiment.status)
+    keyboard = experiment_card(t, experiment)
     await reply(update, context, text, keyboard)
 
 
@@ -200,8 +205,8 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("conclude", conclude_command),
         CommandHandler("reopen", reopen_command),
-        CallbackQueryHandler(reopen_button, pattern=r"^x:reopen:\d+$"),
-        CallbackQueryHandler(end_button, pattern=r"^x:end:\d+$"),
-        CallbackQueryHandler(outcome_button, pattern=r"^x:out:\d+:(won|lost|inconclusive)$"),
-        CallbackQueryHandler(winner_button, pattern=r"^x:win:\d+:(\d+|-)$"),
+        CallbackQueryHandler(reopen_button, pattern=buttons.Reopen.pattern),
+        CallbackQueryHandler(end_button, pattern=buttons.Conclude.pattern),
+        CallbackQueryHandler(outcome_button, pattern=buttons.ConcludeAs.pattern),
+        CallbackQueryHandler(winner_button, pattern=buttons.Winner.pattern),
     ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.pickers import offer_experiments
 from bot.render.editing import cost_text
 from bot.replies import reply
@@ -29,7 +29,7 @@ async def cost_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await offer_experiments(
             update,
             context,
-            area="cost:show",
+            kind=buttons.CostShow,
             question=t.gettext("The cost of which experiment?"),
             none_text=t.gettext("No experiments yet. Start one with /new."),
         )
@@ -61,9 +61,11 @@ def parse_cost(word: str, number: int) -> Decimal | None:
 
 
 async def show_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    data = await flows.answer_query(update)
+    pressed = await flows.answer_button(update, context, buttons.CostShow)
+    if pressed is None:
+        return
     await flows.remove_buttons(update)
-    await _show(update, context, int(data.rsplit(":", 1)[1]))
+    await _show(update, context, pressed.number)
 
 
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
@@ -74,5 +76,5 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int)
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("cost", cost_command),
-        CallbackQueryHandler(show_button, pattern=r"^cost:show:\d+$"),
+        CallbackQueryHandler(show_button, pattern=buttons.CostShow.pattern),
     ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.keyboards import button, markup
 from bot.pickers import offer_experiments
 from bot.render.editing import deleted_text, deletion_question, kept_text
@@ -27,7 +29,7 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await offer_experiments(
             update,
             context,
-            area="del:ask",
+            kind=partial(buttons.Delete, "ask"),
             question=t.gettext("Delete which experiment?"),
             none_text=t.gettext("There is no experiment to delete."),
         )
@@ -40,10 +42,11 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """del:ask:N asks, del:csv:N sends the export, del:yes:N deletes, del:no:N keeps."""
-    data = await flows.answer_query(update)
-    _area, action, number_text = data.split(":")
-    number = int(number_text)
+    """Ask asks, csv sends the export, yes deletes, no keeps."""
+    pressed = await flows.answer_button(update, context, buttons.Delete)
+    if pressed is None:
+        return
+    action, number = pressed.action, pressed.number
     if action == "ask":
         await _ask(update, context, number)
     elif action == "csv":
@@ -67,11 +70,16 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) 
     t = tr(context)
     rows = []
     if removal.results:
-        rows.append([button("📤 " + t.gettext("Export its results first"), f"del:csv:{number}")])
+        rows.append(
+            [button("📤 " + t.gettext("Export its results first"), buttons.Delete("csv", number))]
+        )
     rows.append(
         [
-            button("🗑 " + t.gettext("Delete #{number}").format(number=number), f"del:yes:{number}"),
-            button("↩️ " + t.gettext("Keep it"), f"del:no:{number}"),
+            button(
+                "🗑 " + t.gettext("Delete #{number}").format(number=number),
+                buttons.Delete("yes", number),
+            ),
+            button("↩️ " + t.gettext("Keep it"), buttons.Delete("no", number)),
         ]
     )
     await edit_or_reply(update, context, deletion_question(t, removal), markup(rows))
@@ -100,5 +108,5 @@ async def _send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, numbe
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("delete", delete_command),
-        CallbackQueryHandler(delete_button, pattern=r"^del:(ask|csv|yes|no):\d+$"),
+        CallbackQueryHandler(delete_button, pattern=buttons.Delete.pattern),
     ]

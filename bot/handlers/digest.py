@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows
+from bot import buttons, flows
 from bot.handlers.conclude import conclude_experiment
 from bot.keyboards import button, markup
 from bot.render.digest import digest_keyboard, digest_text
@@ -36,13 +36,15 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def keep_running_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """dg:keep:N — the experiment goes on; the digest stops asking to decide for a few days."""
-    data = await flows.answer_query(update)
+    """The experiment goes on; the digest stops asking to decide for a few days."""
+    pressed = await flows.answer_button(update, context, buttons.KeepRunning)
+    if pressed is None:
+        return
     runtime = runtime_of(context)
     kept = await digests.keep_running(
         runtime.uow(),
         chat_id_of(update),
-        int(data.rsplit(":", 1)[1]),
+        pressed.number,
         author=author_of(update),
         clock=runtime.clock,
     )
@@ -56,17 +58,18 @@ async def keep_running_button(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def ship_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """dg:ship:N:I — "Conclude #N with <variant I>?" from the digest: asks once more first.
+    """ "Conclude #N with <variant I>?" from the digest: asks once more first.
 
     A confirmation, not an undo: the digest is read hours later, perhaps by a teammate, and a
     concluded experiment takes no more results; two taps keep a stray one from ending it.
     """
-    data = await flows.answer_query(update)
-    _area, _action, number, index = data.split(":")
+    pressed = await flows.answer_button(update, context, buttons.Ship)
+    if pressed is None:
+        return
     runtime = runtime_of(context)
-    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), int(number))
+    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), pressed.number)
     experiment = summary.experiment
-    variant = _variant(experiment.variants, int(index))
+    variant = _variant(experiment.variants, pressed.index)
     t = tr(context)
     text = t.gettext(
         "Conclude {title} as won, shipping <b>{variant}</b>? It then takes no more results; "
@@ -77,9 +80,9 @@ async def ship_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             [
                 button(
                     "✅ " + t.gettext("Yes, conclude with {variant}").format(variant=variant[:24]),
-                    f"dg:shipok:{number}:{index}",
+                    buttons.ShipConfirmed(pressed.number, pressed.index),
                 ),
-                button("↩️ " + t.gettext("Not yet"), "dg:shipno"),
+                button("↩️ " + t.gettext("Not yet"), buttons.ShipDeclined()),
             ]
         ]
     )
@@ -87,14 +90,15 @@ async def ship_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def ship_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """dg:shipok:N:I — concluded as won with that variant, then the learning is asked for."""
-    data = await flows.answer_query(update)
+    """Concluded as won with that variant, then the learning is asked for."""
+    pressed = await flows.answer_button(update, context, buttons.ShipConfirmed)
+    if pressed is None:
+        return
     await flows.remove_buttons(update)
-    _area, _action, number, index = data.split(":")
     runtime = runtime_of(context)
-    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), int(number))
-    variant = _variant(summary.experiment.variants, int(index))
-    await conclude_experiment(update, context, int(number), Outcome.WON, winner=variant)
+    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), pressed.number)
+    variant = _variant(summary.experiment.variants, pressed.index)
+    await conclude_experiment(update, context, pressed.number, Outcome.WON, winner=variant)
 
 
 async def ship_declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -111,8 +115,8 @@ def _variant(variants: tuple[str, ...], index: int) -> str:
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("digest", digest_command),
-        CallbackQueryHandler(keep_running_button, pattern=r"^dg:keep:\d+$"),
-        CallbackQueryHandler(ship_button, pattern=r"^dg:ship:\d+:\d+$"),
-        CallbackQueryHandler(ship_confirmed, pattern=r"^dg:shipok:\d+:\d+$"),
-        CallbackQueryHandler(ship_declined, pattern=r"^dg:shipno$"),
+        CallbackQueryHandler(keep_running_button, pattern=buttons.KeepRunning.pattern),
+        CallbackQueryHandler(ship_button, pattern=buttons.Ship.pattern),
+        CallbackQueryHandler(ship_confirmed, pattern=buttons.ShipConfirmed.pattern),
+        CallbackQueryHandler(ship_declined, pattern=buttons.ShipDeclined.pattern),
     ]

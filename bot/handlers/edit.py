@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.handlers.backlog import ask_ice
 from bot.handlers.cost import parse_cost
 from bot.handlers.new import SPLIT_CHOICES
@@ -36,8 +36,6 @@ FLOW = "edit"
 VALUE = 0
 TEXT = filters.TEXT & ~filters.COMMAND
 USAGE = "/edit #1 name Flyer test"
-_FIELDS = "|".join(f.value for f in EditField)
-_STAGES = "|".join(s.value for s in Stage)
 REVIEW_CHOICES = ("7d", "14d", "28d")
 
 # The one-line form: /edit #N <field> <value>; English and Russian words.
@@ -82,7 +80,7 @@ async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         await offer_experiments(
             update,
             context,
-            area="ed:pick",
+            kind=buttons.EditPick,
             question=t.gettext("Edit which experiment?"),
             none_text=t.gettext("No experiments yet. Start one with /new."),
         )
@@ -107,9 +105,10 @@ async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 
 async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """ed:pick:N, from the "which experiment?" step or a card: the menu."""
-    data = await flows.answer_query(update)
-    await _menu(update, context, int(data.rsplit(":", 1)[1]))
+    """From the "which experiment?" step or a card: the menu."""
+    pressed = await flows.answer_button(update, context, buttons.EditPick)
+    if pressed is not None:
+        await _menu(update, context, pressed.number)
     return flows.END
 
 
@@ -118,18 +117,22 @@ async def _menu(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int)
         runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
     )
     t = tr(context)
-    fields = [button(field_title(t, f), f"ed:f:{number}:{f.value}") for f in state.fields]
+    fields = [button(field_title(t, f), buttons.EditFieldChoice(number, f)) for f in state.fields]
     # Refused fields stay visible, so pressing one says why it can't change.
-    fields += [button("🔒 " + field_title(t, f), f"ed:f:{number}:{f.value}") for f in state.locked]
-    keyboard = markup([*rows_of(fields, 2), [button("✖️ " + t.gettext("Close"), "ed:close")]])
+    fields += [
+        button("🔒 " + field_title(t, f), buttons.EditFieldChoice(number, f)) for f in state.locked
+    ]
+    close = button("✖️ " + t.gettext("Close"), buttons.EditClose())
+    keyboard = markup([*rows_of(fields, 2), [close]])
     await edit_or_reply(update, context, edit_menu(t, currency_of(context), state), keyboard)
 
 
 async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """ed:f:N:<field>: asks for the new value (refused design fields say why)."""
-    data = await flows.answer_query(update)
-    _area, _action, number_text, field_value = data.split(":")
-    number, field = int(number_text), EditField(field_value)
+    """Asks for the new value of a field (refused design fields say why)."""
+    pressed = await flows.answer_button(update, context, buttons.EditFieldChoice)
+    if pressed is None:
+        return flows.END
+    number, field = pressed.number, pressed.field
     state = await editing.editable_now(
         runtime_of(context).uow(), chat_id_of(update), number, actor=await actor_of(update, context)
     )
@@ -144,20 +147,20 @@ async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     t = tr(context)
     choices = []
     if field is EditField.STAGE:
-        stages = [button(labels.stage(t, s), f"ed:st:{s.value}") for s in Stage]
+        stages = [button(labels.stage(t, s), buttons.EditStage(s)) for s in Stage]
         choices = [*rows_of(stages, 4), [stages_button(t)]]
     elif field is EditField.REVIEW:
         choices = [
             [
-                button(t.gettext("in 1 week"), "ed:rv:7d"),
-                button(t.gettext("in 2 weeks"), "ed:rv:14d"),
-                button(t.gettext("in 4 weeks"), "ed:rv:28d"),
+                button(t.gettext("in 1 week"), buttons.EditReview(7)),
+                button(t.gettext("in 2 weeks"), buttons.EditReview(14)),
+                button(t.gettext("in 4 weeks"), buttons.EditReview(28)),
             ]
         ]
     elif field is EditField.SPLIT:
-        splits = [button(t.gettext("Equal"), "ed:sp:-")]
+        splits = [button(t.gettext("Equal"), buttons.EditSplit(None))]
         if len(state.experiment.variants) == 2:
-            splits += [button(choice, f"ed:sp:{choice}") for choice in SPLIT_CHOICES]
+            splits += [button(choice, buttons.EditSplit(choice)) for choice in SPLIT_CHOICES]
         choices = [splits]
     question = value_question(t, currency_of(context), state.experiment, field)
     await reply(update, context, question, markup([*choices, [flows.cancel_button(context)]]))
@@ -165,11 +168,11 @@ async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 
 async def got_value(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """The new value, typed or pressed (ed:st:<stage>, ed:rv:<days>, ed:sp:<split>)."""
+    """The new value, typed or pressed (a stage, a review date, a split)."""
     answers = flows.draft(context, update, FLOW)
     pressed = await flows.pressed(update)
     if pressed is not None:
-        value = pressed.rsplit(":", 1)[1]
+        value = _as_typed(pressed)
     else:
         assert update.effective_message is not None
         value = update.effective_message.text or ""
@@ -199,12 +202,22 @@ async def _save(
     keyboard = markup(
         [
             [
-                button("✏️ " + t.gettext("Edit more"), f"ed:pick:{number}"),
-                button("📋 " + t.gettext("Show"), f"x:show:{number}"),
+                button("✏️ " + t.gettext("Edit more"), buttons.EditPick(number)),
+                button("📋 " + t.gettext("Show"), buttons.Card("show", number)),
             ]
         ]
     )
     await reply(update, context, edited_text(t, currency_of(context), edited), keyboard)
+
+
+def _as_typed(data: object) -> str:
+    """A pressed choice, written as the one-line form takes it (read by the same parser)."""
+    if (stage := buttons.EditStage.decode(data)) is not None:
+        return stage.stage.value
+    if (review := buttons.EditReview.decode(data)) is not None:
+        return f"{review.days}d"
+    split = buttons.EditSplit.decode(data)
+    return "-" if split is None or split.split is None else split.split
 
 
 def parse_change(
@@ -255,16 +268,16 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             runtime,
             entry_points=[
                 CommandHandler("edit", edit_command),
-                CallbackQueryHandler(pick_button, pattern=r"^ed:pick:\d+$"),
-                CallbackQueryHandler(field_button, pattern=rf"^ed:f:\d+:({_FIELDS})$"),
-                CallbackQueryHandler(close_button, pattern=r"^ed:close$"),
+                CallbackQueryHandler(pick_button, pattern=buttons.EditPick.pattern),
+                CallbackQueryHandler(field_button, pattern=buttons.EditFieldChoice.pattern),
+                CallbackQueryHandler(close_button, pattern=buttons.EditClose.pattern),
             ],
             states={
                 VALUE: [
                     MessageHandler(TEXT, got_value),
-                    CallbackQueryHandler(
-                        got_value, pattern=rf"^ed:(st:({_STAGES})|rv:\d+d|sp:(-|[\d/]+))$"
-                    ),
+                    CallbackQueryHandler(got_value, pattern=buttons.EditStage.pattern),
+                    CallbackQueryHandler(got_value, pattern=buttons.EditReview.pattern),
+                    CallbackQueryHandler(got_value, pattern=buttons.EditSplit.pattern),
                 ]
             },
             command="edit",

@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows
+from bot import buttons, flows
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.render.imports import imported_text, refused_text, undone_import_text
@@ -139,7 +139,9 @@ async def _import(
         update,
         context,
         imported_text(t, result),
-        markup([[button("↩️ " + t.gettext("Undo this import"), _undo_data(result.import_id))]]),
+        markup(
+            [[button("↩️ " + t.gettext("Undo this import"), buttons.ImportUndo(result.import_id))]]
+        ),
     )
 
 
@@ -153,7 +155,7 @@ def _offer_new_ones(
     refused: ImportRefused,
     file_id: str,
     filename: str | None,
-) -> str | None:
+) -> buttons.ImportNewOnes | None:
     """When a refused file has results not logged before, remembers it (the latest one per
     user and chat) for the "Import only the new ones" button; that button's data."""
     if refused.same_file is not None or refused.repeated_count >= refused.rows:
@@ -162,16 +164,18 @@ def _offer_new_ones(
     token = int(context.user_data.get("imp:new:last", 0)) + 1
     context.user_data["imp:new:last"] = token
     context.user_data[_new_ones_key(update)] = (token, file_id, filename)
-    return f"imp:new:{token}"
+    return buttons.ImportNewOnes(token)
 
 
 async def import_new_ones_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Imports the remembered file again, leaving out the results already logged."""
-    data = await flows.answer_query(update)
+    pressed = await flows.answer_button(update, context, buttons.ImportNewOnes)
+    if pressed is None:
+        return
     await flows.remove_buttons(update)
     assert context.user_data is not None
     kept = context.user_data.get(_new_ones_key(update))
-    if kept is None or kept[0] != int(data.rsplit(":", 1)[1]):
+    if kept is None or kept[0] != pressed.token:
         await reply(
             update,
             context,
@@ -186,12 +190,14 @@ async def import_new_ones_button(update: Update, context: ContextTypes.DEFAULT_T
 
 async def undo_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Undo this import" button: every result of that file goes, or none."""
-    data = await flows.answer_query(update)
+    pressed = await flows.answer_button(update, context, buttons.ImportUndo)
+    if pressed is None:
+        return
     runtime = runtime_of(context)
     result = await import_records.undo_import(
         runtime.uow(),
         chat_id_of(update),
-        int(data.rsplit(":", 1)[1]),
+        pressed.import_id,
         author=author_of(update),
         actor=await actor_of(update, context),
         clock=runtime.clock,
@@ -200,17 +206,13 @@ async def undo_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await reply(update, context, undone_import_text(tr(context), result, flows.local_zone(context)))
 
 
-def _undo_data(import_id: int) -> str:
-    return f"imp:undo:{import_id}"
-
-
 def _is_csv(document: Document) -> bool:
     name = (document.file_name or "").lower()
     return name.endswith(".csv") or (document.mime_type or "").lower() in CSV_MIME_TYPES
 
 
 def _refusal_keyboard(
-    t: Translator, refused: ImportRefused, new_ones: str | None
+    t: Translator, refused: ImportRefused, new_ones: buttons.ImportNewOnes | None
 ) -> InlineKeyboardMarkup | None:
     """A refused file offers to import only its new results, and to undo the import it
     repeats (to import it anew)."""
@@ -219,7 +221,8 @@ def _refusal_keyboard(
         rows.append([button("📥 " + t.gettext("Import only the new ones"), new_ones)])
     records = [refused.same_file] if refused.same_file else list(refused.earlier_imports)
     if len(records) == 1 and records[0] is not None:
-        rows.append([button("↩️ " + t.gettext("Undo that import"), _undo_data(records[0].id))])
+        undo = buttons.ImportUndo(records[0].id)
+        rows.append([button("↩️ " + t.gettext("Undo that import"), undo)])
     return markup(rows) if rows else None
 
 
@@ -227,7 +230,7 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("export", export_command),
         CommandHandler("import", import_command),
-        CallbackQueryHandler(undo_import_button, pattern=r"^imp:undo:\d+$"),
-        CallbackQueryHandler(import_new_ones_button, pattern=r"^imp:new:\d+$"),
+        CallbackQueryHandler(undo_import_button, pattern=buttons.ImportUndo.pattern),
+        CallbackQueryHandler(import_new_ones_button, pattern=buttons.ImportNewOnes.pattern),
         MessageHandler(filters.Document.ALL, document_received),
     ]

@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import flows
 from bot.commands import closest_command
 from bot.handlers.start import cancel_outside_a_flow
 from bot.replies import esc, reply
@@ -78,11 +79,7 @@ def _commands_of(handlers: Iterable[BaseHandler]) -> Iterable[str]:
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button nobody handles any more (its flow ended or timed out): say so, answer anyway."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer(
-        tr(context).gettext("This button has expired. Type the command again."), show_alert=True
-    )
+    await flows.answer_expired(update, context)
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:

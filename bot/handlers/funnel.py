@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.keyboards import button, markup
 from bot.render import labels
 from bot.render.funnel import (
@@ -91,7 +91,7 @@ def _leading_day(
 async def _show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     view = await latest_funnel(runtime_of(context).uow(), chat_id_of(update))
     t = tr(context)
-    log_button = button("📝 " + t.gettext("Log this week's numbers"), "funnel:log")
+    log_button = button("📝 " + t.gettext("Log this week's numbers"), buttons.FunnelLog())
     if view is None:
         await reply(update, context, no_funnel_text(t), markup([[log_button], [stages_button(t)]]))
         return
@@ -134,8 +134,8 @@ def _funnel_keyboard(
     rows: list[list[InlineKeyboardButton]] = []
     if view.constraint is not None:
         ideas = t.gettext("Ideas for {stage}").format(stage=labels.stage(t, view.constraint))
-        rows.append([button("💡 " + ideas, f"ideas:stage:{view.constraint.value}")])
-    rows.append([button("📈 " + t.gettext("Funnel chart"), "chart:funnel")])
+        rows.append([button("💡 " + ideas, buttons.IdeasStage(view.constraint))])
+    rows.append([button("📈 " + t.gettext("Funnel chart"), buttons.FunnelChart())])
     rows.append(extra or [])
     if view.first:
         rows.append([stages_button(t)])
@@ -228,11 +228,11 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             runtime,
             entry_points=[
                 CommandHandler("funnel", funnel_command),
-                CallbackQueryHandler(start_guided, pattern=r"^funnel:log$"),
+                CallbackQueryHandler(start_guided, pattern=buttons.FunnelLog.pattern),
             ],
             states={COUNT: [MessageHandler(TEXT, got_count)]},
             command="funnel",
         ),
         MessageHandler(filters.Regex(r"(?i)^/chart(@\w+)?\s+funnel\b"), funnel_chart),
-        CallbackQueryHandler(funnel_chart, pattern=r"^chart:funnel$"),
+        CallbackQueryHandler(funnel_chart, pattern=buttons.FunnelChart.pattern),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows
+from bot import buttons, flows
 from bot.handlers.backlog import ask_ice
 from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render import labels
@@ -20,8 +20,6 @@ from experiments.domain import Business, Stage
 from experiments.funnel import parse_stage
 from experiments.ideas import StageIdeas, ideas_at_stage, ideas_for_constraint, start_idea
 
-_STAGES = "|".join(stage.value for stage in Stage)
-_BUSINESSES = "|".join(kind.value for kind in Business)
 BUTTON_TITLE_CHARS = 32
 
 
@@ -38,9 +36,10 @@ async def ideas_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def stage_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ideas:stage:<stage>, from the picker or under a funnel."""
-    data = await flows.answer_query(update)
-    await _show_stage(update, context, Stage(data.rsplit(":", 1)[1]))
+    """A stage, from the picker or under a funnel."""
+    pressed = await flows.answer_button(update, context, buttons.IdeasStage)
+    if pressed is not None:
+        await _show_stage(update, context, pressed.stage)
 
 
 async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,7 +49,7 @@ async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def _pick_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     t = tr(context)
-    stages = [button(labels.stage(t, stage), f"ideas:stage:{stage.value}") for stage in Stage]
+    stages = [button(labels.stage(t, stage), buttons.IdeasStage(stage)) for stage in Stage]
     keyboard = markup([*rows_of(stages, 4), [stages_button(t)]])
     await reply(update, context, pick_stage_text(t), keyboard)
 
@@ -64,16 +63,16 @@ async def _show_stage(update: Update, context: ContextTypes.DEFAULT_TYPE, stage:
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, found: StageIdeas) -> None:
     t = tr(context)
     start = t.gettext("Start this")
-    buttons = [
+    rows = [
         [
             button(
                 f"🧪 {start}: {index + 1}. {_short(t.gettext(idea.title))}",
-                _use(found.business, found.stage, index),
+                buttons.IdeaUse(found.business, found.stage, index),
             )
         ]
         for index, idea in enumerate(found.ideas)
     ]
-    buttons.append([button("🔁 " + t.gettext("Another stage"), "ideas:pick")])
+    rows.append([button("🔁 " + t.gettext("Another stage"), buttons.IdeasPick())])
     text = ideas_text(
         t,
         found.stage,
@@ -81,25 +80,38 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, found: Stage
         constraint_rate=found.constraint_rate,
         business=found.business,
     )
-    await reply(update, context, text, markup(buttons))
+    await reply(update, context, text, markup(rows))
 
 
 async def use_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ideas:use:<business>:<stage>:<index> creates the experiment at once and shows its card.
+    """Creates the experiment from an idea at once and shows its card."""
+    pressed = await flows.answer_button(update, context, buttons.IdeaUse)
+    if pressed is not None:
+        await _start(update, context, pressed.business, pressed.stage, pressed.index)
 
-    Buttons sent before ideas had kinds of business (ideas:use:<stage>:<index>) pointed at the
-    online-product catalog, which is what they still open.
-    """
-    data = await flows.answer_query(update)
-    *_head, stage, index = data.split(":")
-    business = Business(_head[2]) if len(_head) == 3 else Business.ONLINE
+
+async def online_use_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Buttons sent before ideas had kinds of business pointed at the online-product
+    catalog, which is what they still open."""
+    pressed = await flows.answer_button(update, context, buttons.OnlineIdeaUse)
+    if pressed is not None:
+        await _start(update, context, Business.ONLINE, pressed.stage, pressed.index)
+
+
+async def _start(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    business: Business,
+    stage: Stage,
+    index: int,
+) -> None:
     runtime = runtime_of(context)
     t = tr(context)
     experiment = await start_idea(
         runtime.uow(),
         chat_id_of(update),
-        Stage(stage),
-        int(index),
+        stage,
+        index,
         author=author_of(update),
         translate=t.gettext,
         business=business,
@@ -110,14 +122,10 @@ async def use_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         update,
         context,
         started_from_idea(t, experiment, card(t, summary)),
-        experiment_card(t, experiment.number, experiment.status),
+        experiment_card(t, experiment),
     )
     # A draft goes into the backlog: score it while the idea is fresh.
     await ask_ice(update, context, experiment)
-
-
-def _use(business: Business, stage: Stage, index: int) -> str:
-    return f"ideas:use:{business.value}:{stage.value}:{index}"
 
 
 def _short(text: str) -> str:
@@ -127,9 +135,8 @@ def _short(text: str) -> str:
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("ideas", ideas_command),
-        CallbackQueryHandler(stage_button, pattern=rf"^ideas:stage:({_STAGES})$"),
-        CallbackQueryHandler(pick_button, pattern=r"^ideas:pick$"),
-        CallbackQueryHandler(
-            use_button, pattern=rf"^ideas:use:(({_BUSINESSES}):)?({_STAGES}):\d{{1,2}}$"
-        ),
+        CallbackQueryHandler(stage_button, pattern=buttons.IdeasStage.pattern),
+        CallbackQueryHandler(pick_button, pattern=buttons.IdeasPick.pattern),
+        CallbackQueryHandler(use_button, pattern=buttons.IdeaUse.pattern),
+        CallbackQueryHandler(online_use_button, pattern=buttons.OnlineIdeaUse.pattern),
     ]

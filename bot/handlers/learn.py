@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.keyboards import button, experiment_picker, markup, rows_of
 from bot.render import labels
 from bot.render.funnel import (
@@ -65,7 +65,6 @@ TEXT = filters.TEXT & ~filters.COMMAND
 LIST_WORDS = ("list", "список")
 STAGE_PREFIXES = ("stage", "этап", "стадия")
 LISTED_LEARNINGS = 10
-_STAGES = "|".join(stage.value for stage in Stage)
 
 
 async def learn_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -112,8 +111,8 @@ async def _offer_subjects(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     waiting = await experiments_without_learning(runtime_of(context).uow(), chat_id_of(update))
     t = tr(context)
     extra = [
-        button("🕳 " + t.gettext("A leaking stage"), "learn:stages"),
-        button("📚 " + t.gettext("Recent learnings"), "learn:list"),
+        button("🕳 " + t.gettext("A leaking stage"), buttons.LearnStages()),
+        button("📚 " + t.gettext("Recent learnings"), buttons.LearnList()),
     ]
     if not waiting:
         text = t.gettext(
@@ -127,13 +126,13 @@ async def _offer_subjects(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         update,
         context,
         t.gettext("What taught you something? Pick a concluded experiment, or a leaking stage."),
-        experiment_picker("learn:start", [(e.number, e.name) for e in waiting], extra=extra),
+        experiment_picker(buttons.LearnStart, [(e.number, e.name) for e in waiting], extra=extra),
     )
 
 
 async def _offer_stages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     t = tr(context)
-    stages = [button(labels.stage(t, stage), f"learn:stage:{stage.value}") for stage in Stage]
+    stages = [button(labels.stage(t, stage), buttons.LearnStage(stage)) for stage in Stage]
     keyboard = markup([*rows_of(stages, 4), [what_stages_mean_button(t)]])
     await reply(update, context, t.gettext("Which stage leaks?"), keyboard)
 
@@ -157,15 +156,14 @@ async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """learn:start:N, under a concluded experiment or in the picker."""
-    data = await flows.answer_query(update)
-    return await _begin(update, context, int(data.rsplit(":", 1)[1]), None)
+    """Under a concluded experiment or in the picker."""
+    pressed = await flows.answer_button(update, context, buttons.LearnStart)
+    return flows.END if pressed is None else await _begin(update, context, pressed.number, None)
 
 
 async def stage_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    data = await flows.answer_query(update)
-    await flows.remove_buttons(update)
-    return await _begin(update, context, None, Stage(data.rsplit(":", 1)[1]))
+    pressed = await flows.pressed_button(update, context, buttons.LearnStage)
+    return flows.END if pressed is None else await _begin(update, context, None, pressed.stage)
 
 
 async def _begin(
@@ -224,7 +222,12 @@ async def _ask_root(
     last = answers["whys"][-1]
     keyboard = markup(
         [
-            [button("✅ " + t.gettext("Use: {why}").format(why=short(last)), "learn:rc:use")],
+            [
+                button(
+                    "✅ " + t.gettext("Use: {why}").format(why=short(last)),
+                    buttons.LearnUseRootCause(),
+                )
+            ],
             [flows.cancel_button(context)],
         ]
     )
@@ -241,7 +244,9 @@ async def got_root(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         assert update.effective_message is not None
         answers["root_cause"] = clean_root_cause(update.effective_message.text or "")
     t = tr(context)
-    keyboard = markup([[flows.skip_button(context, "learn:cm:-"), flows.cancel_button(context)]])
+    keyboard = markup(
+        [[flows.skip_button(context, buttons.LearnSkipMeasure()), flows.cancel_button(context)]]
+    )
     await reply(update, context, countermeasure_question(t), keyboard)
     return MEASURE
 
@@ -256,7 +261,12 @@ async def got_measure(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     me = author_of(update).name
     keyboard = markup(
         [
-            [button("👤 " + t.gettext("Me ({name})").format(name=short(me, 24)), "learn:own:me")],
+            [
+                button(
+                    "👤 " + t.gettext("Me ({name})").format(name=short(me, 24)),
+                    buttons.LearnOwnerMe(),
+                )
+            ],
             [flows.cancel_button(context)],
         ]
     )
@@ -273,7 +283,7 @@ async def got_owner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         answers["owner"] = clean_owner(update.effective_message.text or "")
     t = tr(context)
     weeks = [
-        button(t.ngettext("In {n} week", "In {n} weeks", n).format(n=n), f"learn:due:{n * 7}")
+        button(t.ngettext("In {n} week", "In {n} weeks", n).format(n=n), buttons.LearnDue(n * 7))
         for n in DUE_WEEKS
     ]
     await reply(update, context, due_question(t), markup([weeks, [flows.cancel_button(context)]]))
@@ -283,9 +293,10 @@ async def got_owner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def got_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
     today = flows.local_today(context)
-    data = await flows.pressed(update)
-    if data is not None:
-        answers["due"] = today + timedelta(days=int(data.rsplit(":", 1)[1]))
+    pressed = await flows.pressed(update)
+    due = buttons.LearnDue.decode(pressed)
+    if due is not None:
+        answers["due"] = today + timedelta(days=due.days)
     else:
         assert update.effective_message is not None
         answers["due"] = parsing.due_date(update.effective_message.text or "", today)
@@ -297,14 +308,14 @@ async def _ask_why(
 ) -> None:
     t = tr(context)
     asked = len(answers["whys"]) + 1
-    buttons: list[InlineKeyboardButton] = []
+    choices: list[InlineKeyboardButton] = []
     if answers["whys"]:
-        buttons.append(button("✅ " + t.gettext("That's the root cause"), "learn:root"))
-    buttons.append(flows.cancel_button(context))
+        choices.append(button("✅ " + t.gettext("That's the root cause"), buttons.LearnRootFound()))
+    choices.append(flows.cancel_button(context))
     text = why_question(t, asked, MAX_WHYS)
     if asked == 1:
         text += "\n<i>" + good_why_example(t) + "</i>"
-    await reply(update, context, text, markup([buttons]))
+    await reply(update, context, text, markup([choices]))
 
 
 async def _finish(
@@ -355,15 +366,18 @@ async def _save(
         clock=runtime.clock,
     )
     t = tr(context)
-    buttons = []
+    next_steps = []
     if learning.stage is not None:
         ideas = t.gettext("Ideas for {stage}").format(stage=labels.stage(t, learning.stage))
-        buttons.append(button("💡 " + ideas, f"ideas:stage:{learning.stage.value}"))
+        next_steps.append(button("💡 " + ideas, buttons.IdeasStage(learning.stage)))
     if learning.number is not None:
-        buttons.append(
-            button("🧪 " + t.gettext("Start the next iteration"), f"new:next:{learning.number}")
+        next_steps.append(
+            button(
+                "🧪 " + t.gettext("Start the next iteration"),
+                buttons.NextIteration(learning.number),
+            )
         )
-    keyboard = markup(rows_of(buttons, 1)) if buttons else None
+    keyboard = markup(rows_of(next_steps, 1)) if next_steps else None
     await reply(update, context, learning_text(t, learning), keyboard)
 
 
@@ -378,10 +392,12 @@ async def learnings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def done_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "Done" under the digest's follow-up: the countermeasure is done."""
-    data = await flows.answer_query(update)
+    pressed = await flows.answer_button(update, context, buttons.LearningDone)
+    if pressed is None:
+        return
     runtime = runtime_of(context)
     learning = await countermeasure_done(
-        runtime.uow(), chat_id_of(update), int(data.rsplit(":", 1)[1]), clock=runtime.clock
+        runtime.uow(), chat_id_of(update), pressed.learning_id, clock=runtime.clock
     )
     t = tr(context)
     assert learning.countermeasure is not None
@@ -398,36 +414,36 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             runtime,
             entry_points=[
                 CommandHandler("learn", learn_command),
-                CallbackQueryHandler(start_button, pattern=r"^learn:start:\d+$"),
-                CallbackQueryHandler(stage_button, pattern=rf"^learn:stage:({_STAGES})$"),
+                CallbackQueryHandler(start_button, pattern=buttons.LearnStart.pattern),
+                CallbackQueryHandler(stage_button, pattern=buttons.LearnStage.pattern),
             ],
             states={
                 WHAT: [MessageHandler(TEXT, got_what)],
                 WHY: [
                     MessageHandler(TEXT, got_why),
-                    CallbackQueryHandler(root_cause_button, pattern=r"^learn:root$"),
+                    CallbackQueryHandler(root_cause_button, pattern=buttons.LearnRootFound.pattern),
                 ],
                 ROOT: [
                     MessageHandler(TEXT, got_root),
-                    CallbackQueryHandler(got_root, pattern=r"^learn:rc:use$"),
+                    CallbackQueryHandler(got_root, pattern=buttons.LearnUseRootCause.pattern),
                 ],
                 MEASURE: [
                     MessageHandler(TEXT, got_measure),
-                    CallbackQueryHandler(got_measure, pattern=r"^learn:cm:-$"),
+                    CallbackQueryHandler(got_measure, pattern=buttons.LearnSkipMeasure.pattern),
                 ],
                 OWNER: [
                     MessageHandler(TEXT, got_owner),
-                    CallbackQueryHandler(got_owner, pattern=r"^learn:own:me$"),
+                    CallbackQueryHandler(got_owner, pattern=buttons.LearnOwnerMe.pattern),
                 ],
                 DUE: [
                     MessageHandler(TEXT, got_due),
-                    CallbackQueryHandler(got_due, pattern=r"^learn:due:\d+$"),
+                    CallbackQueryHandler(got_due, pattern=buttons.LearnDue.pattern),
                 ],
             },
             command="learn",
         ),
-        CallbackQueryHandler(stages_button, pattern=r"^learn:stages$"),
-        CallbackQueryHandler(list_button, pattern=r"^learn:list$"),
+        CallbackQueryHandler(stages_button, pattern=buttons.LearnStages.pattern),
+        CallbackQueryHandler(list_button, pattern=buttons.LearnList.pattern),
         CommandHandler("learnings", learnings_command),
-        CallbackQueryHandler(done_button, pattern=r"^lrn:done:\d+$"),
+        CallbackQueryHandler(done_button, pattern=buttons.LearningDone.pattern),
     ]

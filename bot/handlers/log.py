@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.keyboards import button, experiment_card, experiment_picker, markup, rows_of
 from bot.pickers import offer_experiments, variant_named
 from bot.render.experiments import logged, title, undone
@@ -23,7 +23,7 @@ from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of, author_of
 from experiments import dates, observations, services
-from experiments.domain import N_, InvalidInput, Status
+from experiments.domain import N_, InvalidInput
 from experiments.jumps import JUMP_FACTOR, UnusualJump
 
 FLOW = "log"
@@ -62,7 +62,7 @@ def _usage_error() -> InvalidInput:
 
 async def _ask_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
-    open_ones = [s for s in summaries if s.experiment.status is not Status.CONCLUDED]
+    open_ones = [s for s in summaries if s.experiment.takes_results]
     t = tr(context)
     if not open_ones:
         await reply(
@@ -72,7 +72,7 @@ async def _ask_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         )
         return flows.END
     picker = experiment_picker(
-        "log:exp",
+        buttons.LogPick,
         [(s.experiment.number, s.experiment.name) for s in open_ones],
         extra=[flows.cancel_button(context)],
     )
@@ -80,16 +80,26 @@ async def _ask_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     return PICK_EXPERIMENT
 
 
-async def picked_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """From the picker (log:exp:N) or a card's button (x:log:N)."""
-    data = await flows.answer_query(update)
-    number = int(data.rsplit(":", 1)[1])
+async def picked_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """From the "which experiment?" picker."""
+    pressed = await flows.answer_button(update, context, buttons.LogPick)
+    return None if pressed is None else await _ask_variant(update, context, pressed.number)
+
+
+async def log_from_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """From a card's (or a digest's, or an offer's) "Log results" button."""
+    pressed = await flows.answer_button(update, context, buttons.LogResults)
+    return None if pressed is None else await _ask_variant(update, context, pressed.number)
+
+
+async def _ask_variant(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> int:
     summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
     answers = flows.draft(context, update, FLOW)
     answers["number"] = number
     t = tr(context)
     variants = [
-        button(name, f"log:var:{index}") for index, name in enumerate(summary.experiment.variants)
+        button(name, buttons.LogVariant(index))
+        for index, name in enumerate(summary.experiment.variants)
     ]
     await reply(
         update,
@@ -100,20 +110,22 @@ async def picked_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     return PICK_VARIANT
 
 
-async def picked_variant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    data = await flows.answer_query(update)
+async def picked_variant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    pressed = await flows.answer_button(update, context, buttons.LogVariant)
+    if pressed is None:
+        return None
     await flows.remove_buttons(update)
     answers = flows.draft(context, update, FLOW)
     summary = await services.get_experiment(
         runtime_of(context).uow(), chat_id_of(update), answers["number"]
     )
-    answers["variant"] = summary.experiment.variants[int(data.rsplit(":", 1)[1])]
+    answers["variant"] = summary.experiment.variants[pressed.index]
     answers.pop("day", None)
     t = tr(context)
     days = [
-        button(t.gettext("Today"), "log:day:today"),
-        button(t.gettext("Yesterday"), "log:day:yesterday"),
-        button(t.gettext("Another date"), "log:day:other"),
+        button(t.gettext("Today"), buttons.LogDay("today")),
+        button(t.gettext("Yesterday"), buttons.LogDay("yesterday")),
+        button(t.gettext("Another date"), buttons.LogDay("other")),
     ]
     await reply(
         update,
@@ -127,11 +139,13 @@ async def picked_variant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return PICK_DAY
 
 
-async def picked_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    data = await flows.answer_query(update)
+async def picked_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    pressed = await flows.answer_button(update, context, buttons.LogDay)
+    if pressed is None:
+        return None
     await flows.remove_buttons(update)
     answers = flows.draft(context, update, FLOW)
-    choice = data.rsplit(":", 1)[1]
+    choice = pressed.day
     if choice == "other":
         await reply(
             update,
@@ -256,7 +270,7 @@ async def _store(
         text += "\n📅 " + t.gettext("For {day}.").format(
             day=t.date(result.logged_at.astimezone(zone))
         )
-    await reply(update, context, text, experiment_card(t, pending.number, result.experiment.status))
+    await reply(update, context, text, experiment_card(t, result.experiment))
 
 
 def _pending_key(update: Update) -> str:
@@ -287,8 +301,8 @@ async def _ask_to_confirm(
     keyboard = markup(
         [
             [
-                button("✅ " + t.gettext("Yes, log it"), f"log:jump:ok:{token}"),
-                button("✖️ " + t.gettext("No, don't log it"), f"log:jump:no:{token}"),
+                button("✅ " + t.gettext("Yes, log it"), buttons.LogJump("ok", token)),
+                button("✖️ " + t.gettext("No, don't log it"), buttons.LogJump("no", token)),
             ]
         ]
     )
@@ -297,13 +311,14 @@ async def _ask_to_confirm(
 
 async def jump_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Yes stores the result as it was typed; no (or a stale button) stores nothing."""
-    data = await flows.answer_query(update)
+    pressed = await flows.answer_button(update, context, buttons.LogJump)
+    if pressed is None:
+        return
     await flows.remove_buttons(update)
-    _area, _kind, answer, token = data.split(":")
     assert context.user_data is not None
     kept = context.user_data.get(_pending_key(update))
     t = tr(context)
-    if kept is None or kept[0] != int(token):
+    if kept is None or kept[0] != pressed.token:
         await reply(
             update,
             context,
@@ -311,7 +326,7 @@ async def jump_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         )
         return
     context.user_data.pop(_pending_key(update), None)
-    if answer == "no":
+    if pressed.answer == "no":
         await reply(update, context, t.gettext("Not logged. Nothing changed."))
         return
     await _store(update, context, kept[1], confirm_jumps=False)
@@ -326,17 +341,19 @@ async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await offer_experiments(
         update,
         context,
-        area="x:undo",
+        kind=buttons.UndoResult,
         question=t.gettext("Remove the last entry of which experiment?"),
         none_text=t.gettext("There is nothing to undo."),
-        suitable=lambda s: bool(s.visitors) and s.experiment.status is not Status.CONCLUDED,
+        suitable=lambda s: bool(s.visitors) and s.experiment.takes_results,
     )
 
 
 async def undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    data = await flows.answer_query(update)
+    pressed = await flows.answer_button(update, context, buttons.UndoResult)
+    if pressed is None:
+        return
     await flows.remove_buttons(update)
-    await _undo(update, context, int(data.rsplit(":", 1)[1]))
+    await _undo(update, context, pressed.number)
 
 
 async def _undo(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
@@ -353,15 +370,17 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             runtime,
             entry_points=[
                 CommandHandler("log", log_command),
-                CallbackQueryHandler(picked_experiment, pattern=r"^x:log:\d+$"),
+                CallbackQueryHandler(log_from_card, pattern=buttons.LogResults.pattern),
             ],
             states={
                 PICK_EXPERIMENT: [
-                    CallbackQueryHandler(picked_experiment, pattern=r"^log:exp:\d+$")
+                    CallbackQueryHandler(picked_experiment, pattern=buttons.LogPick.pattern)
                 ],
-                PICK_VARIANT: [CallbackQueryHandler(picked_variant, pattern=r"^log:var:\d+$")],
+                PICK_VARIANT: [
+                    CallbackQueryHandler(picked_variant, pattern=buttons.LogVariant.pattern)
+                ],
                 PICK_DAY: [
-                    CallbackQueryHandler(picked_day, pattern=r"^log:day:(today|yesterday|other)$"),
+                    CallbackQueryHandler(picked_day, pattern=buttons.LogDay.pattern),
                     MessageHandler(TEXT, got_counts),
                 ],
                 TYPED_DAY: [MessageHandler(TEXT, typed_day)],
@@ -369,7 +388,7 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             },
             command="log",
         ),
-        CallbackQueryHandler(jump_answered, pattern=r"^log:jump:(ok|no):\d+$"),
+        CallbackQueryHandler(jump_answered, pattern=buttons.LogJump.pattern),
         CommandHandler("undo", undo_command),
-        CallbackQueryHandler(undo_button, pattern=r"^x:undo:\d+$"),
+        CallbackQueryHandler(undo_button, pattern=buttons.UndoResult.pattern),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import get_args
 
 from telegram import Update
 from telegram.ext import (
@@ -14,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.handlers.backlog import ask_ice
 from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render import labels
@@ -24,15 +25,18 @@ from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
 from experiments import domain, services
-from experiments.domain import Kind, Stage, Status
+from experiments.domain import N_, Kind, Stage, Status
 from experiments.iterations import plan_next_iteration
 
 FLOW = "new"
-NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, SPLIT, BASELINE, EFFECT, REVIEW = range(9)
+NAME, KIND, STAGE, HYPOTHESIS, VARIANTS, SPLIT, BASELINE, EFFECT, REVIEW, MVP_MODE, TARGET = range(
+    11
+)
 USAGE = "/new Landing headline | A, B"
+TARGET_USAGE = N_("/new Tasting box | box target 5%")
 SPLIT_USAGE = "/new Landing headline | A, B 70/30"
 # Unequal splits offered as buttons when there are two variants.
-SPLIT_CHOICES = ("70/30", "80/20", "90/10")
+SPLIT_CHOICES: tuple[buttons.SplitChoice, ...] = get_args(buttons.SplitChoice)
 TEXT = filters.TEXT & ~filters.COMMAND
 
 
@@ -44,10 +48,15 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _command, _space, rest = message.text.partition(" ")
     if not rest.strip():
         return await _ask_name(update, context)
-    name, _bar, variant_text = rest.partition("|")
+    name, bar, variant_text = rest.partition("|")
+    if bar:
+        variant_text, target = parsing.trailing_target(variant_text, TARGET_USAGE)
+    else:
+        name, target = parsing.trailing_target(name, TARGET_USAGE)
     variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
     variants = parsing.variant_list(variant_text) if variant_text.strip() else None
-    await _create(update, context, {"name": name, "variants": variants, "planned_split": split})
+    answers = {"name": name, "variants": variants, "planned_split": split, "target_rate": target}
+    await _create(update, context, answers)
     return flows.END
 
 
@@ -70,11 +79,11 @@ async def _ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def next_iteration_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """new:next:N — "Start the next iteration": /new pre-filled from experiment #N."""
-    data = await flows.answer_query(update)
-    plan = await plan_next_iteration(
-        runtime_of(context).uow(), chat_id_of(update), int(data.rsplit(":", 1)[1])
-    )
+    """ "Start the next iteration": /new pre-filled from experiment #N."""
+    pressed = await flows.answer_button(update, context, buttons.NextIteration)
+    if pressed is None:
+        return flows.END
+    plan = await plan_next_iteration(runtime_of(context).uow(), chat_id_of(update), pressed.number)
     flows.drop_draft(context, update, FLOW)
     answers = flows.draft(context, update, FLOW)
     answers.update(
@@ -96,7 +105,9 @@ async def next_iteration_button(update: Update, context: ContextTypes.DEFAULT_TY
         t.gettext("The control will be variant “{variant}”.").format(variant=esc(plan.control))
     )
     facts.append(t.gettext("What do you call it? Tap to use the suggestion or write another."))
-    use = button("✅ " + t.gettext("Use: {name}").format(name=_short(plan.name)), "new:name:use")
+    use = button(
+        "✅ " + t.gettext("Use: {name}").format(name=_short(plan.name)), buttons.NewUseName()
+    )
     await reply(update, context, "\n".join(facts), markup([[use], [flows.cancel_button(context)]]))
     return NAME
 
@@ -116,22 +127,72 @@ async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         # The next iteration keeps its parent's kind and stage.
         return await _ask_hypothesis(update, context)
     t = tr(context)
-    kinds = [button(labels.kind(t, kind), f"new:kind:{kind.value}") for kind in Kind]
+    kinds = [button(labels.kind(t, kind), buttons.NewKind(kind)) for kind in Kind]
     await reply(
         update,
         context,
         t.gettext("What kind of experiment is “{name}”?").format(name=esc(answers["name"])),
-        markup([*rows_of(kinds, 1), [flows.skip_button(context, "new:kind:-")]]),
+        markup([*rows_of(kinds, 1), [flows.skip_button(context, buttons.NewKind(None))]]),
     )
     return KIND
 
 
-async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    data = await flows.pressed(update) or ""
-    value = data.rsplit(":", 1)[1]
-    flows.draft(context, update, FLOW)["kind"] = None if value == "-" else Kind(value)
+async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    pressed = await flows.pressed_button(update, context, buttons.NewKind)
+    if pressed is None:
+        return None
+    flows.draft(context, update, FLOW)["kind"] = pressed.kind
     t = tr(context)
-    stages = [button(labels.stage(t, stage), f"new:stage:{stage.value}") for stage in Stage]
+    if pressed.kind is Kind.MVP_CAMPAIGN:
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "An MVP campaign: one variant measured against a target rate you set, or an "
+                "A/B test against a control?"
+            ),
+            markup(
+                [
+                    [
+                        button(
+                            "🎯 " + t.gettext("One variant, a target"), buttons.NewMvpMode("target")
+                        )
+                    ],
+                    [button("🆚 " + t.gettext("A/B, against a control"), buttons.NewMvpMode("ab"))],
+                ]
+            ),
+        )
+        return MVP_MODE
+    return await _ask_stage(update, context)
+
+
+async def got_mvp_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    pressed = await flows.pressed_button(update, context, buttons.NewMvpMode)
+    if pressed is None:
+        return None
+    if pressed.mode == "ab":
+        return await _ask_stage(update, context)
+    await reply(
+        update,
+        context,
+        tr(context).gettext(
+            "What conversion rate must it reach to be worth pursuing? (e.g. <code>5%</code>)"
+        ),
+        markup([[flows.cancel_button(context)]]),
+    )
+    return TARGET
+
+
+async def got_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    answers = flows.draft(context, update, FLOW)
+    answers["target_rate"] = parsing.rate(update.effective_message.text or "", "")
+    return await _ask_stage(update, context)
+
+
+async def _ask_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    t = tr(context)
+    stages = [button(labels.stage(t, stage), buttons.NewStage(stage)) for stage in Stage]
     await reply(
         update,
         context,
@@ -142,7 +203,7 @@ async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         markup(
             [
                 *rows_of(stages, 4),
-                [flows.skip_button(context, "new:stage:-")],
+                [flows.skip_button(context, buttons.NewStage(None))],
                 [stages_button(t)],
             ]
         ),
@@ -150,10 +211,11 @@ async def got_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return STAGE
 
 
-async def got_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    data = await flows.pressed(update) or ""
-    value = data.rsplit(":", 1)[1]
-    flows.draft(context, update, FLOW)["stage"] = None if value == "-" else Stage(value)
+async def got_stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    pressed = await flows.pressed_button(update, context, buttons.NewStage)
+    if pressed is None:
+        return None
+    flows.draft(context, update, FLOW)["stage"] = pressed.stage
     return await _ask_hypothesis(update, context)
 
 
@@ -166,7 +228,7 @@ async def _ask_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         + "\n<i>"
         + esc(t.gettext(domain.HYPOTHESIS_TEMPLATE))
         + "</i>",
-        markup([[flows.skip_button(context, "new:hyp:-")]]),
+        markup([[flows.skip_button(context, buttons.NewSkipHypothesis())]]),
     )
     return HYPOTHESIS
 
@@ -179,6 +241,25 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         assert update.effective_message is not None
         answers["hypothesis"] = domain.clean_hypothesis(update.effective_message.text)
     t = tr(context)
+    if answers.get("target_rate") is not None:
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "What do you call the one variant? One word, e.g. <code>box</code>; or keep MVP."
+            ),
+            markup(
+                [
+                    [
+                        button(
+                            t.gettext("Use {name}").format(name=domain.TARGET_VARIANT_NAME),
+                            buttons.NewDefaultVariants(),
+                        )
+                    ]
+                ]
+            ),
+        )
+        return VARIANTS
     control = answers.get("control")
     if control is not None:
         challenger = domain.challenger_for(control)
@@ -196,7 +277,7 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                             t.gettext("Use {control} and {challenger}").format(
                                 control=_short(control, 24), challenger=challenger
                             ),
-                            "new:var:-",
+                            buttons.NewDefaultVariants(),
                         )
                     ]
                 ]
@@ -210,13 +291,15 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             "Name the variants, the control first, separated by commas "
             "(e.g. <code>old price, new price</code>). Or keep A and B."
         ),
-        markup([[button(t.gettext("Use A and B"), "new:var:-")]]),
+        markup([[button(t.gettext("Use A and B"), buttons.NewDefaultVariants())]]),
     )
     return VARIANTS
 
 
 async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
+    if answers.get("target_rate") is not None:
+        return await _got_target_variant(update, context, answers)
     control = answers.get("control")
     if await flows.pressed(update) is not None:
         answers["variants"] = None if control is None else [control, domain.challenger_for(control)]
@@ -227,9 +310,9 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         answers["variants"] = domain.clean_variant_names(names)
     t = tr(context)
     count = len(answers["variants"] or domain.DEFAULT_VARIANT_NAMES)
-    choices = [button(t.gettext("Equal"), "new:split:-")]
+    choices = [button(t.gettext("Equal"), buttons.NewSplit(None))]
     if count == 2:
-        choices += [button(choice, f"new:split:{choice}") for choice in SPLIT_CHOICES]
+        choices += [button(choice, buttons.NewSplit(choice)) for choice in SPLIT_CHOICES]
     await reply(
         update,
         context,
@@ -242,13 +325,26 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     return SPLIT
 
 
+async def _got_target_variant(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict
+) -> int:
+    """The one variant of a campaign against a target: no split and no plan to ask for."""
+    if await flows.pressed(update) is not None:
+        answers["variants"] = None
+    else:
+        assert update.effective_message is not None
+        answers["variants"] = domain.clean_target_variant([update.effective_message.text or ""])
+    return await _ask_review(update, context)
+
+
 async def got_split(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     answers = flows.draft(context, update, FLOW)
     count = len(answers["variants"] or domain.DEFAULT_VARIANT_NAMES)
     data = await flows.pressed(update)
     if data is not None:
-        value = data.split(":", 2)[2]
-        weights = None if value == "-" else parsing.split(value, "")
+        pressed = buttons.NewSplit.decode(data)
+        choice = None if pressed is None else pressed.split
+        weights = None if choice is None else parsing.split(choice, "")
     else:
         assert update.effective_message is not None
         weights = parsing.split(update.effective_message.text or "", "")
@@ -260,7 +356,7 @@ async def got_split(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             "What conversion rate does the control have today? (e.g. <code>5%</code>) "
             "With it I can plan how many visitors you need."
         ),
-        markup([[flows.skip_button(context, "new:base:-")]]),
+        markup([[flows.skip_button(context, buttons.NewSkipBaseline())]]),
     )
     return BASELINE
 
@@ -279,7 +375,7 @@ async def got_baseline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
             "What is the smallest improvement worth detecting? A relative lift like "
             "<code>20%</code> or percentage points like <code>1pp</code>."
         ),
-        markup([[flows.skip_button(context, "new:mde:-")]]),
+        markup([[flows.skip_button(context, buttons.NewSkipEffect())]]),
     )
     return EFFECT
 
@@ -313,7 +409,7 @@ async def got_effect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def _ask_review(update: Update, context: ContextTypes.DEFAULT_TYPE, note: str = "") -> int:
     t = tr(context)
     weeks = [
-        button(t.ngettext("In {n} week", "In {n} weeks", n).format(n=n), f"new:rev:{n * 7}")
+        button(t.ngettext("In {n} week", "In {n} weeks", n).format(n=n), buttons.NewReview(n * 7))
         for n in (1, 2, 4)
     ]
     text = t.gettext(
@@ -326,9 +422,9 @@ async def _ask_review(update: Update, context: ContextTypes.DEFAULT_TYPE, note: 
         markup(
             [
                 weeks,
-                [flows.skip_button(context, "new:rev:-")],
+                [flows.skip_button(context, buttons.NewReview(None))],
                 # Not now: the experiment waits in the backlog, scored with ICE.
-                [button("📥 " + t.gettext("Save as a draft for the backlog"), "new:rev:draft")],
+                [button("📥 " + t.gettext("Save as a draft for the backlog"), buttons.NewDraft())],
             ]
         ),
     )
@@ -340,10 +436,10 @@ async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     today = flows.local_today(context)
     data = await flows.pressed(update)
     if data is not None:
-        value = data.rsplit(":", 1)[1]
-        if value == "draft":
+        if buttons.NewDraft.decode(data) is not None:
             answers["status"] = Status.DRAFT
-        review_days = None if value in ("-", "draft") else int(value)
+        pressed = buttons.NewReview.decode(data)
+        review_days = None if pressed is None else pressed.days
         answers["review_date"] = None if review_days is None else today + timedelta(review_days)
     else:
         assert update.effective_message is not None
@@ -370,13 +466,14 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         review_date=answers.get("review_date"),
         parent_number=answers.get("parent_number"),
         planned_split=answers.get("planned_split"),
+        target_rate=answers.get("target_rate"),
         status=answers.get("status", Status.RUNNING),
         clock=runtime.clock,
     )
     t = tr(context)
     summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
     first_variant = experiment.variants[0]
-    if experiment.status is Status.DRAFT:
+    if experiment.is_draft:
         head = t.gettext("📥 Saved experiment #{number} as a draft for the backlog.")
     else:
         head = t.gettext("🧪 Created experiment #{number}.")
@@ -391,8 +488,8 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
             ).format(number=experiment.number, variant=esc(first_variant)),
         ]
     )
-    await reply(update, context, text, experiment_card(t, experiment.number, experiment.status))
-    if experiment.status is Status.DRAFT:
+    await reply(update, context, text, experiment_card(t, experiment))
+    if experiment.is_draft:
         await ask_ice(update, context, experiment)
 
 
@@ -403,39 +500,42 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             runtime,
             entry_points=[
                 CommandHandler("new", new),
-                CallbackQueryHandler(new_from_button, pattern=r"^new:start$"),
-                CallbackQueryHandler(next_iteration_button, pattern=r"^new:next:\d+$"),
+                CallbackQueryHandler(new_from_button, pattern=buttons.NewStart.pattern),
+                CallbackQueryHandler(next_iteration_button, pattern=buttons.NextIteration.pattern),
             ],
             states={
                 NAME: [
                     MessageHandler(TEXT, got_name),
-                    CallbackQueryHandler(got_name, pattern=r"^new:name:use$"),
+                    CallbackQueryHandler(got_name, pattern=buttons.NewUseName.pattern),
                 ],
-                KIND: [CallbackQueryHandler(got_kind, pattern=r"^new:kind:")],
-                STAGE: [CallbackQueryHandler(got_stage, pattern=r"^new:stage:")],
+                KIND: [CallbackQueryHandler(got_kind, pattern=buttons.NewKind.pattern)],
+                MVP_MODE: [CallbackQueryHandler(got_mvp_mode, pattern=buttons.NewMvpMode.pattern)],
+                TARGET: [MessageHandler(TEXT, got_target)],
+                STAGE: [CallbackQueryHandler(got_stage, pattern=buttons.NewStage.pattern)],
                 HYPOTHESIS: [
                     MessageHandler(TEXT, got_hypothesis),
-                    CallbackQueryHandler(got_hypothesis, pattern=r"^new:hyp:"),
+                    CallbackQueryHandler(got_hypothesis, pattern=buttons.NewSkipHypothesis.pattern),
                 ],
                 VARIANTS: [
                     MessageHandler(TEXT, got_variants),
-                    CallbackQueryHandler(got_variants, pattern=r"^new:var:"),
+                    CallbackQueryHandler(got_variants, pattern=buttons.NewDefaultVariants.pattern),
                 ],
                 SPLIT: [
                     MessageHandler(TEXT, got_split),
-                    CallbackQueryHandler(got_split, pattern=r"^new:split:"),
+                    CallbackQueryHandler(got_split, pattern=buttons.NewSplit.pattern),
                 ],
                 BASELINE: [
                     MessageHandler(TEXT, got_baseline),
-                    CallbackQueryHandler(got_baseline, pattern=r"^new:base:"),
+                    CallbackQueryHandler(got_baseline, pattern=buttons.NewSkipBaseline.pattern),
                 ],
                 EFFECT: [
                     MessageHandler(TEXT, got_effect),
-                    CallbackQueryHandler(got_effect, pattern=r"^new:mde:"),
+                    CallbackQueryHandler(got_effect, pattern=buttons.NewSkipEffect.pattern),
                 ],
                 REVIEW: [
                     MessageHandler(TEXT, got_review),
-                    CallbackQueryHandler(got_review, pattern=r"^new:rev:"),
+                    CallbackQueryHandler(got_review, pattern=buttons.NewReview.pattern),
+                    CallbackQueryHandler(got_review, pattern=buttons.NewDraft.pattern),
                 ],
             },
             command="new",

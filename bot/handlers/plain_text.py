@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows
+from bot import buttons, flows
 from bot.handlers.fallback import reply_to_unknown
 from bot.handlers.log import PendingResult, store_or_confirm
 from bot.parsing import ResultExtras
@@ -34,9 +34,6 @@ FLOW = "plain"
 VISITORS = 0
 # New messages only: an edited one is not a second report.
 TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-_DAY = r"(-|\d{4}-\d{2}-\d{2})"
-VISITORS_PATTERN = rf"^tx:vis:\d+:\d+:\d+:{_DAY}$"
-LOG_PATTERN = rf"^tx:log:\d+:\d+:\d+:\d+:{_DAY}$"
 
 
 async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -117,14 +114,15 @@ def _remember(
     )
 
 
-async def visitors_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def visitors_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     """One of several candidates chosen for a number of conversions: ask for the visitors."""
-    data = await flows.answer_query(update)
+    pressed = await flows.answer_button(update, context, buttons.TextVisitors)
+    if pressed is None:
+        return None
     await flows.remove_buttons(update)
-    _area, _what, number, index, conversions, day = data.split(":")
-    candidate = await _candidate(update, context, int(number), int(index))
-    _remember(context, update, candidate, int(conversions), guesses.day_of(day))
-    await reply(update, context, guesses.ask_visitors(tr(context), candidate, int(conversions)))
+    candidate = await _candidate(update, context, pressed.number, pressed.index)
+    _remember(context, update, candidate, pressed.conversions, pressed.day)
+    await reply(update, context, guesses.ask_visitors(tr(context), candidate, pressed.conversions))
     return VISITORS
 
 
@@ -149,22 +147,21 @@ async def got_visitors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 
 async def log_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """tx:log:<N>:<variant index>:<visitors>:<conversions>:<day> — the founder said yes."""
-    data = await flows.answer_query(update)
-    if not _first_press(update, context):
+    """The founder said yes to logging these counts on this variant."""
+    pressed = await flows.answer_button(update, context, buttons.TextLog)
+    if pressed is None or not _first_press(update, context):
         # A second tap before the buttons were taken away: the result is in once already.
         return
     await flows.remove_buttons(update)
-    _area, _what, number, index, visitors, conversions, day = data.split(":")
-    candidate = await _candidate(update, context, int(number), int(index))
-    past_day = guesses.day_of(day)
+    candidate = await _candidate(update, context, pressed.number, pressed.index)
+    past_day = pressed.day
     # A past day is stored as /log stores it (that day's noon, local), read by the same parser.
     extras = ResultExtras(
         logged_at=_moment(context, past_day.isoformat()) if past_day is not None else None
     )
     # The same path as /log: a result far above the usual day is confirmed once more.
     pending = PendingResult(
-        candidate.number, candidate.variant, int(visitors), int(conversions), extras
+        candidate.number, candidate.variant, pressed.visitors, pressed.conversions, extras
     )
     await store_or_confirm(update, context, pending)
 
@@ -217,22 +214,22 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         ConversationHandler(
             entry_points=[
                 MessageHandler(TEXT, plain_text),
-                CallbackQueryHandler(visitors_button, pattern=VISITORS_PATTERN),
+                CallbackQueryHandler(visitors_button, pattern=buttons.TextVisitors.pattern),
             ],
             # While the visitors are awaited, text is the answer (or read afresh: got_visitors).
             states={
                 VISITORS: [
                     MessageHandler(TEXT, got_visitors),
-                    CallbackQueryHandler(visitors_button, pattern=VISITORS_PATTERN),
+                    CallbackQueryHandler(visitors_button, pattern=buttons.TextVisitors.pattern),
                 ]
             },
             fallbacks=[
-                CallbackQueryHandler(no_button, pattern=r"^tx:no$"),
+                CallbackQueryHandler(no_button, pattern=buttons.TextNo.pattern),
                 CommandHandler("cancel", cancel),
             ],
             name=FLOW,
             conversation_timeout=runtime.conversation_timeout,
         ),
-        CallbackQueryHandler(log_button, pattern=LOG_PATTERN),
-        CallbackQueryHandler(no_button, pattern=r"^tx:no$"),
+        CallbackQueryHandler(log_button, pattern=buttons.TextLog.pattern),
+        CallbackQueryHandler(no_button, pattern=buttons.TextNo.pattern),
     ]

@@ -5,15 +5,15 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.keyboards import button, markup
 from bot.pickers import offer_experiments
 from bot.render.money import money_block
 from bot.render.readout import readout_text
+from bot.render.target import target_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from experiments import services
-from experiments.domain import Status
 
 USAGE = "/readout #1"
 
@@ -26,36 +26,37 @@ async def readout_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await offer_experiments(
         update,
         context,
-        area="x:ro",
+        kind=buttons.Readout,
         question=t.gettext("Readout of which experiment?"),
         none_text=t.gettext("No experiments yet. Start one with /new."),
     )
 
 
 async def readout_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    data = await flows.answer_query(update)
-    await _readout(update, context, int(data.rsplit(":", 1)[1]))
+    pressed = await flows.answer_button(update, context, buttons.Readout)
+    if pressed is not None:
+        await _readout(update, context, pressed.number)
 
 
 async def _readout(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
     runtime = runtime_of(context)
     result = await services.readout(runtime.uow(), chat_id_of(update), number, clock=runtime.clock)
     t = tr(context)
-    buttons = [button("📈 " + t.gettext("Chart"), f"x:chart:{number}")]
-    if result.experiment.status is not Status.CONCLUDED:
-        buttons += [
-            button("➕ " + t.gettext("Log results"), f"x:log:{number}"),
-            button("🏁 " + t.gettext("Conclude"), f"x:end:{number}"),
+    actions = [button("📈 " + t.gettext("Chart"), buttons.Chart(number))]
+    if result.experiment.takes_results:
+        actions += [
+            button("➕ " + t.gettext("Log results"), buttons.LogResults(number)),
+            button("🏁 " + t.gettext("Conclude"), buttons.Conclude(number)),
         ]
-    text = readout_text(t, result)
+    text = target_text(t, result) if result.target is not None else readout_text(t, result)
     money = money_block(t, currency_of(context), result.money, number=number)
     if money:
         text += "\n\n" + money
-    await reply(update, context, text, markup([buttons]))
+    await reply(update, context, text, markup([actions]))
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         CommandHandler("readout", readout_command),
-        CallbackQueryHandler(readout_button, pattern=r"^x:ro:\d+$"),
+        CallbackQueryHandler(readout_button, pattern=buttons.Readout.pattern),
     ]

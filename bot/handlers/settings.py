@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows, parsing
+from bot import buttons, flows, parsing
 from bot.i18n import Translator
 from bot.keyboards import button, markup, rows_of
 from bot.render.settings import LANGUAGE_NAMES, settings_text
@@ -130,31 +130,45 @@ def _one_line_change(setting: str, value: str) -> dict[str, Any]:
     return {"stale_after_days": parsing.count(value, N_("days"), "/settings stale 3")}
 
 
-async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """set:ask:<setting> asks; set:<setting>:<value> saves; set:show shows the card again."""
-    data = await flows.answer_query(update)
-    _area, what, *rest = data.split(":", 2)
-    value = rest[0] if rest else ""
-    if what == "ask":
-        # Asked before the question, so nobody answers one only to be refused.
-        require(Action.SETTINGS, await actor_of(update, context))
-        return await _ask(update, context, value)
-    if what == "show":
-        view = await workspaces.get_workspace(runtime_of(context).uow(), chat_id_of(update))
-        await _show(update, context, view)
+async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A setting's button on the card: its question, with choices."""
+    pressed = await flows.answer_button(update, context, buttons.SettingsAsk)
+    if pressed is None:
         return flows.END
-    await _apply(update, context, **_button_change(what, value))
+    # Asked before the question, so nobody answers one only to be refused.
+    require(Action.SETTINGS, await actor_of(update, context))
+    return await _ask(update, context, pressed.setting)
+
+
+async def show_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Back: the card again."""
+    await flows.answer_query(update)
+    view = await workspaces.get_workspace(runtime_of(context).uow(), chat_id_of(update))
+    await _show(update, context, view)
     return flows.END
 
 
-def _button_change(what: str, value: str) -> dict[str, Any]:
+async def choice_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """One of the choices offered for a setting: saved."""
+    pressed = await flows.answer_button(update, context, buttons.SettingsChoice)
+    if pressed is not None:
+        await _apply(update, context, **_button_change(pressed.setting, pressed.value))
+    return flows.END
+
+
+async def digest_switch_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    pressed = await flows.answer_button(update, context, buttons.DigestSwitch)
+    if pressed is not None:
+        await _apply(update, context, digest_enabled=pressed.state == "on")
+    return flows.END
+
+
+def _button_change(what: buttons.Setting, value: str) -> dict[str, Any]:
     """The change a choice button stands for (its data was made by this module)."""
     if what == "time":
         return {"digest_time": value}
     if what == "tz":
         return {"timezone": value}
-    if what == "digest":
-        return {"digest_enabled": value == "on"}
     if what == "target":
         return {"target_running": int(value)}
     if what == "stale":
@@ -166,17 +180,17 @@ def _button_change(what: str, value: str) -> dict[str, Any]:
     return {"language": value}
 
 
-async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: str) -> int:
+async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: buttons.Setting) -> int:
     t = tr(context)
     _ = t.gettext
-    back = [button("↩️ " + _("Back"), "set:show")]
+    back = [button("↩️ " + _("Back"), buttons.SettingsShow())]
     if setting == "time":
-        times = [button(at, "set:time:" + at) for at in TIMES]
+        times = [button(at, buttons.SettingsChoice("time", at)) for at in TIMES]
         text = _("At what local time should the digest come? Pick one or type it, like 08:30.")
         await edit_or_reply(update, context, text, markup([*rows_of(times, 4), back]))
         return TIME
     if setting == "tz":
-        zones = [button(zone, "set:tz:" + zone) for zone in COMMON_ZONES]
+        zones = [button(zone, buttons.SettingsChoice("tz", zone)) for zone in COMMON_ZONES]
         text = _(
             "Which timezone are you in? Pick one or type its name, like Europe/Berlin "
             "or America/New_York."
@@ -184,7 +198,7 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: str)
         await edit_or_reply(update, context, text, markup([*rows_of(zones, 2), back]))
         return ZONE
     if setting == "target":
-        counts = [button(str(n), f"set:target:{n}") for n in TARGETS]
+        counts = [button(str(n), buttons.SettingsChoice("target", str(n))) for n in TARGETS]
         text = _(
             "How many experiments do you want running at once? Pick or type a number; "
             "the digest nudges you when fewer run."
@@ -192,7 +206,7 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: str)
         await edit_or_reply(update, context, text, markup([counts, back]))
         return TARGET
     if setting == "stale":
-        days = [button(str(n), f"set:stale:{n}") for n in STALE_DAYS]
+        days = [button(str(n), buttons.SettingsChoice("stale", str(n))) for n in STALE_DAYS]
         text = _(
             "After how many days without new results should the digest remind you "
             "to log them? Pick or type a number."
@@ -200,21 +214,26 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: str)
         await edit_or_reply(update, context, text, markup([days, back]))
         return STALE
     if setting == "cur":
-        codes = [button(code, "set:cur:" + code) for code in CURRENCIES]
+        codes = [button(code, buttons.SettingsChoice("cur", code)) for code in CURRENCIES]
         text = _(
             "In which currency do you count costs and revenue? Pick one or type its code, like CHF."
         )
         await edit_or_reply(update, context, text, markup([*rows_of(codes, 4), back]))
         return CURRENCY
     if setting == "biz":
-        kinds = [button(_(BUSINESS_NAMES[kind]), "set:biz:" + kind.value) for kind in Business]
+        kinds = [
+            button(_(BUSINESS_NAMES[kind]), buttons.SettingsChoice("biz", kind.value))
+            for kind in Business
+        ]
         text = _(
             "What kind of business is it? /ideas suggests experiments written for it; "
             "with “all kinds” you see a mix."
         )
         await edit_or_reply(update, context, text, markup([*rows_of(kinds, 2), back]))
         return flows.END
-    languages = [button(name, f"set:lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    languages = [
+        button(name, buttons.SettingsChoice("lang", code)) for code, name in LANGUAGE_NAMES.items()
+    ]
     await edit_or_reply(update, context, _("Which language?"), markup([languages, back]))
     return flows.END
 
@@ -285,25 +304,25 @@ def settings_keyboard(t: Translator, view: workspaces.WorkspaceView) -> InlineKe
     _ = t.gettext
     switch: InlineKeyboardButton
     if view.digest_enabled:
-        switch = button("🔕 " + _("Turn the digest off"), "set:digest:off")
+        switch = button("🔕 " + _("Turn the digest off"), buttons.DigestSwitch("off"))
     else:
-        switch = button("🔔 " + _("Turn the digest on"), "set:digest:on")
+        switch = button("🔔 " + _("Turn the digest on"), buttons.DigestSwitch("on"))
     return markup(
         [
             [
-                button("🕘 " + _("Digest time"), "set:ask:time"),
-                button("🌍 " + _("Timezone"), "set:ask:tz"),
+                button("🕘 " + _("Digest time"), buttons.SettingsAsk("time")),
+                button("🌍 " + _("Timezone"), buttons.SettingsAsk("tz")),
             ],
             [switch],
             [
-                button("🎯 " + _("Target"), "set:ask:target"),
-                button("💤 " + _("Reminder days"), "set:ask:stale"),
+                button("🎯 " + _("Target"), buttons.SettingsAsk("target")),
+                button("💤 " + _("Reminder days"), buttons.SettingsAsk("stale")),
             ],
             [
-                button("🗣 " + _("Language") + " / Язык", "set:ask:lang"),
-                button("💱 " + _("Currency"), "set:ask:cur"),
+                button("🗣 " + _("Language") + " / Язык", buttons.SettingsAsk("lang")),
+                button("💱 " + _("Currency"), buttons.SettingsAsk("cur")),
             ],
-            [button("🏪 " + _("Business"), "set:ask:biz")],
+            [button("🏪 " + _("Business"), buttons.SettingsAsk("biz"))],
         ]
     )
 
@@ -315,7 +334,10 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
             runtime,
             entry_points=[
                 CommandHandler("settings", settings_command),
-                CallbackQueryHandler(settings_button, pattern=r"^set:"),
+                CallbackQueryHandler(ask_button, pattern=buttons.SettingsAsk.pattern),
+                CallbackQueryHandler(show_button, pattern=buttons.SettingsShow.pattern),
+                CallbackQueryHandler(choice_button, pattern=buttons.SettingsChoice.pattern),
+                CallbackQueryHandler(digest_switch_button, pattern=buttons.DigestSwitch.pattern),
             ],
             states={
                 TIME: [MessageHandler(TEXT, got_time)],

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import flows
+from bot import buttons, flows
 from bot.commands import COMMANDS
 from bot.keyboards import markup
-from bot.render.stages import STAGES_HELP_DATA, stages_button, stages_text
+from bot.render.stages import stages_button, stages_text
 from bot.replies import esc, reply
 from bot.runtime import Runtime, tr, workspace_of
 from experiments.domain import N_, Business, InvalidInput
@@ -95,5 +95,5 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
         CommandHandler("start", start),
         CommandHandler("help", help_command),
         # Before the guided flows, so the button answers in the middle of one.
-        CallbackQueryHandler(stages_help_button, pattern=rf"^{STAGES_HELP_DATA}$"),
+        CallbackQueryHandler(stages_help_button, pattern=buttons.StagesHelp.pattern),
     ]

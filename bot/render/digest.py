@@ -6,6 +6,7 @@ import math
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import buttons
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.render import labels
@@ -167,56 +168,24 @@ def _suggest_draft(t: Translator, draft: DraftFacts) -> str:
 def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
     """The buttons that act on one nudge."""
     _ = t.gettext
-    number = nudge.number
-    if nudge.kind is NudgeKind.SHIP:
-        return [
-            button(
-                "🏁 "
-                + _("Conclude #{number} with {variant}").format(
-                    number=number, variant=_short(nudge.variant or "")
-                ),
-                f"dg:ship:{number}:{nudge.variant_index}",
-            ),
-            button("⏳ " + _("Keep #{number} running").format(number=number), f"dg:keep:{number}"),
-        ]
-    if nudge.kind is NudgeKind.DECIDE:
-        # Ship concludes it as won, stop as inconclusive (the conclude handler's callbacks).
-        return [
-            button(
-                "🏆 " + _("Ship #{number}").format(number=number),
-                f"x:out:{number}:{Outcome.WON.value}",
-            ),
-            button(
-                "🛑 " + _("Stop #{number}").format(number=number),
-                f"x:out:{number}:{Outcome.INCONCLUSIVE.value}",
-            ),
-            button("⏳ " + _("Keep #{number} running").format(number=number), f"dg:keep:{number}"),
-        ]
-    if nudge.kind is NudgeKind.SAMPLE_RATIO:
-        return [button("📊 " + _("Readout #{number}").format(number=number), f"x:ro:{number}")]
-    if nudge.kind is NudgeKind.STALE:
-        return [button("➕ " + _("Log #{number}").format(number=number), f"x:log:{number}")]
-    if nudge.kind is NudgeKind.LEARN:
-        return [
-            button(
-                "💡 " + _("What we learned from #{number}").format(number=number),
-                f"learn:start:{number}",
-            )
-        ]
+    if nudge.number is not None:
+        about_one = _experiment_buttons(t, nudge, nudge.number)
+        if about_one:
+            return about_one
     if nudge.kind is NudgeKind.LAUNCH and nudge.draft is not None:
         draft = nudge.draft.number
         return [
-            button("▶️ " + _("Start #{number}").format(number=draft), f"bl:start:{draft}"),
-            button("📥 " + _("Backlog"), "bl:list"),
+            button("▶️ " + _("Start #{number}").format(number=draft), buttons.BacklogStart(draft)),
+            button("📥 " + _("Backlog"), buttons.BacklogList()),
         ]
     if nudge.stage is not None:
         return [
             button(
                 "💡 " + _("Ideas for {stage}").format(stage=labels.stage(t, nudge.stage)),
-                f"ideas:stage:{nudge.stage.value}",
+                buttons.IdeasStage(nudge.stage),
             )
         ]
-    return [button("🧪 " + _("New experiment"), "new:start")]
+    return [button("🧪 " + _("New experiment"), buttons.NewStart())]
 
 
 def digest_keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | None:
@@ -227,3 +196,51 @@ def digest_keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | Non
 
 def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _experiment_buttons(t: Translator, nudge: Nudge, number: int) -> list[InlineKeyboardButton]:
+    """The buttons of a nudge about experiment #number (none for the other kinds)."""
+    _ = t.gettext
+    keep = button(
+        "⏳ " + _("Keep #{number} running").format(number=number), buttons.KeepRunning(number)
+    )
+    if nudge.kind is NudgeKind.SHIP:
+        if nudge.variant_index is None:
+            return [keep]
+        ship = button(
+            "🏁 "
+            + _("Conclude #{number} with {variant}").format(
+                number=number, variant=_short(nudge.variant or "")
+            ),
+            buttons.Ship(number, nudge.variant_index),
+        )
+        return [ship, keep]
+    if nudge.kind is NudgeKind.DECIDE:
+        # Ship concludes it as won, stop as inconclusive (the conclude handler's callbacks).
+        return [
+            button(
+                "🏆 " + _("Ship #{number}").format(number=number),
+                buttons.ConcludeAs(number, Outcome.WON),
+            ),
+            button(
+                "🛑 " + _("Stop #{number}").format(number=number),
+                buttons.ConcludeAs(number, Outcome.INCONCLUSIVE),
+            ),
+            keep,
+        ]
+    if nudge.kind is NudgeKind.SAMPLE_RATIO:
+        return [
+            button("📊 " + _("Readout #{number}").format(number=number), buttons.Readout(number))
+        ]
+    if nudge.kind is NudgeKind.STALE:
+        return [
+            button("➕ " + _("Log #{number}").format(number=number), buttons.LogResults(number))
+        ]
+    if nudge.kind is NudgeKind.LEARN:
+        return [
+            button(
+                "💡 " + _("What we learned from #{number}").format(number=number),
+                buttons.LearnStart(number),
+            )
+        ]
+    return []

@@ -8,7 +8,7 @@ from bot.i18n import Translator
 from bot.render import labels
 from bot.render.wording import verdict_label
 from bot.replies import esc
-from experiments.domain import ExperimentView, Status, VariantTotals
+from experiments.domain import ExperimentView, VariantTotals
 from experiments.observations import LoggedObservation, UndoneObservation
 from experiments.services import ExperimentSummary
 from experiments.stats.verdict import Verdict
@@ -54,6 +54,8 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
     facts = [labels.kind(t, experiment.kind)]
     if experiment.stage is not None:
         facts.append(_("stage: {stage}").format(stage=labels.stage(t, experiment.stage)))
+    if experiment.target_rate is not None:
+        facts.append(_("target {rate}").format(rate=t.percent(experiment.target_rate, 1)))
     if experiment.ice_score is not None:
         facts.append(_("ICE {score}").format(score=t.number(experiment.ice_score)))
     lines.append(" · ".join(facts))
@@ -61,8 +63,9 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
         lines.append("<i>" + esc(experiment.hypothesis) + "</i>")
     lines += lineage_lines(t, summary)
     lines.append("")
+    against_control = experiment.target_rate is None
     for totals in summary.totals:
-        lines.append(totals_line(t, totals, control=totals.position == 0))
+        lines.append(totals_line(t, totals, control=against_control and totals.position == 0))
     if verdict is not None:
         lines.append(
             "🧭 " + _("Verdict: {verdict}").format(verdict=f"<b>{verdict_words(t, verdict)}</b>")
@@ -137,11 +140,11 @@ def list_line(t: Translator, summary: ExperimentSummary, verdict: Verdict | None
         line += " · " + t.ngettext("{count} visitor", "{count} visitors", summary.visitors).format(
             count=t.number(summary.visitors)
         )
-    elif experiment.status is not Status.CONCLUDED:
+    elif experiment.takes_results:
         line += " — " + _("no data yet")
     if verdict is not None:
         line += " · <i>" + verdict_words(t, verdict) + "</i>"
-    if experiment.status is Status.CONCLUDED and experiment.outcome is not None:
+    if experiment.is_concluded and experiment.outcome is not None:
         line += " — " + labels.outcome_with_winner(t, experiment)
     return line
 
@@ -155,7 +158,7 @@ def experiment_list(
     _ = t.gettext
     if not summaries:
         return _("No experiments yet. Start one with /new — or /ideas for inspiration.")
-    running = sum(1 for s in summaries if s.experiment.status is Status.RUNNING)
+    running = sum(1 for s in summaries if s.experiment.is_running)
     header = (
         "<b>"
         + _("Your experiments")

@@ -6,25 +6,11 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import buttons
 from bot.i18n import Translator
 from bot.keyboards import button, markup, rows_of
 from bot.replies import esc
 from experiments.result_guess import Candidate, ResultGuess
-
-# Callback data: tx:log:<N>:<variant index>:<visitors>:<conversions>:<day> logs it,
-# tx:vis:<N>:<variant index>:<conversions>:<day> asks for the visitors, tx:no drops the offer;
-# <day> is a past local day (2026-11-30) or "-" for now.
-LOG_DATA = "tx:log:{number}:{index}:{visitors}:{conversions}:{day}"
-VISITORS_DATA = "tx:vis:{number}:{index}:{conversions}:{day}"
-NO_DATA = "tx:no"
-
-
-def day_data(day: date | None) -> str:
-    return day.isoformat() if day is not None else "-"
-
-
-def day_of(data: str) -> date | None:
-    return None if data == "-" else date.fromisoformat(data)
 
 
 def where(candidate: Candidate) -> str:
@@ -32,20 +18,16 @@ def where(candidate: Candidate) -> str:
     return f"<b>#{candidate.number} {esc(candidate.name)}</b> · <b>{esc(candidate.variant)}</b>"
 
 
-def _choice_data(candidate: Candidate, guess: ResultGuess, day: date | None) -> str:
+def _choice_data(
+    candidate: Candidate, guess: ResultGuess, day: date | None
+) -> buttons.TextLog | buttons.TextVisitors:
+    """Log it at once, or (without visitors) ask for them first; ``day`` None: now."""
     if guess.visitors is None:
-        return VISITORS_DATA.format(
-            number=candidate.number,
-            index=candidate.variant_index,
-            conversions=guess.conversions,
-            day=day_data(day),
+        return buttons.TextVisitors(
+            candidate.number, candidate.variant_index, guess.conversions, day
         )
-    return LOG_DATA.format(
-        number=candidate.number,
-        index=candidate.variant_index,
-        visitors=guess.visitors,
-        conversions=guess.conversions,
-        day=day_data(day),
+    return buttons.TextLog(
+        candidate.number, candidate.variant_index, guess.visitors, guess.conversions, day
     )
 
 
@@ -60,7 +42,7 @@ def conversions(t: Translator, count: int) -> str:
 
 
 def _no(t: Translator) -> list[InlineKeyboardButton]:
-    return [button("✖️ " + t.gettext("No, that's not it"), NO_DATA)]
+    return [button("✖️ " + t.gettext("No, that's not it"), buttons.TextNo())]
 
 
 def offer(t: Translator, guess: ResultGuess, day: date | None) -> tuple[str, InlineKeyboardMarkup]:
@@ -89,7 +71,7 @@ def offer(t: Translator, guess: ResultGuess, day: date | None) -> tuple[str, Inl
             "(people who saw it), and I'll offer to log both."
         ).format(conversions=converted, where=where(candidate))
         # Or the guided /log, on this experiment: it asks the variant and both numbers.
-        guided = button("➕ " + _("Log results"), f"x:log:{candidate.number}")
+        guided = button("➕ " + _("Log results"), buttons.LogResults(candidate.number))
         return text, markup([[guided, *_no(t)]])
     return confirmation(t, candidate, guess.visitors, guess.conversions, day)
 
@@ -113,12 +95,8 @@ def confirmation(
         text = _("Log {visitors} and {conversions} on {where} for {day}?").format(
             day=t.date(day), **counts
         )
-    data = LOG_DATA.format(
-        number=candidate.number,
-        index=candidate.variant_index,
-        visitors=visitor_count,
-        conversions=conversion_count,
-        day=day_data(day),
+    data = buttons.TextLog(
+        candidate.number, candidate.variant_index, visitor_count, conversion_count, day
     )
     return text, markup([[button("✅ " + _("Log it"), data), *_no(t)]])
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from telegram import InlineKeyboardButton
 
+from bot import buttons
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.render import labels
@@ -148,7 +149,7 @@ def countermeasure_buttons(
                 + t.gettext("Done: {countermeasure}").format(
                     countermeasure=short(learning.countermeasure or "")
                 ),
-                f"lrn:done:{learning.id}",
+                buttons.LearningDone(learning.id),
             )
         ]
         for learning in overdue[:MAX_FOLLOW_UPS]

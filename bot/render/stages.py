@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton
 
+from bot import buttons
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.render import labels
 from experiments.domain import Business
 from experiments.stages import stage_story
 
-STAGES_HELP_DATA = "help:stages"
-
 
 def stages_button(t: Translator) -> InlineKeyboardButton:
-    return button("❓ " + t.gettext("What do the stages mean?"), STAGES_HELP_DATA)
+    return button("❓ " + t.gettext("What do the stages mean?"), buttons.StagesHelp())
 
 
 def stages_text(t: Translator, business: Business = Business.ALL) -> str:

@@ -55,6 +55,10 @@ Plural = Callable[[str, str, int], str]
 
 def verdict_label(verdict: Verdict, _: Translate = _same) -> str:
     """The short label: 'ship B', 'keep running', 'stop: no effect', 'check your data'."""
+    if verdict.reason is VerdictReason.TARGET_REACHED:
+        return _("target reached: keep {variant}").format(variant=verdict.variant)
+    if verdict.reason is VerdictReason.TARGET_MISSED:
+        return _("stop: target missed")
     if verdict.kind is VerdictKind.SHIP:
         return _("ship {variant}").format(variant=verdict.variant)
     if verdict.kind is VerdictKind.STOP_NO_EFFECT:

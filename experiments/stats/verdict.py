@@ -77,6 +77,9 @@ class VerdictReason(StrEnum):
     NO_EFFECT_RULED_OUT = "no_effect_ruled_out"
     NO_CLEAR_DIFFERENCE_AT_PLAN = "no_clear_difference_at_plan"
     NOT_CLEAR_YET = "not_clear_yet"
+    # One variant against a target rate (``stats.target``), said as a verdict.
+    TARGET_REACHED = "target_reached"
+    TARGET_MISSED = "target_missed"
 
 
 class EffectCall(IntEnum):
