@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Date, Select, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from db.dialect import upsert_insert
 from db.models import Experiment, Observation, Variant, Workspace
@@ -21,9 +21,20 @@ from experiments.domain import Outcome, Status
 class WorkspaceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # The workspaces this transaction already read, by chat: reading one again returns the
+        # same object the session holds, so it is not asked of the database twice.
+        self._read: dict[int, Workspace] = {}
 
     async def by_chat(self, chat_id: int) -> Workspace | None:
-        return await self._session.scalar(select(Workspace).where(Workspace.chat_id == chat_id))
+        known = self._read.get(chat_id)
+        if known is not None and known in self._session:
+            return known
+        workspace = await self._session.scalar(
+            select(Workspace).where(Workspace.chat_id == chat_id)
+        )
+        if workspace is not None:
+            self._read[chat_id] = workspace
+        return workspace
 
     async def add_if_missing(self, chat_id: int, **values: Any) -> tuple[Workspace, bool]:
         """The chat's workspace, inserted with ``values`` unless it exists — one statement, so
@@ -56,25 +67,35 @@ class WorkspaceRepository:
 class ExperimentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # The rows behind the entities ``load`` made: the session holds its objects weakly, so
+        # without this ``save`` would read the row again.
+        self._loaded: dict[int, Experiment] = {}
 
     def _with_variants(self) -> Select[Experiment]:
         return select(Experiment).options(selectinload(Experiment.variants))
 
     async def get(self, workspace_id: int, number: int) -> Experiment | None:
-        return await self._session.scalar(
-            self._with_variants().where(
-                Experiment.workspace_id == workspace_id, Experiment.number == number
-            )
+        """The experiment with its variants, in one statement (joined, not a second select)."""
+        result = await self._session.execute(
+            select(Experiment)
+            .options(joinedload(Experiment.variants))
+            .where(Experiment.workspace_id == workspace_id, Experiment.number == number)
         )
+        return result.unique().scalar_one_or_none()
 
     async def load(self, workspace_id: int, number: int) -> entity.Experiment | None:
         """The experiment as the entity the rules work on (``save`` writes it back)."""
         row = await self.get(workspace_id, number)
-        return None if row is None else to_entity(row)
+        if row is None:
+            return None
+        self._loaded[row.id] = row
+        return to_entity(row)
 
     async def save(self, experiment: entity.Experiment) -> None:
         """Writes the entity's lifecycle back to its row: status, dates, outcome, winner."""
-        row = await self._session.get(Experiment, experiment.id)
+        row = self._loaded.get(experiment.id)
+        if row is None or row not in self._session:
+            row = await self._session.get(Experiment, experiment.id)
         assert row is not None, "an entity is saved only after it was loaded"
         row.status = experiment.status.value
         row.started_at = experiment.started_at
