@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import buttons
 from bot.buttons import ButtonData
 from bot.i18n import Translator
-from experiments.domain import Status
+from experiments.domain import ExperimentView, Status
 
 
 def button(text: str, data: ButtonData) -> InlineKeyboardButton:
@@ -26,11 +26,12 @@ def markup(rows: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMark
     return InlineKeyboardMarkup([list(r) for r in rows if r])
 
 
-def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboardMarkup:
+def experiment_card(t: Translator, experiment: ExperimentView) -> InlineKeyboardMarkup:
     """The buttons under an experiment's card: log, readout, chart, pause/resume, conclude."""
     _ = t.gettext
+    number = experiment.number
     rows: list[list[InlineKeyboardButton]] = []
-    if status is not Status.CONCLUDED:
+    if experiment.takes_results:
         rows.append(
             [
                 button("➕ " + _("Log results"), buttons.LogResults(number)),
@@ -38,13 +39,13 @@ def experiment_card(t: Translator, number: int, status: Status) -> InlineKeyboar
             ]
         )
         second = [button("📈 " + _("Chart"), buttons.Chart(number))]
-        if status is Status.PAUSED:
-            second.append(button("▶️ " + _("Resume"), buttons.Card("resume", number)))
-        elif status is Status.DRAFT:
+        if experiment.can_change_to(Status.PAUSED):
+            second.append(button("⏸ " + _("Pause"), buttons.Card("pause", number)))
+        elif experiment.is_draft:
             # A draft starts with its first result, or here.
             second.append(button("▶️ " + _("Start"), buttons.Card("start", number)))
-        else:
-            second.append(button("⏸ " + _("Pause"), buttons.Card("pause", number)))
+        elif experiment.can_change_to(Status.RUNNING):
+            second.append(button("▶️ " + _("Resume"), buttons.Card("resume", number)))
         rows.append(second)
         rows.append(
             [

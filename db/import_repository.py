@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from db.models import Experiment, ImportRecord, Observation
+from db.repositories import to_entity
+from experiments import experiment as entity
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +89,16 @@ class ImportRepository:
         )
         return [LoggedResult(*row) for row in rows]
 
-    async def experiments_of(self, import_id: int) -> Sequence[Experiment]:
+    async def experiments_of(self, import_id: int) -> list[entity.Experiment]:
         """The experiments that still hold results of this import."""
         touched = select(Observation.experiment_id).where(Observation.import_id == import_id)
-        return (
-            await self._session.scalars(
-                select(Experiment).where(Experiment.id.in_(touched)).order_by(Experiment.number)
-            )
-        ).all()
+        rows = await self._session.scalars(
+            select(Experiment)
+            .options(selectinload(Experiment.variants))
+            .where(Experiment.id.in_(touched))
+            .order_by(Experiment.number)
+        )
+        return [to_entity(row) for row in rows]
 
     async def count_observations(self, import_id: int) -> int:
         found = await self._session.scalar(

@@ -10,18 +10,31 @@ from typing import Any
 
 from sqlalchemy import Date, Select, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from db.dialect import upsert_insert
 from db.models import Experiment, Observation, Variant, Workspace
+from experiments import experiment as entity
+from experiments.domain import Outcome, Status
 
 
 class WorkspaceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # The workspaces this transaction already read, by chat: reading one again returns the
+        # same object the session holds, so it is not asked of the database twice.
+        self._read: dict[int, Workspace] = {}
 
     async def by_chat(self, chat_id: int) -> Workspace | None:
-        return await self._session.scalar(select(Workspace).where(Workspace.chat_id == chat_id))
+        known = self._read.get(chat_id)
+        if known is not None and known in self._session:
+            return known
+        workspace = await self._session.scalar(
+            select(Workspace).where(Workspace.chat_id == chat_id)
+        )
+        if workspace is not None:
+            self._read[chat_id] = workspace
+        return workspace
 
     async def add_if_missing(self, chat_id: int, **values: Any) -> tuple[Workspace, bool]:
         """The chat's workspace, inserted with ``values`` unless it exists — one statement, so
@@ -54,16 +67,45 @@ class WorkspaceRepository:
 class ExperimentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # The rows behind the entities ``load`` made: the session holds its objects weakly, so
+        # without this ``save`` would read the row again.
+        self._loaded: dict[int, Experiment] = {}
 
     def _with_variants(self) -> Select[Experiment]:
         return select(Experiment).options(selectinload(Experiment.variants))
 
     async def get(self, workspace_id: int, number: int) -> Experiment | None:
-        return await self._session.scalar(
-            self._with_variants().where(
-                Experiment.workspace_id == workspace_id, Experiment.number == number
-            )
+        """The experiment with its variants, in one statement (joined, not a second select)."""
+        result = await self._session.execute(
+            select(Experiment)
+            .options(joinedload(Experiment.variants))
+            .where(Experiment.workspace_id == workspace_id, Experiment.number == number)
         )
+        return result.unique().scalar_one_or_none()
+
+    async def load(self, workspace_id: int, number: int) -> entity.Experiment | None:
+        """The experiment as the entity the rules work on (``save`` writes it back)."""
+        row = await self.get(workspace_id, number)
+        if row is None:
+            return None
+        self._loaded[row.id] = row
+        return to_entity(row)
+
+    async def save(self, experiment: entity.Experiment) -> None:
+        """Writes the entity's lifecycle back to its row: status, dates, outcome, winner."""
+        row = self._loaded.get(experiment.id)
+        if row is None or row not in self._session:
+            row = await self._session.get(Experiment, experiment.id)
+        assert row is not None, "an entity is saved only after it was loaded"
+        row.status = experiment.status.value
+        row.started_at = experiment.started_at
+        row.concluded_at = experiment.concluded_at
+        row.concluded_from = (
+            experiment.concluded_from.value if experiment.concluded_from is not None else None
+        )
+        row.outcome = experiment.outcome.value if experiment.outcome is not None else None
+        row.winner = experiment.winner
+        await self._session.flush()
 
     async def by_id(self, experiment_id: int) -> Experiment | None:
         return await self._session.scalar(
@@ -266,6 +308,38 @@ class ObservationRepository:
             .order_by(Experiment.number, Observation.id)
         )
         return [(obs, number, name) for obs, number, name in rows]
+
+
+def to_entity(row: Experiment) -> entity.Experiment:
+    """The row (its variants loaded) as the entity."""
+    return entity.Experiment(
+        id=row.id,
+        number=row.number,
+        name=row.name,
+        status=Status(row.status),
+        variants=[entity.ExperimentVariant(v.id, v.name, v.position) for v in row.variants],
+        created_at=row.created_at,
+        created_by_id=row.created_by_id,
+        created_by_name=row.created_by_name,
+        kind=row.kind,
+        stage=row.stage,
+        hypothesis=row.hypothesis,
+        planned_per_variant=row.planned_per_variant,
+        baseline_rate=row.baseline_rate,
+        min_detectable_effect=row.min_detectable_effect,
+        planned_split=row.planned_split,
+        target_rate=row.target_rate,
+        review_date=row.review_date,
+        ice_impact=row.ice_impact,
+        ice_confidence=row.ice_confidence,
+        ice_ease=row.ice_ease,
+        cost_spent=row.cost_spent,
+        started_at=row.started_at,
+        concluded_at=row.concluded_at,
+        concluded_from=Status(row.concluded_from) if row.concluded_from else None,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        winner=row.winner,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ def backlog_order(drafts: Iterable[ExperimentView], constraint: Stage | None) ->
     items = [
         BacklogItem(draft, constraint is not None and draft.stage is constraint)
         for draft in drafts
-        if draft.status is Status.DRAFT
+        if draft.is_draft
     ]
     return sorted(
         items,

@@ -37,7 +37,6 @@ from experiments.domain import (
     DomainError,
     ExperimentView,
     Stage,
-    Status,
     UnknownExperiment,
 )
 from experiments.funnel import FunnelView, funnel_news, latest_funnel
@@ -140,7 +139,7 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         today = schedule.local_date(now, ZoneInfo(timezone))
         overdue = await overdue_countermeasures(uow, chat_id, today)
     running = sorted(
-        (s for s in summaries if s.experiment.status is Status.RUNNING),
+        (s for s in summaries if s.experiment.is_running),
         key=lambda s: s.experiment.number,
     )
     # The readout's own verdict (its daily looks included): what /readout says, the digest
@@ -429,10 +428,10 @@ async def keep_running(
     now = clock()
     async with uow:
         workspace = await uow.workspaces.by_chat(chat_id)
-        experiment = None if workspace is None else await uow.experiments.get(workspace.id, number)
+        experiment = None if workspace is None else await uow.experiments.load(workspace.id, number)
         if workspace is None or experiment is None:
             raise UnknownExperiment(number)
-        if experiment.status != Status.RUNNING:
+        if not experiment.is_running:
             raise NotRunning(number)
         await uow.digests.snooze(
             workspace_id=workspace.id,

@@ -10,6 +10,10 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
 
+# Re-exported: the statuses are the product's vocabulary too.
+from experiments.lifecycle import Lifecycle as Lifecycle
+from experiments.lifecycle import Status as Status
+
 
 class Msg(str):
     """An English gettext source string, translated only when shown (see ``N_``)."""
@@ -70,13 +74,6 @@ BUSINESS_NAMES: dict[Business, Msg] = {
     Business.ONLINE: N_("online product"),
     Business.ALL: N_("all kinds"),
 }
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    RUNNING = "running"
-    PAUSED = "paused"
-    CONCLUDED = "concluded"
 
 
 STATUS_NAMES: dict[Status, Msg] = {
@@ -563,7 +560,7 @@ def check_ice(impact: int, confidence: int, ease: int, *, usage: str) -> Ice:
 
 
 @dataclass(frozen=True)
-class ExperimentView:
+class ExperimentView(Lifecycle):
     number: int
     name: str
     kind: Kind

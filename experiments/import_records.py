@@ -20,7 +20,7 @@ from db.import_repository import LoggedResult
 from db.models import ImportRecord
 from db.unit_of_work import UnitOfWork
 from experiments.clock import Clock, utc_now
-from experiments.domain import N_, Author, DomainError, Status
+from experiments.domain import N_, Author, DomainError
 from experiments.roles import Action, Actor, require
 from experiments.services import require_workspace
 
@@ -238,7 +238,7 @@ async def undo_import(
         )
         experiments = await repository.experiments_of(record.id)
         for experiment in experiments:
-            if experiment.status == Status.CONCLUDED:
+            if not experiment.takes_results:
                 raise ImportIntoConcludedExperiment(experiment.number)
         removed = await repository.count_observations(record.id)
         await repository.remove_observations(record.id)

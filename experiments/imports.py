@@ -25,9 +25,10 @@ from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from db.models import Experiment, Workspace
+from db.models import Workspace
 from db.unit_of_work import UnitOfWork
 from experiments import dates, import_records, jumps, observations
+from experiments import experiment as entity
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     N_,
@@ -236,13 +237,13 @@ async def import_observations(
         timezone = workspace.timezone if workspace is not None else "UTC"
         zone = ZoneInfo(timezone)
         rows, problems = parse_csv(content, now=now, zone=zone)
-        by_number: dict[int, Experiment] = {}
+        by_number: dict[int, entity.Experiment] = {}
         lines: list[ResultLine] = []
         for row in rows:
             try:
                 experiment = await _experiment(uow, workspace, row.number, by_number)
-                arm = observations.check_observation(
-                    experiment, row.variant, row.visitors, row.conversions, row.revenue
+                arm = experiment.check_result(
+                    row.variant, row.visitors, row.conversions, row.revenue
                 )
             except DomainError as problem:
                 problems.append(BadLine(row.line, problem))
@@ -272,8 +273,9 @@ async def import_observations(
         # Only now that every line is good and new does anything change.
         started = set()
         for number, experiment in by_number.items():
-            if observations.start_if_draft(experiment, now):
+            if experiment.start_if_draft(now):
                 started.add(number)
+                await uow.experiments.save(experiment)
         record = await uow.imports.add(
             import_records.new_record(workspace.id, digest, filename, len(rows), author, now)
         )
@@ -308,7 +310,7 @@ async def import_observations(
 async def _jumps(
     uow: UnitOfWork,
     lines: Sequence[ResultLine],
-    by_number: dict[int, Experiment],
+    by_number: dict[int, entity.Experiment],
     timezone: str,
 ) -> tuple[JumpLine, ...]:
     """The lines more than ten times the usual day their experiment had before this file."""
@@ -328,18 +330,23 @@ async def _jumps(
 
 
 async def _experiment(
-    uow: UnitOfWork, workspace: Workspace | None, number: int, known: dict[int, Experiment]
-) -> Experiment:
+    uow: UnitOfWork,
+    workspace: Workspace | None,
+    number: int,
+    known: dict[int, entity.Experiment],
+) -> entity.Experiment:
     if number not in known:
         # Another chat's experiment is not looked at: numbers are per workspace.
-        found = None if workspace is None else await uow.experiments.get(workspace.id, number)
+        found = None if workspace is None else await uow.experiments.load(workspace.id, number)
         if found is None:
             raise UnknownExperiment(number)
         known[number] = found
     return known[number]
 
 
-def _imported(experiment: Experiment, rows: list[_Row], started: set[int]) -> ImportedExperiment:
+def _imported(
+    experiment: entity.Experiment, rows: list[_Row], started: set[int]
+) -> ImportedExperiment:
     return ImportedExperiment(
         number=experiment.number,
         name=experiment.name,

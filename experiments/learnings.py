@@ -25,7 +25,12 @@ from experiments.domain import (
     Status,
     clean_line,
 )
-from experiments.services import experiment_view, find_experiment, require_workspace
+from experiments.services import (
+    experiment_view,
+    find_experiment,
+    load_experiment,
+    require_workspace,
+)
 
 SUMMARY_MAX_CHARS = 500
 WHY_MAX_CHARS = 500
@@ -149,7 +154,7 @@ async def experiment_to_learn_from(uow: UnitOfWork, chat_id: int, number: int) -
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         view = experiment_view(experiment)
-    if view.status is not Status.CONCLUDED:
+    if not view.is_concluded:
         raise ExperimentNotConcluded(number, view.status)
     return view
 
@@ -194,9 +199,9 @@ async def record_learning(
         workspace = await require_workspace(uow, chat_id)
         experiment_id = None
         if experiment_number is not None:
-            experiment = await find_experiment(uow, chat_id, experiment_number)
-            if experiment.status != Status.CONCLUDED:
-                raise ExperimentNotConcluded(experiment_number, Status(experiment.status))
+            experiment = await load_experiment(uow, chat_id, experiment_number)
+            if not experiment.is_concluded:
+                raise ExperimentNotConcluded(experiment_number, experiment.status)
             experiment_id = experiment.id
             if stage is None and experiment.stage:
                 stage = Stage(experiment.stage)

@@ -6,25 +6,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from db.models import Experiment, Observation, Variant
+from db.models import Experiment, Observation
 from db.unit_of_work import UnitOfWork
-from experiments import domain, jumps
+from experiments import experiment as entity
+from experiments import jumps
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     Author,
     DailyTotals,
-    ExperimentConcluded,
     ExperimentView,
     NothingToUndo,
-    Status,
     VariantTotals,
 )
 from experiments.roles import Action, Actor, require
 from experiments.services import (
     experiment_view,
     find_experiment,
-    find_variant,
     get_experiment,
+    load_experiment,
     readout,
     require_workspace,
     variant_totals,
@@ -88,14 +87,15 @@ async def log_observation(
     """
     moment = logged_at or clock()
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
-        arm = check_observation(experiment, variant, visitors, conversions, revenue)
+        experiment = await load_experiment(uow, chat_id, number)
+        arm = experiment.check_result(variant, visitors, conversions, revenue)
         if confirm_jumps:
             timezone = (await require_workspace(uow, chat_id)).timezone
             usual = await usual_day(uow, experiment, timezone)
             if usual is not None and jumps.is_jump(visitors, usual):
                 raise jumps.UnusualJump(experiment.number, arm.name, visitors, usual)
-        status_changed = start_if_draft(experiment, moment)
+        status_changed = experiment.start_if_draft(moment)
+        await uow.experiments.save(experiment)
         await uow.observations.add(
             Observation(
                 experiment_id=experiment.id,
@@ -124,41 +124,14 @@ async def log_observation(
         )
 
 
-def check_observation(
-    experiment: Experiment,
-    variant: str,
-    visitors: int,
-    conversions: int,
-    revenue: Decimal | None,
-) -> Variant:
-    """The rules every new result obeys, typed with /log or imported from a file; its variant."""
-    arm = find_variant(experiment, variant)
-    domain.check_counts(experiment.number, arm.name, visitors, conversions)
-    if revenue is not None and revenue < 0:
-        raise domain.InvalidInput(domain.N_("Revenue can't be negative."))
-    if experiment.status == Status.CONCLUDED:
-        raise ExperimentConcluded(experiment.number)
-    return arm
-
-
-def start_if_draft(experiment: Experiment, now: datetime) -> bool:
-    """A draft starts running with its first result; True when this one started it."""
-    if experiment.status != Status.DRAFT:
-        return False
-    experiment.status = Status.RUNNING.value
-    experiment.started_at = now
-    return True
-
-
 async def undo_last_observation(
     uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor
 ) -> UndoneObservation:
     """Removes the experiment's most recent entry: one's own, or (a group admin or the
     experiment's author) anyone's."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
-        if experiment.status == Status.CONCLUDED:
-            raise ExperimentConcluded(number)
+        experiment = await load_experiment(uow, chat_id, number)
+        experiment.require_results_allowed()
         last = await uow.observations.last(experiment.id)
         if last is None:
             raise NothingToUndo(number)
@@ -210,18 +183,19 @@ async def daily_totals(uow: UnitOfWork, chat_id: int, number: int) -> list[Daily
 async def conversion_history(
     uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
 ) -> ConversionHistory:
-    """The experiment's results day by day, with its plan and its verdict so far."""
-    summary = await get_experiment(uow, chat_id, number)
+    """The experiment's results day by day, with its plan and its verdict so far (read in one
+    transaction)."""
     async with uow:
+        summary = await get_experiment(uow, chat_id, number)
         experiment = await find_experiment(uow, chat_id, number)
         timezone = (await require_workspace(uow, chat_id)).timezone
         daily = await _daily(uow, experiment, timezone)
-    # The same verdict as /readout: on the daily looks, not only today's totals.
-    verdict = (
-        (await readout(uow, chat_id, number, clock=clock)).readout.verdict
-        if summary.visitors
-        else None
-    )
+        # The same verdict as /readout: on the daily looks, not only today's totals.
+        verdict = (
+            (await readout(uow, chat_id, number, clock=clock)).readout.verdict
+            if summary.visitors
+            else None
+        )
     return ConversionHistory(
         experiment=summary.experiment,
         daily=tuple(daily),
@@ -232,13 +206,15 @@ async def conversion_history(
 
 
 async def usual_day(
-    uow: UnitOfWork, experiment: Experiment, timezone: str
+    uow: UnitOfWork, experiment: Experiment | entity.Experiment, timezone: str
 ) -> jumps.UsualDay | None:
     """The experiment's usual day so far (``jumps.usual_day``), inside an open unit of work."""
     return jumps.usual_day(await _daily(uow, experiment, timezone))
 
 
-async def _daily(uow: UnitOfWork, experiment: Experiment, timezone: str) -> list[DailyTotals]:
+async def _daily(
+    uow: UnitOfWork, experiment: Experiment | entity.Experiment, timezone: str
+) -> list[DailyTotals]:
     names = {v.id: v.name for v in experiment.variants}
     rows = await uow.observations.totals_by_day(experiment.id, timezone)
     return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]

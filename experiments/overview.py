@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from db.unit_of_work import UnitOfWork
 from experiments import services
 from experiments.clock import Clock, utc_now
-from experiments.domain import Status
 from experiments.services import ExperimentSummary
 from experiments.stats.verdict import Verdict
 
@@ -25,8 +24,7 @@ class ExperimentOverview:
 
 
 def has_verdict(summary: ExperimentSummary) -> bool:
-    status = summary.experiment.status
-    return status in (Status.RUNNING, Status.PAUSED) and summary.visitors > 0
+    return summary.experiment.is_under_way and summary.visitors > 0
 
 
 async def overview(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from db.unit_of_work import UnitOfWork
 from experiments import services
 from experiments.dates import YESTERDAY_WORDS
-from experiments.domain import ExperimentView, Status
+from experiments.domain import ExperimentView
 
 # A count as people type it: 1200, 1,200, 1_200, 1 200 with a no-break space (a plain space
 # separates two numbers). Not part of a word, a time (10:30), a date (30.11) or a percentage.
@@ -67,11 +67,7 @@ def guess_result(text: str, experiments: Sequence[ExperimentView]) -> ResultGues
     conversions over visitors, as in /calc); one is conversions, the visitors still to come.
     """
     open_ones = sorted(
-        (
-            _Open(e.number, e.name, e.variants)
-            for e in experiments
-            if e.status is not Status.CONCLUDED
-        ),
+        (_Open(e.number, e.name, e.variants) for e in experiments if not e.is_concluded),
         key=lambda e: e.number,
     )
     if not open_ones:

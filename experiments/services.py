@@ -11,11 +11,11 @@ from db.models import Experiment, Variant, Workspace
 from db.repositories import VariantSums
 from db.unit_of_work import UnitOfWork
 from experiments import domain
+from experiments import experiment as entity
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     Author,
     ExperimentView,
-    InvalidStatusChange,
     Kind,
     Outcome,
     Stage,
@@ -291,41 +291,29 @@ async def update_plan(
         return view
 
 
-# Which status changes make sense, and from where.
-_TRANSITIONS: dict[Status, set[Status]] = {
-    Status.RUNNING: {Status.DRAFT, Status.PAUSED},
-    Status.PAUSED: {Status.RUNNING},
-    Status.DRAFT: set(),
-    Status.CONCLUDED: {Status.DRAFT, Status.RUNNING, Status.PAUSED},
-}
-_WANTED = {
-    Status.RUNNING: domain.N_("started"),
-    Status.PAUSED: domain.N_("paused"),
-    Status.DRAFT: domain.N_("made a draft"),
-    Status.CONCLUDED: domain.N_("concluded"),
-}
+async def load_experiment(uow: UnitOfWork, chat_id: int, number: int) -> entity.Experiment:
+    """The chat's experiment as the entity; another chat's looks exactly like a missing one."""
+    workspace = await uow.workspaces.by_chat(chat_id)
+    experiment = None if workspace is None else await uow.experiments.load(workspace.id, number)
+    if experiment is None:
+        raise UnknownExperiment(number)
+    return experiment
 
 
 async def change_status(
     uow: UnitOfWork, chat_id: int, number: int, status: Status, *, clock: Clock = utc_now
 ) -> ExperimentView:
     """Start, pause or resume an experiment (concluding goes through ``conclude``)."""
-    if status is Status.CONCLUDED:
-        raise ValueError("use conclude() to conclude an experiment")
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
-        current = Status(experiment.status)
-        if current not in _TRANSITIONS[status]:
-            raise InvalidStatusChange(number, current, _WANTED[status])
-        experiment.status = status.value
-        if status is Status.RUNNING and experiment.started_at is None:
-            experiment.started_at = clock()
+        experiment = await load_experiment(uow, chat_id, number)
+        experiment.change_status(status, clock())
+        await uow.experiments.save(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return view
 
 
-def require_role(action: Action, actor: Actor, experiment: Experiment) -> None:
+def require_role(action: Action, actor: Actor, experiment: Experiment | entity.Experiment) -> None:
     """Raises ``NotPermitted`` unless the actor may take the action on this experiment."""
     require(
         action,
@@ -364,28 +352,10 @@ async def conclude(
     the winner is the one it implies, if any (``domain.implied_winner``).
     """
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.CONCLUDE, actor, experiment)
-        current = Status(experiment.status)
-        if current not in _TRANSITIONS[Status.CONCLUDED]:
-            raise InvalidStatusChange(number, current, _WANTED[Status.CONCLUDED])
-        experiment.concluded_from = current.value
-        names = [variant.name for variant in experiment.variants]
-        if winner is not None:
-            found = [name for name in names if name.casefold() == winner.strip().casefold()]
-            if not found:
-                raise domain.UnknownWinner(number, winner, names)
-            winner = found[0]
-            if outcome is None:
-                outcome = domain.outcome_of_winner(names, winner)
-        elif outcome is None:
-            outcome = Outcome.INCONCLUSIVE
-        else:
-            winner = domain.implied_winner(names, outcome)
-        experiment.status = Status.CONCLUDED.value
-        experiment.outcome = outcome.value
-        experiment.winner = winner
-        experiment.concluded_at = clock()
+        experiment.conclude(outcome, winner, clock())
+        await uow.experiments.save(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return view
@@ -394,16 +364,10 @@ async def conclude(
 async def reopen(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> ExperimentView:
     """Takes a conclusion back: the status it had before (running when unknown), no outcome."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.REOPEN, actor, experiment)
-        current = Status(experiment.status)
-        if current is not Status.CONCLUDED:
-            raise domain.NotConcluded(number, current)
-        experiment.status = experiment.concluded_from or Status.RUNNING.value
-        experiment.concluded_from = None
-        experiment.outcome = None
-        experiment.winner = None
-        experiment.concluded_at = None
+        experiment.reopen()
+        await uow.experiments.save(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return view
@@ -667,7 +631,9 @@ async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary
     )
 
 
-def variant_totals(variant: Variant, sums: dict[int, VariantSums]) -> VariantTotals:
+def variant_totals(
+    variant: Variant | entity.ExperimentVariant, sums: dict[int, VariantSums]
+) -> VariantTotals:
     found = sums.get(variant.id)
     if found is None:
         return VariantTotals(variant.name, variant.position, 0, 0, None, 0)
@@ -681,7 +647,8 @@ def variant_totals(variant: Variant, sums: dict[int, VariantSums]) -> VariantTot
     )
 
 
-def experiment_view(experiment: Experiment) -> ExperimentView:
+def experiment_view(experiment: Experiment | entity.Experiment) -> ExperimentView:
+    """What the bot shows of an experiment, from its row or its entity."""
     return ExperimentView(
         number=experiment.number,
         name=experiment.name,

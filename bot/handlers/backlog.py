@@ -23,7 +23,7 @@ from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
 from experiments import backlog, editing, services
-from experiments.domain import ExperimentView, Ice, Status
+from experiments.domain import ExperimentView, Ice
 
 # "/list backlog" (and its Russian words); plain /list is the experiments' list.
 BACKLOG_COMMAND = re.compile(
@@ -72,7 +72,7 @@ async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         update,
         context,
         text + "\n\n" + card(t, summary),
-        experiment_card(t, number, started.status),
+        experiment_card(t, started),
     )
 
 
@@ -128,7 +128,7 @@ async def ice_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         actor=await actor_of(update, context),
     )
     row = [button("📥 " + t.gettext("Backlog"), buttons.BacklogList())]
-    if edited.experiment.status is Status.DRAFT:
+    if edited.experiment.is_draft:
         start = "▶️ " + t.gettext("Start #{number} now").format(number=number)
         row.insert(0, button(start, buttons.BacklogStart(number)))
     keyboard = markup([row])

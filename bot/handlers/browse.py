@@ -62,7 +62,7 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) 
     found = await overview.overview(runtime.uow(), chat_id_of(update), number, clock=runtime.clock)
     summary = found.summary
     t = tr(context)
-    keyboard = experiment_card(t, number, summary.experiment.status)
+    keyboard = experiment_card(t, summary.experiment)
     text = card(t, summary, found.verdict)
     money = money_block(t, currency_of(context), summary.money, number=number)
     if money:

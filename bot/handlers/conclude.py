@@ -51,7 +51,7 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             kind=buttons.Conclude,
             question=t.gettext("Conclude which experiment?"),
             none_text=t.gettext("There is no open experiment to conclude."),
-            suitable=lambda s: s.experiment.status is not Status.CONCLUDED,
+            suitable=lambda s: s.experiment.can_change_to(Status.CONCLUDED),
         )
         return
     number = parsing.experiment_number(args[0], USAGE)
@@ -185,7 +185,7 @@ async def reopen_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             kind=buttons.Reopen,
             question=t.gettext("Reopen which experiment?"),
             none_text=t.gettext("There is no concluded experiment to reopen."),
-            suitable=lambda s: s.experiment.status is Status.CONCLUDED,
+            suitable=lambda s: s.experiment.is_concluded,
         )
         return
     if len(args) > 1:
@@ -213,7 +213,7 @@ async def _reopen(update: Update, context: ContextTypes.DEFAULT_TYPE, number: in
     text = t.gettext("🔓 {title} is open again: {status}. Its outcome is cleared.").format(
         title=title(experiment), status=labels.status(t, experiment.status)
     )
-    keyboard = experiment_card(t, number, experiment.status)
+    keyboard = experiment_card(t, experiment)
     await reply(update, context, text, keyboard)
 
 

@@ -122,7 +122,7 @@ async def _start(
         update,
         context,
         started_from_idea(t, experiment, card(t, summary)),
-        experiment_card(t, experiment.number, experiment.status),
+        experiment_card(t, experiment),
     )
     # A draft goes into the backlog: score it while the idea is fresh.
     await ask_ice(update, context, experiment)

@@ -23,7 +23,7 @@ from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of, author_of
 from experiments import dates, observations, services
-from experiments.domain import N_, InvalidInput, Status
+from experiments.domain import N_, InvalidInput
 from experiments.jumps import JUMP_FACTOR, UnusualJump
 
 FLOW = "log"
@@ -55,7 +55,7 @@ async def log_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def _ask_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
-    open_ones = [s for s in summaries if s.experiment.status is not Status.CONCLUDED]
+    open_ones = [s for s in summaries if s.experiment.takes_results]
     t = tr(context)
     if not open_ones:
         await reply(
@@ -263,7 +263,7 @@ async def _store(
         text += "\n📅 " + t.gettext("For {day}.").format(
             day=t.date(result.logged_at.astimezone(zone))
         )
-    await reply(update, context, text, experiment_card(t, pending.number, result.experiment.status))
+    await reply(update, context, text, experiment_card(t, result.experiment))
 
 
 def _pending_key(update: Update) -> str:
@@ -337,7 +337,7 @@ async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         kind=buttons.UndoResult,
         question=t.gettext("Remove the last entry of which experiment?"),
         none_text=t.gettext("There is nothing to undo."),
-        suitable=lambda s: bool(s.visitors) and s.experiment.status is not Status.CONCLUDED,
+        suitable=lambda s: bool(s.visitors) and s.experiment.takes_results,
     )
 
 

@@ -487,7 +487,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
     t = tr(context)
     summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
     first_variant = experiment.variants[0]
-    if experiment.status is Status.DRAFT:
+    if experiment.is_draft:
         head = t.gettext("📥 Saved experiment #{number} as a draft for the backlog.")
     else:
         head = t.gettext("🧪 Created experiment #{number}.")
@@ -502,8 +502,8 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
             ).format(number=experiment.number, variant=esc(first_variant)),
         ]
     )
-    await reply(update, context, text, experiment_card(t, experiment.number, experiment.status))
-    if experiment.status is Status.DRAFT:
+    await reply(update, context, text, experiment_card(t, experiment))
+    if experiment.is_draft:
         await ask_ice(update, context, experiment)
 
 

@@ -15,7 +15,6 @@ from bot.render.target import target_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from experiments import services
-from experiments.domain import Status
 
 USAGE = "/readout #1"
 
@@ -45,7 +44,7 @@ async def _readout(update: Update, context: ContextTypes.DEFAULT_TYPE, number: i
     result = await services.readout(runtime.uow(), chat_id_of(update), number, clock=runtime.clock)
     t = tr(context)
     actions = [button("📈 " + t.gettext("Chart"), buttons.Chart(number))]
-    if result.experiment.status is not Status.CONCLUDED:
+    if result.experiment.takes_results:
         actions += [
             button("➕ " + t.gettext("Log results"), buttons.LogResults(number)),
             button("🏁 " + t.gettext("Conclude"), buttons.Conclude(number)),

@@ -7,7 +7,7 @@ from bot.render import labels
 from bot.render.editing import ice_text
 from bot.render.experiments import title
 from experiments.backlog import Backlog, BacklogItem
-from experiments.domain import ExperimentView, Status
+from experiments.domain import ExperimentView
 
 # More drafts than this are counted, not listed: the reply stays well under Telegram's limit.
 MAX_LISTED = 20
@@ -107,7 +107,7 @@ def ice_saved(t: Translator, experiment: ExperimentView) -> str:
     _ = t.gettext
     assert experiment.ice is not None
     score = t.number(experiment.ice.score)
-    if experiment.status is Status.DRAFT:
+    if experiment.is_draft:
         head = _("{title} is in the backlog with ICE {score}.")
         tail = _("/list backlog shows your drafts, the most promising first.")
     else:

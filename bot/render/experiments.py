@@ -8,7 +8,7 @@ from bot.i18n import Translator
 from bot.render import labels
 from bot.render.wording import verdict_label
 from bot.replies import esc
-from experiments.domain import ExperimentView, Kind, Status, VariantTotals
+from experiments.domain import ExperimentView, Kind, VariantTotals
 from experiments.observations import LoggedObservation, UndoneObservation
 from experiments.services import ExperimentSummary
 from experiments.stats.verdict import Verdict
@@ -140,11 +140,11 @@ def list_line(t: Translator, summary: ExperimentSummary, verdict: Verdict | None
         line += " · " + t.ngettext("{count} visitor", "{count} visitors", summary.visitors).format(
             count=t.number(summary.visitors)
         )
-    elif experiment.status is not Status.CONCLUDED:
+    elif experiment.takes_results:
         line += " — " + _("no data yet")
     if verdict is not None:
         line += " · <i>" + verdict_words(t, verdict) + "</i>"
-    if experiment.status is Status.CONCLUDED and experiment.outcome is not None:
+    if experiment.is_concluded and experiment.outcome is not None:
         line += " — " + labels.outcome_with_winner(t, experiment)
     return line
 
@@ -158,7 +158,7 @@ def experiment_list(
     _ = t.gettext
     if not summaries:
         return _("No experiments yet. Start one with /new — or /ideas for inspiration.")
-    running = sum(1 for s in summaries if s.experiment.status is Status.RUNNING)
+    running = sum(1 for s in summaries if s.experiment.is_running)
     header = (
         "<b>"
         + _("Your experiments")
