@@ -48,7 +48,7 @@ async def episode_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             ).format(number=number, variant=esc(episode)),
         ]
     )
-    await reply(update, context, text, experiment_card(t, number, experiment.status))
+    await reply(update, context, text, experiment_card(t, experiment))
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:
