@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import get_args
 
@@ -38,6 +39,8 @@ SPLIT_USAGE = "/new Landing headline | A, B 70/30"
 # Unequal splits offered as buttons when there are two variants.
 SPLIT_CHOICES: tuple[buttons.SplitChoice, ...] = get_args(buttons.SplitChoice)
 TEXT = filters.TEXT & ~filters.COMMAND
+# "/new Referral story | episodes: invite, reminder": an advocacy storyline.
+_EPISODES = re.compile(r"\s*(?:episodes|эпизоды)\s*:\s*", re.IGNORECASE)
 
 
 async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -49,13 +52,24 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not rest.strip():
         return await _ask_name(update, context)
     name, bar, variant_text = rest.partition("|")
+    kind = Kind.AB_TEST
+    episodes = _EPISODES.match(variant_text)
+    if bar and episodes is not None:
+        # An advocacy storyline: its episodes, in the order they run.
+        kind, variant_text = Kind.ADVOCACY, variant_text[episodes.end() :]
     if bar:
         variant_text, target = parsing.trailing_target(variant_text, TARGET_USAGE)
     else:
         name, target = parsing.trailing_target(name, TARGET_USAGE)
     variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
     variants = [v for v in variant_text.split(",")] if variant_text.strip() else None
-    answers = {"name": name, "variants": variants, "planned_split": split, "target_rate": target}
+    answers = {
+        "name": name,
+        "variants": variants,
+        "planned_split": split,
+        "target_rate": target,
+        "kind": kind,
+    }
     await _create(update, context, answers)
     return flows.END
 
