@@ -6,11 +6,12 @@ import pytest
 
 from db.models import Experiment
 from db.unit_of_work import Database
-from experiments import overview, services
+from experiments import overview, services, settings
 from experiments.domain import InvalidStatusChange, Status
+from experiments.workspaces import UnknownTimezone
 from tests.service.conftest import ALICE, CHAT
 from tests.service.test_experiments import count_rows
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 async def test_a_joined_use_case_is_undone_with_the_block_it_joined(
@@ -49,3 +50,24 @@ async def test_pausing_from_the_card_returns_the_card_and_a_refusal_changes_noth
         await overview.change_status(database.unit_of_work(), CHAT, 1, Status.PAUSED, clock=clock)
     shown = await overview.overview(database.unit_of_work(), CHAT, 1, clock=clock)
     assert shown.summary.experiment.status is Status.PAUSED
+
+
+async def test_the_settings_card_changes_with_the_settings_in_one_transaction(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    before = await settings.settings_card(database.unit_of_work(), CHAT, clock=clock)
+    assert before.workspace.digest_enabled and before.next_digest is not None
+    after = await settings.change_settings(
+        database.unit_of_work(), CHAT, actor=ADMIN, clock=clock, digest_enabled=False
+    )
+    assert (after.workspace.digest_enabled, after.next_digest) == (False, None)
+    with pytest.raises(UnknownTimezone):
+        await settings.change_settings(
+            database.unit_of_work(),
+            CHAT,
+            actor=ADMIN,
+            clock=clock,
+            digest_enabled=True,
+            timezone="Mars/Olympus",
+        )
+    assert await settings.settings_card(database.unit_of_work(), CHAT, clock=clock) == after
