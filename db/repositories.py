@@ -67,6 +67,9 @@ class WorkspaceRepository:
 class ExperimentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # The rows behind the entities ``load`` made: the session holds its objects weakly, so
+        # without this ``save`` would read the row again.
+        self._loaded: dict[int, Experiment] = {}
 
     def _with_variants(self) -> Select[Experiment]:
         return select(Experiment).options(selectinload(Experiment.variants))
@@ -83,11 +86,16 @@ class ExperimentRepository:
     async def load(self, workspace_id: int, number: int) -> entity.Experiment | None:
         """The experiment as the entity the rules work on (``save`` writes it back)."""
         row = await self.get(workspace_id, number)
-        return None if row is None else to_entity(row)
+        if row is None:
+            return None
+        self._loaded[row.id] = row
+        return to_entity(row)
 
     async def save(self, experiment: entity.Experiment) -> None:
         """Writes the entity's lifecycle back to its row: status, dates, outcome, winner."""
-        row = await self._session.get(Experiment, experiment.id)
+        row = self._loaded.get(experiment.id)
+        if row is None or row not in self._session:
+            row = await self._session.get(Experiment, experiment.id)
         assert row is not None, "an entity is saved only after it was loaded"
         row.status = experiment.status.value
         row.started_at = experiment.started_at

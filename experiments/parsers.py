@@ -371,6 +371,19 @@ def variant_and_rest(words: Sequence[str], known: Sequence[str] = ()) -> tuple[s
     return " ".join(words[:taken]), list(words[taken:])
 
 
+# Words before an advocacy storyline's episodes in a one-line /new, in every language the bot
+# speaks: "/new Referral story | episodes: invite, reminder".
+EPISODE_WORDS = ("episodes", "эпизоды")
+_EPISODES = re.compile(r"\s*(?:" + "|".join(EPISODE_WORDS) + r")\s*:\s*", re.IGNORECASE)
+
+
+def leading_episodes(text: str) -> str | None:
+    """'episodes: invite, reminder' → 'invite, reminder' (the list after the word); None when
+    the text does not start with it."""
+    found = _EPISODES.match(text)
+    return None if found is None else text[found.end() :]
+
+
 # ---------------------------------------------------------------- words
 
 # Words accepted for each outcome, in every language the bot speaks (compared casefolded).

@@ -40,6 +40,7 @@ SPLIT_CHOICES: tuple[buttons.SplitChoice, ...] = get_args(buttons.SplitChoice)
 TEXT = filters.TEXT & ~filters.COMMAND
 
 
+# "/new Referral story | episodes: invite, reminder": an advocacy storyline.
 async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """`/new <name>`, `/new <name> | A, B, C` or `/new <name> | A, B 70/30` creates at once;
     bare `/new` starts the guide."""
@@ -49,13 +50,24 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not rest.strip():
         return await _ask_name(update, context)
     name, bar, variant_text = rest.partition("|")
+    kind = Kind.AB_TEST
+    episodes = parsing.leading_episodes(variant_text)
+    if bar and episodes is not None:
+        # An advocacy storyline: its episodes, in the order they run.
+        kind, variant_text = Kind.ADVOCACY, episodes
     if bar:
         variant_text, target = parsing.trailing_target(variant_text, TARGET_USAGE)
     else:
         name, target = parsing.trailing_target(name, TARGET_USAGE)
     variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
     variants = parsing.variant_list(variant_text) if variant_text.strip() else None
-    answers = {"name": name, "variants": variants, "planned_split": split, "target_rate": target}
+    answers = {
+        "name": name,
+        "variants": variants,
+        "planned_split": split,
+        "target_rate": target,
+        "kind": kind,
+    }
     await _create(update, context, answers)
     return flows.END
 
@@ -451,7 +463,7 @@ async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
     runtime = runtime_of(context)
-    experiment = await services.create_experiment(
+    summary = await services.create_experiment_summary(
         runtime.uow(),
         chat_id_of(update),
         answers["name"],
@@ -471,7 +483,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         clock=runtime.clock,
     )
     t = tr(context)
-    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
+    experiment = summary.experiment
     first_variant = experiment.variants[0]
     if experiment.is_draft:
         head = t.gettext("📥 Saved experiment #{number} as a draft for the backlog.")
