@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from db.models import Experiment, Variant, Workspace
 from db.repositories import VariantSums
@@ -218,6 +219,18 @@ def plan_sample_size(
     return plan.per_variant
 
 
+async def create_experiment_summary(
+    uow: UnitOfWork, chat_id: int, name: str, variants: Sequence[str] | None = None, **options: Any
+) -> ExperimentSummary:
+    """Creates an experiment (``create_experiment``'s options) and returns it as /show shows
+    it, in one transaction."""
+    async with uow:
+        created = await create_experiment(uow, chat_id, name, variants, **options)
+        summary = await get_experiment(uow, chat_id, created.number)
+        await uow.commit()
+    return summary
+
+
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
@@ -326,11 +339,13 @@ def require_role(action: Action, actor: Actor, experiment: Experiment | entity.E
 
 async def check_permission(
     uow: UnitOfWork, chat_id: int, number: int, action: Action, *, actor: Actor
-) -> None:
-    """Raises ``NotPermitted`` unless the actor may take the action on the experiment; asked
-    before a question (which variant won?), so nobody answers one only to be refused."""
+) -> ExperimentView:
+    """The experiment, once the actor may take the action on it (else ``NotPermitted``);
+    asked before a question (which variant won?), so nobody answers one only to be refused."""
     async with uow:
-        require_role(action, actor, await find_experiment(uow, chat_id, number))
+        experiment = await find_experiment(uow, chat_id, number)
+        require_role(action, actor, experiment)
+        return experiment_view(experiment)
 
 
 async def conclude(

@@ -484,7 +484,7 @@ async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
     runtime = runtime_of(context)
-    experiment = await services.create_experiment(
+    summary = await services.create_experiment_summary(
         runtime.uow(),
         chat_id_of(update),
         answers["name"],
@@ -504,7 +504,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         clock=runtime.clock,
     )
     t = tr(context)
-    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
+    experiment = summary.experiment
     first_variant = experiment.variants[0]
     if experiment.is_draft:
         head = t.gettext("📥 Saved experiment #{number} as a draft for the backlog.")
