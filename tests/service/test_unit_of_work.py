@@ -6,11 +6,13 @@ import pytest
 
 from db.models import Experiment
 from db.unit_of_work import Database
-from experiments import overview, services
+from experiments import learnings, overview, services, settings
 from experiments.domain import InvalidStatusChange, Status
+from experiments.learnings import ExperimentNotConcluded
+from experiments.workspaces import UnknownTimezone
 from tests.service.conftest import ALICE, CHAT
 from tests.service.test_experiments import count_rows
-from tests.support import FrozenClock
+from tests.support import ADMIN, FrozenClock
 
 
 async def test_a_joined_use_case_is_undone_with_the_block_it_joined(
@@ -49,3 +51,37 @@ async def test_pausing_from_the_card_returns_the_card_and_a_refusal_changes_noth
         await overview.change_status(database.unit_of_work(), CHAT, 1, Status.PAUSED, clock=clock)
     shown = await overview.overview(database.unit_of_work(), CHAT, 1, clock=clock)
     assert shown.summary.experiment.status is Status.PAUSED
+
+
+async def test_the_settings_card_changes_with_the_settings_in_one_transaction(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    before = await settings.settings_card(database.unit_of_work(), CHAT, clock=clock)
+    assert before.workspace.digest_enabled and before.next_digest is not None
+    after = await settings.change_settings(
+        database.unit_of_work(), CHAT, actor=ADMIN, clock=clock, digest_enabled=False
+    )
+    assert (after.workspace.digest_enabled, after.next_digest) == (False, None)
+    with pytest.raises(UnknownTimezone):
+        await settings.change_settings(
+            database.unit_of_work(),
+            CHAT,
+            actor=ADMIN,
+            clock=clock,
+            digest_enabled=True,
+            timezone="Mars/Olympus",
+        )
+    assert await settings.settings_card(database.unit_of_work(), CHAT, clock=clock) == after
+
+
+async def test_beginning_a_learning_refuses_a_running_experiment_and_says_if_it_is_the_first(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    await services.create_experiment(database.unit_of_work(), CHAT, "Checkout", author=ALICE)
+    with pytest.raises(ExperimentNotConcluded):
+        await learnings.begin_learning(database.unit_of_work(), CHAT, 1)
+    await services.conclude(database.unit_of_work(), CHAT, 1, actor=ADMIN, clock=clock)
+    begun = await learnings.begin_learning(database.unit_of_work(), CHAT, 1)
+    assert begun.experiment is not None and begun.experiment.is_concluded and begun.first
+    about_a_stage = await learnings.begin_learning(database.unit_of_work(), CHAT, None)
+    assert (about_a_stage.experiment, about_a_stage.first) == (None, True)
