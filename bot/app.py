@@ -50,6 +50,7 @@ HANDLER_MODULES = (
     "bot.handlers.export",
     "bot.handlers.edit",
     "bot.handlers.cost",
+    "bot.handlers.episode",
     "bot.handlers.delete",
     "bot.handlers.calc",
     # After every guided flow: only text none of them is waiting for.

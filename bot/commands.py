@@ -97,6 +97,15 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "episode",
+        N_("The next episode of a storyline"),
+        N_(
+            "the next episode of an advocacy storyline, after the ones it has: "
+            "<code>/episode #1 reminder</code>. Start a storyline with "
+            "<code>/new Referral story | episodes: invite</code>."
+        ),
+    ),
+    Command(
         "cost",
         N_("What an experiment cost"),
         N_(

@@ -69,6 +69,11 @@ async def backlog(uow: UnitOfWork, chat_id: int) -> Backlog:
 
 async def start_draft(
     uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
-) -> ExperimentView:
-    """Starts a draft from the backlog: the experiment's own lifecycle rule decides if it may."""
-    return await services.change_status(uow, chat_id, number, Status.RUNNING, clock=clock)
+) -> services.ExperimentSummary:
+    """Starts a draft from the backlog (the experiment's own lifecycle rule decides if it may)
+    and returns it as /show shows it, in one transaction."""
+    async with uow:
+        await services.change_status(uow, chat_id, number, Status.RUNNING, clock=clock)
+        summary = await services.get_experiment(uow, chat_id, number)
+        await uow.commit()
+    return summary

@@ -309,6 +309,27 @@ def clean_target_variant(names: list[str] | tuple[str, ...] | None) -> list[str]
     return [name]
 
 
+def clean_episode_names(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The episodes of an advocacy storyline, in the order they run: 1..10, distinct, short."""
+    cleaned = [name.strip() for name in names]
+    if not 1 <= len(cleaned) <= MAX_VARIANTS:
+        raise InvalidInput(
+            N_(
+                "A storyline has between 1 and {high} episodes (you gave {count}). "
+                "Example: /new Referral story | episodes: invite, reminder"
+            ),
+            high=MAX_VARIANTS,
+            count=len(cleaned),
+        )
+    seen: set[str] = set()
+    for name in cleaned:
+        check_variant_name(name)
+        if name.casefold() in seen:
+            raise DuplicateVariant(name)
+        seen.add(name.casefold())
+    return cleaned
+
+
 def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
     """Variant names in order (the first is the control), checked: 2..10, distinct, short."""
     if not names:

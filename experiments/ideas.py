@@ -18,7 +18,6 @@ from experiments.domain import (
     N_,
     Author,
     Business,
-    ExperimentView,
     InvalidInput,
     Kind,
     Msg,
@@ -426,13 +425,14 @@ async def start_idea(
     translate: Callable[[str], str],
     business: Business = Business.ALL,
     clock: Clock = utc_now,
-) -> ExperimentView:
-    """Creates a draft from an idea, named and worded in the chat's language.
+) -> services.ExperimentSummary:
+    """Creates a draft from an idea, named and worded in the chat's language; it comes back as
+    /show shows it.
 
     A draft can be edited before it starts; it starts with its first result (or by hand).
     """
     idea = idea_at(stage, index, business)
-    return await services.create_experiment(
+    return await services.create_experiment_summary(
         uow,
         chat_id,
         translate(idea.title),

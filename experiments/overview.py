@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from db.unit_of_work import UnitOfWork
 from experiments import services
 from experiments.clock import Clock, utc_now
+from experiments.domain import Status
 from experiments.services import ExperimentSummary
 from experiments.stats.verdict import Verdict
 
@@ -30,8 +31,22 @@ def has_verdict(summary: ExperimentSummary) -> bool:
 async def overview(
     uow: UnitOfWork, chat_id: int, number: int, *, clock: Clock = utc_now
 ) -> ExperimentOverview:
-    summary = await services.get_experiment(uow, chat_id, number)
-    return await _with_verdict(uow, chat_id, summary, clock)
+    """The experiment as its card shows it, read in one transaction."""
+    async with uow:
+        summary = await services.get_experiment(uow, chat_id, number)
+        return await _with_verdict(uow, chat_id, summary, clock)
+
+
+async def change_status(
+    uow: UnitOfWork, chat_id: int, number: int, status: Status, *, clock: Clock = utc_now
+) -> ExperimentOverview:
+    """Starts, pauses or resumes the experiment (``services.change_status``) and returns its
+    card's overview, in one transaction."""
+    async with uow:
+        await services.change_status(uow, chat_id, number, status, clock=clock)
+        found = await overview(uow, chat_id, number, clock=clock)
+        await uow.commit()
+    return found
 
 
 async def overviews(

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from db.models import Experiment, Variant, Workspace
 from db.repositories import VariantSums
@@ -29,6 +30,7 @@ from experiments.roles import Action, Actor, require
 from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
 from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
+from experiments.stats.story import EpisodeCounts, StoryReadout, story_readout
 from experiments.stats.target import TargetCall, TargetLook, TargetReadout, target_readout
 from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
 
@@ -70,6 +72,8 @@ class ExperimentReadout:
     last_logged_at: datetime | None
     # One variant against a target rate (an MVP campaign without a control); None otherwise.
     target: TargetReadout | None = None
+    # An advocacy storyline: each episode and the story so far; None otherwise.
+    story: StoryReadout | None = None
 
     @property
     def money(self) -> MoneySummary | None:
@@ -128,6 +132,11 @@ async def create_experiment(
             raise domain.InvalidInput(domain.N_("The target rate must be between 0 and 100%."))
         variant_names = domain.clean_target_variant(list(variants) if variants else None)
         kind, planned_split, planned_per_variant = Kind.MVP_CAMPAIGN, None, None
+        baseline_rate = min_detectable_effect = None
+    elif kind is Kind.ADVOCACY and variants:
+        # Episodes, run one after another: no control, no split, no plan.
+        variant_names = domain.clean_episode_names(list(variants))
+        planned_split, planned_per_variant = None, None
         baseline_rate = min_detectable_effect = None
     else:
         variant_names = domain.clean_variant_names(list(variants) if variants else None)
@@ -208,6 +217,18 @@ def plan_sample_size(
             limit="1,000,000,000",
         ) from None
     return plan.per_variant
+
+
+async def create_experiment_summary(
+    uow: UnitOfWork, chat_id: int, name: str, variants: Sequence[str] | None = None, **options: Any
+) -> ExperimentSummary:
+    """Creates an experiment (``create_experiment``'s options) and returns it as /show shows
+    it, in one transaction."""
+    async with uow:
+        created = await create_experiment(uow, chat_id, name, variants, **options)
+        summary = await get_experiment(uow, chat_id, created.number)
+        await uow.commit()
+    return summary
 
 
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
@@ -318,11 +339,13 @@ def require_role(action: Action, actor: Actor, experiment: Experiment | entity.E
 
 async def check_permission(
     uow: UnitOfWork, chat_id: int, number: int, action: Action, *, actor: Actor
-) -> None:
-    """Raises ``NotPermitted`` unless the actor may take the action on the experiment; asked
-    before a question (which variant won?), so nobody answers one only to be refused."""
+) -> ExperimentView:
+    """The experiment, once the actor may take the action on it (else ``NotPermitted``);
+    asked before a question (which variant won?), so nobody answers one only to be refused."""
     async with uow:
-        require_role(action, actor, await find_experiment(uow, chat_id, number))
+        experiment = await find_experiment(uow, chat_id, number)
+        require_role(action, actor, experiment)
+        return experiment_view(experiment)
 
 
 async def conclude(
@@ -441,6 +464,8 @@ def readout_of(
     experiment = summary.experiment
     if experiment.target_rate is not None:
         return _target_readout_of(summary, now=now, history=history)
+    if experiment.kind is Kind.ADVOCACY:
+        return _story_readout_of(summary, now=now)
     result = conversion_readout(
         [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
         planned_per_variant=experiment.planned_per_variant,
@@ -519,6 +544,66 @@ def _target_readout_of(
         last_logged_at=summary.last_logged_at,
         target=target,
     )
+
+
+def _story_readout_of(summary: ExperimentSummary, *, now: datetime) -> ExperimentReadout:
+    """An advocacy storyline: each episode and the story so far; episodes that ran one after
+    another are not compared as an A/B test, so the verdict is to keep the story going."""
+    experiment = summary.experiment
+    story = story_readout(
+        [EpisodeCounts(t.name, t.visitors, t.conversions) for t in summary.totals]
+    )
+    readout = Readout(
+        arms=tuple(
+            ArmResult(e.name, e.visitors, e.conversions, e.rate, e.ci_low, e.ci_high, None)
+            for e in story.episodes
+        ),
+        alpha=story.alpha,
+        srm_p_value=None,
+        sample_ratio_mismatch=False,
+        verdict=Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.STORYLINE),
+        srm_checked=False,
+    )
+    days_running = None
+    if experiment.started_at is not None:
+        days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
+    return ExperimentReadout(
+        experiment=experiment,
+        totals=summary.totals,
+        readout=readout,
+        days_running=days_running,
+        days_left=None,
+        last_logged_at=summary.last_logged_at,
+        story=story,
+    )
+
+
+async def add_episode(
+    uow: UnitOfWork, chat_id: int, number: int, name: str, *, actor: Actor
+) -> ExperimentSummary:
+    """The next episode of an advocacy storyline, after the ones it has; the storyline comes
+    back as /show shows it."""
+    async with uow:
+        experiment = await find_experiment(uow, chat_id, number)
+        require_role(Action.EDIT, actor, experiment)
+        if Kind(experiment.kind) is not Kind.ADVOCACY:
+            raise domain.InvalidInput(
+                domain.N_(
+                    "#{number} is not an advocacy storyline, so it has no episodes. Start one "
+                    "with /new Referral story | episodes: invite, reminder"
+                ),
+                number=number,
+            )
+        if experiment_view(experiment).is_concluded:
+            raise domain.InvalidInput(
+                domain.N_("#{number} is concluded: reopen it to add an episode."), number=number
+            )
+        names = [variant.name for variant in experiment.variants]
+        cleaned = domain.clean_episode_names([*names, name])
+        experiment.variants.append(Variant(position=len(names), name=cleaned[-1]))
+        summary = await get_experiment(uow, chat_id, number)
+        await uow.commit()
+        return summary
 
 
 def target_verdict(target: TargetReadout, variant: str) -> Verdict:

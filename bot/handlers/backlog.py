@@ -62,17 +62,16 @@ async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     number = pressed.number
     runtime = runtime_of(context)
-    started = await backlog.start_draft(
+    summary = await backlog.start_draft(
         runtime.uow(), chat_id_of(update), number, clock=runtime.clock
     )
-    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), number)
     t = tr(context)
     text = "▶️ " + t.gettext("Started #{number}: it is running now.").format(number=number)
     await reply(
         update,
         context,
         text + "\n\n" + card(t, summary),
-        experiment_card(t, started),
+        experiment_card(t, summary.experiment),
     )
 
 

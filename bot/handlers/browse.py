@@ -21,7 +21,7 @@ from bot.render.experiments import card, experiment_list
 from bot.render.money import money_block
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
-from experiments import overview, services
+from experiments import overview
 from experiments.domain import Status
 
 SHOW_USAGE = "/show #1"
@@ -60,7 +60,14 @@ async def show_shortcut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
     runtime = runtime_of(context)
     found = await overview.overview(runtime.uow(), chat_id_of(update), number, clock=runtime.clock)
+    await _render(update, context, found)
+
+
+async def _render(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, found: overview.ExperimentOverview
+) -> None:
     summary = found.summary
+    number = summary.experiment.number
     t = tr(context)
     keyboard = experiment_card(t, summary.experiment)
     text = card(t, summary, found.verdict)
@@ -76,13 +83,15 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if pressed is None:
         return
     action, number = pressed.action, pressed.number
+    if action not in ("pause", "resume", "start"):
+        await show(update, context, number)
+        return
     runtime = runtime_of(context)
-    if action in ("pause", "resume", "start"):
-        wanted = Status.PAUSED if action == "pause" else Status.RUNNING
-        await services.change_status(
-            runtime.uow(), chat_id_of(update), number, wanted, clock=runtime.clock
-        )
-    await show(update, context, number)
+    wanted = Status.PAUSED if action == "pause" else Status.RUNNING
+    found = await overview.change_status(
+        runtime.uow(), chat_id_of(update), number, wanted, clock=runtime.clock
+    )
+    await _render(update, context, found)
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:

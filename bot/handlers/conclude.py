@@ -14,7 +14,7 @@ from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
 from experiments import services
-from experiments.domain import N_, InvalidInput, Outcome, Status
+from experiments.domain import N_, ExperimentView, InvalidInput, Outcome, Status
 from experiments.roles import Action
 
 # The example shown in replies; translated, so a Russian reply shows a Russian outcome word.
@@ -76,10 +76,8 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def _ask_winner(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
     """Which variant won, with a button per variant and one for no winner."""
-    await _may_conclude(update, context, number)
-    summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
+    experiment = await _may_conclude(update, context, number)
     t = tr(context)
-    experiment = summary.experiment
     text = "\n".join(
         [
             t.gettext("Which variant won {title}?").format(title=title(experiment)),
@@ -89,9 +87,11 @@ async def _ask_winner(update: Update, context: ContextTypes.DEFAULT_TYPE, number
     await edit_or_reply(update, context, text, winner_choice(t, number, experiment.variants))
 
 
-async def _may_conclude(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+async def _may_conclude(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
+) -> ExperimentView:
     """Refuses (naming who can) before the question is asked or its buttons are taken away."""
-    await services.check_permission(
+    return await services.check_permission(
         runtime_of(context).uow(),
         chat_id_of(update),
         number,
@@ -106,13 +106,12 @@ async def winner_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if pressed is None:
         return
     number, position = pressed.number, pressed.position
-    await _may_conclude(update, context, number)
+    experiment = await _may_conclude(update, context, number)
     await flows.remove_buttons(update)
     if position is None:
         await conclude_experiment(update, context, number, Outcome.INCONCLUSIVE)
         return
-    summary = await services.get_experiment(runtime_of(context).uow(), chat_id_of(update), number)
-    variants = summary.experiment.variants
+    variants = experiment.variants
     if position >= len(variants):  # the variants changed since the buttons were sent
         await _ask_winner(update, context, number)
         return

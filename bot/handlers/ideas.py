@@ -15,7 +15,6 @@ from bot.render.stages import stages_button
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
-from experiments import services
 from experiments.domain import Business, Stage
 from experiments.funnel import parse_stage
 from experiments.ideas import StageIdeas, ideas_at_stage, ideas_for_constraint, start_idea
@@ -107,7 +106,7 @@ async def _start(
 ) -> None:
     runtime = runtime_of(context)
     t = tr(context)
-    experiment = await start_idea(
+    summary = await start_idea(
         runtime.uow(),
         chat_id_of(update),
         stage,
@@ -117,7 +116,7 @@ async def _start(
         business=business,
         clock=runtime.clock,
     )
-    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
+    experiment = summary.experiment
     await reply(
         update,
         context,

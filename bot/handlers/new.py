@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import get_args
 
@@ -38,6 +39,8 @@ SPLIT_USAGE = "/new Landing headline | A, B 70/30"
 # Unequal splits offered as buttons when there are two variants.
 SPLIT_CHOICES: tuple[buttons.SplitChoice, ...] = get_args(buttons.SplitChoice)
 TEXT = filters.TEXT & ~filters.COMMAND
+# "/new Referral story | episodes: invite, reminder": an advocacy storyline.
+_EPISODES = re.compile(r"\s*(?:episodes|эпизоды)\s*:\s*", re.IGNORECASE)
 
 
 async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -49,13 +52,24 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not rest.strip():
         return await _ask_name(update, context)
     name, bar, variant_text = rest.partition("|")
+    kind = Kind.AB_TEST
+    episodes = _EPISODES.match(variant_text)
+    if bar and episodes is not None:
+        # An advocacy storyline: its episodes, in the order they run.
+        kind, variant_text = Kind.ADVOCACY, variant_text[episodes.end() :]
     if bar:
         variant_text, target = parsing.trailing_target(variant_text, TARGET_USAGE)
     else:
         name, target = parsing.trailing_target(name, TARGET_USAGE)
     variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
     variants = [v for v in variant_text.split(",")] if variant_text.strip() else None
-    answers = {"name": name, "variants": variants, "planned_split": split, "target_rate": target}
+    answers = {
+        "name": name,
+        "variants": variants,
+        "planned_split": split,
+        "target_rate": target,
+        "kind": kind,
+    }
     await _create(update, context, answers)
     return flows.END
 
@@ -260,6 +274,17 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             ),
         )
         return VARIANTS
+    if answers.get("kind") is Kind.ADVOCACY and answers.get("control") is None:
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "Name the storyline's episodes in the order you run them, separated by commas "
+                "(e.g. <code>invite, reminder</code>). Add more later with /episode."
+            ),
+            markup([[flows.cancel_button(context)]]),
+        )
+        return VARIANTS
     control = answers.get("control")
     if control is not None:
         challenger = domain.challenger_for(control)
@@ -300,6 +325,14 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     answers = flows.draft(context, update, FLOW)
     if answers.get("target_rate") is not None:
         return await _got_target_variant(update, context, answers)
+    if answers.get("kind") is Kind.ADVOCACY and answers.get("control") is None:
+        if await flows.pressed(update) is not None:  # a button of an earlier question
+            answers["variants"] = None
+        else:
+            assert update.effective_message is not None
+            typed = (update.effective_message.text or "").split(",")
+            answers["variants"] = domain.clean_episode_names(typed)
+        return await _ask_review(update, context)
     control = answers.get("control")
     if await flows.pressed(update) is not None:
         answers["variants"] = None if control is None else [control, domain.challenger_for(control)]
@@ -451,7 +484,7 @@ async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
     runtime = runtime_of(context)
-    experiment = await services.create_experiment(
+    summary = await services.create_experiment_summary(
         runtime.uow(),
         chat_id_of(update),
         answers["name"],
@@ -471,7 +504,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         clock=runtime.clock,
     )
     t = tr(context)
-    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), experiment.number)
+    experiment = summary.experiment
     first_variant = experiment.variants[0]
     if experiment.is_draft:
         head = t.gettext("📥 Saved experiment #{number} as a draft for the backlog.")

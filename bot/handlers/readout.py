@@ -10,6 +10,7 @@ from bot.keyboards import button, markup
 from bot.pickers import offer_experiments
 from bot.render.money import money_block
 from bot.render.readout import readout_text
+from bot.render.story import story_text
 from bot.render.target import target_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
@@ -48,7 +49,12 @@ async def _readout(update: Update, context: ContextTypes.DEFAULT_TYPE, number: i
             button("➕ " + t.gettext("Log results"), buttons.LogResults(number)),
             button("🏁 " + t.gettext("Conclude"), buttons.Conclude(number)),
         ]
-    text = target_text(t, result) if result.target is not None else readout_text(t, result)
+    if result.target is not None:
+        text = target_text(t, result)
+    elif result.story is not None:
+        text = story_text(t, result)
+    else:
+        text = readout_text(t, result)
     money = money_block(t, currency_of(context), result.money, number=number)
     if money:
         text += "\n\n" + money

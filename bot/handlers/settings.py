@@ -21,9 +21,10 @@ from bot.render.settings import LANGUAGE_NAMES, settings_text
 from bot.replies import edit_or_reply
 from bot.runtime import Runtime, chat_id_of, remember_workspace, runtime_of, tr
 from bot.users import actor_of
-from experiments import digests, workspaces
+from experiments import workspaces
 from experiments.domain import BUSINESS_NAMES, N_, Business, InvalidInput
 from experiments.roles import Action, require
+from experiments.settings import SettingsCard, change_settings, settings_card
 
 FLOW = "settings"
 TIME, ZONE, TARGET, STALE, CURRENCY = range(5)
@@ -89,8 +90,8 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     args = context.args or []
     if not args:
         runtime = runtime_of(context)
-        view = await workspaces.get_workspace(runtime.uow(), chat_id_of(update))
-        await _show(update, context, view)
+        found = await settings_card(runtime.uow(), chat_id_of(update), clock=runtime.clock)
+        await _show(update, context, found)
         return flows.END
     setting = SETTING_WORDS.get(args[0].lower())
     value = " ".join(args[1:]).strip()
@@ -143,8 +144,9 @@ async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def show_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Back: the card again."""
     await flows.answer_query(update)
-    view = await workspaces.get_workspace(runtime_of(context).uow(), chat_id_of(update))
-    await _show(update, context, view)
+    runtime = runtime_of(context)
+    found = await settings_card(runtime.uow(), chat_id_of(update), clock=runtime.clock)
+    await _show(update, context, found)
     return flows.END
 
 
@@ -272,7 +274,7 @@ def _typed(update: Update) -> str:
 
 async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, **changes: Any) -> None:
     runtime = runtime_of(context)
-    view = await workspaces.update_settings(
+    found = await change_settings(
         runtime.uow(),
         chat_id_of(update),
         actor=await actor_of(update, context),
@@ -280,21 +282,20 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, **changes: 
         **changes,
     )
     # The chat speaks the new language from this reply on.
-    remember_workspace(context, view)
-    await _show(update, context, view, saved=True)
+    remember_workspace(context, found.workspace)
+    await _show(update, context, found, saved=True)
 
 
 async def _show(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    view: workspaces.WorkspaceView,
+    found: SettingsCard,
     *,
     saved: bool = False,
 ) -> None:
     t = tr(context)
-    runtime = runtime_of(context)
-    next_digest = await digests.next_digest_at(runtime.uow(), view.chat_id, runtime.clock())
-    text = settings_text(t, view, next_digest)
+    view = found.workspace
+    text = settings_text(t, view, found.next_digest)
     if saved:
         text = "✅ " + t.gettext("Saved.") + "\n\n" + text
     await edit_or_reply(update, context, text, settings_keyboard(t, view))

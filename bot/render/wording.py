@@ -59,6 +59,8 @@ def verdict_label(verdict: Verdict, _: Translate = _same) -> str:
         return _("target reached: keep {variant}").format(variant=verdict.variant)
     if verdict.reason is VerdictReason.TARGET_MISSED:
         return _("stop: target missed")
+    if verdict.reason is VerdictReason.STORYLINE:
+        return _("story running")
     if verdict.kind is VerdictKind.SHIP:
         return _("ship {variant}").format(variant=verdict.variant)
     if verdict.kind is VerdictKind.STOP_NO_EFFECT:

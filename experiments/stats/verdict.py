@@ -80,6 +80,8 @@ class VerdictReason(StrEnum):
     # One variant against a target rate (``stats.target``), said as a verdict.
     TARGET_REACHED = "target_reached"
     TARGET_MISSED = "target_missed"
+    # An advocacy storyline (``stats.story``): episodes are read out, not compared.
+    STORYLINE = "storyline"
 
 
 class EffectCall(IntEnum):

@@ -127,6 +127,7 @@ async def test_guided_new_explains_bad_answers_and_asks_again(
     assert "That name is 81 characters long; keep it to 80." in too_long.text
     kinds = await say(alice_chat, "Fine name")
     await press(alice_chat, kinds, "MVP campaign")
+    await press(alice_chat, await alice_chat.next_reply(), "A/B, against a control")
     await press(alice_chat, await alice_chat.next_reply(), "Buy")
     await alice_chat.next_reply()
     over = await say(alice_chat, "h" * 501)

@@ -29,6 +29,7 @@ async def test_every_command_is_registered_with_telegram(bot: BotUnderTest) -> N
         "reopen",
         "edit",
         "cost",
+        "episode",
         "delete",
         "learn",
         "learnings",

@@ -97,7 +97,8 @@ async def test_starting_a_draft_makes_it_running_and_takes_it_off_the_backlog(
     database: Database, drafts: None, clock: FrozenClock
 ) -> None:
     started = await start_draft(database.unit_of_work(), CHAT, 3, clock=clock)
-    assert started.status is Status.RUNNING and started.started_at == clock()
+    assert started.experiment.status is Status.RUNNING
+    assert started.experiment.started_at == clock()
     assert await numbers(database) == [7, 2, 1, 4, 5]
     # The lifecycle rule of the experiment: a running one can't be started again.
     with pytest.raises(InvalidStatusChange):

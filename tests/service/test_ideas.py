@@ -90,15 +90,17 @@ async def test_starting_an_idea_creates_its_experiment(
     database: Database, workspace: int, clock: FrozenClock
 ) -> None:
     idea = ideas_for(Stage.TRUST)[0]
-    view = await start_idea(
-        database.unit_of_work(),
-        CHAT,
-        Stage.TRUST,
-        0,
-        author=ALICE,
-        translate=str,
-        clock=clock,
-    )
+    view = (
+        await start_idea(
+            database.unit_of_work(),
+            CHAT,
+            Stage.TRUST,
+            0,
+            author=ALICE,
+            translate=str,
+            clock=clock,
+        )
+    ).experiment
     assert view.number == 1
     assert view.name == idea.title
     assert view.kind is idea.kind
@@ -115,9 +117,11 @@ async def test_starting_an_idea_creates_its_experiment(
 async def test_the_idea_is_worded_in_the_chat_s_language(
     database: Database, workspace: int
 ) -> None:
-    view = await start_idea(
-        database.unit_of_work(), CHAT, Stage.REFER, 2, author=ALICE, translate=str.upper
-    )
+    view = (
+        await start_idea(
+            database.unit_of_work(), CHAT, Stage.REFER, 2, author=ALICE, translate=str.upper
+        )
+    ).experiment
     assert view.name == ideas_for(Stage.REFER)[2].title.upper()
     assert view.hypothesis == ideas_for(Stage.REFER)[2].hypothesis.upper()
 
@@ -159,16 +163,18 @@ async def test_ideas_follow_the_workspace_s_kind_of_business(
     chosen = await ideas_at_stage(database.unit_of_work(), CHAT, Stage.REFER)
     assert (chosen.stage, chosen.constraint_rate) == (Stage.REFER, None)
     assert chosen.ideas == ideas_for(Stage.REFER, Business.SHOP)
-    view = await start_idea(
-        database.unit_of_work(),
-        CHAT,
-        Stage.REFER,
-        4,
-        author=ALICE,
-        translate=str,
-        business=Business.SHOP,
-        clock=clock,
-    )
+    view = (
+        await start_idea(
+            database.unit_of_work(),
+            CHAT,
+            Stage.REFER,
+            4,
+            author=ALICE,
+            translate=str,
+            business=Business.SHOP,
+            clock=clock,
+        )
+    ).experiment
     assert view.name == "Regulars tell their story in our posts"
     assert view.kind is Kind.ADVOCACY
 
