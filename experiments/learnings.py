@@ -253,6 +253,24 @@ async def concluded_without_learning(uow: UnitOfWork, chat_id: int) -> list[int]
     return [view.number for view in await experiments_without_learning(uow, chat_id)]
 
 
+@dataclass(frozen=True)
+class LearningStart:
+    """What the first question of /learn needs."""
+
+    experiment: ExperimentView | None  # None: a learning about a stage
+    first: bool  # no learning is written in the chat yet
+
+
+async def begin_learning(uow: UnitOfWork, chat_id: int, number: int | None) -> LearningStart:
+    """Starts a learning: the experiment it is about (refused unless concluded), and whether
+    it is the chat's first, read in one transaction."""
+    async with uow:
+        experiment = (
+            None if number is None else await experiment_to_learn_from(uow, chat_id, number)
+        )
+        return LearningStart(experiment, await is_first_learning(uow, chat_id))
+
+
 async def is_first_learning(uow: UnitOfWork, chat_id: int) -> bool:
     """No learning is written in the chat yet: the five whys explain themselves."""
     async with uow:

@@ -580,8 +580,9 @@ def _story_readout_of(summary: ExperimentSummary, *, now: datetime) -> Experimen
 
 async def add_episode(
     uow: UnitOfWork, chat_id: int, number: int, name: str, *, actor: Actor
-) -> ExperimentView:
-    """The next episode of an advocacy storyline, after the ones it has."""
+) -> ExperimentSummary:
+    """The next episode of an advocacy storyline, after the ones it has; the storyline comes
+    back as /show shows it."""
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         require_role(Action.EDIT, actor, experiment)
@@ -593,16 +594,16 @@ async def add_episode(
                 ),
                 number=number,
             )
-        if Status(experiment.status) is Status.CONCLUDED:
+        if experiment_view(experiment).is_concluded:
             raise domain.InvalidInput(
                 domain.N_("#{number} is concluded: reopen it to add an episode."), number=number
             )
         names = [variant.name for variant in experiment.variants]
         cleaned = domain.clean_episode_names([*names, name])
         experiment.variants.append(Variant(position=len(names), name=cleaned[-1]))
-        view = experiment_view(experiment)
+        summary = await get_experiment(uow, chat_id, number)
         await uow.commit()
-        return view
+        return summary
 
 
 def target_verdict(target: TargetReadout, variant: str) -> Verdict:

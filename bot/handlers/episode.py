@@ -27,10 +27,10 @@ async def episode_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         )
     number = parsing.experiment_number(args[0], USAGE)
     runtime = runtime_of(context)
-    experiment = await services.add_episode(
+    summary = await services.add_episode(
         runtime.uow(), chat_id_of(update), number, args[1], actor=await actor_of(update, context)
     )
-    summary = await services.get_experiment(runtime.uow(), chat_id_of(update), number)
+    experiment = summary.experiment
     t = tr(context)
     episode = experiment.variants[-1]
     text = "\n".join(

@@ -42,15 +42,14 @@ from experiments.domain import N_, InvalidInput, Stage
 from experiments.funnel import parse_stage
 from experiments.learnings import (
     MAX_WHYS,
+    begin_learning,
     clean_countermeasure,
     clean_owner,
     clean_root_cause,
     clean_summary,
     clean_why,
     countermeasure_done,
-    experiment_to_learn_from,
     experiments_without_learning,
-    is_first_learning,
     learnings_by_stage,
     list_learnings,
     record_learning,
@@ -169,13 +168,9 @@ async def stage_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 async def _begin(
     update: Update, context: ContextTypes.DEFAULT_TYPE, number: int | None, stage: Stage | None
 ) -> int:
-    experiment = None
-    if number is not None:
-        # Refuse a running or unknown experiment before asking anything.
-        experiment = await experiment_to_learn_from(
-            runtime_of(context).uow(), chat_id_of(update), number
-        )
-    first = await is_first_learning(runtime_of(context).uow(), chat_id_of(update))
+    # Refuses a running or unknown experiment before asking anything.
+    begun = await begin_learning(runtime_of(context).uow(), chat_id_of(update), number)
+    experiment, first = begun.experiment, begun.first
     flows.drop_draft(context, update, FLOW)
     answers = flows.draft(context, update, FLOW)
     answers.update(number=number, stage=stage, whys=[])

@@ -6,8 +6,9 @@ import pytest
 
 from db.models import Experiment
 from db.unit_of_work import Database
-from experiments import overview, services, settings
+from experiments import learnings, overview, services, settings
 from experiments.domain import InvalidStatusChange, Status
+from experiments.learnings import ExperimentNotConcluded
 from experiments.workspaces import UnknownTimezone
 from tests.service.conftest import ALICE, CHAT
 from tests.service.test_experiments import count_rows
@@ -71,3 +72,16 @@ async def test_the_settings_card_changes_with_the_settings_in_one_transaction(
             timezone="Mars/Olympus",
         )
     assert await settings.settings_card(database.unit_of_work(), CHAT, clock=clock) == after
+
+
+async def test_beginning_a_learning_refuses_a_running_experiment_and_says_if_it_is_the_first(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    await services.create_experiment(database.unit_of_work(), CHAT, "Checkout", author=ALICE)
+    with pytest.raises(ExperimentNotConcluded):
+        await learnings.begin_learning(database.unit_of_work(), CHAT, 1)
+    await services.conclude(database.unit_of_work(), CHAT, 1, actor=ADMIN, clock=clock)
+    begun = await learnings.begin_learning(database.unit_of_work(), CHAT, 1)
+    assert begun.experiment is not None and begun.experiment.is_concluded and begun.first
+    about_a_stage = await learnings.begin_learning(database.unit_of_work(), CHAT, None)
+    assert (about_a_stage.experiment, about_a_stage.first) == (None, True)
