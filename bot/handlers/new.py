@@ -274,6 +274,17 @@ async def got_hypothesis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             ),
         )
         return VARIANTS
+    if answers.get("kind") is Kind.ADVOCACY and answers.get("control") is None:
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "Name the storyline's episodes in the order you run them, separated by commas "
+                "(e.g. <code>invite, reminder</code>). Add more later with /episode."
+            ),
+            markup([[flows.cancel_button(context)]]),
+        )
+        return VARIANTS
     control = answers.get("control")
     if control is not None:
         challenger = domain.challenger_for(control)
@@ -314,6 +325,14 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     answers = flows.draft(context, update, FLOW)
     if answers.get("target_rate") is not None:
         return await _got_target_variant(update, context, answers)
+    if answers.get("kind") is Kind.ADVOCACY and answers.get("control") is None:
+        if await flows.pressed(update) is not None:  # a button of an earlier question
+            answers["variants"] = None
+        else:
+            assert update.effective_message is not None
+            typed = (update.effective_message.text or "").split(",")
+            answers["variants"] = domain.clean_episode_names(typed)
+        return await _ask_review(update, context)
     control = answers.get("control")
     if await flows.pressed(update) is not None:
         answers["variants"] = None if control is None else [control, domain.challenger_for(control)]

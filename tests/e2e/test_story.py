@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from db.models import Experiment, Observation, Variant
 from emulator import SimChat
-from tests.e2e.conftest import BotUnderTest, say
+from tests.e2e.conftest import BotUnderTest, press, say
 
 
 async def counts(bot: BotUnderTest) -> tuple[int, int, int]:
@@ -86,3 +86,46 @@ async def test_a_storyline_in_russian(bot: BotUnderTest) -> None:
         "/episode #1 напоминание"
     )
     assert await counts(bot) == before
+
+
+async def test_the_guided_new_asks_for_a_storyline_s_episodes(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new")
+    kinds = await say(alice_chat, "Referral story")
+    await press(alice_chat, kinds, "advocacy storyline")
+    stages = await alice_chat.next_reply()
+    await press(alice_chat, stages, "Refer")
+    hypothesis = await alice_chat.next_reply()
+    await press(alice_chat, hypothesis, "Skip")
+    episodes = await alice_chat.next_reply()
+    assert episodes.text.startswith("Name the storyline's episodes in the order you run them")
+    before = await counts(bot)
+    twice = await say(alice_chat, "invite, invite")
+    assert twice.text == "⚠️ Variant names must differ; “invite” appears twice."
+    assert await counts(bot) == before
+    review = await say(alice_chat, "invite, reminder")
+    assert review.text.startswith("When will you review it?")
+    await press(alice_chat, review, "Skip")
+    created = await alice_chat.next_reply()
+    assert "advocacy storyline · stage: Refer" in created.text
+    assert "invite: no data yet" in created.text and "reminder: no data yet" in created.text
+
+
+async def test_the_guided_storyline_in_russian(bot: BotUnderTest) -> None:
+    ivan = bot.emulator.user(first_name="Иван", language_code="ru")
+    chat = bot.emulator.private_chat(ivan)
+    await say(chat, "/new")
+    kinds = await say(chat, "История")
+    await press(chat, kinds, "сарафанное радио")
+    stages = await chat.next_reply()
+    await press(chat, stages, "Рекомендация")
+    hypothesis = await chat.next_reply()
+    await press(chat, hypothesis, "Пропустить")
+    episodes = await chat.next_reply()
+    assert episodes.text.startswith("Назовите эпизоды сюжета в том порядке")
+    review = await say(chat, "приглашение")
+    created = await say(chat, "16.12.2026")
+    assert review.text.startswith("Когда подводим итоги?")
+    assert "сарафанное радио · этап: Рекомендация" in created.text
+    assert "приглашение: данных пока нет" in created.text
