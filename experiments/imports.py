@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from db.models import Workspace
@@ -31,6 +31,7 @@ from experiments import dates, import_records, jumps, observations, parsers
 from experiments import experiment as entity
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
+    MAX_MONEY,
     N_,
     Author,
     DomainError,
@@ -49,8 +50,6 @@ MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
 # A file's bad lines are all named in one reply, up to this many.
 MAX_BAD_LINES_NAMED = 20
-# The same ceiling as parsing an amount typed in the chat: more is a typo.
-MAX_REVENUE = Decimal("1e12")
 
 # Control characters (NUL, …) don't belong in a text file, and Telegram would refuse to echo them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -551,14 +550,9 @@ def _count(token: str, what: str) -> int:
 def _revenue(token: str, delimiter: str) -> Decimal | None:
     if not token:
         return None
-    cleaned = token.lstrip("$€£₽").strip()
-    if delimiter == ";":
-        cleaned = cleaned.replace(",", ".")  # spreadsheets that use ; also write 19,90
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or abs(value) > MAX_REVENUE:
+    # Spreadsheets that separate values with ; also write 19,90.
+    value = parsers.money_value(token, decimal_comma=delimiter == ";")
+    if value is None or abs(value) > MAX_MONEY:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Write it like 19.90, or leave it empty."),
             token=token,

@@ -77,8 +77,9 @@ def ice(text: str, usage: str) -> Ice:
     return check_ice(impact, confidence, ease, usage=usage)
 
 
-# Thousands separators a count may be written with: 1,200, 1_200, 1 200 (no-break space).
-COUNT_SEPARATORS = ",_\u00a0"
+# Thousands separators a count may be written with: 1,200, 1_200, 1 200 (a no-break space, or
+# the narrow one Russian numbers are shown with).
+COUNT_SEPARATORS = ",_\u00a0\u202f"
 
 
 def count_value(token: str, separators: str = COUNT_SEPARATORS) -> int | None:
@@ -120,13 +121,26 @@ def count(token: str, what: str, usage: str) -> int:
     return value
 
 
-def money(token: str, usage: str) -> Decimal:
-    cleaned = token.strip().lstrip("$€£₽").replace(",", ".")
+# Currency signs an amount may start with.
+CURRENCY_SIGNS = "$€£₽"
+
+
+def money_value(token: str, *, decimal_comma: bool = True) -> Decimal | None:
+    """`380`, `19.90`, `$19,90` → the amount (negative ones are read, for the caller's rules to
+    refuse); None if it is not a finite number. ``decimal_comma``: 19,90 is 19.90."""
+    cleaned = token.strip().lstrip(CURRENCY_SIGNS).strip()
+    if decimal_comma:
+        cleaned = cleaned.replace(",", ".")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or value < 0 or value > MAX_MONEY:
+        return None
+    return value if value.is_finite() else None
+
+
+def money(token: str, usage: str) -> Decimal:
+    value = money_value(token)
+    if value is None or value < 0 or value > MAX_MONEY:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Usage: {usage}"), token=token, usage=usage
         )
@@ -290,11 +304,7 @@ def _money_or_day(token: str, usage: str) -> Decimal:
 
 
 def _reads_as_number(token: str) -> bool:
-    try:
-        Decimal(token.strip().lstrip("$€£₽").replace(",", "."))
-    except InvalidOperation:
-        return False
-    return True
+    return money_value(token) is not None
 
 
 def _twice(what: str, usage: str) -> InvalidInput:

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.unit_of_work import UnitOfWork
-from experiments import services
+from experiments import parsers, services
 from experiments.dates import YESTERDAY_WORDS
-from experiments.domain import ExperimentView
+from experiments.domain import MAX_COUNT_PER_OBSERVATION, ExperimentView
 
 # A count as people type it: 1200, 1,200, 1_200, 1 200 with a no-break space (a plain space
 # separates two numbers). Not part of a word, a time (10:30), a date (30.11) or a percentage.
@@ -26,8 +26,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _DAY_WORD = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}(?:\.(?:\d{4}|\d{2}))?")
 # Name words too common to say which experiment the founder means.
 _MIN_NAME_WORD = 4
-# Numbers past this are not counts of a day's visitors (a year, a phone number, an amount).
-_MAX_COUNT = 10**9
 
 
 @dataclass(frozen=True)
@@ -162,13 +160,9 @@ def _counts(text: str) -> tuple[int, int | None] | None:
     fraction = _FRACTION.search(text)
     if fraction is not None:
         conversions, visitors = int(fraction.group(1)), int(fraction.group(2))
-        if visitors <= _MAX_COUNT:
+        if visitors <= MAX_COUNT_PER_OBSERVATION:
             return conversions, visitors
-    numbers = [
-        int(re.sub(r"\D", "", m.group(1)))
-        for m in _COUNT.finditer(text)
-        if int(re.sub(r"\D", "", m.group(1))) <= _MAX_COUNT
-    ]
+    numbers = [value for m in _COUNT.finditer(text) if (value := _count(m.group(1))) is not None]
     if not numbers:
         return None
     if len(numbers) == 1:
@@ -182,8 +176,14 @@ def single_count(text: str) -> int | None:
     numbers = [m.group(1) for m in _COUNT.finditer(text)]
     if len(numbers) != 1 or len(_WORD.findall(text)) > 4:
         return None
-    value = int(re.sub(r"\D", "", numbers[0]))
-    return value if value <= _MAX_COUNT else None
+    return _count(numbers[0])
+
+
+def _count(found: str) -> int | None:
+    """A count found in the text; past the domain's limit a number is not a day's visitors (a
+    year, a phone number, an amount)."""
+    value = parsers.count_value(found)
+    return value if value is not None and value <= MAX_COUNT_PER_OBSERVATION else None
 
 
 async def guess_for_chat(uow: UnitOfWork, chat_id: int, text: str) -> ResultGuess | None:
