@@ -552,7 +552,7 @@ def _revenue(token: str, delimiter: str) -> Decimal | None:
         return None
     # Spreadsheets that separate values with ; also write 19,90.
     value = parsers.money_value(token, decimal_comma=delimiter == ";")
-    if value is None or abs(value) > MAX_MONEY:
+    if value is None or not value.is_finite() or abs(value) > MAX_MONEY:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Write it like 19.90, or leave it empty."),
             token=token,

@@ -126,8 +126,9 @@ CURRENCY_SIGNS = "$€£₽"
 
 
 def money_value(token: str, *, decimal_comma: bool = True) -> Decimal | None:
-    """`380`, `19.90`, `$19,90` → the amount (negative ones are read, for the caller's rules to
-    refuse); None if it is not a finite number. ``decimal_comma``: 19,90 is 19.90."""
+    """`380`, `19.90`, `$19,90` → the amount; None if it is not written as a number.
+    Negative and non-finite ones (NaN, Infinity) are read, for the caller to refuse as amounts.
+    ``decimal_comma``: 19,90 is 19.90."""
     cleaned = token.strip().lstrip(CURRENCY_SIGNS).strip()
     if decimal_comma:
         cleaned = cleaned.replace(",", ".")
@@ -135,12 +136,12 @@ def money_value(token: str, *, decimal_comma: bool = True) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    return value
 
 
 def money(token: str, usage: str) -> Decimal:
     value = money_value(token)
-    if value is None or value < 0 or value > MAX_MONEY:
+    if value is None or not value.is_finite() or value < 0 or value > MAX_MONEY:
         raise InvalidInput(
             N_("“{token}” is not an amount of money. Usage: {usage}"), token=token, usage=usage
         )
