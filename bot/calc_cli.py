@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
 from bot.render.wording import explain_verdict, headline, verdict_label
-from experiments.calculator import plan_size, read_out, target_rate
-from experiments.domain import read_count
+from experiments.calculator import plan_size, read_out
+from experiments.domain import MAX_COUNT_PER_OBSERVATION, conversions_fit, target_rate
+from experiments.parsers import decimal_value, effect_value, pair_value, share_value, variant_list
 from experiments.stats.readout import ArmResult, Readout
 from experiments.stats.sample_size import SampleSizePlan, SequentialPlan
 
@@ -36,7 +37,6 @@ _COUNTS_EXAMPLE = "Write conversions/visitors, e.g. 120/2400."
 _VALUE_OPTIONS = ("--names", "--alpha", "--baseline", "--mde", "--power", "--split")
 _FLAG_OPTIONS = ("--json",)
 _HELP = ("-h", "--help")
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?%?", re.IGNORECASE)
 
 USAGE = (
     "usage: hourglass calc CONVERSIONS/VISITORS CONVERSIONS/VISITORS [...] "
@@ -90,17 +90,21 @@ def parse_counts(tokens: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _parse_pair(token: str) -> tuple[int, int]:
-    parts = token.strip().split("/")
-    counts = [read_count(part.strip().replace(",", "").replace("_", "")) for part in parts]
-    if len(counts) != 2 or None in counts:
+    pair = pair_value(token)
+    if pair is None:
         raise CalcInputError(f"Can't read {token!r}. {_COUNTS_EXAMPLE}")
-    conversions, visitors = (value or 0 for value in counts)
+    conversions, visitors = pair
     if conversions < 0 or visitors < 0:
         raise CalcInputError(f"Counts can't be negative in {token!r}. {_COUNTS_EXAMPLE}")
-    if conversions > visitors:
+    if not conversions_fit(conversions, visitors):
         raise CalcInputError(
             f"Conversions ({conversions}) can't exceed visitors ({visitors}) in {token!r}. "
             f"{_COUNTS_EXAMPLE}"
+        )
+    if visitors > MAX_COUNT_PER_OBSERVATION:
+        raise CalcInputError(
+            f"{token!r} has more visitors than the calculator takes "
+            f"(at most {MAX_COUNT_PER_OBSERVATION:,}). {_COUNTS_EXAMPLE}"
         )
     return conversions, visitors
 
@@ -109,7 +113,7 @@ def parse_names(text: str | None, count: int) -> list[str]:
     """'A,B,C' -> ['A', 'B', 'C'] (exactly ``count`` unique names); default A, B, C, ..."""
     if text is None:
         return [_default_name(index) for index in range(count)]
-    names = [name.strip() for name in text.split(",")]
+    names = variant_list(text)
     if len(names) != count:
         example = ",".join(_default_name(index) for index in range(count))
         raise CalcInputError(
@@ -130,12 +134,10 @@ def _default_name(index: int) -> str:
 
 def _parse_share(text: str, option: str, example: str) -> tuple[float, bool]:
     """'0.05' -> (0.05, False); '5%' -> (0.05, True)."""
-    cleaned = text.strip()
-    if not _DECIMAL.fullmatch(cleaned):
+    share = share_value(text)
+    if share is None:
         raise CalcInputError(f"Can't read {option} {text!r}. Write a number, e.g. {example}.")
-    is_percent = cleaned.endswith("%")
-    value = float(cleaned.rstrip("%"))
-    return (value / 100 if is_percent else value), is_percent
+    return share
 
 
 def _parse_probability(text: str, option: str, example: str) -> float:
@@ -147,7 +149,12 @@ def _parse_probability(text: str, option: str, example: str) -> float:
 
 def _target_rate(baseline: float, mde_text: str) -> float:
     """--mde 20% is relative (baseline x 1.2); --mde 0.01 is absolute (baseline + 0.01)."""
-    mde, relative = _parse_share(mde_text, "--mde", "--mde 0.01 or --mde 20%")
+    effect = effect_value(mde_text)
+    if effect is None:
+        raise CalcInputError(
+            f"Can't read --mde {mde_text!r}. Write a number, e.g. --mde 0.01 or --mde 20%."
+        )
+    mde, relative = effect
     if mde == 0:
         raise CalcInputError("--mde can't be zero: give the smallest effect worth detecting.")
     target = target_rate(baseline, mde, relative=relative)
@@ -272,11 +279,12 @@ def parse_split(text: str, arms: int) -> tuple[float, ...]:
     """'70,30' (or 70/30) -> (70.0, 30.0): one positive weight per arm, control first."""
     parts = [part.strip().rstrip("%") for part in re.split(r"[,/]", text)]
     example = ",".join(["50"] * arms) if arms != 2 else "70,30"
-    if len(parts) != arms or not all(_DECIMAL.fullmatch(part) for part in parts):
+    values = [decimal_value(part) for part in parts]
+    if len(parts) != arms or None in values:
         raise CalcInputError(
             f"--split needs one share per arm ({arms}), control first, e.g. --split {example}."
         )
-    weights = tuple(float(part) for part in parts)
+    weights = tuple(value or 0.0 for value in values)
     if not all(weight > 0 for weight in weights):
         raise CalcInputError(f"--split shares must be above zero, e.g. --split {example}.")
     return weights

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.models import Experiment, Learning
+from experiments.lifecycle import Status
 
 
 class LearningRepository:
@@ -80,7 +81,7 @@ class LearningRepository:
                 .options(selectinload(Experiment.variants))
                 .where(
                     Experiment.workspace_id == workspace_id,
-                    Experiment.status == "concluded",
+                    Experiment.status == Status.CONCLUDED.value,
                     ~has_learning,
                 )
                 .order_by(Experiment.concluded_at, Experiment.number)

@@ -136,7 +136,9 @@ class ExperimentRepository:
         return (
             await self._session.scalars(
                 self._with_variants()
-                .where(Experiment.workspace_id == workspace_id, Experiment.status == "draft")
+                .where(
+                    Experiment.workspace_id == workspace_id, Experiment.status == Status.DRAFT.value
+                )
                 .order_by(Experiment.number)
             )
         ).all()

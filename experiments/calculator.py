@@ -36,11 +36,6 @@ def read_out(
     )
 
 
-def target_rate(baseline: float, mde: float, *, relative: bool) -> float:
-    """The rate worth detecting: ``baseline x (1 + mde)`` if relative, else ``baseline + mde``."""
-    return baseline * (1 + mde) if relative else baseline + mde
-
-
 def plan_size(
     baseline: float,
     target: float,

@@ -105,7 +105,8 @@ EARLIEST_LOGGED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 DEFAULT_VARIANT_NAMES = ("A", "B")
 HYPOTHESIS_TEMPLATE = N_("We believe <change> for <who> will <effect>, measured by <metric>.")
 
-_VARIANT_NAME = re.compile(r"^[\w][\w\-.+]*$")
+# Words of letters, digits, - . + _ with single spaces between them: "B", "old price".
+_VARIANT_NAME = re.compile(r"\w[\w\-.+]*(?: [\w\-.+]+)*")
 
 
 # ---------------------------------------------------------------- errors
@@ -314,7 +315,7 @@ def clean_target_variant(names: list[str] | tuple[str, ...] | None) -> list[str]
             ),
             count=len(names),
         )
-    name = names[0].strip()
+    name = " ".join(names[0].split())
     check_variant_name(name)
     return [name]
 
@@ -344,7 +345,7 @@ def clean_variant_names(names: list[str] | tuple[str, ...] | None) -> list[str]:
     """Variant names in order (the first is the control), checked: 2..10, distinct, short."""
     if not names:
         return list(DEFAULT_VARIANT_NAMES)
-    cleaned = [n.strip() for n in names]
+    cleaned = [" ".join(n.split()) for n in names]
     if len(cleaned) < MIN_VARIANTS or len(cleaned) > MAX_VARIANTS:
         raise InvalidInput(
             N_(
@@ -369,11 +370,11 @@ def check_variant_name(name: str) -> None:
         raise InvalidInput(
             N_("A variant name is empty. Separate names with commas: /new Pricing | A, B")
         )
-    if len(name) > VARIANT_NAME_MAX_CHARS or not _VARIANT_NAME.match(name):
+    if len(name) > VARIANT_NAME_MAX_CHARS or not _VARIANT_NAME.fullmatch(name):
         raise InvalidInput(
             N_(
-                "“{variant}” can't be a variant name: use one word of letters, digits, "
-                "- or _ (at most {limit} characters), e.g. A, B, control, new_price."
+                "“{variant}” can't be a variant name: use letters, digits, spaces, - or _ "
+                "(at most {limit} characters), e.g. A, B, control, new price."
             ),
             variant=name,
             limit=VARIANT_NAME_MAX_CHARS,
@@ -427,6 +428,11 @@ def split_shares(weights: tuple[float, ...] | None, arm_count: int) -> tuple[flo
     return tuple(weight / total for weight in weights)
 
 
+def conversions_fit(conversions: int, visitors: int) -> bool:
+    """The rule for every pair of counts: conversions can't exceed visitors."""
+    return conversions <= visitors
+
+
 def check_counts(number: int, variant: str, visitors: int, conversions: int) -> None:
     """The rules every logged observation obeys."""
     for what, value in ((N_("visitors"), visitors), (N_("conversions"), conversions)):
@@ -434,7 +440,7 @@ def check_counts(number: int, variant: str, visitors: int, conversions: int) -> 
             raise NegativeCount(number, variant, what, value)
         if value > MAX_COUNT_PER_OBSERVATION:
             raise CountTooLarge(what, value)
-    if conversions > visitors:
+    if not conversions_fit(conversions, visitors):
         raise ConversionsExceedVisitors(number, variant, visitors, conversions)
     if visitors == 0:
         raise NoVisitors(number, variant)
@@ -457,6 +463,11 @@ def read_count(text: str) -> int | None:
     if match.group(1):
         return -value if value else None
     return value
+
+
+def target_rate(baseline: float, mde: float, *, relative: bool) -> float:
+    """The rate an effect aims at: ``baseline x (1 + mde)`` if relative, else ``baseline + mde``."""
+    return baseline * (1 + mde) if relative else baseline + mde
 
 
 def check_cents(value: Decimal, token: str) -> Decimal:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from db.models import FunnelSnapshot
 from db.unit_of_work import UnitOfWork
+from experiments import parsers
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
     MAX_COUNT_PER_OBSERVATION,
@@ -28,33 +29,6 @@ FUNNEL_STAGES: tuple[Stage, ...] = tuple(Stage)
 FUNNEL_USAGE = "/funnel 5000 1200 400 150 60 20 5"
 FUNNEL_PAST_USAGE = "/funnel last week 5000 1200 400 150 60 20 5"
 MAX_PERIOD_DAYS = 366
-# What a user may type for a stage, in every language the bot speaks (compared casefolded).
-STAGE_WORDS: dict[str, Stage] = {
-    **{stage.value: stage for stage in Stage},
-    "знакомство": Stage.KNOW,
-    "знать": Stage.KNOW,
-    "знают": Stage.KNOW,
-    "узнать": Stage.KNOW,
-    "узнают": Stage.KNOW,
-    "нравиться": Stage.LIKE,
-    "нравится": Stage.LIKE,
-    "симпатия": Stage.LIKE,
-    "доверять": Stage.TRUST,
-    "доверяют": Stage.TRUST,
-    "доверие": Stage.TRUST,
-    "попробовать": Stage.TRY,
-    "пробуют": Stage.TRY,
-    "проба": Stage.TRY,
-    "купить": Stage.BUY,
-    "покупают": Stage.BUY,
-    "покупка": Stage.BUY,
-    "повторить": Stage.REPEAT,
-    "повторяют": Stage.REPEAT,
-    "повтор": Stage.REPEAT,
-    "рекомендовать": Stage.REFER,
-    "рекомендуют": Stage.REFER,
-    "рекомендация": Stage.REFER,
-}
 
 
 # ---------------------------------------------------------------- errors
@@ -175,7 +149,7 @@ def parse_stage(word: str, translate: Callable[[str], str] | None = None) -> Sta
     With ``translate``, the stage's name as the chat shows it is understood too.
     """
     wanted = word.strip().casefold()
-    found = STAGE_WORDS.get(wanted)
+    found = parsers.stage_word(wanted)
     if found is None and translate is not None:
         shown = {translate(name).casefold(): stage for stage, name in STAGE_NAMES.items()}
         found = shown.get(wanted)

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from db.models import Workspace
 from db.unit_of_work import UnitOfWork
-from experiments import dates, import_records, jumps, observations
+from experiments import dates, import_records, jumps, observations, parsers
 from experiments import experiment as entity
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
@@ -37,7 +37,6 @@ from experiments.domain import (
     InvalidInput,
     UnknownExperiment,
     check_cents,
-    read_count,
 )
 from experiments.import_records import ImportRefused, ResultLine
 from experiments.observations import ExportedObservation
@@ -53,7 +52,6 @@ MAX_BAD_LINES_NAMED = 20
 # The same ceiling as parsing an amount typed in the chat: more is a typo.
 MAX_REVENUE = Decimal("1e12")
 
-_EXPERIMENT = re.compile(r"#?(\d{1,9})")
 # Control characters (NUL, …) don't belong in a text file, and Telegram would refuse to echo them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -519,12 +517,12 @@ def _row(
 
 
 def _experiment_number(token: str) -> int:
-    match = _EXPERIMENT.fullmatch(token)
-    if match is None or int(match.group(1)) == 0:
+    number = parsers.experiment_number_value(token)
+    if number is None:
         raise InvalidInput(
             N_("“{token}” is not an experiment number. Write it like 3 (or #3)."), token=token
         )
-    return int(match.group(1))
+    return number
 
 
 def _variant(token: str) -> str:
@@ -534,12 +532,12 @@ def _variant(token: str) -> str:
 
 
 def _count(token: str, what: str) -> int:
-    cleaned = token.replace("_", "")
-    if not cleaned:
+    if not token.replace("_", ""):
         raise InvalidInput(
             N_("the number of {what} is missing. Write a whole number, e.g. 1200."), what=what
         )
-    value = read_count(cleaned)
+    # Only "_" between digits: a file's "," or ";" separates its values, and 19,90 is money.
+    value = parsers.count_value(token, separators="_")
     if value is None:
         raise InvalidInput(
             N_("“{token}” is not a whole number of {what}. Write digits only, e.g. 1200."),

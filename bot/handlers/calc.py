@@ -14,18 +14,15 @@ from bot.keyboards import markup
 from bot.render.readout import method_note, readout_lines
 from bot.replies import reply
 from bot.runtime import Runtime, tr
-from experiments.domain import N_, InvalidInput, read_count
+from experiments.domain import MAX_COUNT_PER_OBSERVATION, N_, InvalidInput, conversions_fit
+from experiments.parsers import pair_value
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
 
 FLOW = "calc"
 CONTROL, VARIANT = range(2)
 USAGE = "/calc 120/2400 150/2400"
 MIN_ARMS, MAX_ARMS = 2, 10
-# Beyond this a number is a typo, not a campaign (and the statistics stay exact up to it).
-MAX_CALC_COUNT = 10**12
 TEXT = filters.TEXT & ~filters.COMMAND
-
-_PAIR = re.compile(r"([+-]?\d[\d,_]*)/([+-]?\d[\d,_]*)")
 
 
 # ---------------------------------------------------------------- reading the numbers
@@ -33,24 +30,19 @@ _PAIR = re.compile(r"([+-]?\d[\d,_]*)/([+-]?\d[\d,_]*)")
 
 def parse_pair(token: str) -> tuple[int, int]:
     """`120/2400` (conversions/visitors; 1,200/24,000 is fine) → (120, 2400)."""
-    match = _PAIR.fullmatch(token.strip())
-    counts = (
-        [read_count(part.replace(",", "").replace("_", "")) for part in match.groups()]
-        if match
-        else []
-    )
-    if len(counts) != 2 or None in counts:
+    pair = pair_value(token)
+    if pair is None:
         raise InvalidInput(
             N_("“{token}” is not conversions/visitors. Write them like 120/2400."),
             token=token,
         )
-    conversions, visitors = (value or 0 for value in counts)
+    conversions, visitors = pair
     if conversions < 0 or visitors < 0:
         raise InvalidInput(
             N_("Counts can't be negative (“{token}”). Write conversions/visitors like 120/2400."),
             token=token,
         )
-    if conversions > visitors:
+    if not conversions_fit(conversions, visitors):
         raise InvalidInput(
             N_(
                 "Conversions ({conversions}) can't exceed visitors ({visitors}) in “{token}”. "
@@ -60,11 +52,11 @@ def parse_pair(token: str) -> tuple[int, int]:
             visitors=visitors,
             token=token,
         )
-    if visitors > MAX_CALC_COUNT:
+    if visitors > MAX_COUNT_PER_OBSERVATION:
         raise InvalidInput(
             N_("“{token}” has more visitors than I calculate with (at most {limit})."),
             token=token,
-            limit=MAX_CALC_COUNT,
+            limit=MAX_COUNT_PER_OBSERVATION,
         )
     return conversions, visitors
 

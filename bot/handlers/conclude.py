@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import buttons, flows, parsing
 from bot.keyboards import button, experiment_card, markup, winner_choice
-from bot.pickers import offer_experiments
+from bot.pickers import offer_experiments, variant_named
 from bot.render import labels
 from bot.render.experiments import title
 from bot.replies import edit_or_reply, reply
@@ -20,23 +20,6 @@ from experiments.roles import Action
 # The example shown in replies; translated, so a Russian reply shows a Russian outcome word.
 USAGE = N_("/conclude #1 won")
 REOPEN_USAGE = "/reopen #2"
-# Words accepted for each outcome, in every language the bot speaks.
-OUTCOME_WORDS = {
-    "won": Outcome.WON,
-    "win": Outcome.WON,
-    "выиграл": Outcome.WON,
-    "победа": Outcome.WON,
-    "lost": Outcome.LOST,
-    "lose": Outcome.LOST,
-    "проиграл": Outcome.LOST,
-    "проигрыш": Outcome.LOST,
-    "inconclusive": Outcome.INCONCLUSIVE,
-    "unclear": Outcome.INCONCLUSIVE,
-    "неясно": Outcome.INCONCLUSIVE,
-    "ничья": Outcome.INCONCLUSIVE,
-    "поражение": Outcome.LOST,
-    "выигрыш": Outcome.WON,
-}
 
 
 async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -58,8 +41,9 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if len(args) == 1:
         await _ask_winner(update, context, number)
         return
-    outcome = OUTCOME_WORDS.get(args[1].lower())
-    if len(args) > 2:
+    outcome = parsing.outcome_word(args[1]) if len(args) == 2 else None
+    winner, rest = await variant_named(update, context, number, args[1:])
+    if rest:
         raise InvalidInput(
             N_(
                 "Write the variant that won, or won, lost or inconclusive, e.g. {usage} "
@@ -69,7 +53,7 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
     if outcome is None:
         # Not an outcome word: the name of the variant that won (checked by the service).
-        await conclude_experiment(update, context, number, None, winner=args[1])
+        await conclude_experiment(update, context, number, None, winner=winner)
         return
     await conclude_experiment(update, context, number, outcome)
 

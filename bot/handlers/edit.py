@@ -239,7 +239,7 @@ def parse_change(
     if field is EditField.COST:
         return Change(field, cost=parse_cost(text, number))
     if field is EditField.VARIANTS:
-        return Change(field, variants=tuple(n for n in text.split(",")) if text else ())
+        return Change(field, variants=tuple(parsing.variant_list(text)) if text else ())
     if field is EditField.ICE:
         return Change(field, ice=parsing.ice(text, f"/edit #{number} ice 7 6 8"))
     if field is EditField.SPLIT:

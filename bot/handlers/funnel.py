@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -31,7 +30,7 @@ from bot.render.stages import stages_button
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
-from experiments import dates
+from experiments import dates, parsers
 from experiments.domain import N_, STAGE_NAMES, InvalidInput
 from experiments.funnel import (
     FUNNEL_STAGES,
@@ -48,7 +47,6 @@ COUNT = 0
 TEXT = filters.TEXT & ~filters.COMMAND
 HISTORY_WORDS = ("history", "история")
 HISTORY_PERIODS = 8
-_ONE_NUMBER = re.compile(r"-?\d[\d,_\u00a0]*")
 
 
 async def funnel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -78,7 +76,7 @@ def _leading_day(
     A first word that is not a number starts a day: one word (`2026-11-16`, `yesterday`) or
     two (`last week`).
     """
-    if _ONE_NUMBER.fullmatch(words[0]):
+    if parsers.count_value(words[0]) is not None:
         return None, words
     zone = flows.local_zone(context)
     now = runtime_of(context).clock()
@@ -186,12 +184,12 @@ async def got_count(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     counts: list[int] = flows.draft(context, update, FLOW).setdefault("counts", [])
     stage = FUNNEL_STAGES[len(counts)]
     words = (update.effective_message.text or "").split()
-    if len(words) != 1 or not _ONE_NUMBER.fullmatch(words[0]):
+    value = parsers.count_value(words[0]) if len(words) == 1 else None
+    if value is None:
         raise InvalidInput(
             N_("Send one whole number: how many people reached {stage}, e.g. 1200."),
             stage=STAGE_NAMES[stage],
         )
-    value = parsing.count(words[0], N_("people"), FUNNEL_USAGE)
     counts.append(check_stage_count(stage, value, counts[-1] if counts else None))
     if len(counts) < len(FUNNEL_STAGES):
         await _ask_count(update, context, counts)

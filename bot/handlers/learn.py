@@ -39,7 +39,7 @@ from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
 from experiments.domain import N_, InvalidInput, Stage
-from experiments.funnel import STAGE_WORDS, parse_stage
+from experiments.funnel import parse_stage
 from experiments.learnings import (
     MAX_WHYS,
     begin_learning,
@@ -54,6 +54,7 @@ from experiments.learnings import (
     list_learnings,
     record_learning,
 )
+from experiments.parsers import STAGE_WORDS
 
 FLOW = "learn"
 WHAT, WHY, ROOT, MEASURE, OWNER, DUE = range(6)

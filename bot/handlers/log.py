@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot import buttons, flows, parsing
 from bot.keyboards import button, experiment_card, experiment_picker, markup, rows_of
-from bot.pickers import offer_experiments
+from bot.pickers import offer_experiments, variant_named
 from bot.render.experiments import logged, title, undone
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
@@ -39,18 +39,25 @@ async def log_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     args = context.args or []
     if not args:
         return await _ask_experiment(update, context)
-    if not 4 <= len(args) <= 7:
-        raise InvalidInput(
-            N_(
-                "Write /log, the experiment, the variant, visitors and conversions "
-                "(the day and revenue optional), e.g. {usage} or {full}"
-            ),
-            usage=LOG_USAGE,
-            full=LOG_FULL_USAGE,
-        )
+    if len(args) < 4:
+        raise _usage_error()
     number = parsing.experiment_number(args[0], LOG_USAGE)
-    await _log(update, context, number, args[1], args[2:])
+    variant, words = await variant_named(update, context, number, args[1:])
+    if not 2 <= len(words) <= 5:
+        raise _usage_error()
+    await _log(update, context, number, variant, words)
     return flows.END
+
+
+def _usage_error() -> InvalidInput:
+    return InvalidInput(
+        N_(
+            "Write /log, the experiment, the variant, visitors and conversions "
+            "(the day and revenue optional), e.g. {usage} or {full}"
+        ),
+        usage=LOG_USAGE,
+        full=LOG_FULL_USAGE,
+    )
 
 
 async def _ask_experiment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import get_args
 
@@ -39,10 +38,9 @@ SPLIT_USAGE = "/new Landing headline | A, B 70/30"
 # Unequal splits offered as buttons when there are two variants.
 SPLIT_CHOICES: tuple[buttons.SplitChoice, ...] = get_args(buttons.SplitChoice)
 TEXT = filters.TEXT & ~filters.COMMAND
+
+
 # "/new Referral story | episodes: invite, reminder": an advocacy storyline.
-_EPISODES = re.compile(r"\s*(?:episodes|эпизоды)\s*:\s*", re.IGNORECASE)
-
-
 async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """`/new <name>`, `/new <name> | A, B, C` or `/new <name> | A, B 70/30` creates at once;
     bare `/new` starts the guide."""
@@ -53,16 +51,16 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return await _ask_name(update, context)
     name, bar, variant_text = rest.partition("|")
     kind = Kind.AB_TEST
-    episodes = _EPISODES.match(variant_text)
+    episodes = parsing.leading_episodes(variant_text)
     if bar and episodes is not None:
         # An advocacy storyline: its episodes, in the order they run.
-        kind, variant_text = Kind.ADVOCACY, variant_text[episodes.end() :]
+        kind, variant_text = Kind.ADVOCACY, episodes
     if bar:
         variant_text, target = parsing.trailing_target(variant_text, TARGET_USAGE)
     else:
         name, target = parsing.trailing_target(name, TARGET_USAGE)
     variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
-    variants = [v for v in variant_text.split(",")] if variant_text.strip() else None
+    variants = parsing.variant_list(variant_text) if variant_text.strip() else None
     answers = {
         "name": name,
         "variants": variants,
@@ -340,7 +338,7 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         answers["variants"] = None if control is None else [control, domain.challenger_for(control)]
     else:
         assert update.effective_message is not None
-        typed = (update.effective_message.text or "").split(",")
+        typed = parsing.variant_list(update.effective_message.text or "")
         names = typed if control is None else [control, *typed]
         answers["variants"] = domain.clean_variant_names(names)
     t = tr(context)

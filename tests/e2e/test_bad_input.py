@@ -42,7 +42,7 @@ async def unchanged(bot: BotUnderTest) -> tuple[int, int, int]:
         ("/conclude #1 maybe", "“maybe” is neither a variant of #1 (A, B) nor an outcome."),
         ("/new Pricing | A", "between 2 and 10 variants"),
         ("/new Pricing | A, a", "Variant names must differ"),
-        ("/new Pricing | A, two words", "can't be a variant name"),
+        ("/new Pricing | A, new/price", "can't be a variant name"),
         ("/new " + "x" * 81, "That name is 81 characters long; keep it to 80."),
     ],
 )

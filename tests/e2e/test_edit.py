@@ -49,8 +49,8 @@ async def test_before_the_first_result_variants_can_be_edited_guided(
     question = await flyer.next_reply()
     assert "#1 Flyer, variants now: A, B" in question.text
     assert "Send the variants separated by commas" in question.text
-    saved = await say(flyer, "control, new price, bold")
-    assert "can't be a variant name" in saved.text  # two words: still asking
+    saved = await say(flyer, "control, new/price, bold")
+    assert "can't be a variant name" in saved.text  # a slash: still asking
     saved = await say(flyer, "control, new_price, bold")
     assert "✅ Saved: #1 Flyer, variants." in saved.text
     assert "Was: A, B" in saved.text and "Now: control, new_price, bold" in saved.text

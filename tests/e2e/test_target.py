@@ -76,7 +76,7 @@ async def test_bad_targets_are_explained_and_change_nothing(
         await say(alice_chat, "/new Bad | a, b target 5%"),
         await say(alice_chat, "/new Bad | a target 150%"),
         await say(alice_chat, "/new Bad | a target 0%"),
-        await say(alice_chat, "/new Bad | a b target 5%"),
+        await say(alice_chat, "/new Bad | a/b target 5%"),
     ]
     assert [answer.text for answer in answers] == [
         "⚠️ An MVP campaign against a target rate has one variant (you gave 2). "
@@ -85,8 +85,8 @@ async def test_bad_targets_are_explained_and_change_nothing(
         "/new Tasting box | box target 5%",
         "⚠️ “0%” is not a rate between 0 and 100%. Write it like 5% or 0.05. "
         "/new Tasting box | box target 5%",
-        "⚠️ “a b” can't be a variant name: use one word of letters, digits, - or _ "
-        "(at most 24 characters), e.g. A, B, control, new_price.",
+        "⚠️ “a/b” can't be a variant name: use letters, digits, spaces, - or _ "
+        "(at most 24 characters), e.g. A, B, control, new price.",
     ]
     assert await counts(bot) == before
 
@@ -161,8 +161,8 @@ async def test_the_guided_new_asks_for_one_variant_and_its_target(
     variant = await alice_chat.next_reply()
     assert variant.text.startswith("What do you call the one variant?")
     assert labels_of(variant) == ["Use MVP"]
-    wrong = await say(alice_chat, "tasting box")
-    assert wrong.text.startswith("⚠️ “tasting box” can't be a variant name")
+    wrong = await say(alice_chat, "tasting/box")
+    assert wrong.text.startswith("⚠️ “tasting/box” can't be a variant name")
     assert await counts(bot) == before
     review = await say(alice_chat, "box")
     assert review.text.startswith("When will you review it?")

@@ -83,7 +83,7 @@ async def test_new_experiment_keeps_named_variants_in_order(
         ("Fine", [f"v{i}" for i in range(11)], InvalidInput),
         ("Fine", ["A", "a"], DuplicateVariant),
         ("Fine", ["A", ""], InvalidInput),
-        ("Fine", ["A", "two words"], InvalidInput),
+        ("Fine", ["A", "new/price"], InvalidInput),
         ("Fine", ["A", "x" * 25], InvalidInput),
     ],
 )

@@ -227,14 +227,15 @@ def test_a_leading_calc_word_is_skipped():
     assert calc("calc", "1/200", "3/200")[0] == 0
 
 
-def test_parse_counts_for_the_chat():
-    assert parse_counts(["120/2400", "1,500/24,000", " 3 / 40 "]) == [
-        (120, 2400),
-        (1500, 24000),
-        (3, 40),
-    ]
-    with pytest.raises(ValueError, match=r"e\.g\. 120/2400"):
-        parse_counts(["5/3", "1/2"])
+def test_the_chat_and_the_command_line_read_pairs_alike():
+    """Both read conversions/visitors with ``experiments.parsers.pair_value``."""
+    from bot.handlers.calc import parse_pairs
+
+    tokens = ["120/2400", "1,500/24,000", "3/40"]
+    expected = [(120, 2400), (1500, 24000), (3, 40)]
+    assert parse_counts(tokens) == expected
+    assert parse_pairs(" ".join(tokens)) == expected
+    assert parse_pairs("120 / 2400  3 /40") == [(120, 2400), (3, 40)]
 
 
 def test_readout_to_json_is_plain_json():

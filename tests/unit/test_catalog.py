@@ -14,8 +14,9 @@ from bot.commands import COMMANDS
 from bot.i18n import Translator, translator
 from bot.render import labels
 from experiments.domain import HYPOTHESIS_MAX_CHARS, NAME_MAX_CHARS, Business, Stage, clean_name
-from experiments.funnel import STAGE_WORDS, parse_stage
+from experiments.funnel import parse_stage
 from experiments.ideas import ideas_for
+from experiments.parsers import STAGE_WORDS
 
 RUSSIAN_PLURALS = (
     "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "

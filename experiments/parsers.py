@@ -1,0 +1,444 @@
+"""Turning what a user typed into plain values: one function per kind of input.
+
+The chat, the CSV import and the command-line calculator read counts, experiment numbers,
+rates, effects, splits, dates, variant lists and stage and outcome words here, in every
+language the bot speaks. Each kind has one reader that returns the value or None
+(``count_value``, ``experiment_number_value``, ``outcome_word``, …), used by all of them; the
+functions raising ``InvalidInput`` wrap a reader with the chat's message. The rules a value
+must then obey (a count's limit, conversions within visitors) live in ``experiments.domain``.
+Dates are ``experiments.dates`` (``parse_moment``, ``day_ahead``), re-exported here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from decimal import Decimal, InvalidOperation
+
+from experiments import dates
+from experiments.dates import NotADate, day_ahead, parse_moment
+from experiments.domain import (
+    MAX_MONEY,
+    N_,
+    Ice,
+    InvalidInput,
+    Outcome,
+    Stage,
+    check_cents,
+    check_ice,
+    read_count,
+    target_rate,
+)
+
+__all__ = ["NotADate", "day_ahead", "parse_moment"]
+
+# Words that say the next number is revenue, in every language the bot speaks.
+REVENUE_WORDS = frozenset({"revenue", "rev", "выручка"})
+# Three numbers with separators between them: meant as a date, even when it can't be one.
+_DATE_SHAPED = re.compile(r"\d+[.\-/]\d+[.\-/]\d+")
+
+_REF = re.compile(r"#?(\d{1,9})")
+
+
+def experiment_number_value(token: str) -> int | None:
+    """`#3` or `3` → 3; None when it is not an experiment number (0 is not one)."""
+    match = _REF.fullmatch(token.strip())
+    if match is None or int(match.group(1)) == 0:
+        return None
+    return int(match.group(1))
+
+
+def experiment_number(token: str, usage: str) -> int:
+    """`#3` or `3` → 3."""
+    number = experiment_number_value(token)
+    if number is None:
+        raise InvalidInput(
+            N_("“{token}” is not an experiment number. Write it like #3. Usage: {usage}"),
+            token=token,
+            usage=usage,
+        )
+    return number
+
+
+_ICE_SEPARATORS = re.compile(r"[\s,;/×x*]+")
+
+
+def ice(text: str, usage: str) -> Ice:
+    """`7 6 8` (or 7/6/8, 7×6×8): impact, confidence and ease, each 1–10."""
+    words = [word for word in _ICE_SEPARATORS.split(text.strip().casefold()) if word]
+    if len(words) != 3 or not all(re.fullmatch(r"-?\d{1,6}", word) for word in words):
+        raise InvalidInput(
+            N_("Write three whole numbers from 1 to 10: impact, confidence and ease, e.g. {usage}"),
+            usage=usage,
+        )
+    impact, confidence, ease = (int(word) for word in words)
+    return check_ice(impact, confidence, ease, usage=usage)
+
+
+# Thousands separators a count may be written with: 1,200, 1_200, 1 200 (no-break space).
+COUNT_SEPARATORS = ",_\u00a0"
+
+
+def count_value(token: str, separators: str = COUNT_SEPARATORS) -> int | None:
+    """A whole number of visitors, conversions or people, written with digits and the
+    ``separators``; None when it is not one. A negative count is read, so that the domain's
+    rules (``experiments.domain.check_counts``) can say why it can't be; the limit is theirs."""
+    cleaned = token.strip()
+    for separator in separators:
+        cleaned = cleaned.replace(separator, "")
+    return read_count(cleaned)
+
+
+# Conversions/visitors, as the calculator reads them: 120/2400, 1,200/24,000.
+_PAIR = re.compile(r"([+-]?\d[\d,_]*)/([+-]?\d[\d,_]*)")
+
+
+def pair_value(token: str) -> tuple[int, int] | None:
+    """`120/2400` → (120, 2400) as (conversions, visitors); None when it is not such a pair.
+    Negative counts are read, for the caller to refuse with its own words."""
+    match = _PAIR.fullmatch(re.sub(r"\s*/\s*", "/", token.strip()))
+    if match is None:
+        return None
+    conversions, visitors = (count_value(part, ",_") for part in match.groups())
+    if conversions is None or visitors is None:
+        return None
+    return conversions, visitors
+
+
+def count(token: str, what: str, usage: str) -> int:
+    """A whole number of visitors or conversions (1,200 and 1_200 are fine)."""
+    value = count_value(token)  # a negative count is read: the service explains why it can't be
+    if value is None:
+        raise InvalidInput(
+            N_("“{token}” is not a whole number of {what}. Usage: {usage}"),
+            token=token,
+            what=what,
+            usage=usage,
+        )
+    return value
+
+
+def money(token: str, usage: str) -> Decimal:
+    cleaned = token.strip().lstrip("$€£₽").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0 or value > MAX_MONEY:
+        raise InvalidInput(
+            N_("“{token}” is not an amount of money. Usage: {usage}"), token=token, usage=usage
+        )
+    return check_cents(value, token)
+
+
+# A decimal number as typed: 5, 0.05, .5, +1, -0.5, 1e-3 (a decimal comma is made a point first).
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?", re.IGNORECASE)
+
+
+def decimal_value(token: str) -> float | None:
+    """`5`, `0.05`, `5,5`, `1e-3` → the number; None if it is not one."""
+    cleaned = re.sub(r"\s", "", token).replace(",", ".")
+    return float(cleaned) if _NUMBER.fullmatch(cleaned) else None
+
+
+def share_value(token: str) -> tuple[float, bool] | None:
+    """`5%`, `5 %` or `5,5%` → (0.05…, True); `0.05` → (0.05, False); None if not a number.
+    The flag says it was written in percent."""
+    cleaned = re.sub(r"\s", "", token).replace(",", ".")
+    percent = cleaned.endswith("%")
+    value = decimal_value(cleaned[:-1] if percent else cleaned)
+    if value is None:
+        return None
+    return (value / 100 if percent else value), percent
+
+
+def rate(token: str, usage: str) -> float:
+    """A conversion rate: `5%`, `5 %`, `0.05` or `5,5%` → a fraction in (0, 1)."""
+    share = share_value(token)
+    if share is None or not 0 < share[0] < 1:
+        raise InvalidInput(
+            N_("“{token}” is not a rate between 0 and 100%. Write it like 5% or 0.05. {usage}"),
+            token=token,
+            usage=usage,
+        )
+    return share[0]
+
+
+# Percentage points after a number, as written in each language: 1pp, 1 п. п., 1пп.
+_POINTS_UNIT = re.compile(r"(?:pp|п\.?п\.?)$")
+
+
+def effect_value(token: str) -> tuple[float, bool] | None:
+    """A minimum detectable effect as (size, relative): `20%` → (0.2, True), a lift of the
+    baseline; `1pp` / `+1pp` / `1 п. п.` → (0.01, False) and `0.01` → (0.01, False), absolute
+    rates added to it. None if it is not written like one of these."""
+    cleaned = re.sub(r"\s", "", token).replace(",", ".").lower()
+    points = _POINTS_UNIT.search(cleaned)
+    if points is None:
+        return share_value(cleaned)
+    number = cleaned[: points.start()]
+    if not _NUMBER.fullmatch(number):
+        return None
+    return float(number) / 100, False
+
+
+def effect(token: str, baseline: float, usage: str) -> float:
+    """A minimum detectable effect → the target rate, above the baseline and below 100%."""
+    found = effect_value(token)
+    target = -1.0 if found is None else target_rate(baseline, found[0], relative=found[1])
+    if not baseline < target < 1:
+        raise InvalidInput(
+            N_(
+                "“{token}” is not an effect I can plan for. Write a relative lift like 20% "
+                "or percentage points like 1pp. {usage}"
+            ),
+            token=token,
+            usage=usage,
+        )
+    return target
+
+
+def review_date(token: str, today: date, usage: str) -> date:
+    """`2026-05-01`, `01.05.2026`, `01.05`, `14d` / `2w` from today → a date not in the past
+    (read by ``dates.day_ahead``, the one date reader)."""
+    found = dates.day_ahead(token, today)
+    if found is None:
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a review date within the next year. "
+                "Write it like 2026-05-01, or 14d for two weeks from today. {usage}"
+            ),
+            token=token,
+            usage=usage,
+        )
+    return found
+
+
+def due_date(token: str, today: date) -> date:
+    """When a countermeasure is due: the same forms as ``review_date``."""
+    found = dates.day_ahead(token, today)
+    if found is None:
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a date within the next year. Write it like 2026-05-01 or "
+                "01.05.2026, or 14d for two weeks from today."
+            ),
+            token=token,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class ResultExtras:
+    """What may follow the counts of a result: its revenue and the day it is for."""
+
+    revenue: Decimal | None = None
+    logged_at: datetime | None = None  # None: now
+
+
+def result_extras(words: list[str], *, now: datetime, zone: tzinfo, usage: str) -> ResultExtras:
+    """`revenue 380` (or a bare amount) and a day (`yesterday`, `30.11`, …), in either order.
+
+    A word that reads as a date is the day (``dates.parse_moment``: the one date parser), so
+    `10.10` is 10 October; write `revenue 10.10` for an amount.
+    """
+    revenue: Decimal | None = None
+    logged_at: datetime | None = None
+    remaining = list(words)
+    while remaining:
+        word = remaining.pop(0)
+        if word.casefold() in REVENUE_WORDS:
+            if not remaining:
+                raise InvalidInput(
+                    N_("“{word}” needs an amount after it. Usage: {usage}"),
+                    word=word,
+                    usage=usage,
+                )
+            if revenue is not None:
+                raise _twice(N_("revenue"), usage)
+            revenue = money(remaining.pop(0), usage)
+            continue
+        try:
+            moment = dates.parse_moment(word, now=now, zone=zone)
+        except dates.NotADate:
+            if revenue is not None:
+                raise InvalidInput(
+                    N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
+                    token=word,
+                    usage=usage,
+                ) from None
+            revenue = _money_or_day(word, usage)
+            continue
+        if logged_at is not None:
+            raise _twice(N_("day"), usage)
+        logged_at = moment
+    return ResultExtras(revenue=revenue, logged_at=logged_at)
+
+
+def _money_or_day(token: str, usage: str) -> Decimal:
+    """A word that is not a day: an amount, or (when it can't be read as a number either) a
+    word that is neither."""
+    if not _DATE_SHAPED.fullmatch(token.strip()) and _reads_as_number(token):
+        return money(token, usage)  # meant as an amount: say what is wrong with it
+    raise InvalidInput(
+        N_("“{token}” is neither a day nor an amount of money. Usage: {usage}"),
+        token=token,
+        usage=usage,
+    )
+
+
+def _reads_as_number(token: str) -> bool:
+    try:
+        Decimal(token.strip().lstrip("$€£₽").replace(",", "."))
+    except InvalidOperation:
+        return False
+    return True
+
+
+def _twice(what: str, usage: str) -> InvalidInput:
+    return InvalidInput(N_("Give the {what} once. Usage: {usage}"), what=what, usage=usage)
+
+
+# A planned split: shares separated by "/", e.g. 70/30, 50/25/25, 60%/40%.
+_SPLIT = re.compile(r"\d+(?:\.\d+)?%?(?:\s*/\s*\d+(?:\.\d+)?%?)+")
+# The same at the end of a one-line /new's variant list: "A, B 70/30".
+_TRAILING_SPLIT = re.compile(r"(?:^|\s)(" + _SPLIT.pattern + r")\s*$")
+
+
+def split(token: str, usage: str) -> tuple[float, ...]:
+    """A planned traffic split: `70/30`, `50/25/25` or `60%/40%` → the weights, in order."""
+    cleaned = token.strip().replace(",", ".")
+    if not _SPLIT.fullmatch(cleaned):
+        raise InvalidInput(
+            N_(
+                "“{token}” is not a split I can read. Write one share per variant, the control "
+                "first, like 70/30 or 50/25/25. {usage}"
+            ),
+            token=token,
+            usage=usage,
+        )
+    return tuple(float(part.strip().rstrip("%")) for part in cleaned.split("/"))
+
+
+def trailing_split(text: str, usage: str) -> tuple[str, tuple[float, ...] | None]:
+    """'A, B 70/30' → ('A, B', (70.0, 30.0)); text without a split at its end is unchanged."""
+    found = _TRAILING_SPLIT.search(text)
+    if found is None:
+        return text, None
+    return text[: found.start()].strip(), split(found.group(1), usage)
+
+
+# Words before the target rate at the end of a one-line /new, in every language the bot speaks.
+TARGET_WORDS = ("target", "цель")
+_TRAILING_TARGET = re.compile(
+    r"(?:^|\s)(?:" + "|".join(TARGET_WORDS) + r")\s*:?\s*(\d+(?:[.,]\d+)?\s*%?)\s*$", re.IGNORECASE
+)
+
+
+def trailing_target(text: str, usage: str) -> tuple[str, float | None]:
+    """'Box target 5%' → ('Box', 0.05): one variant measured against a target rate; text
+    without a target at its end is unchanged."""
+    found = _TRAILING_TARGET.search(text)
+    if found is None:
+        return text, None
+    return text[: found.start()].strip(), rate(found.group(1), usage)
+
+
+# ---------------------------------------------------------------- variants
+
+
+def variant_list(text: str) -> list[str]:
+    """`old price, new price` → ['old price', 'new price']: names separated by commas, runs of
+    white space folded (``experiments.domain.clean_variant_names`` checks them)."""
+    return [" ".join(name.split()) for name in text.split(",")]
+
+
+def variant_and_rest(words: Sequence[str], known: Sequence[str] = ()) -> tuple[str, list[str]]:
+    """The variant a command's words start with, and the words after it.
+
+    A variant name may have spaces: the longest of the ``known`` names the first words spell
+    (any case) is taken, else the first word alone. ['old', 'price', '120', '12'] with
+    "old price" known → ('old price', ['120', '12']).
+    """
+    folded = [word.casefold() for word in words]
+    taken = 1
+    for name in known:
+        parts = name.casefold().split()
+        if len(parts) > taken and folded[: len(parts)] == parts:
+            taken = len(parts)
+    return " ".join(words[:taken]), list(words[taken:])
+
+
+# Words before an advocacy storyline's episodes in a one-line /new, in every language the bot
+# speaks: "/new Referral story | episodes: invite, reminder".
+EPISODE_WORDS = ("episodes", "эпизоды")
+_EPISODES = re.compile(r"\s*(?:" + "|".join(EPISODE_WORDS) + r")\s*:\s*", re.IGNORECASE)
+
+
+def leading_episodes(text: str) -> str | None:
+    """'episodes: invite, reminder' → 'invite, reminder' (the list after the word); None when
+    the text does not start with it."""
+    found = _EPISODES.match(text)
+    return None if found is None else text[found.end() :]
+
+
+# ---------------------------------------------------------------- words
+
+# Words accepted for each outcome, in every language the bot speaks (compared casefolded).
+OUTCOME_WORDS: dict[str, Outcome] = {
+    "won": Outcome.WON,
+    "win": Outcome.WON,
+    "выиграл": Outcome.WON,
+    "победа": Outcome.WON,
+    "выигрыш": Outcome.WON,
+    "lost": Outcome.LOST,
+    "lose": Outcome.LOST,
+    "проиграл": Outcome.LOST,
+    "проигрыш": Outcome.LOST,
+    "поражение": Outcome.LOST,
+    "inconclusive": Outcome.INCONCLUSIVE,
+    "unclear": Outcome.INCONCLUSIVE,
+    "неясно": Outcome.INCONCLUSIVE,
+    "ничья": Outcome.INCONCLUSIVE,
+}
+
+
+def outcome_word(word: str) -> Outcome | None:
+    """`won`, `победа`, `unclear`, … → the outcome; None for any other word."""
+    return OUTCOME_WORDS.get(word.strip().casefold())
+
+
+# What a user may type for a stage, in every language the bot speaks (compared casefolded).
+STAGE_WORDS: dict[str, Stage] = {
+    **{stage.value: stage for stage in Stage},
+    "знакомство": Stage.KNOW,
+    "знать": Stage.KNOW,
+    "знают": Stage.KNOW,
+    "узнать": Stage.KNOW,
+    "узнают": Stage.KNOW,
+    "нравиться": Stage.LIKE,
+    "нравится": Stage.LIKE,
+    "симпатия": Stage.LIKE,
+    "доверять": Stage.TRUST,
+    "доверяют": Stage.TRUST,
+    "доверие": Stage.TRUST,
+    "попробовать": Stage.TRY,
+    "пробуют": Stage.TRY,
+    "проба": Stage.TRY,
+    "купить": Stage.BUY,
+    "покупают": Stage.BUY,
+    "покупка": Stage.BUY,
+    "повторить": Stage.REPEAT,
+    "повторяют": Stage.REPEAT,
+    "повтор": Stage.REPEAT,
+    "рекомендовать": Stage.REFER,
+    "рекомендуют": Stage.REFER,
+    "рекомендация": Stage.REFER,
+}
+
+
+def stage_word(word: str) -> Stage | None:
+    """`trust`, `Доверие`, … → the stage; None for any other word."""
+    return STAGE_WORDS.get(word.strip().casefold())

@@ -1,0 +1,133 @@
+"""The one reader per kind of input, shared by the chat, the CSV import and the calculator."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from experiments import parsers
+from experiments.domain import (
+    MAX_COUNT_PER_OBSERVATION,
+    InvalidInput,
+    Outcome,
+    Stage,
+    clean_variant_names,
+    conversions_fit,
+)
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("1200", 1200),
+        ("1,200", 1200),
+        ("1_200", 1200),
+        ("1\u00a0200", 1200),
+        ("-5", -5),  # read, for the domain to say why it can't be
+        ("1.5", None),
+        ("+5", None),
+        ("ten", None),
+        ("", None),
+        ("1" * 16, None),
+    ],
+)
+def test_a_count_is_digits_with_separators(token: str, value: int | None) -> None:
+    assert parsers.count_value(token) == value
+
+
+def test_the_csv_reads_counts_without_comma_separators() -> None:
+    assert parsers.count_value("1,200", separators="_") is None
+    assert parsers.count_value("1_200", separators="_") == 1200
+
+
+def test_a_count_above_the_domain_limit_is_read_and_left_to_the_domain() -> None:
+    assert parsers.count_value(str(MAX_COUNT_PER_OBSERVATION + 1)) == MAX_COUNT_PER_OBSERVATION + 1
+
+
+@pytest.mark.parametrize(
+    ("token", "number"), [("#3", 3), ("3", 3), (" #12 ", 12), ("#0", None), ("#x", None)]
+)
+def test_experiment_numbers(token: str, number: int | None) -> None:
+    assert parsers.experiment_number_value(token) == number
+
+
+def test_pairs_and_the_conversions_rule() -> None:
+    assert parsers.pair_value("120/2400") == (120, 2400)
+    assert parsers.pair_value(" 3 / 40 ") == (3, 40)
+    assert parsers.pair_value("1,500/24,000") == (1500, 24000)
+    assert parsers.pair_value("-1/10") == (-1, 10)
+    assert parsers.pair_value("1/2/3") is None
+    assert conversions_fit(5, 5) and not conversions_fit(6, 5)
+
+
+@pytest.mark.parametrize(
+    ("token", "share"),
+    [
+        ("5%", (0.05, True)),
+        ("5 %", (0.05, True)),
+        ("5,5 %", (0.055, True)),
+        ("0.05", (0.05, False)),
+        ("0,05", (0.05, False)),
+        ("five", None),
+        ("%", None),
+    ],
+)
+def test_rates(token: str, share: tuple[float, bool] | None) -> None:
+    found = parsers.share_value(token)
+    if share is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert found[0] == pytest.approx(share[0]) and found[1] is share[1]
+
+
+def test_effects_relative_or_in_points() -> None:
+    assert parsers.effect_value("20%") == (pytest.approx(0.2), True)
+    assert parsers.effect_value("1pp") == (pytest.approx(0.01), False)
+    assert parsers.effect_value("+1 п. п.") == (pytest.approx(0.01), False)
+    assert parsers.effect_value("0.01") == (pytest.approx(0.01), False)
+    assert parsers.effect_value("a lot") is None
+    # 5% baseline: 20% relative is 6%, 1pp absolute is 6% too (0.05 x 1.2 = 0.05 + 0.01).
+    assert parsers.effect("20%", 0.05, "") == pytest.approx(0.06)
+    assert parsers.effect("1pp", 0.05, "") == pytest.approx(0.06)
+    with pytest.raises(InvalidInput, match="not an effect"):
+        parsers.effect("-20%", 0.05, "")
+
+
+def test_variant_names_may_have_spaces() -> None:
+    typed = parsers.variant_list("old price,  new   price")
+    assert typed == ["old price", "new price"]
+    assert clean_variant_names(typed) == ["old price", "new price"]
+    with pytest.raises(InvalidInput, match="can't be a variant name"):
+        clean_variant_names(["A", "new/price"])
+
+
+def test_the_variant_a_command_starts_with() -> None:
+    words = ["old", "price", "120", "12"]
+    assert parsers.variant_and_rest(words, ["old price", "new price"]) == (
+        "old price",
+        ["120", "12"],
+    )
+    assert parsers.variant_and_rest(["OLD", "PRICE"], ["old price"]) == ("OLD PRICE", [])
+    # Without such a known name, the first word is the variant (the use case refuses it).
+    assert parsers.variant_and_rest(["B", "ten", "1"], ["A", "B"]) == ("B", ["ten", "1"])
+
+
+@pytest.mark.parametrize(
+    ("word", "outcome"),
+    [("won", Outcome.WON), ("Победа", Outcome.WON), ("ничья", Outcome.INCONCLUSIVE)],
+)
+def test_outcome_words_in_both_languages(word: str, outcome: Outcome) -> None:
+    assert parsers.outcome_word(word) is outcome
+    assert parsers.outcome_word("maybe") is None
+
+
+def test_stage_words_in_both_languages() -> None:
+    assert parsers.stage_word("Trust") is Stage.TRUST
+    assert parsers.stage_word("доверие") is Stage.TRUST
+    assert parsers.stage_word("trusty") is None
+
+
+def test_dates_are_the_one_date_parser() -> None:
+    now = datetime(2026, 12, 2, 12, tzinfo=UTC)
+    assert parsers.parse_moment("2026-11-30", now=now, zone=UTC).date().isoformat() == "2026-11-30"
+    assert parsers.parse_moment("вчера", now=now, zone=UTC).date().isoformat() == "2026-12-01"
