@@ -341,6 +341,7 @@ def to_entity(row: Experiment) -> entity.Experiment:
         min_detectable_effect=row.min_detectable_effect,
         planned_split=row.planned_split,
         target_rate=row.target_rate,
+        storyline=row.storyline,
         review_date=row.review_date,
         ice_impact=row.ice_impact,
         ice_confidence=row.ice_confidence,
