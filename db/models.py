@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -112,6 +113,8 @@ class Experiment(Base):
     # The rate a single variant must reach (an MVP campaign without a control); NULL: compared
     # with the control instead.
     target_rate: Mapped[float | None] = mapped_column(Float)
+    # An advocacy storyline: its variants are episodes run one after another, not arms.
+    storyline: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Planned traffic weights of the variants in order, e.g. "70,30"; NULL: an equal split.
     planned_split: Mapped[str | None] = mapped_column(String(64))
     review_date: Mapped[date | None] = mapped_column(Date)

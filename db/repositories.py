@@ -60,6 +60,16 @@ class WorkspaceRepository:
         assert number is not None
         return number
 
+    async def lock(self, workspace_id: int) -> None:
+        """Takes the workspace's row for writing until the transaction ends: a second writer
+        that asks waits, then reads what the first one committed. (A no-op UPDATE: SQLite
+        has no FOR UPDATE, and its write lock is taken by the first write.)"""
+        await self._session.execute(
+            update(Workspace)
+            .where(Workspace.id == workspace_id)
+            .values(last_experiment_number=Workspace.last_experiment_number)
+        )
+
     async def all_active(self) -> Sequence[Workspace]:
         return (await self._session.scalars(select(Workspace).where(Workspace.active))).all()
 
@@ -331,6 +341,7 @@ def to_entity(row: Experiment) -> entity.Experiment:
         min_detectable_effect=row.min_detectable_effect,
         planned_split=row.planned_split,
         target_rate=row.target_rate,
+        storyline=row.storyline,
         review_date=row.review_date,
         ice_impact=row.ice_impact,
         ice_confidence=row.ice_confidence,

@@ -155,6 +155,16 @@ class UnknownVariant(DomainError):
         super().__init__(number=number, variant=variant, known=", ".join(known))
 
 
+class EpisodeOutOfOrder(DomainError):
+    template = N_(
+        "Episode “{episode}” of #{number} comes after “{previous}”, which has no results yet. "
+        "A storyline's episodes run one after another: log “{previous}” first."
+    )
+
+    def __init__(self, number: int, episode: str, previous: str) -> None:
+        super().__init__(number=number, episode=episode, previous=previous)
+
+
 class UnknownWinner(DomainError):
     template = N_(
         "“{word}” is neither a variant of #{number} ({known}) nor an outcome. Write the variant "
@@ -595,6 +605,7 @@ class ExperimentView(Lifecycle):
     winner: str | None = None  # the variant that won, once concluded; None: no winner
     planned_split: tuple[float, ...] | None = None  # traffic weights; None: an equal split
     target_rate: float | None = None  # one variant against this rate; None: against the control
+    storyline: bool = False  # an advocacy storyline: its variants are episodes, run in order
 
     @property
     def control(self) -> str:

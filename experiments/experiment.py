@@ -17,6 +17,7 @@ copy of a row's fields per load, which is small beside the queries around it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -70,6 +71,7 @@ class Experiment(Lifecycle):
     min_detectable_effect: float | None = None
     planned_split: str | None = None  # "70,30"; None: an equal split
     target_rate: float | None = None  # one variant against a target rate (an MVP campaign)
+    storyline: bool = False  # an advocacy storyline: its variants are episodes, run in order
     review_date: date | None = None
     ice_impact: int | None = None
     ice_confidence: int | None = None
@@ -163,6 +165,19 @@ class Experiment(Lifecycle):
             raise domain.InvalidInput(N_("Revenue can't be negative."))
         self.require_results_allowed()
         return arm
+
+    def check_episode_order(self, arm: ExperimentVariant, visitors: Mapping[int, int]) -> None:
+        """An advocacy storyline's episode starts once the one before it has results.
+
+        ``visitors`` are the visitors logged so far per variant id.
+        """
+        if not self.storyline or arm.position == 0:
+            return
+        if visitors.get(arm.id, 0) > 0:
+            return  # already started
+        previous = next(v for v in self.variants if v.position == arm.position - 1)
+        if visitors.get(previous.id, 0) == 0:
+            raise domain.EpisodeOutOfOrder(self.number, arm.name, previous.name)
 
     def start_if_draft(self, now: datetime) -> bool:
         """A draft starts running with its first result; True when this one started it."""

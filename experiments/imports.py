@@ -226,11 +226,9 @@ async def import_observations(
     async with uow:
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is not None:
-            earlier = await import_records.same_file(uow, workspace.id, digest)
-            if earlier is not None:
-                return ImportRefused(
-                    rows=earlier.rows, same_file=earlier, repeated_lines=(), repeated_count=0
-                )
+            refused = await _same_file(uow, workspace.id, digest)
+            if refused is not None:
+                return refused
         timezone = workspace.timezone if workspace is not None else "UTC"
         zone = ZoneInfo(timezone)
         rows, problems = parse_csv(content, now=now, zone=zone)
@@ -258,6 +256,13 @@ async def import_observations(
             )
         refuse_bad_lines(problems)
         assert workspace is not None  # every line names an experiment of this workspace
+        # One import of a workspace at a time from here to the commit: two uploads at once of
+        # the same file, or of the same results, are checked one after the other, so the
+        # second sees the first (asked again, as it may have committed since).
+        await uow.workspaces.lock(workspace.id)
+        refused = await _same_file(uow, workspace.id, digest)
+        if refused is not None:
+            return refused
         repeated = await import_records.repeated_results(uow, lines)
         if repeated and not (leave_out_repeated and len(repeated) < len(rows)):
             return await import_records.refusal(uow, repeated, len(rows))
@@ -302,6 +307,13 @@ async def import_observations(
         jumps=jump_lines,
         left_out=len(left_out),
     )
+
+
+async def _same_file(uow: UnitOfWork, workspace_id: int, digest: str) -> ImportRefused | None:
+    earlier = await import_records.same_file(uow, workspace_id, digest)
+    if earlier is None:
+        return None
+    return ImportRefused(rows=earlier.rows, same_file=earlier, repeated_lines=(), repeated_count=0)
 
 
 async def _jumps(

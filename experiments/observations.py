@@ -89,6 +89,11 @@ async def log_observation(
     async with uow:
         experiment = await load_experiment(uow, chat_id, number)
         arm = experiment.check_result(variant, visitors, conversions, revenue)
+        if experiment.storyline:
+            logged = await uow.observations.totals_by_variant(experiment.id)
+            experiment.check_episode_order(
+                arm, {key: sums.visitors for key, sums in logged.items()}
+            )
         if confirm_jumps:
             timezone = (await require_workspace(uow, chat_id)).timezone
             usual = await usual_day(uow, experiment, timezone)

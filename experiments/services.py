@@ -117,6 +117,7 @@ async def create_experiment(
     planned_split: Sequence[float] | None = None,
     parent_number: int | None = None,
     target_rate: float | None = None,
+    storyline: bool = False,
     clock: Clock = utc_now,
 ) -> ExperimentView:
     """A new experiment numbered #N in its workspace; the first variant is the control.
@@ -133,9 +134,10 @@ async def create_experiment(
         variant_names = domain.clean_target_variant(list(variants) if variants else None)
         kind, planned_split, planned_per_variant = Kind.MVP_CAMPAIGN, None, None
         baseline_rate = min_detectable_effect = None
-    elif kind is Kind.ADVOCACY and variants:
+    elif storyline:
         # Episodes, run one after another: no control, no split, no plan.
-        variant_names = domain.clean_episode_names(list(variants))
+        variant_names = domain.clean_episode_names(list(variants or []))
+        kind = Kind.ADVOCACY
         planned_split, planned_per_variant = None, None
         baseline_rate = min_detectable_effect = None
     else:
@@ -170,6 +172,7 @@ async def create_experiment(
             baseline_rate=baseline_rate,
             min_detectable_effect=min_detectable_effect,
             target_rate=target_rate,
+            storyline=storyline and target_rate is None,
             planned_split=domain.split_to_text(split),
             review_date=review_date,
             status=status.value,
@@ -464,7 +467,7 @@ def readout_of(
     experiment = summary.experiment
     if experiment.target_rate is not None:
         return _target_readout_of(summary, now=now, history=history)
-    if experiment.kind is Kind.ADVOCACY:
+    if experiment.storyline:
         return _story_readout_of(summary, now=now)
     result = conversion_readout(
         [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
@@ -586,7 +589,7 @@ async def add_episode(
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         require_role(Action.EDIT, actor, experiment)
-        if Kind(experiment.kind) is not Kind.ADVOCACY:
+        if not experiment.storyline:
             raise domain.InvalidInput(
                 domain.N_(
                     "#{number} is not an advocacy storyline, so it has no episodes. Start one "
@@ -689,4 +692,5 @@ def experiment_view(experiment: Experiment | entity.Experiment) -> ExperimentVie
         winner=experiment.winner,
         planned_split=domain.split_from_text(experiment.planned_split),
         target_rate=experiment.target_rate,
+        storyline=experiment.storyline,
     )

@@ -67,6 +67,7 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         "planned_split": split,
         "target_rate": target,
         "kind": kind,
+        "storyline": kind is Kind.ADVOCACY,
     }
     await _create(update, context, answers)
     return flows.END
@@ -330,6 +331,7 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
             assert update.effective_message is not None
             typed = (update.effective_message.text or "").split(",")
             answers["variants"] = domain.clean_episode_names(typed)
+        answers["storyline"] = True
         return await _ask_review(update, context)
     control = answers.get("control")
     if await flows.pressed(update) is not None:
@@ -498,6 +500,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         parent_number=answers.get("parent_number"),
         planned_split=answers.get("planned_split"),
         target_rate=answers.get("target_rate"),
+        storyline=answers.get("storyline", False),
         status=answers.get("status", Status.RUNNING),
         clock=runtime.clock,
     )

@@ -8,7 +8,7 @@ from bot.i18n import Translator
 from bot.render import labels
 from bot.render.wording import verdict_label
 from bot.replies import esc
-from experiments.domain import ExperimentView, Kind, VariantTotals
+from experiments.domain import ExperimentView, VariantTotals
 from experiments.observations import LoggedObservation, UndoneObservation
 from experiments.services import ExperimentSummary
 from experiments.stats.verdict import Verdict
@@ -63,7 +63,7 @@ def card(t: Translator, summary: ExperimentSummary, verdict: Verdict | None = No
         lines.append("<i>" + esc(experiment.hypothesis) + "</i>")
     lines += lineage_lines(t, summary)
     lines.append("")
-    against_control = experiment.target_rate is None and experiment.kind is not Kind.ADVOCACY
+    against_control = experiment.target_rate is None and not experiment.storyline
     for totals in summary.totals:
         lines.append(totals_line(t, totals, control=against_control and totals.position == 0))
     if verdict is not None:

@@ -129,3 +129,30 @@ async def test_the_guided_storyline_in_russian(bot: BotUnderTest) -> None:
     assert review.text.startswith("Когда подводим итоги?")
     assert "сарафанное радио · этап: Рекомендация" in created.text
     assert "приглашение: данных пока нет" in created.text
+
+
+async def test_an_episode_takes_results_only_after_the_one_before_it(
+    bot: BotUnderTest, alice_chat: SimChat
+) -> None:
+    await say(alice_chat, "/new Referral story | episodes: invite, reminder, thanks")
+    before = await counts(bot)
+    early = await say(alice_chat, "/log #1 reminder 100 5")
+    assert early.text == (
+        "⚠️ Episode “reminder” of #1 comes after “invite”, which has no results yet. "
+        "A storyline's episodes run one after another: log “invite” first."
+    )
+    assert await counts(bot) == before
+    await say(alice_chat, "/log #1 invite 100 5")
+    await say(alice_chat, "/log #1 reminder 100 7")
+    later = await say(alice_chat, "/log #1 invite 50 2")  # an earlier episode still counts
+    assert "New totals of invite: 7 of 150" in later.text
+
+    ivan = bot.emulator.user(first_name="Иван", language_code="ru")
+    chat = bot.emulator.private_chat(ivan)
+    await say(chat, "/new История | эпизоды: приглашение, напоминание")
+    refused = await say(chat, "/log #1 напоминание 100 5")
+    assert refused.text == (
+        "⚠️ Эпизод «напоминание» сюжета #1 идёт после эпизода «приглашение», у которого ещё "
+        "нет результатов. Эпизоды сюжета идут один за другим: сначала внесите результаты "
+        "«приглашение»."
+    )

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from db.models import DigestRecord, NudgeSnooze, Workspace
+from db.models import DigestRecord, ImportRecord, NudgeSnooze, Observation, Workspace
 from db.unit_of_work import Database
-from experiments import digests, services
+from experiments import digests, imports, services
 from experiments.digests import DigestState, DueDigest
+from experiments.import_records import ImportRefused
 from experiments.workspaces import ensure_workspace
 from tests.service.conftest import ALICE, CHAT
 from tests.service.test_experiments import count_rows
@@ -135,3 +136,47 @@ async def test_two_keep_running_presses_at_once_leave_one_snooze(
         snoozed = await uow.digests.snoozed(workspace_id, clock() + timedelta(days=2, hours=23))
     assert snoozed == {(view.number, "decide")}
     assert await count_rows(database, NudgeSnooze) == 1
+
+
+async def test_the_same_file_imported_twice_at_once_is_imported_once(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    await services.create_experiment(database.unit_of_work(), CHAT, "Checkout", author=ALICE)
+    content = b"experiment,variant,visitors,conversions\n1,A,100,5\n1,B,100,7\n"
+    results = await asyncio.gather(
+        *(
+            imports.import_observations(
+                database.unit_of_work(), CHAT, content, author=ALICE, clock=clock
+            )
+            for _ in range(2)
+        )
+    )
+    assert sorted(type(result).__name__ for result in results) == ["ImportRefused", "ImportResult"]
+    refused = next(r for r in results if isinstance(r, ImportRefused))
+    assert refused.same_file is not None and refused.same_file.rows == 2
+    assert await count_rows(database, Observation) == 2
+    assert await count_rows(database, ImportRecord) == 1
+
+
+async def test_an_import_waits_for_one_in_progress_and_then_sees_it(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    await services.create_experiment(database.unit_of_work(), CHAT, "Checkout", author=ALICE)
+    content = b"experiment,variant,visitors,conversions\n1,A,100,5\n"
+    async with database.unit_of_work() as first:
+        workspace_id = (await first.workspaces.by_chat(CHAT)).id  # type: ignore[union-attr]
+        await first.workspaces.lock(workspace_id)
+        second = asyncio.create_task(
+            imports.import_observations(
+                database.unit_of_work(), CHAT, content, author=ALICE, clock=clock
+            )
+        )
+        # The first writer imports the same bytes and commits while the second one waits.
+        first_result = await imports.import_observations(
+            first, CHAT, content, author=ALICE, clock=clock
+        )
+        await first.commit()
+    assert isinstance(first_result, imports.ImportResult)
+    refused = await second
+    assert isinstance(refused, ImportRefused) and refused.same_file is not None
+    assert await count_rows(database, Observation) == 1

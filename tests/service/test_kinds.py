@@ -1,0 +1,56 @@
+"""Kinds that mean something: an advocacy A/B test stays one; a storyline reads its episodes."""
+
+from __future__ import annotations
+
+from db.unit_of_work import Database
+from experiments import observations, services
+from experiments.domain import Kind
+from tests.service.conftest import ALICE, CHAT
+from tests.support import FrozenClock
+
+
+async def test_an_advocacy_ab_test_is_read_against_its_control(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    view = await services.create_experiment(
+        database.unit_of_work(),
+        CHAT,
+        "Referral reward",
+        ["none", "discount"],
+        author=ALICE,
+        kind=Kind.ADVOCACY,
+        clock=clock,
+    )
+    assert not view.storyline
+    # Not a storyline: the challenger may be logged first, and is compared with the control.
+    await observations.log_observation(
+        database.unit_of_work(), CHAT, 1, "discount", 200, 20, author=ALICE, clock=clock
+    )
+    await observations.log_observation(
+        database.unit_of_work(), CHAT, 1, "none", 200, 10, author=ALICE, clock=clock
+    )
+    result = await services.readout(database.unit_of_work(), CHAT, 1, clock=clock)
+    assert result.story is None
+    assert result.readout.arms[1].vs_control is not None
+
+
+async def test_a_storyline_is_read_episode_by_episode(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    view = await services.create_experiment(
+        database.unit_of_work(),
+        CHAT,
+        "Referral story",
+        ["invite", "reminder"],
+        author=ALICE,
+        kind=Kind.AB_TEST,
+        storyline=True,
+        clock=clock,
+    )
+    assert view.storyline and view.kind is Kind.ADVOCACY and view.variants == ("invite", "reminder")
+    await observations.log_observation(
+        database.unit_of_work(), CHAT, 1, "invite", 200, 12, author=ALICE, clock=clock
+    )
+    result = await services.readout(database.unit_of_work(), CHAT, 1, clock=clock)
+    assert result.story is not None and result.story.started == 1
+    assert result.story.so_far.conversions == 12
