@@ -14,6 +14,7 @@ from bot.render import charts
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from experiments import observations, services
+from experiments.curves import cumulative_curves
 
 USAGE = "/chart #1"
 
@@ -78,7 +79,7 @@ async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     # Drawing takes a few hundred milliseconds: off the event loop, so other chats go on.
     png = await asyncio.to_thread(charts.conversion_chart, t, history)
-    curves = charts.cumulative_curves(history.daily, experiment.variants)
+    curves = cumulative_curves(history.daily, experiment.variants)
     await context.bot.send_photo(
         chat_id,
         InputFile(png, filename=f"hourglass-chart-{number}.png"),

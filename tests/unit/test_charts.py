@@ -35,15 +35,13 @@ from matplotlib.text import Text
 from bot.i18n import translator
 from bot.render.charts import (
     DPI,
-    RateCurve,
     chart_caption,
     conversion_chart,
     conversion_figure,
-    cumulative_curves,
     percent_digits,
     percent_ticks,
-    plan_reached_on,
 )
+from experiments.curves import RateCurve, cumulative_curves, plan_reached_on
 from experiments.domain import DailyTotals, ExperimentView, Kind, Status
 from experiments.observations import ConversionHistory
 from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
