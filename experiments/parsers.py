@@ -22,6 +22,7 @@ from experiments.dates import NotADate, day_ahead, parse_moment
 from experiments.domain import (
     MAX_MONEY,
     N_,
+    Business,
     Ice,
     InvalidInput,
     Outcome,
@@ -453,3 +454,59 @@ STAGE_WORDS: dict[str, Stage] = {
 def stage_word(word: str) -> Stage | None:
     """`trust`, `Доверие`, … → the stage; None for any other word."""
     return STAGE_WORDS.get(word.strip().casefold())
+
+
+# Currencies by symbol or word, in every language the bot speaks (compared casefolded).
+CURRENCY_WORDS = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "₽": "RUB",
+    "¥": "JPY",
+    "₴": "UAH",
+    "₸": "KZT",
+    "₹": "INR",
+    "dollar": "USD",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "доллар": "USD",
+    "доллары": "USD",
+    "евро": "EUR",
+    "фунт": "GBP",
+    "рубль": "RUB",
+    "рубли": "RUB",
+    "руб": "RUB",
+    "гривна": "UAH",
+    "тенге": "KZT",
+}
+
+
+def currency_word(text: str) -> str:
+    """`€`, `euros`, `рубли` → its ISO 4217 code; any other word upper-cased (`eur` → EUR), for
+    the caller to check it is a currency."""
+    wanted = text.strip().casefold().rstrip(".")
+    return CURRENCY_WORDS.get(wanted, wanted.upper())
+
+
+# The words a founder may use for their kind of business, in English and Russian.
+BUSINESS_WORDS: dict[str, Business] = {
+    **{word: Business.SHOP for word in ("shop", "cafe", "café", "store", "магазин", "кафе")},
+    **{word: Business.SERVICE for word in ("service", "services", "услуги", "услуга", "сервис")},
+    **{word: Business.ONLINE for word in ("online", "product", "онлайн", "продукт")},
+    **{word: Business.ALL for word in ("all", "все", "всё")},
+}
+
+
+def business_word(text: str) -> Business | None:
+    """``shop``, ``кафе``, ``online product``…: the first word that names a kind decides."""
+    for word in re.split(r"[\s/,·]+", text.strip().casefold()):
+        if word in BUSINESS_WORDS:
+            return BUSINESS_WORDS[word]
+    return None

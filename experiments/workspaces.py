@@ -12,6 +12,7 @@ from babel.numbers import list_currencies
 
 from db.models import Workspace
 from db.unit_of_work import UnitOfWork
+from experiments import parsers
 from experiments.clock import Clock, utc_now
 from experiments.domain import N_, Business, DomainError, InvalidInput
 from experiments.roles import Action, Actor, require
@@ -136,42 +137,9 @@ def clean_timezone(name: str) -> str:
     return found
 
 
-# Symbols and words people type for the common currencies, besides ISO codes.
-CURRENCY_WORDS = {
-    "$": "USD",
-    "€": "EUR",
-    "£": "GBP",
-    "₽": "RUB",
-    "¥": "JPY",
-    "₴": "UAH",
-    "₸": "KZT",
-    "₹": "INR",
-    "dollar": "USD",
-    "dollars": "USD",
-    "euro": "EUR",
-    "euros": "EUR",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "rouble": "RUB",
-    "roubles": "RUB",
-    "ruble": "RUB",
-    "rubles": "RUB",
-    "доллар": "USD",
-    "доллары": "USD",
-    "евро": "EUR",
-    "фунт": "GBP",
-    "рубль": "RUB",
-    "рубли": "RUB",
-    "руб": "RUB",
-    "гривна": "UAH",
-    "тенге": "KZT",
-}
-
-
 def clean_currency(text: str) -> str:
     """An ISO 4217 code (`eur` → EUR) or a common symbol or word (`€`, `рубли`)."""
-    wanted = text.strip().casefold().rstrip(".")
-    code = CURRENCY_WORDS.get(wanted, wanted.upper())
+    code = parsers.currency_word(text)
     if code not in list_currencies():
         raise InvalidInput(
             N_(
@@ -186,20 +154,11 @@ def clean_currency(text: str) -> str:
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
 
 
-# The words a founder may use for their kind of business, in English and Russian.
-BUSINESS_WORDS: dict[str, Business] = {
-    **{word: Business.SHOP for word in ("shop", "cafe", "café", "store", "магазин", "кафе")},
-    **{word: Business.SERVICE for word in ("service", "services", "услуги", "услуга", "сервис")},
-    **{word: Business.ONLINE for word in ("online", "product", "онлайн", "продукт")},
-    **{word: Business.ALL for word in ("all", "все", "всё")},
-}
-
-
 def clean_business(text: str) -> Business:
     """``shop``, ``кафе``, ``online product``…: the first word that names a kind decides."""
-    for word in re.split(r"[\s/,·]+", text.strip().casefold()):
-        if word in BUSINESS_WORDS:
-            return BUSINESS_WORDS[word]
+    found = parsers.business_word(text)
+    if found is not None:
+        return found
     raise InvalidInput(
         N_(
             "“{text}” is not a kind of business I know. Write shop (or café), service, online "

@@ -7,6 +7,7 @@ import pytest
 from experiments import parsers
 from experiments.domain import (
     MAX_COUNT_PER_OBSERVATION,
+    Business,
     InvalidInput,
     Outcome,
     Stage,
@@ -131,3 +132,12 @@ def test_dates_are_the_one_date_parser() -> None:
     now = datetime(2026, 12, 2, 12, tzinfo=UTC)
     assert parsers.parse_moment("2026-11-30", now=now, zone=UTC).date().isoformat() == "2026-11-30"
     assert parsers.parse_moment("вчера", now=now, zone=UTC).date().isoformat() == "2026-12-01"
+
+
+def test_currency_and_business_words_in_both_languages() -> None:
+    assert parsers.currency_word("€") == "EUR"
+    assert parsers.currency_word("рубли") == "RUB"
+    assert parsers.currency_word("eur") == "EUR"  # a code, checked by the settings' rule
+    assert parsers.business_word("кафе") is Business.SHOP
+    assert parsers.business_word("online product") is Business.ONLINE
+    assert parsers.business_word("bakery") is None
