@@ -329,7 +329,7 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
             answers["variants"] = None
         else:
             assert update.effective_message is not None
-            typed = (update.effective_message.text or "").split(",")
+            typed = parsing.variant_list(update.effective_message.text or "")
             answers["variants"] = domain.clean_episode_names(typed)
         answers["storyline"] = True
         return await _ask_review(update, context)
