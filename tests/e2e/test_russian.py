@@ -100,7 +100,7 @@ async def test_creating_logging_and_reading_out_speak_russian(
     assert "против «A»: +2,70\xa0п.\xa0п." in readout.text
     assert "байесовский шанс обойти «A» (равномерный априор):" in readout.text
     assert "Продолжайте: «B» опережает «A»" in readout.text
-    assert "всегда корректный диапазон" in readout.text
+    assert "диапазон с поправкой на подглядывания" in readout.text
     assert button_labels(readout) == ["📈 График", "➕ Внести результаты", "🏁 Завершить"]
 
     listed = await say(ivan_chat, "/list")

@@ -105,17 +105,19 @@ async def test_the_target_speaks_russian(bot: BotUnderTest) -> None:
     unclear = await say(chat, "/readout #1")
     # 60 of 1,000: 6.00 % ± 2.62 pp still holds 5 %.
     assert (
-        "Пока неясно: вариант набор конвертирует 6,00\xa0%, а его всегда корректный диапазон "
-        "(3,4\xa0% – 8,6\xa0%) ещё включает цель 5,0\xa0%." in unclear.text
+        "Пока неясно: вариант «набор» конвертирует 6,00\xa0%, "
+        "а его диапазон с поправкой на подглядывания (3,4\xa0% – 8,6\xa0%) "
+        "ещё включает цель 5,0\xa0%." in unclear.text
     )
-    assert "всегда корректный диапазон конверсии: от 3,4\xa0% до 8,6\xa0% (1 проверка)" in (
-        unclear.text
+    assert (
+        "диапазон с поправкой на подглядывания конверсии: от 3,4\xa0% до 8,6\xa0% (1 проверка)"
+        in (unclear.text)
     )
     assert "Вердикт: продолжайте" in unclear.text
     await say(chat, "/log #1 набор 1000 120")
     reached = await say(chat, "/readout #1")
     headline = reached.text.split("\n")[2]
-    assert headline.startswith("Цель достигнута: вариант набор конвертирует 9,00")
+    assert headline.startswith("Цель достигнута: вариант «набор» конвертирует 9,00")
     assert "Вердикт: цель достигнута: оставляйте набор" in reached.text
     before = await counts(bot)
     refused = await say(chat, "/new Плохой | а, б цель 5%")
