@@ -222,13 +222,16 @@ def _running_facts(
 
 def _line(result: ExperimentReadout) -> ExperimentLine:
     readout = result.readout
+    # A storyline's episodes run one after another and a target experiment has no control:
+    # neither has arms competing at once, so no arm "leads" or "beats" another.
+    compared = result.experiment.target_rate is None and not result.experiment.storyline
     chances = [
         (arm.name, arm.vs_control.prob_beat_control)
         for arm in readout.arms[1:]
-        if arm.vs_control is not None
+        if compared and arm.vs_control is not None
     ]
     challenger, chance = max(chances, key=lambda pair: pair[1], default=(None, None))
-    leader = readout.leader
+    leader = readout.leader if compared else None
     return ExperimentLine(
         number=result.experiment.number,
         name=result.experiment.name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.unit_of_work import Database
-from experiments import observations, services
+from experiments import digests, observations, services
 from experiments.domain import Kind
 from tests.service.conftest import ALICE, CHAT
 from tests.support import FrozenClock
@@ -54,3 +54,29 @@ async def test_a_storyline_is_read_episode_by_episode(
     result = await services.readout(database.unit_of_work(), CHAT, 1, clock=clock)
     assert result.story is not None and result.story.started == 1
     assert result.story.so_far.conversions == 12
+
+
+async def test_the_digest_names_no_leader_among_a_storylines_episodes(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    await services.create_experiment(
+        database.unit_of_work(),
+        CHAT,
+        "Referral story",
+        ["invite", "reminder"],
+        author=ALICE,
+        kind=Kind.ADVOCACY,
+        storyline=True,
+        clock=clock,
+    )
+    await observations.log_observation(
+        database.unit_of_work(), CHAT, 1, "invite", 200, 12, author=ALICE, clock=clock
+    )
+    await observations.log_observation(
+        database.unit_of_work(), CHAT, 1, "reminder", 200, 30, author=ALICE, clock=clock
+    )
+    digest = await digests.compose_digest(database.unit_of_work(), CHAT, now=clock())
+    (line,) = digest.lines
+    # Episodes ran one after another: none "leads" or "beats" the first one.
+    assert line.leader is None and line.challenger is None and line.prob_beat_control is None
+    assert line.visitors == 400
