@@ -14,6 +14,7 @@ import pytest
 
 from tests.support import (
     copy_of_template,
+    database_of_its_own,
     emptied_postgres_tables,
     migrated_sqlite_template,
     recreated_postgres_schema,
@@ -40,7 +41,8 @@ def postgres_url() -> str:
     return url
 
 
-_migrated_postgres: set[str] = set()
+# The PostgreSQL database this test process uses, once made and migrated.
+_postgres_of_this_process: dict[str, str] = {}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
@@ -50,10 +52,14 @@ async def database_url(
     """A migrated database with no rows, on each backend in turn."""
     if request.param == "sqlite":
         return copy_of_template(sqlite_template, tmp_path / "test.sqlite3")
-    url: str = request.getfixturevalue("postgres_url")
-    if url not in _migrated_postgres:
+    shared: str = request.getfixturevalue("postgres_url")
+    url = _postgres_of_this_process.get(shared)
+    if url is None:
+        # Parallel test processes (pytest -n) each take a database of their own.
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        url = await database_of_its_own(shared, worker) if worker else shared
         await recreated_postgres_schema(url)
-        _migrated_postgres.add(url)
+        _postgres_of_this_process[shared] = url
     await emptied_postgres_tables(url)
     return url
 

@@ -90,3 +90,22 @@ async def emptied_postgres_tables(url: str) -> None:
 
 # A group admin: allowed every change (service tests that are not about roles use it).
 ADMIN = Actor(user_id=1001, name="Alice", is_admin=True)
+
+
+async def database_of_its_own(url: str, suffix: str) -> str:
+    """A fresh, empty PostgreSQL database named after ``url``'s with ``suffix``; its URL."""
+    from sqlalchemy.engine import make_url
+
+    from db.engine import create_engine
+
+    server = make_url(url)
+    name = f"{server.database}_{suffix}"
+    admin = create_engine(url)
+    try:
+        async with admin.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
