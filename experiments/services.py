@@ -476,9 +476,7 @@ def readout_of(
         planned_split=_split_for(experiment, len(summary.totals)),
         history=history,
     )
-    days_running = None
-    if experiment.started_at is not None:
-        days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
+    days_running = _days_running(experiment, now)
     days_left = None
     if experiment.planned_per_variant and days_running is not None:
         shares = domain.split_shares(
@@ -535,9 +533,7 @@ def _target_readout_of(
         verdict=verdict,
         srm_checked=False,
     )
-    days_running = None
-    if experiment.started_at is not None:
-        days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
+    days_running = _days_running(experiment, now)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
@@ -547,6 +543,13 @@ def _target_readout_of(
         last_logged_at=summary.last_logged_at,
         target=target,
     )
+
+
+def _days_running(experiment: ExperimentView, now: datetime) -> float | None:
+    """Days since the experiment started (fractional); None while it has not."""
+    if experiment.started_at is None:
+        return None
+    return max((now - experiment.started_at).total_seconds() / 86400, 0.0)
 
 
 def _story_readout_of(summary: ExperimentSummary, *, now: datetime) -> ExperimentReadout:
@@ -567,9 +570,7 @@ def _story_readout_of(summary: ExperimentSummary, *, now: datetime) -> Experimen
         verdict=Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.STORYLINE),
         srm_checked=False,
     )
-    days_running = None
-    if experiment.started_at is not None:
-        days_running = max((now - experiment.started_at).total_seconds() / 86400, 0.0)
+    days_running = _days_running(experiment, now)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
