@@ -64,10 +64,12 @@ async def database_url(
     return url
 
 
-def pytest_report_header() -> str:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # A summary line, not a header: the header is not shown under -q.
     if os.environ.get(POSTGRES_URL_VARIABLE):
-        return "databases: SQLite and PostgreSQL (HOURGLASS_TEST_POSTGRES_URL)"
-    return (
-        "databases: SQLite only; PostgreSQL is not available here, so its runs are skipped "
-        "(set HOURGLASS_TEST_POSTGRES_URL, as .ci/run does)"
-    )
+        terminalreporter.write_line("databases: SQLite and PostgreSQL")
+    else:
+        terminalreporter.write_line(
+            "databases: SQLite only; PostgreSQL is not available here, so its runs were "
+            "skipped (set HOURGLASS_TEST_POSTGRES_URL, as .ci/run does)"
+        )
