@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -109,3 +110,12 @@ async def database_of_its_own(url: str, suffix: str) -> str:
     finally:
         await admin.dispose()
     return server.set(database=name).render_as_string(hide_password=False)
+
+
+def process_env(**settings: str) -> dict[str, str]:
+    """The environment for a whole ``hourglass`` process under test: this one's, without any
+    HOURGLASS_ setting of the machine, with the project importable and ``settings`` added."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
+    env["PYTHONPATH"] = str(Path.cwd())
+    env.update(settings)
+    return env

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,17 +10,17 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main as cli_main
+from tests.support import process_env
 
 
 def hourglass(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         capture_output=True,
         text=True,
-        env={**base, **(env or {})},
+        env=process_env(**(env or {})),
         cwd=cwd,
         input=stdin,
         timeout=60,
@@ -30,7 +29,7 @@ def hourglass(
 
 
 def test_run_without_a_token_is_a_one_line_error(tmp_path: Path) -> None:
-    result = hourglass("run", cwd=tmp_path, env={"PYTHONPATH": str(Path.cwd())})
+    result = hourglass("run", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "HOURGLASS_TELEGRAM_TOKEN is not set" in result.stderr
@@ -41,7 +40,7 @@ def test_run_with_a_malformed_token_is_a_one_line_error_that_hides_it(tmp_path: 
     result = hourglass(
         "run",
         cwd=tmp_path,
-        env={"PYTHONPATH": str(Path.cwd()), "HOURGLASS_TELEGRAM_TOKEN": "not-a-token"},
+        env={"HOURGLASS_TELEGRAM_TOKEN": "not-a-token"},
     )
     assert result.returncode == 2
     assert "does not look like a bot token" in result.stderr
@@ -51,7 +50,7 @@ def test_run_with_a_malformed_token_is_a_one_line_error_that_hides_it(tmp_path: 
 
 def test_the_token_can_come_from_a_dot_env_file(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("HOURGLASS_TELEGRAM_TOKEN=broken\n")
-    result = hourglass("run", cwd=tmp_path, env={"PYTHONPATH": str(Path.cwd())})
+    result = hourglass("run", cwd=tmp_path)
     assert "does not look like a bot token" in result.stderr
 
 
@@ -62,7 +61,6 @@ def test_calc_prints_json_from_the_shell(tmp_path: Path) -> None:
         "150/2400",
         "--json",
         cwd=tmp_path,
-        env={"PYTHONPATH": str(Path.cwd())},
     )
     assert result.returncode == 0, result.stderr
     readout = json.loads(result.stdout)
@@ -109,7 +107,6 @@ def test_the_whole_journey_works_in_the_sandbox(tmp_path: Path) -> None:
         "--files",
         str(tmp_path / "files"),
         cwd=tmp_path,
-        env={"PYTHONPATH": str(Path.cwd())},
         stdin=script,
     )
     assert result.returncode == 0, result.stderr

@@ -21,7 +21,7 @@ from emulator import DEFAULT_TOKEN, BotApiEmulator
 from experiments import observations, services
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace, update_settings
-from tests.support import ADMIN
+from tests.support import ADMIN, process_env
 
 FAKETIME = shutil.which("faketime")
 # Fake clock start and speed: the process lives a few real seconds through 09:00 Berlin time.
@@ -37,14 +37,12 @@ async def test_the_running_process_sends_the_digest_at_local_time_once(tmp_path:
         founder = emulator.user(first_name="Founder", language_code="en")
         chat = emulator.private_chat(founder)
         await seed(url, chat.id)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
-        env.update(
+        env = process_env(
             HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
             HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
             HOURGLASS_TELEGRAM_FILE_URL=emulator.base_file_url,
             HOURGLASS_DATABASE_URL=url,
             HOURGLASS_LOG_LEVEL="WARNING",
-            PYTHONPATH=str(Path.cwd()),
             TZ="UTC",
         )
         assert FAKETIME is not None

@@ -8,10 +8,11 @@ reports which heavy packages were loaded after each step.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.support import process_env
 
 PROBE = r"""
 import contextlib, io, json, sys
@@ -43,8 +44,7 @@ print(json.dumps(steps))
 
 
 def probe(tmp_path: Path) -> dict[str, dict[str, object]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
-    env["PYTHONPATH"] = str(Path.cwd())
+    env = process_env()
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         capture_output=True,

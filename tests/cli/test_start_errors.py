@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
 import sys
 from pathlib import Path
@@ -13,16 +12,15 @@ import pytest
 
 from bot.errors import RedactingFilter
 from emulator import DEFAULT_TOKEN, BotApiEmulator
+from tests.support import process_env
 
 REJECTED_TOKEN = "987654:REJECTED-token-value"
 SECRET = "the-webhook-secret-value"
 
 
 async def start(tmp_path: Path, **settings: str) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
-    env.update(
+    env = process_env(
         HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.sqlite3",
-        PYTHONPATH=str(Path.cwd()),
         **settings,
     )
     process = await asyncio.create_subprocess_exec(
@@ -100,12 +98,10 @@ async def test_an_unreachable_api_url_is_one_line_without_the_token(tmp_path: Pa
 
 @pytest.mark.timeout(90)
 async def test_a_short_webhook_secret_is_refused_at_start(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
-    env.update(
+    env = process_env(
         HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
         HOURGLASS_WEBHOOK_URL="https://bot.example/telegram",
         HOURGLASS_WEBHOOK_SECRET="short",
-        PYTHONPATH=str(Path.cwd()),
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -160,15 +156,13 @@ async def test_a_webhook_port_in_use_is_one_line_without_the_token_or_secret(
         taken.listen()
         port = int(taken.getsockname()[1])
         async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
-            env.update(
+            env = process_env(
                 HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
                 HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
                 HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.sqlite3",
                 HOURGLASS_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
                 HOURGLASS_WEBHOOK_PORT=str(port),
                 HOURGLASS_WEBHOOK_SECRET=SECRET,
-                PYTHONPATH=str(Path.cwd()),
             )
             process = await asyncio.create_subprocess_exec(
                 sys.executable,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import signal
 import socket
 import sys
@@ -15,6 +14,7 @@ import pytest
 
 from bot.webhook import SECRET_HEADER, derived_secret
 from emulator import DEFAULT_TOKEN, BotApiEmulator
+from tests.support import process_env
 
 
 def free_port() -> int:
@@ -29,8 +29,7 @@ async def test_webhook_mode_registers_the_webhook_and_answers_through_it(tmp_pat
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
         founder = emulator.user(first_name="Founder", language_code="en")
         chat = emulator.private_chat(founder)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
-        env.update(
+        env = process_env(
             HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
             HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
             HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/webhook.sqlite3",
@@ -39,7 +38,6 @@ async def test_webhook_mode_registers_the_webhook_and_answers_through_it(tmp_pat
             HOURGLASS_WEBHOOK_PORT=str(port),
             HOURGLASS_WEBHOOK_SECRET="s3cret-value-of-good-length",
             HOURGLASS_LOG_LEVEL="WARNING",
-            PYTHONPATH=str(Path.cwd()),
         )
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -114,8 +112,7 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
         founder = emulator.user(first_name="Founder", language_code="en")
         chat = emulator.private_chat(founder)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HOURGLASS_")}
-        env.update(
+        env = process_env(
             HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
             HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
             HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/webhook.sqlite3",
@@ -123,7 +120,6 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
             HOURGLASS_WEBHOOK_PORT=str(port),
             # DEBUG: PTB logs the parameters of every Bot API call, setWebhook's among them.
             HOURGLASS_LOG_LEVEL="DEBUG",
-            PYTHONPATH=str(Path.cwd()),
         )
         # The debug log is long: to a file, so a full pipe never stalls the process.
         log_path = tmp_path / "output.log"
