@@ -19,6 +19,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.commands import COMMANDS
 from bot.concurrency import PerChatRateLimiter, PerChatUpdateProcessor
+from bot.durable import DurableApplication, Inbox, InboxQueue, RetryingRequest, recover_inbox
 from bot.errors import on_error
 from bot.i18n import LANGUAGES, translator
 from bot.runtime import RUNTIME_KEY, Runtime, install, remember_workspace, runtime_of
@@ -70,8 +71,16 @@ def build_application(
 ) -> Application:
     """The bot with every handler. ``concurrent=False`` handles one update at a time, as
     python-telegram-bot does by default (the baseline of ``bench/chats.py``)."""
+    # Updates are stored before Telegram is told they arrived, handled once each, and replies
+    # within an update are retried (bot/durable.py).
+    inbox = Inbox(runtime.database, runtime.instance_id, sole_receiver=runtime.sole_receiver)
     builder = (
         ApplicationBuilder()
+        .application_class(DurableApplication)
+        .update_queue(InboxQueue(inbox))
+        .request(
+            RetryingRequest(connection_pool_size=256, retry_delays=runtime.reply_retry_delays)
+        )
         .token(token)
         .defaults(
             Defaults(
@@ -126,6 +135,8 @@ async def _know_the_workspace(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 async def _post_init(application: Application) -> None:
     await register_commands(application)
+    # What a previous run took from Telegram and did not finish comes before anything new.
+    await recover_inbox(application)
     runtime = application.bot_data[RUNTIME_KEY]
     for startup_hook in runtime.startup_hooks:
         await startup_hook(application)

@@ -30,8 +30,11 @@ async def make_application(
     *,
     base_url: str | None,
     base_file_url: str | None,
+    sole_receiver: bool = True,
 ) -> tuple[Application, Database]:
+    """``sole_receiver``: polling (one process receives every update); False for webhook
+    processes, several of which may share the database."""
     database = await open_database(database_url)
-    runtime = Runtime(database=database, instance_id=instance_name())
+    runtime = Runtime(database=database, instance_id=instance_name(), sole_receiver=sole_receiver)
     application = build_application(runtime, token, base_url=base_url, base_file_url=base_file_url)
     return application, database

@@ -137,6 +137,7 @@ async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool
         token,
         base_url=settings.telegram_api_url,
         base_file_url=settings.file_url(),
+        sole_receiver=not webhook,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -1,4 +1,10 @@
-"""The one place where errors become replies: a domain error's own words, or a short apology."""
+"""The one place where errors become replies: a domain error's own words, or a short apology.
+
+Never an apology asking to try again for something that was saved: when the update's
+handling had committed its write (the reply after it failed, even after ``bot.durable``'s
+retries) or had committed it before a restart (``AlreadySaved``), the user is told it is
+saved, so trying again cannot store it twice.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,10 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
+from bot.durable import update_saved
 from bot.replies import esc, reply
 from bot.runtime import tr
+from db.update_scope import AlreadySaved
 from experiments.domain import DomainError
 
 logger = logging.getLogger(__name__)
@@ -33,6 +41,18 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if isinstance(error, Forbidden):
         logger.info("chat %s does not accept messages: %s", update.effective_chat.id, error)
+        return
+    if isinstance(error, AlreadySaved) or update_saved():
+        if isinstance(error, AlreadySaved):
+            logger.info("%s", error)
+            text = t.gettext("✅ Saved already: I had received this before a restart.")
+        else:
+            logger.warning("the reply to a saved change failed: %s", error)
+            text = t.gettext("✅ Saved. I could not show the result just now.")
+        try:
+            await reply(update, context, text)
+        except Exception:
+            logger.warning("could not say it was saved", exc_info=True)
         return
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         logger.warning("network error while handling an update: %s", error)

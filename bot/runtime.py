@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.admins import ChatAdmins
+from bot.durable import REPLY_RETRY_DELAYS
 from bot.i18n import Translator, translator
 from db.unit_of_work import Database, UnitOfWork
 from experiments.clock import Clock, utc_now
@@ -28,6 +29,11 @@ class Runtime:
     instance_id: str = "hourglass"
     # Awaited once the bot is initialised (scheduling the digests, for instance).
     startup_hooks: list[Callable[[Application], Awaitable[None]]] = field(default_factory=list)
+    # Polling: this process is Telegram's only receiver and takes over every update left
+    # unfinished at start; webhook processes behind a load balancer take only expired claims.
+    sole_receiver: bool = True
+    # Waits before each new try of a Bot API call that failed while handling an update.
+    reply_retry_delays: tuple[float, ...] = REPLY_RETRY_DELAYS
     # Who the admins of each group are, asked of Telegram and kept briefly.
     chat_admins: ChatAdmins = field(default_factory=ChatAdmins)
 

@@ -321,3 +321,28 @@ class NudgeSnooze(Base):
     until: Mapped[datetime] = mapped_column(UTCDateTime)
     snoozed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     snoozed_by_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class InboxUpdate(Base):
+    """An update taken from Telegram, kept until it is handled (see ``bot.durable``).
+
+    Written before Telegram is told it arrived (the next getUpdates offset, or the webhook's
+    200), so a process killed before handling it finds it again. ``writes`` counts the
+    transactions of its handling that committed, each recorded in its own transaction, so a
+    handling that runs again skips what was already saved.
+    """
+
+    __tablename__ = "inbox_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Which process handles it, and until when its claim holds unless renewed.
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    writes: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Recovery looks for updates not done yet; pruning for those done long ago.
+Index("ix_inbox_updates_done_at", InboxUpdate.done_at)

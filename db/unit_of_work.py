@@ -5,19 +5,32 @@ repository or touches the session. Entering a unit of work that is already open 
 transaction: a use case made of other use cases (the digest reads the list, the learnings,
 the funnel) runs them all in one transaction, and only the outermost block commits or rolls
 back.
+
+Inside the handling of an update (``db.update_scope``), a commit that changed something also
+counts itself on the update's inbox row, in the same transaction. When the update is handled
+again after a crash, the transaction that finds its count already there was committed the
+first time: it is rolled back instead and ``AlreadySaved`` ends the handling, so nothing is
+stored twice. Transactions that may run again harmlessly (first contact's "create if
+missing") commit with ``idempotent=True`` and are not counted.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.digest_repository import DigestRepository
 from db.funnel_repository import FunnelRepository
 from db.import_repository import ImportRepository
+from db.inbox_repository import InboxRepository
 from db.learning_repository import LearningRepository
 from db.repositories import ExperimentRepository, ObservationRepository, WorkspaceRepository
+from db.update_scope import AlreadySaved, current_update
+
+_WROTE = "hourglass.wrote"
 
 
 class UnitOfWork:
@@ -31,6 +44,7 @@ class UnitOfWork:
     imports: ImportRepository
     learnings: LearningRepository
     funnels: FunnelRepository
+    inbox: InboxRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -48,6 +62,9 @@ class UnitOfWork:
         self.imports = ImportRepository(self.session)
         self.learnings = LearningRepository(self.session)
         self.funnels = FunnelRepository(self.session)
+        self.inbox = InboxRepository(self.session)
+        event.listen(self.session.sync_session, "before_flush", _note_flushed_changes)
+        event.listen(self.session.sync_session, "do_orm_execute", _note_written_statement)
         return self
 
     async def __aexit__(
@@ -64,12 +81,40 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
-    async def commit(self) -> None:
-        """Commits the transaction; inside a joined block, the outermost block does it."""
+    async def commit(self, *, idempotent: bool = False) -> None:
+        """Commits the transaction; inside a joined block, the outermost block does it.
+
+        ``idempotent``: running this transaction again for the same update changes nothing
+        (it creates what is missing), so it is not counted against the update.
+        """
         if self._depth > 1:
             await self.session.flush()
             return
+        scope = current_update()
+        counted: int | None = None
+        if scope is not None and not idempotent:
+            await self.session.flush()
+            if self.session.info.get(_WROTE):
+                counted = scope.writes + 1
+                if not await self.inbox.record_write(scope.update_id, counted):
+                    await self.session.rollback()
+                    scope.writes = counted
+                    scope.replayed = True
+                    raise AlreadySaved(scope.update_id)
         await self.session.commit()
+        self.session.info.pop(_WROTE, None)
+        if scope is not None and counted is not None:
+            scope.writes = counted
+
+
+def _note_flushed_changes(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        session.info[_WROTE] = True
+
+
+def _note_written_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
 
 
 class Database:

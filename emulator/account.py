@@ -54,7 +54,9 @@ async def get_updates(world: TelegramWorld, params: Params) -> list[dict[str, An
             "Conflict: terminated by other getUpdates request; "
             "make sure that only one bot instance is running",
         )
-    return world.updates[:limit]
+    handed = world.updates[:limit]
+    world.handed_out.update(update["update_id"] for update in handed)
+    return handed
 
 
 def set_webhook(world: TelegramWorld, params: Params) -> bool:

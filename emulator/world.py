@@ -52,6 +52,8 @@ class TelegramWorld:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.updates: list[dict[str, Any]] = []
+        # Every update id a getUpdates answer carried (tests check each was handled).
+        self.handed_out: set[int] = set()
         self.callback_queries: dict[str, CallbackQuery] = {}
         self.blocked: dict[int, str] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}

@@ -71,7 +71,8 @@ async def ensure_workspace(
             workspace.title = title
             # A message from the chat means the bot is welcome there again.
             workspace.active = True
-        await uow.commit()
+        # Creating what is missing: handling the update again after a crash repeats it harmlessly.
+        await uow.commit(idempotent=True)
         return _workspace_view(workspace, created=created)
 
 

@@ -1,0 +1,124 @@
+"""The inbox of updates taken from Telegram: stored before they are confirmed, claimed by one
+process at a time, marked done after handling (the design is in ``bot.durable``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.dialect import upsert_insert
+from db.models import InboxUpdate
+
+
+@dataclass(frozen=True)
+class StoredUpdate:
+    update_id: int
+    payload: str
+
+
+class InboxRepository:
+    """One of the unit of work's repositories: ``uow.inbox``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def store(
+        self, updates: list[StoredUpdate], *, claimed_by: str, until: datetime, now: datetime
+    ) -> set[int]:
+        """Inserts the updates not stored yet, claimed by ``claimed_by``; returns their ids.
+
+        One statement: an update delivered twice (a webhook retried, a batch fetched again
+        after a restart) is inserted by exactly one of the receivers.
+        """
+        if not updates:
+            return set()
+        statement = (
+            upsert_insert(self._session, InboxUpdate)
+            .values(
+                [
+                    {
+                        "update_id": stored.update_id,
+                        "payload": stored.payload,
+                        "received_at": now,
+                        "claimed_by": claimed_by,
+                        "claimed_until": until,
+                        "writes": 0,
+                    }
+                    for stored in updates
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(InboxUpdate.update_id)
+        )
+        return set((await self._session.scalars(statement)).all())
+
+    async def claim_undone(
+        self, *, claimed_by: str, until: datetime, now: datetime, takeover: bool
+    ) -> list[StoredUpdate]:
+        """Claims the updates not done whose claim has run out (every one not done with
+        ``takeover``), oldest first.
+
+        The claim's condition is in the UPDATE itself: of two processes claiming at once,
+        PostgreSQL re-checks it for the second one after the first committed, and SQLite runs
+        one writer at a time, so each update goes to one of them.
+        """
+        condition = [InboxUpdate.done_at.is_(None)]
+        if not takeover:
+            condition.append(InboxUpdate.claimed_until < now)
+        claimed = await self._session.execute(
+            update(InboxUpdate)
+            .where(*condition)
+            .values(claimed_by=claimed_by, claimed_until=until)
+            .returning(InboxUpdate.update_id, InboxUpdate.payload)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted((StoredUpdate(*row) for row in claimed), key=lambda s: s.update_id)
+
+    async def renew(self, *, claimed_by: str, until: datetime) -> int:
+        """Extends this process's claims on the updates it has not finished."""
+        renewed = await self._session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.claimed_by == claimed_by, InboxUpdate.done_at.is_(None))
+            .values(claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return int(renewed.rowcount)  # type: ignore[attr-defined]
+
+    async def mark_done(self, update_id: int, *, now: datetime) -> None:
+        await self._session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.update_id == update_id)
+            .values(done_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def record_write(self, update_id: int, ordinal: int) -> bool:
+        """Counts the ``ordinal``-th committing transaction of the update's handling; False
+        when an earlier handling had already committed it (the row says so)."""
+        recorded = await self._session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.update_id == update_id, InboxUpdate.writes == ordinal - 1)
+            .values(writes=ordinal)
+            .execution_options(synchronize_session=False)
+        )
+        return int(recorded.rowcount) == 1  # type: ignore[attr-defined]
+
+    async def writes(self, update_id: int) -> int | None:
+        """How many transactions of the update's handling committed (None: not stored)."""
+        found: int | None = await self._session.scalar(
+            select(InboxUpdate.writes).where(InboxUpdate.update_id == update_id)
+        )
+        return found
+
+    async def prune(self, *, done_before: datetime) -> int:
+        """Forgets updates handled before ``done_before`` (kept until then to recognise a
+        late second delivery)."""
+        pruned = await self._session.execute(
+            delete(InboxUpdate)
+            .where(InboxUpdate.done_at < done_before)
+            .execution_options(synchronize_session=False)
+        )
+        return int(pruned.rowcount)  # type: ignore[attr-defined]
