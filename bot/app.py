@@ -78,9 +78,7 @@ def build_application(
         ApplicationBuilder()
         .application_class(DurableApplication)
         .update_queue(InboxQueue(inbox))
-        .request(
-            RetryingRequest(connection_pool_size=256, retry_delays=runtime.reply_retry_delays)
-        )
+        .request(RetryingRequest(connection_pool_size=256, retry_delays=runtime.reply_retry_delays))
         .token(token)
         .defaults(
             Defaults(

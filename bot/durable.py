@@ -75,9 +75,7 @@ STORE_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0)
 class Inbox:
     """The ``inbox_updates`` table as this process uses it."""
 
-    def __init__(
-        self, database: Database, instance_id: str, *, sole_receiver: bool = True
-    ) -> None:
+    def __init__(self, database: Database, instance_id: str, *, sole_receiver: bool = True) -> None:
         self._database = database
         # A restarted process must not mistake the claims of the one before it for its own.
         self.claimant = f"{instance_id}:{secrets.token_hex(4)}"[:100]
@@ -170,7 +168,7 @@ class InboxQueue(asyncio.Queue[object]):
             await super().put(update)
 
 
-class DurableApplication(Application):  # type: ignore[type-arg]
+class DurableApplication(Application):
     """Handles each update from the inbox inside its scope and marks it done afterwards."""
 
     async def process_update(self, update: object) -> None:

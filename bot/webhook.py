@@ -3,7 +3,9 @@
 Telegram sends every update as a POST carrying the secret registered with setWebhook in the
 `X-Telegram-Bot-Api-Secret-Token` header. A request without the right secret is refused with
 403 and a body larger than 1 MB with 413, both before the body is read; a body that is not an
-update is 400. Only a checked update reaches the application's update queue.
+update is 400. Only a checked update reaches the application's update queue, which stores
+it in the inbox before the 200 is sent (``bot.durable``): an update Telegram was told arrived
+is handled, also if the process dies first.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from db.dialect import upsert_insert
 from db.models import InboxUpdate
@@ -65,7 +66,7 @@ class InboxRepository:
         PostgreSQL re-checks it for the second one after the first committed, and SQLite runs
         one writer at a time, so each update goes to one of them.
         """
-        condition = [InboxUpdate.done_at.is_(None)]
+        condition: list[ColumnElement[bool]] = [InboxUpdate.done_at.is_(None)]
         if not takeover:
             condition.append(InboxUpdate.claimed_until < now)
         claimed = await self._session.execute(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.bootstrap import open_database
@@ -24,6 +25,7 @@ class BotUnderTest:
     database: Database
     clock: FrozenClock
     runtime: Runtime
+    application: Application  # type: ignore[type-arg]
 
     async def rows(self, model: type) -> int:
         async with self.database.unit_of_work() as uow:
@@ -41,13 +43,27 @@ def conversation_timeout() -> float:
 
 
 @pytest.fixture
+def reply_retry_delays() -> tuple[float, ...]:
+    # Short waits between the tries of a failed reply: the tests inject the failures.
+    return (0.01, 0.02, 0.05)
+
+
+@pytest.fixture
 async def bot(
-    database_url: str, clock: FrozenClock, conversation_timeout: float
+    database_url: str,
+    clock: FrozenClock,
+    conversation_timeout: float,
+    reply_retry_delays: tuple[float, ...],
 ) -> AsyncIterator[BotUnderTest]:
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
         # open_database is what the bot runs at start: on a migrated schema it finds nothing to do.
         database = await open_database(database_url)
-        runtime = Runtime(database=database, clock=clock, conversation_timeout=conversation_timeout)
+        runtime = Runtime(
+            database=database,
+            clock=clock,
+            conversation_timeout=conversation_timeout,
+            reply_retry_delays=reply_retry_delays,
+        )
         application = build_application(
             runtime,
             DEFAULT_TOKEN,
@@ -57,7 +73,7 @@ async def bot(
         )
         try:
             async with running_application(application, poll_timeout=1):
-                yield BotUnderTest(emulator, database, clock, runtime)
+                yield BotUnderTest(emulator, database, clock, runtime, application)
         finally:
             await database.dispose()
 

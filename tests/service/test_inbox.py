@@ -98,7 +98,9 @@ async def test_renewing_keeps_a_live_process_claims(database: Database) -> None:
 async def test_two_processes_claiming_at_once_split_the_updates(database: Database) -> None:
     await store(database, list(range(1, 31)), "dead")
     later = NOW + LEASE + timedelta(seconds=1)
-    first, second = await asyncio.gather(claim(database, "a", now=later), claim(database, "b", now=later))
+    first, second = await asyncio.gather(
+        claim(database, "a", now=later), claim(database, "b", now=later)
+    )
     assert sorted(first + second) == list(range(1, 31))
 
 
@@ -155,9 +157,7 @@ async def test_first_contact_repeated_does_not_count_as_the_update_write(
         assert scope.writes == 1
 
 
-async def test_reading_inside_an_update_records_nothing(
-    database: Database, workspace: int
-) -> None:
+async def test_reading_inside_an_update_records_nothing(database: Database, workspace: int) -> None:
     await store(database, [9], "a")
     with handling_update(9) as scope:
         await services.list_experiments(database.unit_of_work(), CHAT)
