@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     delete,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -293,6 +294,25 @@ class TotalsRepository:
                 )
         return found
 
+    async def rebuild(self) -> None:
+        """Recounts every running total from the results at once (after results were
+        written around the repositories, as a benchmark's seed does)."""
+        await self._hold_writers()
+        for model in (VariantTotal, VariantDayTotal):
+            await self._session.execute(delete(model))
+        await self._session.execute(
+            insert(VariantTotal).from_select(
+                ["experiment_id", "variant_id", *VARIANT_COLUMNS],
+                _recomputed_variant_rows(marked=False),
+            )
+        )
+        await self._session.execute(
+            insert(VariantDayTotal).from_select(
+                ["experiment_id", "day", "variant_id", *DAY_COLUMNS],
+                _recomputed_day_rows(self._session, marked=False),
+            )
+        )
+
     async def _hold_writers(self) -> None:
         if self._session.get_bind().dialect.name == "postgresql":
             # SHARE waits for open writers of results and keeps new ones out until commit.
@@ -364,7 +384,7 @@ def _sums(
     return VariantSums(visitors, conversions, revenue if revenue_observations else None, count)
 
 
-def _recomputed_variant_rows() -> Any:
+def _recomputed_variant_rows(*, marked: bool = True) -> Any:
     cents = func.coalesce(cast(func.round(Observation.revenue * 100), BigInteger), 0)
     return select(
         Observation.experiment_id,
@@ -374,11 +394,11 @@ def _recomputed_variant_rows() -> Any:
         func.sum(cents),
         func.count(Observation.revenue),
         func.count(),
-        literal(1, BigInteger),
+        *_marker(marked),
     ).group_by(Observation.experiment_id, Observation.variant_id)
 
 
-def _recomputed_day_rows(session: AsyncSession) -> Any:
+def _recomputed_day_rows(session: AsyncSession, *, marked: bool = True) -> Any:
     day = local_day(session, Observation.logged_at, "UTC")
     return select(
         Observation.experiment_id,
@@ -387,8 +407,13 @@ def _recomputed_day_rows(session: AsyncSession) -> Any:
         func.sum(Observation.visitors),
         func.sum(Observation.conversions),
         func.count(),
-        literal(1, BigInteger),
+        *_marker(marked),
     ).group_by(Observation.experiment_id, day, Observation.variant_id)
+
+
+def _marker(marked: bool) -> tuple[Any, ...]:
+    # Tells the recomputed rows from the stored ones in ``differences``' union.
+    return (literal(1, BigInteger),) if marked else ()
 
 
 def local_day(session: AsyncSession, column: Any, timezone: str) -> Any:
