@@ -203,7 +203,15 @@ class ObservationRepository:
         if rows:
             await self._session.execute(insert(Observation), rows)
             await self._totals.add(
-                CountedResult(*(row[column.key] for column in RESULT_COLUMNS)) for row in rows
+                CountedResult(
+                    row["experiment_id"],
+                    row["variant_id"],
+                    row["visitors"],
+                    row["conversions"],
+                    row.get("revenue"),
+                    row["logged_at"],
+                )
+                for row in rows
             )
 
     async def last_logged_for_workspace(self, workspace_id: int) -> dict[int, datetime]:
