@@ -28,6 +28,7 @@ from db.import_repository import ImportRepository
 from db.inbox_repository import InboxRepository
 from db.learning_repository import LearningRepository
 from db.repositories import ExperimentRepository, ObservationRepository, WorkspaceRepository
+from db.totals_repository import TotalsRepository
 from db.update_scope import AlreadySaved, current_update
 
 _WROTE = "hourglass.wrote"
@@ -40,6 +41,7 @@ class UnitOfWork:
     workspaces: WorkspaceRepository
     experiments: ExperimentRepository
     observations: ObservationRepository
+    totals: TotalsRepository
     digests: DigestRepository
     imports: ImportRepository
     learnings: LearningRepository
@@ -57,9 +59,10 @@ class UnitOfWork:
         self.session = self._session_factory()
         self.workspaces = WorkspaceRepository(self.session)
         self.experiments = ExperimentRepository(self.session)
-        self.observations = ObservationRepository(self.session)
+        self.totals = TotalsRepository(self.session)
+        self.observations = ObservationRepository(self.session, self.totals)
         self.digests = DigestRepository(self.session)
-        self.imports = ImportRepository(self.session)
+        self.imports = ImportRepository(self.session, self.totals)
         self.learnings = LearningRepository(self.session)
         self.funnels = FunnelRepository(self.session)
         self.inbox = InboxRepository(self.session)
