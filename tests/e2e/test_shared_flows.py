@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.bootstrap import open_database
 from bot.conversations import expire_flows
 from bot.runtime import Runtime
-from telegram.ext import Application
 from db.models import Experiment, FlowState, Observation
 from emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
 from emulator.harness import running_application
@@ -208,8 +208,7 @@ async def test_a_flow_left_waiting_is_given_up_once_by_whichever_process_looks(
         assert sorted(ended) == [0, 1]
         gave_up = await alice.next_reply()
         assert gave_up.text == (
-            "⌛ I stopped waiting for an answer, so nothing was saved. "
-            "Type /new to start again."
+            "⌛ I stopped waiting for an answer, so nothing was saved. Type /new to start again."
         )
         # The flow is over: a plain message is no longer taken as the name.
         hint = await say(alice, "Some text")
