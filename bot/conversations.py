@@ -94,9 +94,6 @@ class FlowMemory:
             stored=stored,
         )
 
-    def forget(self, stored: StoredFlow) -> None:
-        self._flows.pop((stored.user_id, stored.flow), None)
-
     def _flow(self, name: str, chat_wide: bool = False) -> _Flow:
         key = (CHAT_WIDE if chat_wide else self.user_id, name)
         return self._flows.setdefault(key, _Flow())
