@@ -1,7 +1,7 @@
 """flow_states: guided flows' steps and drafts in the database, shared by every bot process
 
-Revision ID: 0014_flow_states
-Revises: 0013_storyline
+Revision ID: 0015_flow_states
+Revises: 0014_running_totals
 Create Date: 2026-12-02 14:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import db.models
 
-revision: str = "0014_flow_states"
-down_revision: str | None = "0013_storyline"
+revision: str = "0015_flow_states"
+down_revision: str | None = "0014_running_totals"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
