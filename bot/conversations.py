@@ -23,10 +23,10 @@ So every update goes through three places:
 
 PTB's in-process timeout timers are not used; ``expire_flows`` (a repeating job, or a test
 with a frozen clock) gives up flows left waiting, so the "I stopped waiting" message comes
-from any process, once. Two answers of one person in one chat handled at the same moment by
-two processes would each start from the same step, and the later write wins: a person
-answers one question at a time, and within a process a chat's updates run in order
-(``bot.concurrency``), so it takes a double tap reaching two processes at once.
+from any process, once. Known gap: the new step is written after the handler replied, so
+an answer that reaches another process in that moment finds the previous step, and two
+updates of one chat handled at once by two processes both start from the same step (the
+later write wins). Within a process a chat's updates run in order (``bot.concurrency``).
 
 Drafts are JSON with tags for the few types flows keep (dates, decimals, tuples, the
 product's enums and frozen dataclasses); a draft that no longer decodes (its class renamed by
