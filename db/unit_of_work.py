@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.digest_repository import DigestRepository
+from db.flow_repository import FlowRepository
 from db.funnel_repository import FunnelRepository
 from db.import_repository import ImportRepository
 from db.inbox_repository import InboxRepository
@@ -47,6 +48,7 @@ class UnitOfWork:
     learnings: LearningRepository
     funnels: FunnelRepository
     inbox: InboxRepository
+    flows: FlowRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -68,6 +70,7 @@ class UnitOfWork:
         self.inbox = InboxRepository(self.session)
         event.listen(self.session.sync_session, "before_flush", _note_flushed_changes)
         event.listen(self.session.sync_session, "do_orm_execute", _note_written_statement)
+        self.flows = FlowRepository(self.session)
         return self
 
     async def __aexit__(
