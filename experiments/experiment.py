@@ -33,6 +33,7 @@ from experiments.domain import (
     Msg,
     NotConcluded,
     Outcome,
+    Stage,
     UnknownVariant,
     UnknownWinner,
     VariantsChanged,
@@ -101,7 +102,7 @@ class Experiment(Lifecycle):
         author: Author,
         now: datetime,
         kind: Kind = Kind.AB_TEST,
-        stage: str | None = None,
+        stage: Stage | None = None,
         hypothesis: str | None = None,
         planned_per_variant: int | None = None,
         baseline_rate: float | None = None,
@@ -109,7 +110,6 @@ class Experiment(Lifecycle):
         review_date: date | None = None,
         status: Status = Status.RUNNING,
         planned_split: Sequence[float] | None = None,
-        parent_id: int | None = None,
         target_rate: float | None = None,
         storyline: bool = False,
     ) -> Experiment:
@@ -151,7 +151,7 @@ class Experiment(Lifecycle):
             created_by_id=author.user_id,
             created_by_name=author.name,
             kind=kind.value,
-            stage=stage,
+            stage=stage.value if stage else None,
             hypothesis=clean_hypothesis,
             planned_per_variant=planned_per_variant,
             baseline_rate=baseline_rate,
@@ -161,7 +161,6 @@ class Experiment(Lifecycle):
             storyline=storyline,
             review_date=review_date,
             started_at=now if status is Status.RUNNING else None,
-            parent_id=parent_id,
         )
         if planned_per_variant is None:
             experiment._replan()

@@ -12,11 +12,12 @@ Dates are ``experiments.dates`` (``parse_moment``, ``day_ahead``), re-exported h
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import TypeVar
 
 from experiments import dates
 from experiments.dates import NotADate, day_ahead, parse_moment
@@ -41,6 +42,8 @@ from experiments.domain import (
 )
 
 __all__ = ["NotADate", "day_ahead", "parse_moment"]
+
+T = TypeVar("T")
 
 # Words that say the next number is revenue, in every language the bot speaks.
 REVENUE_WORDS = frozenset({"revenue", "rev", "выручка"})
@@ -460,6 +463,12 @@ def leading_episodes(text: str) -> str | None:
 
 # ---------------------------------------------------------------- words
 
+
+def _look_up(table: Mapping[str, T], word: str) -> T | None:
+    """A word's meaning in one of the tables below, whatever its case and spaces."""
+    return table.get(word.strip().casefold())
+
+
 # Words accepted for each outcome, in every language the bot speaks (compared casefolded).
 OUTCOME_WORDS: dict[str, Outcome] = {
     "won": Outcome.WON,
@@ -481,7 +490,7 @@ OUTCOME_WORDS: dict[str, Outcome] = {
 
 def outcome_word(word: str) -> Outcome | None:
     """`won`, `победа`, `unclear`, … → the outcome; None for any other word."""
-    return OUTCOME_WORDS.get(word.strip().casefold())
+    return _look_up(OUTCOME_WORDS, word)
 
 
 # What a user may type for a stage, in every language the bot speaks (compared casefolded).
@@ -515,7 +524,7 @@ STAGE_WORDS: dict[str, Stage] = {
 
 def stage_word(word: str) -> Stage | None:
     """`trust`, `Доверие`, … → the stage; None for any other word."""
-    return STAGE_WORDS.get(word.strip().casefold())
+    return _look_up(STAGE_WORDS, word)
 
 
 def stage(word: str, translate: Callable[[str], str] | None = None) -> Stage:
@@ -631,7 +640,7 @@ SETTING_WORDS: dict[str, Setting] = {
 
 def setting_word(word: str) -> Setting | None:
     """`timezone`, `пояс`, … → the setting; None for any other word."""
-    return SETTING_WORDS.get(word.strip().casefold())
+    return _look_up(SETTING_WORDS, word)
 
 
 SWITCH_WORDS = {"on": True, "off": False, "вкл": True, "выкл": False}
@@ -639,7 +648,7 @@ SWITCH_WORDS = {"on": True, "off": False, "вкл": True, "выкл": False}
 
 def switch_word(word: str) -> bool | None:
     """`on` / `вкл` → True, `off` / `выкл` → False; None for any other word."""
-    return SWITCH_WORDS.get(word.strip().casefold())
+    return _look_up(SWITCH_WORDS, word)
 
 
 # The languages the bot speaks, by code or name in either of them.
@@ -655,7 +664,7 @@ LANGUAGE_WORDS = {
 
 def language_word(word: str) -> str | None:
     """`en`, `russian`, `русский`, … → the language's code; None for any other word."""
-    return LANGUAGE_WORDS.get(word.strip().casefold())
+    return _look_up(LANGUAGE_WORDS, word)
 
 
 # What `/edit #N <field> <value>` may name, in every language the bot speaks.
@@ -691,7 +700,7 @@ EDIT_FIELD_WORDS: dict[str, EditField] = {
 
 def edit_field_word(word: str) -> EditField | None:
     """`name`, `гипотеза`, `split`, … → the field /edit changes; None for any other word."""
-    return EDIT_FIELD_WORDS.get(word.strip().casefold())
+    return _look_up(EDIT_FIELD_WORDS, word)
 
 
 class Word(StrEnum):

@@ -22,7 +22,6 @@ from experiments.domain import (
     Stage,
     Status,
     UnknownExperiment,
-    UnknownVariant,
     VariantTotals,
 )
 from experiments.money import MoneySummary, money_summary
@@ -87,15 +86,6 @@ async def require_workspace(uow: UnitOfWork, chat_id: int) -> Workspace:
     return workspace
 
 
-async def find_experiment(uow: UnitOfWork, chat_id: int, number: int) -> Experiment:
-    workspace = await uow.workspaces.by_chat(chat_id)
-    # A chat without a workspace, or another chat's experiment, looks exactly like a missing one.
-    experiment = None if workspace is None else await uow.experiments.get(workspace.id, number)
-    if experiment is None:
-        raise UnknownExperiment(number)
-    return experiment
-
-
 # ---------------------------------------------------------------- experiments
 
 
@@ -106,40 +96,15 @@ async def create_experiment(
     variants: Sequence[str] | None = None,
     *,
     author: Author,
-    kind: Kind = Kind.AB_TEST,
-    stage: Stage | None = None,
-    hypothesis: str | None = None,
-    planned_per_variant: int | None = None,
-    baseline_rate: float | None = None,
-    min_detectable_effect: float | None = None,
-    review_date: date | None = None,
-    status: Status = Status.RUNNING,
-    planned_split: Sequence[float] | None = None,
     parent_number: int | None = None,
-    target_rate: float | None = None,
-    storyline: bool = False,
     clock: Clock = utc_now,
+    **design: Any,
 ) -> ExperimentView:
-    """A new experiment numbered #N in its workspace (``entity.Experiment.new`` says what one
-    may be). With ``parent_number`` it is the next iteration of that experiment, and linked
-    to it."""
-    experiment = entity.Experiment.new(
-        name,
-        variants,
-        author=author,
-        now=clock(),
-        kind=kind,
-        stage=stage.value if stage else None,
-        hypothesis=hypothesis,
-        planned_per_variant=planned_per_variant,
-        baseline_rate=baseline_rate,
-        min_detectable_effect=min_detectable_effect,
-        review_date=review_date,
-        status=status,
-        planned_split=planned_split,
-        target_rate=target_rate,
-        storyline=storyline,
-    )
+    """A new experiment numbered #N in its workspace. ``design`` is what
+    ``entity.Experiment.new`` takes (kind, stage, hypothesis, the plan, status, split, target
+    rate, storyline) and says what it may be. With ``parent_number`` it is the next iteration
+    of that experiment, and linked to it."""
+    experiment = entity.Experiment.new(name, variants, author=author, now=clock(), **design)
     async with uow:
         workspace = await require_workspace(uow, chat_id)
         if parent_number is not None:
@@ -165,7 +130,7 @@ async def create_experiment_summary(
 
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         summary = await _summary(uow, experiment)
         parent = None
         if experiment.parent_id is not None:
@@ -259,7 +224,7 @@ async def change_status(
         return view
 
 
-def require_role(action: Action, actor: Actor, experiment: Experiment | entity.Experiment) -> None:
+def require_role(action: Action, actor: Actor, experiment: entity.Experiment) -> None:
     """Raises ``NotPermitted`` unless the actor may take the action on this experiment."""
     require(
         action,
@@ -337,7 +302,7 @@ async def readout(
     look, rebuilt from the stored results every time (so an undo or an import is reflected).
     """
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         summary = await _summary(uow, experiment)
         rows = await uow.observations.totals_by_day(experiment.id)
         positions = {v.id: v.position for v in experiment.variants}
@@ -554,15 +519,7 @@ def target_verdict(target: TargetReadout, variant: str) -> Verdict:
 # ---------------------------------------------------------------- helpers
 
 
-def find_variant(experiment: Experiment, name: str) -> Variant:
-    wanted = name.strip().casefold()
-    for variant in experiment.variants:
-        if variant.name.casefold() == wanted:
-            return variant
-    raise UnknownVariant(experiment.number, name, [v.name for v in experiment.variants])
-
-
-async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary:
+async def _summary(uow: UnitOfWork, experiment: entity.Experiment) -> ExperimentSummary:
     sums = await uow.observations.totals_by_variant(experiment.id)
     last = await uow.observations.last_logged_at(experiment.id) if sums else None
     return ExperimentSummary(
