@@ -224,7 +224,7 @@ def _apply(experiment: Experiment, change: Change) -> None:
 
 
 async def _result_count(uow: UnitOfWork, experiment: Experiment) -> int:
-    sums = await uow.observations.totals_by_variant(experiment.id)
+    sums = await uow.totals.by_variant(experiment.id)
     return sum(s.observations for s in sums.values())
 
 
