@@ -168,7 +168,7 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, setting: butt
         )
         await edit_or_reply(update, context, text, markup([*rows_of(zones, 2), back]))
         return ZONE
-    if setting is Setting.TARGET:
+    if setting == "target":
         counts = [button(str(n), buttons.SettingsChoice("target", str(n))) for n in TARGETS]
         text = _(
             "How many experiments do you want running at once? Pick or type a number; "
