@@ -10,7 +10,7 @@ from the results and says where the running totals disagree; ``repair`` sets tho
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -26,15 +26,24 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     text,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
-from db.models import Experiment, Observation, Variant, VariantDayTotal, VariantTotal
+from db.models import (
+    Experiment,
+    Observation,
+    UTCDateTime,
+    Variant,
+    VariantDayTotal,
+    VariantTotal,
+)
 
 # Rows per INSERT: far below SQLite's 32,766 bound parameters.
 _CHUNK = 500
@@ -66,6 +75,15 @@ class VariantSums:
     conversions: int
     revenue: Decimal | None  # None when no result of the variant carries revenue
     observations: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadoutTotals:
+    """What a readout reads of an experiment's totals."""
+
+    by_variant: dict[int, VariantSums]  # by variant id; variants without results are absent
+    by_day: list[tuple[date, int, int, int]]  # (UTC day, variant id, visitors, conversions)
+    last_logged_at: datetime | None  # None without results
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +202,47 @@ class TotalsRepository:
             .where(Experiment.workspace_id == workspace_id)
         )
         return {row[0]: _sums(*row[1:]) for row in rows}
+
+    async def for_readout(self, experiment_id: int) -> ReadoutTotals:
+        """What a readout reads, in one statement: the totals by variant, by UTC day and
+        variant (in day order), and when the latest result was logged."""
+        last = (
+            select(func.max(Observation.logged_at))
+            .where(Observation.experiment_id == experiment_id)
+            .scalar_subquery()
+        )
+        variants = select(
+            VariantTotal.variant_id,
+            cast(null(), Date).label("day"),
+            VariantTotal.visitors,
+            VariantTotal.conversions,
+            VariantTotal.revenue_cents,
+            VariantTotal.revenue_observations,
+            VariantTotal.observations,
+            type_coerce(last, UTCDateTime).label("last_logged_at"),
+        ).where(VariantTotal.experiment_id == experiment_id)
+        days = select(
+            VariantDayTotal.variant_id,
+            VariantDayTotal.day,
+            VariantDayTotal.visitors,
+            VariantDayTotal.conversions,
+            literal(0, BigInteger),
+            literal(0, BigInteger),
+            VariantDayTotal.observations,
+            cast(null(), UTCDateTime),
+        ).where(VariantDayTotal.experiment_id == experiment_id)
+        both = union_all(variants, days).subquery()
+        rows = await self._session.execute(select(both).order_by(both.c.day, both.c.variant_id))
+        found = ReadoutTotals({}, [], None)
+        for variant_id, day, visitors, conversions, cents, with_revenue, count, moment in rows:
+            if day is None:
+                found.by_variant[variant_id] = _sums(
+                    visitors, conversions, cents, with_revenue, count
+                )
+                found = replace(found, last_logged_at=moment)
+            else:
+                found.by_day.append((_as_date(day), variant_id, visitors, conversions))
+        return found
 
     async def by_day(
         self, experiment_id: int, timezone: str = "UTC"

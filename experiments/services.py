@@ -304,10 +304,14 @@ async def readout(
     """
     async with uow:
         experiment = await load_experiment(uow, chat_id, number)
-        summary = await _summary(uow, experiment)
-        rows = await uow.totals.by_day(experiment.id)
+        totals = await uow.totals.for_readout(experiment.id)
+        summary = ExperimentSummary(
+            experiment=experiment_view(experiment),
+            totals=tuple(variant_totals(v, totals.by_variant) for v in experiment.variants),
+            last_logged_at=totals.last_logged_at,
+        )
         positions = {v.id: v.position for v in experiment.variants}
-    days = [(day, positions[variant_id], v, c) for day, variant_id, v, c in rows]
+    days = [(day, positions[variant_id], v, c) for day, variant_id, v, c in totals.by_day]
     return readout_of(summary, now=clock(), history=daily_looks(summary, days))
 
 
