@@ -87,3 +87,37 @@ class LearningRepository:
                 .order_by(Experiment.concluded_at, Experiment.number)
             )
         ).all()
+
+    async def countermeasures_due_before_of(
+        self, workspace_ids: Sequence[int], day: date
+    ) -> Sequence[tuple[int, Learning, int | None]]:
+        """``countermeasures_due_before`` for many workspaces at once, each row with its
+        workspace's id; in the same order."""
+        rows = await self._session.execute(
+            select(Learning, Experiment.number)
+            .outerjoin(Experiment, Experiment.id == Learning.experiment_id)
+            .options(selectinload(Learning.whys))
+            .where(
+                Learning.workspace_id.in_(workspace_ids),
+                Learning.countermeasure.is_not(None),
+                Learning.countermeasure_done_at.is_(None),
+                Learning.countermeasure_due < day,
+            )
+            .order_by(Learning.countermeasure_due, Learning.id)
+        )
+        return [(learning.workspace_id, learning, number) for learning, number in rows]
+
+    async def concluded_without_learning_of(
+        self, workspace_ids: Sequence[int]
+    ) -> Sequence[tuple[int, int]]:
+        """(workspace id, experiment number) of the concluded experiments of these workspaces
+        nobody has written a learning for."""
+        has_learning = exists().where(Learning.experiment_id == Experiment.id)
+        rows = await self._session.execute(
+            select(Experiment.workspace_id, Experiment.number).where(
+                Experiment.workspace_id.in_(workspace_ids),
+                Experiment.status == Status.CONCLUDED.value,
+                ~has_learning,
+            )
+        )
+        return [(workspace_id, number) for workspace_id, number in rows]

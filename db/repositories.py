@@ -321,6 +321,69 @@ class ObservationRepository:
         )
         return [(obs, number, name) for obs, number, name in rows]
 
+    # ---- many workspaces at once (the digest's batches): every total and daily history of
+    # a batch is read here, so where the sums come from is decided in one place.
+
+    async def totals_for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, VariantSums]:
+        """Sums per variant (keyed by variant id) of every experiment of these workspaces."""
+        experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
+        rows = await self._session.execute(
+            select(
+                Observation.variant_id,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+                func.sum(Observation.revenue),
+                func.count(),
+            )
+            .where(Observation.experiment_id.in_(experiment_ids))
+            .group_by(Observation.experiment_id, Observation.variant_id)
+        )
+        return {
+            variant_id: VariantSums(
+                int(visitors or 0), int(conversions or 0), _decimal(revenue), int(count)
+            )
+            for variant_id, visitors, conversions, revenue, count in rows
+        }
+
+    async def last_logged_for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, datetime]:
+        """When each experiment of these workspaces last got an entry (those with entries)."""
+        experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
+        rows = await self._session.execute(
+            select(Observation.experiment_id, func.max(Observation.logged_at))
+            .where(Observation.experiment_id.in_(experiment_ids))
+            .group_by(Observation.experiment_id)
+        )
+        found: dict[int, datetime] = {}
+        for experiment_id, logged_at in rows:
+            moment = _aware(logged_at)
+            if moment is not None:
+                found[experiment_id] = moment
+        return found
+
+    async def totals_by_day_for_workspaces(
+        self, workspace_ids: Sequence[int]
+    ) -> list[tuple[int, date, int, int, int]]:
+        """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
+        these workspaces, by experiment and in day order."""
+        day = _local_day(self._session, Observation.logged_at, "UTC")
+        experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
+        rows = await self._session.execute(
+            select(
+                Observation.experiment_id,
+                day,
+                Observation.variant_id,
+                func.sum(Observation.visitors),
+                func.sum(Observation.conversions),
+            )
+            .where(Observation.experiment_id.in_(experiment_ids))
+            .group_by(Observation.experiment_id, day, Observation.variant_id)
+            .order_by(Observation.experiment_id, day)
+        )
+        return [
+            (experiment_id, _as_date(d), variant_id, int(visitors), int(conversions))
+            for experiment_id, d, variant_id, visitors, conversions in rows
+        ]
+
 
 def to_entity(row: Experiment) -> entity.Experiment:
     """The row (its variants loaded) as the entity."""

@@ -27,6 +27,7 @@ from experiments.domain import (
 )
 from experiments.money import MoneySummary, money_summary
 from experiments.roles import Action, Actor, require
+from experiments.stats.briefs import ConversionCounts
 from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
 from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
@@ -469,35 +470,56 @@ def readout_of(
         return _target_readout_of(summary, now=now, history=history)
     if experiment.storyline:
         return _story_readout_of(summary, now=now)
+    counts = conversion_counts(summary, history)
     result = conversion_readout(
-        [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
-        planned_per_variant=experiment.planned_per_variant,
-        min_effect=experiment.min_detectable_effect,
-        planned_split=_split_for(experiment, len(summary.totals)),
-        history=history,
+        counts.arms,
+        planned_per_variant=counts.planned_per_variant,
+        min_effect=counts.min_effect,
+        planned_split=counts.planned_split,
+        history=counts.history,
     )
-    days_running = _days_running(experiment, now)
-    days_left = None
-    if experiment.planned_per_variant and days_running is not None:
-        shares = domain.split_shares(
-            _split_for(experiment, len(summary.totals)), len(summary.totals)
-        )
-        targets = plan_targets(experiment.planned_per_variant, shares)
-        # Less than a day of data gives no honest pace; the arm furthest behind sets it.
-        lefts = [
-            days_left_at_pace(target, totals.visitors, max(days_running, 1.0))
-            for target, totals in zip(targets, summary.totals, strict=True)
-        ]
-        if all(left is not None and math.isfinite(left) for left in lefts):
-            days_left = max(left for left in lefts if left is not None)
+    running = days_running(experiment, now)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
         readout=result,
-        days_running=days_running,
-        days_left=days_left,
+        days_running=running,
+        days_left=plan_days_left(experiment, summary.totals, running),
         last_logged_at=summary.last_logged_at,
     )
+
+
+def conversion_counts(
+    summary: ExperimentSummary, history: Sequence[Sequence[ArmCounts]] = ()
+) -> ConversionCounts:
+    """What ``readout_of`` gives ``conversion_readout`` for an A/B experiment."""
+    experiment = summary.experiment
+    return ConversionCounts(
+        arms=[ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
+        history=history,
+        planned_per_variant=experiment.planned_per_variant,
+        min_effect=experiment.min_detectable_effect,
+        planned_split=_split_for(experiment, len(summary.totals)),
+    )
+
+
+def plan_days_left(
+    experiment: ExperimentView, totals: Sequence[VariantTotals], days_running: float | None
+) -> float | None:
+    """Days until every arm reaches its planned visitors at its pace so far; None without a
+    plan, a start or a pace."""
+    if not experiment.planned_per_variant or days_running is None:
+        return None
+    shares = domain.split_shares(_split_for(experiment, len(totals)), len(totals))
+    targets = plan_targets(experiment.planned_per_variant, shares)
+    # Less than a day of data gives no honest pace; the arm furthest behind sets it.
+    lefts = [
+        days_left_at_pace(target, arm.visitors, max(days_running, 1.0))
+        for target, arm in zip(targets, totals, strict=True)
+    ]
+    if all(left is not None and math.isfinite(left) for left in lefts):
+        return max(left for left in lefts if left is not None)
+    return None
 
 
 def _target_readout_of(
@@ -533,19 +555,18 @@ def _target_readout_of(
         verdict=verdict,
         srm_checked=False,
     )
-    days_running = _days_running(experiment, now)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
         readout=readout,
-        days_running=days_running,
+        days_running=days_running(experiment, now),
         days_left=None,
         last_logged_at=summary.last_logged_at,
         target=target,
     )
 
 
-def _days_running(experiment: ExperimentView, now: datetime) -> float | None:
+def days_running(experiment: ExperimentView, now: datetime) -> float | None:
     """Days since the experiment started (fractional); None while it has not."""
     if experiment.started_at is None:
         return None
@@ -570,12 +591,11 @@ def _story_readout_of(summary: ExperimentSummary, *, now: datetime) -> Experimen
         verdict=Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.STORYLINE),
         srm_checked=False,
     )
-    days_running = _days_running(experiment, now)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
         readout=readout,
-        days_running=days_running,
+        days_running=days_running(experiment, now),
         days_left=None,
         last_logged_at=summary.last_logged_at,
         story=story,
@@ -654,21 +674,26 @@ async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary
 def variant_totals(
     variant: Variant | entity.ExperimentVariant, sums: dict[int, VariantSums]
 ) -> VariantTotals:
-    found = sums.get(variant.id)
+    return totals_of(variant.id, variant.position, variant.name, sums)
+
+
+def totals_of(
+    variant_id: int, position: int, name: str, sums: dict[int, VariantSums]
+) -> VariantTotals:
+    """A variant's totals from the sums keyed by variant id (none logged: zeros)."""
+    found = sums.get(variant_id)
     if found is None:
-        return VariantTotals(variant.name, variant.position, 0, 0, None, 0)
+        return VariantTotals(name, position, 0, 0, None, 0)
     return VariantTotals(
-        variant.name,
-        variant.position,
-        found.visitors,
-        found.conversions,
-        found.revenue,
-        found.observations,
+        name, position, found.visitors, found.conversions, found.revenue, found.observations
     )
 
 
-def experiment_view(experiment: Experiment | entity.Experiment) -> ExperimentView:
-    """What the bot shows of an experiment, from its row or its entity."""
+def experiment_view(
+    experiment: Experiment | entity.Experiment | Any, variants: tuple[str, ...] | None = None
+) -> ExperimentView:
+    """What the bot shows of an experiment, from its row or its entity (or a row of its
+    columns, with its variants' names given)."""
     return ExperimentView(
         number=experiment.number,
         name=experiment.name,
@@ -677,7 +702,7 @@ def experiment_view(experiment: Experiment | entity.Experiment) -> ExperimentVie
         hypothesis=experiment.hypothesis,
         status=Status(experiment.status),
         outcome=Outcome(experiment.outcome) if experiment.outcome else None,
-        variants=tuple(v.name for v in experiment.variants),
+        variants=tuple(v.name for v in experiment.variants) if variants is None else variants,
         planned_per_variant=experiment.planned_per_variant,
         baseline_rate=experiment.baseline_rate,
         min_detectable_effect=experiment.min_detectable_effect,

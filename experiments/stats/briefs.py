@@ -192,9 +192,9 @@ def conversion_briefs(
     ).tolist()
     decided: dict[int, list[EffectCall]] = {}
     at = 0
-    for index, found in zip(deciding, intervals, strict=True):
-        decided[index] = [EffectCall(code) for code in codes[at : at + len(found)]]
-        at += len(found)
+    for index, per_challenger in zip(deciding, intervals, strict=True):
+        decided[index] = [EffectCall(code) for code in codes[at : at + len(per_challenger)]]
+        at += len(per_challenger)
 
     briefs: list[ReadoutBrief] = []
     for index, item in enumerate(experiments):
@@ -268,13 +268,13 @@ def _running_intervals(
         width_ = half_width(variance, tau2, alpha / challengers)
         bounds[challengers] = ((theta - width_).tolist(), (theta + width_).tolist())
     found: list[list[tuple[float, float]]] = []
-    for challengers, first, looks in placed:
+    for challengers, first, span in placed:
         lows, highs = bounds[challengers]
         per_challenger = []
         for challenger in range(challengers):
-            start = first + challenger * looks
+            start = first + challenger * span
             per_challenger.append(
-                (max(lows[start : start + looks]), min(highs[start : start + looks]))
+                (max(lows[start : start + span]), min(highs[start : start + span]))
             )
         found.append(per_challenger)
     return found
