@@ -18,7 +18,8 @@ from babel.numbers import NumberPattern, format_currency, get_currency_name, par
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("en", "ru")
-# Whole numbers said again and again (counts, days, experiment numbers) are formatted once.
+# Numbers said again and again (counts, days, experiment numbers, the chances of experiments
+# without new results) are formatted once.
 _NUMBERS_KEPT = 10_000
 
 
@@ -51,6 +52,7 @@ class Translator:
         self.locale = Locale.parse(self.language)
         self._catalog = _catalog(self.language)
         self._numbers: dict[int, str] = {}
+        self._percents: dict[tuple[float, int], str] = {}
 
     def gettext(self, message: str) -> str:
         return self._catalog.gettext(message)
@@ -61,9 +63,15 @@ class Translator:
     def percent(self, fraction: float, digits: int = 1) -> str:
         """6.3% in English, 6,3 % in Russian."""
         # The locale's own pattern keeps its spacing (Russian puts a no-break space before %).
-        base = self.locale.percent_formats[None].pattern
-        pattern = base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
-        return _pattern(pattern).apply(fraction, self.locale)
+        key = (fraction, digits)
+        found = self._percents.get(key)
+        if found is None:
+            base = self.locale.percent_formats[None].pattern
+            pattern = base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
+            if len(self._percents) >= _NUMBERS_KEPT:
+                self._percents.clear()
+            found = self._percents[key] = _pattern(pattern).apply(fraction, self.locale)
+        return found
 
     def signed_percent(self, fraction: float, digits: int = 1) -> str:
         text = self.percent(abs(fraction), digits)

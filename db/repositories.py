@@ -362,9 +362,10 @@ class ObservationRepository:
 
     async def totals_by_day_for_workspaces(
         self, workspace_ids: Sequence[int]
-    ) -> list[tuple[int, date, int, int, int]]:
+    ) -> list[tuple[int, Any, int, int, int]]:
         """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
-        these workspaces, by experiment and in day order."""
+        these workspaces, by experiment and in day order. The day is as the database gives it
+        (a date, or ISO text on SQLite): it only tells one day's rows from the next."""
         day = _local_day(self._session, Observation.logged_at, "UTC")
         experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
         rows = await self._session.execute(
@@ -380,7 +381,7 @@ class ObservationRepository:
             .order_by(Observation.experiment_id, day)
         )
         return [
-            (experiment_id, _as_date(d), variant_id, int(visitors), int(conversions))
+            (experiment_id, d, variant_id, int(visitors), int(conversions))
             for experiment_id, d, variant_id, visitors, conversions in rows
         ]
 

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from db.digest_repository import DigestSchedule
@@ -364,7 +365,7 @@ async def compose_digests(
     positions = {
         variant_id: position for found in variants.values() for variant_id, position, _ in found
     }
-    days: dict[int, list[services.DayRow]] = {}
+    days: dict[int, list[tuple[Any, int, int, int]]] = {}
     for experiment_id, day, variant_id, visitors, conversions in day_rows:
         days.setdefault(experiment_id, []).append(
             (day, positions[variant_id], visitors, conversions)
@@ -437,7 +438,7 @@ async def compose_digests(
     briefs = conversion_briefs(
         [
             services.conversion_counts(
-                summary, services.daily_looks(summary, days.get(experiment_id, []))
+                summary, services.daily_counts(len(summary.totals), days.get(experiment_id, []))
             )
             for experiment_id, summary in conversion
         ]

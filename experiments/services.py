@@ -453,6 +453,25 @@ def daily_looks(summary: ExperimentSummary, rows: Sequence[DayRow]) -> list[list
     return looks
 
 
+def daily_counts(
+    arm_count: int, rows: Sequence[tuple[Any, int, int, int]]
+) -> list[list[tuple[int, int]]]:
+    """``daily_looks`` as (visitors, conversions) per arm, without building its objects.
+
+    Rows need only group by day (a day may be any value that compares equal within a day)."""
+    visitors = [0] * arm_count
+    conversions = [0] * arm_count
+    looks: list[list[tuple[int, int]]] = []
+    last = len(rows) - 1
+    for index, (day, position, day_visitors, day_conversions) in enumerate(rows):
+        if position < arm_count:
+            visitors[position] += day_visitors
+            conversions[position] += day_conversions
+        if index == last or rows[index + 1][0] != day:
+            looks.append(list(zip(visitors, conversions, strict=True)))
+    return looks
+
+
 def _split_for(experiment: ExperimentView, arm_count: int) -> tuple[float, ...] | None:
     """The planned split, if it still names every variant (else an equal split is assumed)."""
     split = experiment.planned_split
@@ -470,13 +489,13 @@ def readout_of(
         return _target_readout_of(summary, now=now, history=history)
     if experiment.storyline:
         return _story_readout_of(summary, now=now)
-    counts = conversion_counts(summary, history)
+    counts = conversion_counts(summary)
     result = conversion_readout(
         counts.arms,
         planned_per_variant=counts.planned_per_variant,
         min_effect=counts.min_effect,
         planned_split=counts.planned_split,
-        history=counts.history,
+        history=history,
     )
     running = days_running(experiment, now)
     return ExperimentReadout(
@@ -490,13 +509,14 @@ def readout_of(
 
 
 def conversion_counts(
-    summary: ExperimentSummary, history: Sequence[Sequence[ArmCounts]] = ()
+    summary: ExperimentSummary, looks: Sequence[Sequence[tuple[int, int]]] = ()
 ) -> ConversionCounts:
-    """What ``readout_of`` gives ``conversion_readout`` for an A/B experiment."""
+    """What ``readout_of`` gives ``conversion_readout`` for an A/B experiment, its daily looks
+    as ``daily_counts`` gives them."""
     experiment = summary.experiment
     return ConversionCounts(
         arms=[ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
-        history=history,
+        looks=looks,
         planned_per_variant=experiment.planned_per_variant,
         min_effect=experiment.min_detectable_effect,
         planned_split=_split_for(experiment, len(summary.totals)),

@@ -71,6 +71,11 @@ def brief_of(readout: Readout) -> ReadoutBrief:
     )
 
 
+def counts_of(history: Sequence[Sequence[ArmCounts]]) -> list[list[tuple[int, int]]]:
+    """A readout's history as ``ConversionCounts.looks``."""
+    return [[(arm.visitors, arm.conversions) for arm in look] for look in history]
+
+
 def slim(verdict: Verdict) -> Verdict:
     """The verdict as a digest line says it: its kind, the variant to ship, the reason."""
     return Verdict(verdict.kind, verdict.variant, verdict.reason)
@@ -81,7 +86,8 @@ class ConversionCounts:
     """One experiment's input, as ``conversion_readout`` takes it."""
 
     arms: Sequence[ArmCounts]  # the first is the control; at least two
-    history: Sequence[Sequence[ArmCounts]] = ()  # cumulative totals of earlier looks
+    # Cumulative (visitors, conversions) of each arm at earlier looks: the readout's history.
+    looks: Sequence[Sequence[tuple[int, int]]] = ()
     planned_per_variant: int | None = None
     min_effect: float | None = None
     planned_split: tuple[float, ...] | None = None
@@ -239,27 +245,21 @@ def _running_intervals(
     for item in experiments:
         arms = item.arms
         width = len(arms)
+        now = [(arm.visitors, arm.conversions) for arm in arms]
         looks = [
             look
-            for look in item.history
-            if len(look) == width and all(arm.visitors >= MIN_VISITORS_PER_ARM for arm in look)
+            for look in item.looks
+            if len(look) == width and all(visitors >= MIN_VISITORS_PER_ARM for visitors, _ in look)
         ]
-        if looks and list(looks[-1]) == list(arms):
+        if looks and list(looks[-1]) == now:
             looks.pop()
-        looks.append(arms)
+        looks.append(now)
         challengers = width - 1
         group = rows.setdefault(challengers, [])
         first = len(group)
         for index in range(1, width):
             for look in looks:
-                group.append(
-                    (
-                        look[index].conversions,
-                        look[index].visitors,
-                        look[0].conversions,
-                        look[0].visitors,
-                    )
-                )
+                group.append((look[index][1], look[index][0], look[0][1], look[0][0]))
         placed.append((challengers, first, len(looks)))
     bounds: dict[int, tuple[list[float], list[float]]] = {}
     for challengers, group in rows.items():

@@ -13,6 +13,7 @@ from experiments.stats.briefs import (
     ConversionCounts,
     brief_of,
     conversion_briefs,
+    counts_of,
 )
 from experiments.stats.readout import ArmCounts, conversion_readout
 
@@ -53,7 +54,7 @@ def _random_experiment(rng: np.random.Generator) -> ConversionCounts:
     min_effect = float(rng.choice([0.0, 0.01, 0.05])) if rng.random() < 0.3 else None
     return ConversionCounts(
         arms=arms,
-        history=history if rng.random() < 0.8 else (),
+        looks=counts_of(history) if rng.random() < 0.8 else (),
         planned_per_variant=planned or None,
         min_effect=min_effect or None,
         planned_split=split,
@@ -67,7 +68,10 @@ def _reference(item: ConversionCounts):
             planned_per_variant=item.planned_per_variant,
             min_effect=item.min_effect,
             planned_split=item.planned_split,
-            history=item.history,
+            history=[
+                [ArmCounts(arm.name, v, c) for arm, (v, c) in zip(item.arms, look, strict=True)]
+                for look in item.looks
+            ],
         )
     )
 
