@@ -31,6 +31,12 @@ class DigestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def _read(self, query: Any) -> Any:
+        """Rows of a read through the session's connection, past the ORM's result handling
+        (nothing to flush: the batches read, in a unit of work of their own)."""
+        connection = await self._session.connection()
+        return await connection.execute(query)
+
     async def schedules(self, workspace_id: int | None = None) -> list[DigestSchedule]:
         """Every workspace that gets digests: active (not blocked) and with digests on (or
         just the one given, when it does)."""
@@ -176,7 +182,7 @@ class DigestRepository:
     async def workspaces_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """What a digest needs of each workspace: id, chat_id, language, timezone,
         timezone_confirmed, digest_time, stale_after_days, target_running."""
-        rows = await self._session.execute(
+        rows = await self._read(
             select(
                 Workspace.id,
                 Workspace.chat_id,
@@ -193,7 +199,7 @@ class DigestRepository:
     async def experiments_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """Every experiment of these workspaces, each a row of its columns."""
         table = Experiment.__table__
-        rows = await self._session.execute(
+        rows = await self._read(
             select(*table.columns).where(table.c.workspace_id.in_(workspace_ids))
         )
         return rows.all()
@@ -202,7 +208,7 @@ class DigestRepository:
         """(experiment id, variant id, position, name) of every experiment of these workspaces,
         in position order."""
         experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
-        rows = await self._session.execute(
+        rows = await self._read(
             select(Variant.experiment_id, Variant.id, Variant.position, Variant.name)
             .where(Variant.experiment_id.in_(experiment_ids))
             .order_by(Variant.experiment_id, Variant.position)
@@ -211,7 +217,7 @@ class DigestRepository:
 
     async def with_a_sent_digest(self, workspace_ids: Sequence[int]) -> set[int]:
         """Those of these workspaces that were ever sent a digest."""
-        rows = await self._session.execute(
+        rows = await self._read(
             select(DigestRecord.workspace_id)
             .where(DigestRecord.workspace_id.in_(workspace_ids), DigestRecord.state == "sent")
             .distinct()
@@ -222,7 +228,7 @@ class DigestRepository:
         self, workspace_ids: Sequence[int], now: datetime
     ) -> dict[int, set[tuple[int, str]]]:
         """Per workspace, the (experiment number, nudge) pairs quiet at ``now``."""
-        rows = await self._session.execute(
+        rows = await self._read(
             select(NudgeSnooze.workspace_id, Experiment.number, NudgeSnooze.nudge)
             .join(Experiment, Experiment.id == NudgeSnooze.experiment_id)
             .where(NudgeSnooze.workspace_id.in_(workspace_ids), NudgeSnooze.until > now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,12 @@ from experiments.lifecycle import Status
 class LearningRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def _read(self, query: Any) -> Any:
+        """Rows of a read through the session's connection, past the ORM's result handling
+        (nothing to flush: the batches read, in a unit of work of their own)."""
+        connection = await self._session.connection()
+        return await connection.execute(query)
 
     async def add(self, learning: Learning) -> Learning:
         self._session.add(learning)
@@ -113,7 +120,7 @@ class LearningRepository:
         """(workspace id, experiment number) of the concluded experiments of these workspaces
         nobody has written a learning for."""
         has_learning = exists().where(Learning.experiment_id == Experiment.id)
-        rows = await self._session.execute(
+        rows = await self._read(
             select(Experiment.workspace_id, Experiment.number).where(
                 Experiment.workspace_id.in_(workspace_ids),
                 Experiment.status == Status.CONCLUDED.value,

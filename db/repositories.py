@@ -177,6 +177,12 @@ class ObservationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def _read(self, query: Any) -> Any:
+        """Rows of a read through the session's connection, past the ORM's result handling
+        (nothing to flush: the batches read, in a unit of work of their own)."""
+        connection = await self._session.connection()
+        return await connection.execute(query)
+
     async def add(self, observation: Observation) -> Observation:
         self._session.add(observation)
         await self._session.flush()
@@ -327,7 +333,7 @@ class ObservationRepository:
     async def totals_for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, VariantSums]:
         """Sums per variant (keyed by variant id) of every experiment of these workspaces."""
         experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
-        rows = await self._session.execute(
+        rows = await self._read(
             select(
                 Observation.variant_id,
                 func.sum(Observation.visitors),
@@ -348,7 +354,7 @@ class ObservationRepository:
     async def last_logged_for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, datetime]:
         """When each experiment of these workspaces last got an entry (those with entries)."""
         experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
-        rows = await self._session.execute(
+        rows = await self._read(
             select(Observation.experiment_id, func.max(Observation.logged_at))
             .where(Observation.experiment_id.in_(experiment_ids))
             .group_by(Observation.experiment_id)
@@ -368,7 +374,7 @@ class ObservationRepository:
         (a date, or ISO text on SQLite): it only tells one day's rows from the next."""
         day = _local_day(self._session, Observation.logged_at, "UTC")
         experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
-        rows = await self._session.execute(
+        rows = await self._read(
             select(
                 Observation.experiment_id,
                 day,
