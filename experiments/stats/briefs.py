@@ -14,7 +14,6 @@ results are kept (``BayesCache``): an experiment with no new results costs a loo
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -95,22 +94,28 @@ class ConversionCounts:
 
 class BayesCache:
     """Chances to beat the control by (variant conversions, visitors, control conversions,
-    visitors), the newest ``size`` kept."""
+    visitors): the newest ``size`` are kept (about 300 bytes each)."""
 
-    def __init__(self, size: int = 200_000) -> None:
+    def __init__(self, size: int = 50_000) -> None:
         self._size = size
-        self._found: OrderedDict[tuple[int, int, int, int], float] = OrderedDict()
+        self._found: dict[tuple[int, int, int, int], float] = {}
+
+    def __len__(self) -> int:
+        return len(self._found)
 
     def chances(self, pairs: Sequence[tuple[int, int, int, int]]) -> list[float]:
         found = self._found
         missing = list(dict.fromkeys(pair for pair in pairs if pair not in found))
-        if missing:
-            values = prob_beat_many(*np.array(missing, dtype=np.int64).T)
-            for pair, value in zip(missing, values.tolist(), strict=True):
-                found[pair] = value
-            while len(found) > self._size:
-                found.popitem(last=False)
-        return [found[pair] for pair in pairs]
+        if not missing:
+            return [found[pair] for pair in pairs]
+        values = prob_beat_many(*np.array(missing, dtype=np.int64).T)
+        fresh = dict(zip(missing, values.tolist(), strict=True))
+        answer = [fresh[pair] if pair in fresh else found[pair] for pair in pairs]
+        surplus = len(found) + len(fresh) - self._size
+        if surplus > 0:  # the oldest go
+            found = self._found = dict(list(found.items())[surplus:])
+        found.update(fresh)
+        return answer
 
 
 _SHARED_CACHE = BayesCache()

