@@ -9,7 +9,7 @@ from the results and says where the running totals disagree; ``repair`` sets tho
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -288,6 +288,38 @@ class TotalsRepository:
             (number, day, position, visitors, conversions)
             for number, day, position, visitors, conversions in rows
         ]
+
+    # ---- many workspaces at once: the digest's batches read every total here
+
+    async def for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, VariantSums]:
+        """The totals by variant id of every experiment of these workspaces."""
+        connection = await self._session.connection()
+        rows = await connection.execute(
+            _sums_query()
+            .join(Experiment, Experiment.id == VariantTotal.experiment_id)
+            .where(Experiment.workspace_id.in_(workspace_ids))
+        )
+        return {row[0]: _sums(*row[1:]) for row in rows}
+
+    async def by_day_for_workspaces(
+        self, workspace_ids: Sequence[int]
+    ) -> list[tuple[int, date, int, int, int]]:
+        """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
+        these workspaces, by experiment and in day order."""
+        connection = await self._session.connection()
+        rows = await connection.execute(
+            select(
+                VariantDayTotal.experiment_id,
+                VariantDayTotal.day,
+                VariantDayTotal.variant_id,
+                VariantDayTotal.visitors,
+                VariantDayTotal.conversions,
+            )
+            .join(Experiment, Experiment.id == VariantDayTotal.experiment_id)
+            .where(Experiment.workspace_id.in_(workspace_ids))
+            .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
 
     async def _by_local_day(
         self, experiment_id: int, timezone: str
