@@ -42,7 +42,7 @@ class UnitOfWork:
             return self  # joins the open transaction
         self.session = self._session_factory()
         self.workspaces = WorkspaceRepository(self.session)
-        self.experiments = ExperimentRepository(self.session)
+        self.experiments = ExperimentRepository(self.session, self.workspaces)
         self.observations = ObservationRepository(self.session)
         self.digests = DigestRepository(self.session)
         self.imports = ImportRepository(self.session)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from db.models import Experiment, Observation
+from db.models import Experiment
 from db.unit_of_work import UnitOfWork
 from experiments import experiment as entity
 from experiments import jumps
@@ -101,17 +101,15 @@ async def log_observation(
                 raise jumps.UnusualJump(experiment.number, arm.name, visitors, usual)
         status_changed = experiment.start_if_draft(moment)
         await uow.experiments.save(experiment)
-        await uow.observations.add(
-            Observation(
-                experiment_id=experiment.id,
-                variant_id=arm.id,
-                visitors=visitors,
-                conversions=conversions,
-                revenue=revenue,
-                logged_at=moment,
-                logged_by_id=author.user_id,
-                logged_by_name=author.name,
-            )
+        await uow.observations.append(
+            experiment_id=experiment.id,
+            variant_id=arm.id,
+            visitors=visitors,
+            conversions=conversions,
+            revenue=revenue,
+            logged_at=moment,
+            logged_by_id=author.user_id,
+            logged_by_name=author.name,
         )
         sums = await uow.observations.totals_by_variant(experiment.id)
         view = experiment_view(experiment)

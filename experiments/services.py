@@ -88,9 +88,8 @@ async def require_workspace(uow: UnitOfWork, chat_id: int) -> Workspace:
 
 
 async def find_experiment(uow: UnitOfWork, chat_id: int, number: int) -> Experiment:
-    workspace = await uow.workspaces.by_chat(chat_id)
     # A chat without a workspace, or another chat's experiment, looks exactly like a missing one.
-    experiment = None if workspace is None else await uow.experiments.get(workspace.id, number)
+    experiment = await uow.experiments.get_in_chat(chat_id, number)
     if experiment is None:
         raise UnknownExperiment(number)
     return experiment
@@ -309,8 +308,7 @@ async def update_plan(
 
 async def load_experiment(uow: UnitOfWork, chat_id: int, number: int) -> entity.Experiment:
     """The chat's experiment as the entity; another chat's looks exactly like a missing one."""
-    workspace = await uow.workspaces.by_chat(chat_id)
-    experiment = None if workspace is None else await uow.experiments.load(workspace.id, number)
+    experiment = await uow.experiments.load_in_chat(chat_id, number)
     if experiment is None:
         raise UnknownExperiment(number)
     return experiment
