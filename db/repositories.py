@@ -55,12 +55,6 @@ class WorkspaceRepository:
         it without asking again)."""
         self._read[workspace.chat_id] = workspace
 
-    async def version_of(self, chat_id: int) -> int | None:
-        """The version of the chat's workspace (``Workspace.version``), or None without one."""
-        return await self._session.scalar(
-            select(Workspace.version).where(Workspace.chat_id == chat_id)
-        )
-
     async def changed(self, workspace: Workspace) -> None:
         """Raises the workspace's version, with its pending changes, in this transaction.
 

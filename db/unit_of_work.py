@@ -18,6 +18,7 @@ from db.funnel_repository import FunnelRepository
 from db.import_repository import ImportRepository
 from db.learning_repository import LearningRepository
 from db.repositories import ExperimentRepository, ObservationRepository, WorkspaceRepository
+from db.workspace_versions import WorkspaceVersions
 
 
 class UnitOfWork:
@@ -32,8 +33,11 @@ class UnitOfWork:
     learnings: LearningRepository
     funnels: FunnelRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], versions: WorkspaceVersions
+    ) -> None:
         self._session_factory = session_factory
+        self._versions = versions
         self._depth = 0
 
     async def __aenter__(self) -> UnitOfWork:
@@ -64,6 +68,12 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
+    async def workspace_version(self, chat_id: int) -> int | None:
+        """The version of the chat's workspace (``Workspace.version``; None without one), read
+        on its own, outside this unit's transaction and without opening one: the one question
+        every update asks (``db.workspace_versions``)."""
+        return await self._versions.of(chat_id)
+
     async def commit(self) -> None:
         """Commits the transaction; inside a joined block, the outermost block does it."""
         if self._depth > 1:
@@ -78,9 +88,10 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._session_factory = async_sessionmaker(engine, expire_on_commit=False)
+        self._versions = WorkspaceVersions(engine)
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._session_factory)
+        return UnitOfWork(self._session_factory, self._versions)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -84,8 +84,8 @@ class KnownWorkspaces:
     handler parses a word, and most handlers reach the database through one use case after
     that. Reading the workspace in a transaction of its own doubled the transactions of an
     update; so each process keeps the views it has made, and an update asks the database only
-    for the row's ``version`` (one indexed column, no transaction of its own on SQLite, no
-    write, no commit) to learn whether the copy is still current.
+    for the row's ``version`` (one indexed column read on its own, outside any transaction, in
+    one call into the driver: ``db.workspace_versions``) to learn whether the copy is current.
 
     Several processes may serve one database (polling and a webhook, or several replicas):
     every change of what a view shows raises the row's version in the transaction that makes
@@ -136,11 +136,13 @@ async def know_workspace(
     workspace is brought up to date in ``ensure_workspace``.
     """
     cached = known.get(chat_id)
-    if cached is not None and cached.active and cached.title == title:
-        async with uow:
-            version = await uow.workspaces.version_of(chat_id)
-        if version == cached.version:
-            return cached
+    if (
+        cached is not None
+        and cached.active
+        and cached.title == title
+        and await uow.workspace_version(chat_id) == cached.version
+    ):
+        return cached
     view = await ensure_workspace(
         uow, chat_id, chat_type=chat_type, title=title, language=language, clock=clock
     )

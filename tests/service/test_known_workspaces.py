@@ -38,15 +38,18 @@ async def met(
     )
 
 
-async def test_a_known_workspace_costs_one_read_of_its_version_and_no_commit(
+async def test_a_known_workspace_is_answered_without_a_unit_of_work(
     database: Database, workspace: int
 ) -> None:
     known = KnownWorkspaces()
     first = await met(database, known)
     with counted(database) as statements:
         again = await met(database, known)
+    # Only its version is read, straight through the driver (db.workspace_versions).
+    assert statements == []
     assert again == first == await get_workspace(database.unit_of_work(), CHAT)
-    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
+    assert await database.unit_of_work().workspace_version(CHAT) == first.version
+    assert await database.unit_of_work().workspace_version(-1) is None
 
 
 async def test_a_setting_changed_by_another_process_is_seen_by_the_next_update(
