@@ -148,6 +148,10 @@ async def seed(url: str, workspaces: int, experiments: int) -> int:
         for table, table_rows in rows.items():
             for chunk in _chunks(table_rows):
                 await connection.execute(insert(Base.metadata.tables[table]), chunk)
+    # The results went in around the repositories: their running totals are counted once.
+    async with Database(engine).unit_of_work() as uow:
+        await uow.totals.rebuild()
+        await uow.commit()
     await engine.dispose()
     return len(rows["observations"])
 

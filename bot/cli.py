@@ -1,4 +1,4 @@
-"""The `hourglass` command: sandbox, run, calc."""
+"""The `hourglass` command: sandbox, run, calc, check-totals."""
 
 from __future__ import annotations
 
@@ -46,9 +46,25 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="the real bot (long polling)")
     run.add_argument("--webhook", action="store_true", help="webhook mode (HOURGLASS_WEBHOOK_URL)")
     commands.add_parser("calc", help="the calculator: hourglass calc 120/2400 150/2400")
+    check = commands.add_parser(
+        "check-totals",
+        help="compare the running totals with the results summed again (exit 1 if any differ)",
+    )
+    check.add_argument(
+        "--database", help="database URL (default: HOURGLASS_DATABASE_URL or ./hourglass.sqlite3)"
+    )
+    check.add_argument("--repair", action="store_true", help="set differing totals right")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
+        if args.command == "check-totals":
+            from bot.admin import check_totals_command
+
+            return asyncio.run(
+                check_totals_command(
+                    args.database or settings.database_url, repair=args.repair, out=sys.stdout
+                )
+            )
         if args.command == "sandbox":
             from bot.sandbox import run_sandbox
 

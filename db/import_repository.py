@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from db.models import Experiment, ImportRecord, Observation
 from db.repositories import to_entity
+from db.totals_repository import RESULT_COLUMNS, CountedResult, TotalsRepository
 from experiments import experiment as entity
 
 
@@ -28,8 +29,9 @@ class LoggedResult:
 
 
 class ImportRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, totals: TotalsRepository) -> None:
         self._session = session
+        self._totals = totals
 
     async def add(self, record: ImportRecord) -> ImportRecord:
         self._session.add(record)
@@ -107,4 +109,8 @@ class ImportRepository:
         return int(found or 0)
 
     async def remove_observations(self, import_id: int) -> None:
-        await self._session.execute(delete(Observation).where(Observation.import_id == import_id))
+        """Deletes the import's results and takes them out of the running totals."""
+        removed = await self._session.execute(
+            delete(Observation).where(Observation.import_id == import_id).returning(*RESULT_COLUMNS)
+        )
+        await self._totals.subtract(CountedResult(*row) for row in removed)

@@ -204,6 +204,45 @@ class Observation(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
 
 
+class VariantTotal(Base):
+    """A variant's results summed: kept by every write of its results in the same transaction
+    (``db/totals_repository.py``), so a readout reads one row per variant, not every result."""
+
+    __tablename__ = "variant_totals"
+
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE"), primary_key=True
+    )
+    variant_id: Mapped[int] = mapped_column(
+        ForeignKey("variants.id", ondelete="CASCADE"), primary_key=True
+    )
+    visitors: Mapped[int] = mapped_column(BigInteger)
+    conversions: Mapped[int] = mapped_column(BigInteger)
+    # Money in whole cents: sums of integers stay exact on SQLite, which adds NUMERIC as floats.
+    revenue_cents: Mapped[int] = mapped_column(BigInteger)
+    # How many of the results carry revenue: none means the variant's revenue is unknown.
+    revenue_observations: Mapped[int] = mapped_column(BigInteger)
+    observations: Mapped[int] = mapped_column(BigInteger)
+
+
+class VariantDayTotal(Base):
+    """A variant's results of one UTC day summed, kept like ``VariantTotal``: the readout's
+    daily looks and the digest's history read these rows."""
+
+    __tablename__ = "variant_day_totals"
+
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    variant_id: Mapped[int] = mapped_column(
+        ForeignKey("variants.id", ondelete="CASCADE"), primary_key=True
+    )
+    visitors: Mapped[int] = mapped_column(BigInteger)
+    conversions: Mapped[int] = mapped_column(BigInteger)
+    observations: Mapped[int] = mapped_column(BigInteger)
+
+
 class ImportRecord(Base):
     """One CSV file imported into a workspace: what it was, when, by whom, and if it was undone.
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Date, Select, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from db.dialect import upsert_insert
 from db.models import Experiment, Observation, Variant, Workspace
+from db.totals_repository import RESULT_COLUMNS, CountedResult, TotalsRepository, VariantSums
 from experiments import experiment as entity
 from experiments.domain import Outcome, Status
 
@@ -224,64 +223,46 @@ class ExperimentRepository:
 
 
 class ObservationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    """Results, appended and deleted; each write counts in the running totals in the same
+    transaction (``db/totals_repository.py``), so no use case can forget them."""
 
-    async def add(self, observation: Observation) -> Observation:
+    def __init__(self, session: AsyncSession, totals: TotalsRepository) -> None:
+        self._session = session
+        self._totals = totals
+
+    async def add(self, observation: Observation) -> VariantSums:
+        """Inserts the result; returns its variant's new totals."""
         self._session.add(observation)
         await self._session.flush()
-        return observation
-
-    async def append(self, **values: Any) -> None:
-        """One result inserted as one plain INSERT: nothing to read back, no ORM object to
-        track (the hot path of /log)."""
-        await self._session.execute(insert(Observation).values(**values))
+        updated = await self._totals.add(
+            [
+                CountedResult(
+                    observation.experiment_id,
+                    observation.variant_id,
+                    observation.visitors,
+                    observation.conversions,
+                    observation.revenue,
+                    observation.logged_at,
+                )
+            ]
+        )
+        return updated[observation.variant_id]
 
     async def add_many(self, rows: list[dict[str, Any]]) -> None:
         """One bulk INSERT: adding 10,000 ORM objects (or a flush per row) takes seconds."""
         if rows:
             await self._session.execute(insert(Observation), rows)
-
-    async def totals_by_variant(self, experiment_id: int) -> dict[int, VariantSums]:
-        """Sums per variant, computed by the database from the covering index."""
-        rows = await self._session.execute(
-            select(
-                Observation.variant_id,
-                func.sum(Observation.visitors),
-                func.sum(Observation.conversions),
-                func.sum(Observation.revenue),
-                func.count(),
+            await self._totals.add(
+                CountedResult(
+                    row["experiment_id"],
+                    row["variant_id"],
+                    row["visitors"],
+                    row["conversions"],
+                    row.get("revenue"),
+                    row["logged_at"],
+                )
+                for row in rows
             )
-            .where(Observation.experiment_id == experiment_id)
-            .group_by(Observation.variant_id)
-        )
-        return {
-            variant_id: VariantSums(
-                int(visitors or 0), int(conversions or 0), _decimal(revenue), int(count)
-            )
-            for variant_id, visitors, conversions, revenue, count in rows
-        }
-
-    async def totals_for_workspace(self, workspace_id: int) -> dict[int, VariantSums]:
-        """Sums per variant (keyed by variant id) of every experiment of a workspace."""
-        experiment_ids = select(Experiment.id).where(Experiment.workspace_id == workspace_id)
-        rows = await self._session.execute(
-            select(
-                Observation.variant_id,
-                func.sum(Observation.visitors),
-                func.sum(Observation.conversions),
-                func.sum(Observation.revenue),
-                func.count(),
-            )
-            .where(Observation.experiment_id.in_(experiment_ids))
-            .group_by(Observation.experiment_id, Observation.variant_id)
-        )
-        return {
-            variant_id: VariantSums(
-                int(visitors or 0), int(conversions or 0), _decimal(revenue), int(count)
-            )
-            for variant_id, visitors, conversions, revenue, count in rows
-        }
 
     async def last_logged_for_workspace(self, workspace_id: int) -> dict[int, datetime]:
         """When each experiment of a workspace last got an entry (experiments with entries)."""
@@ -307,53 +288,6 @@ class ObservationRepository:
         )
         return _aware(found)
 
-    async def totals_by_day_for_workspace(
-        self, workspace_id: int
-    ) -> list[tuple[int, date, int, int, int]]:
-        """(experiment number, UTC day, variant position, visitors, conversions) for every
-        experiment of a workspace, in day order: one query for a whole digest."""
-        day = _local_day(self._session, Observation.logged_at, "UTC")
-        rows = await self._session.execute(
-            select(
-                Experiment.number,
-                day,
-                Variant.position,
-                func.sum(Observation.visitors),
-                func.sum(Observation.conversions),
-            )
-            .join(Variant, Variant.id == Observation.variant_id)
-            .join(Experiment, Experiment.id == Observation.experiment_id)
-            .where(Experiment.workspace_id == workspace_id)
-            .group_by(Experiment.number, day, Variant.position)
-            .order_by(Experiment.number, day, Variant.position)
-        )
-        return [
-            (number, _as_date(d), position, int(visitors), int(conversions))
-            for number, d, position, visitors, conversions in rows
-        ]
-
-    async def totals_by_day(
-        self, experiment_id: int, timezone: str = "UTC"
-    ) -> list[tuple[date, int, int, int]]:
-        """(day in ``timezone``, variant id, visitors, conversions), in day order, summed by the
-        database."""
-        day = _local_day(self._session, Observation.logged_at, timezone)
-        rows = await self._session.execute(
-            select(
-                day,
-                Observation.variant_id,
-                func.sum(Observation.visitors),
-                func.sum(Observation.conversions),
-            )
-            .where(Observation.experiment_id == experiment_id)
-            .group_by(day, Observation.variant_id)
-            .order_by(day, Observation.variant_id)
-        )
-        return [
-            (_as_date(d), variant_id, int(visitors), int(conversions))
-            for d, variant_id, visitors, conversions in rows
-        ]
-
     async def last(self, experiment_id: int) -> Observation | None:
         return await self._session.scalar(
             select(Observation)
@@ -363,7 +297,12 @@ class ObservationRepository:
         )
 
     async def remove(self, observation_id: int) -> None:
-        await self._session.execute(delete(Observation).where(Observation.id == observation_id))
+        """Deletes the result and takes it out of the totals (unless another writer deleted
+        it first: then there is nothing to take out)."""
+        removed = await self._session.execute(
+            delete(Observation).where(Observation.id == observation_id).returning(*RESULT_COLUMNS)
+        )
+        await self._totals.subtract(CountedResult(*row) for row in removed)
 
     async def for_workspace(self, workspace_id: int) -> Sequence[tuple[Observation, int, str]]:
         """Every observation of a workspace with its experiment number and variant name."""
@@ -408,35 +347,6 @@ def to_entity(row: Experiment) -> entity.Experiment:
         outcome=Outcome(row.outcome) if row.outcome else None,
         winner=row.winner,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class VariantSums:
-    visitors: int
-    conversions: int
-    revenue: Decimal | None
-    observations: int
-
-
-def _local_day(session: AsyncSession, column: Any, timezone: str) -> Any:
-    # Rendered inline, so the GROUP BY expression is the very one selected (PostgreSQL insists).
-    if timezone == "UTC" and session.get_bind().dialect.name == "sqlite":
-        # Stored as naive UTC text: SQLite's own date() is the UTC day, without a Python call
-        # per row (the readout's daily looks group a whole experiment this way).
-        return func.date(column)
-    zone: Any = bindparam("zone", timezone, literal_execute=True)
-    if session.get_bind().dialect.name == "sqlite":
-        return func.local_date(column, zone)  # registered in db/engine.py
-    return cast(func.timezone(zone, column), Date)
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _decimal(value: Any) -> Decimal | None:
-    # SQLite sums NUMERIC as a float; money is kept to the cent.
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _aware(value: Any) -> datetime | None:

@@ -18,6 +18,7 @@ from db.funnel_repository import FunnelRepository
 from db.import_repository import ImportRepository
 from db.learning_repository import LearningRepository
 from db.repositories import ExperimentRepository, ObservationRepository, WorkspaceRepository
+from db.totals_repository import TotalsRepository
 from db.workspace_versions import WorkspaceVersions
 
 
@@ -28,6 +29,7 @@ class UnitOfWork:
     workspaces: WorkspaceRepository
     experiments: ExperimentRepository
     observations: ObservationRepository
+    totals: TotalsRepository
     digests: DigestRepository
     imports: ImportRepository
     learnings: LearningRepository
@@ -47,9 +49,10 @@ class UnitOfWork:
         self.session = self._session_factory()
         self.workspaces = WorkspaceRepository(self.session)
         self.experiments = ExperimentRepository(self.session, self.workspaces)
-        self.observations = ObservationRepository(self.session)
+        self.totals = TotalsRepository(self.session)
+        self.observations = ObservationRepository(self.session, self.totals)
         self.digests = DigestRepository(self.session)
-        self.imports = ImportRepository(self.session)
+        self.imports = ImportRepository(self.session, self.totals)
         self.learnings = LearningRepository(self.session)
         self.funnels = FunnelRepository(self.session)
         return self

@@ -281,7 +281,7 @@ async def _replace_variants(uow: UnitOfWork, experiment: Experiment, names: Sequ
 
 
 async def _result_count(uow: UnitOfWork, experiment: Experiment) -> int:
-    sums = await uow.observations.totals_by_variant(experiment.id)
+    sums = await uow.totals.by_variant(experiment.id)
     return sum(s.observations for s in sums.values())
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from db.models import Experiment
+from db.models import Experiment, Observation
 from db.unit_of_work import UnitOfWork
 from experiments import experiment as entity
 from experiments import jumps
@@ -90,7 +90,7 @@ async def log_observation(
         experiment = await load_experiment(uow, chat_id, number)
         arm = experiment.check_result(variant, visitors, conversions, revenue)
         if experiment.storyline:
-            logged = await uow.observations.totals_by_variant(experiment.id)
+            logged = await uow.totals.by_variant(experiment.id)
             experiment.check_episode_order(
                 arm, {key: sums.visitors for key, sums in logged.items()}
             )
@@ -101,17 +101,18 @@ async def log_observation(
                 raise jumps.UnusualJump(experiment.number, arm.name, visitors, usual)
         status_changed = experiment.start_if_draft(moment)
         await uow.experiments.save(experiment)
-        await uow.observations.append(
-            experiment_id=experiment.id,
-            variant_id=arm.id,
-            visitors=visitors,
-            conversions=conversions,
-            revenue=revenue,
-            logged_at=moment,
-            logged_by_id=author.user_id,
-            logged_by_name=author.name,
+        arm_sums = await uow.observations.add(
+            Observation(
+                experiment_id=experiment.id,
+                variant_id=arm.id,
+                visitors=visitors,
+                conversions=conversions,
+                revenue=revenue,
+                logged_at=moment,
+                logged_by_id=author.user_id,
+                logged_by_name=author.name,
+            )
         )
-        sums = await uow.observations.totals_by_variant(experiment.id)
         view = experiment_view(experiment)
         await uow.commit()
         return LoggedObservation(
@@ -121,7 +122,7 @@ async def log_observation(
             conversions=conversions,
             revenue=revenue,
             logged_by=author.name,
-            totals=variant_totals(arm, sums),
+            totals=variant_totals(arm, {arm.id: arm_sums}),
             status_changed=status_changed,
             logged_at=moment,
         )
@@ -150,7 +151,7 @@ async def undo_last_observation(
         arm = next(v for v in experiment.variants if v.id == last.variant_id)
         undone = (last.visitors, last.conversions, last.logged_by_name)
         await uow.observations.remove(last.id)
-        sums = await uow.observations.totals_by_variant(experiment.id)
+        sums = await uow.totals.by_variant(experiment.id)
         view = experiment_view(experiment)
         await uow.commit()
         return UndoneObservation(
@@ -219,7 +220,7 @@ async def _daily(
     uow: UnitOfWork, experiment: Experiment | entity.Experiment, timezone: str
 ) -> list[DailyTotals]:
     names = {v.id: v.name for v in experiment.variants}
-    rows = await uow.observations.totals_by_day(experiment.id, timezone)
+    rows = await uow.totals.by_day(experiment.id, timezone)
     return [DailyTotals(day, names[vid], visitors, conv) for day, vid, visitors, conv in rows]
 
 

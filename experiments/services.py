@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from db.models import Experiment, Variant, Workspace
-from db.repositories import VariantSums
+from db.totals_repository import VariantSums
 from db.unit_of_work import UnitOfWork
 from experiments import domain
 from experiments import experiment as entity
@@ -256,7 +256,7 @@ async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSumm
             return []
         experiments = await uow.experiments.list_for_workspace(workspace.id)
         # Two queries for the whole workspace, however many experiments it has.
-        sums = await uow.observations.totals_for_workspace(workspace.id)
+        sums = await uow.totals.for_workspace(workspace.id)
         last = await uow.observations.last_logged_for_workspace(workspace.id)
         summaries = [
             ExperimentSummary(
@@ -398,12 +398,13 @@ async def readout(
     """The statistics of an experiment from its totals, with the days left at the current pace.
 
     The always-valid numbers run over the experiment's days: each day's cumulative totals is a
-    look, rebuilt from the stored results every time (so an undo or an import is reflected).
+    look, built from the running totals per UTC day (kept with every log, undo, import and
+    delete, so an undo or an import is reflected).
     """
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
         summary = await _summary(uow, experiment)
-        rows = await uow.observations.totals_by_day(experiment.id)
+        rows = await uow.totals.by_day(experiment.id)
         positions = {v.id: v.position for v in experiment.variants}
     days = [(day, positions[variant_id], v, c) for day, variant_id, v, c in rows]
     return readout_of(summary, now=clock(), history=daily_looks(summary, days))
@@ -418,7 +419,7 @@ async def workspace_days(uow: UnitOfWork, chat_id: int) -> dict[int, list[DayRow
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return {}
-        rows = await uow.observations.totals_by_day_for_workspace(workspace.id)
+        rows = await uow.totals.by_day_for_workspace(workspace.id)
     by_number: dict[int, list[DayRow]] = {}
     for number, day, position, visitors, conversions in rows:
         by_number.setdefault(number, []).append((day, position, visitors, conversions))
@@ -640,7 +641,7 @@ def find_variant(experiment: Experiment, name: str) -> Variant:
 
 
 async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary:
-    sums = await uow.observations.totals_by_variant(experiment.id)
+    sums = await uow.totals.by_variant(experiment.id)
     last = await uow.observations.last_logged_at(experiment.id) if sums else None
     return ExperimentSummary(
         experiment=experiment_view(experiment),

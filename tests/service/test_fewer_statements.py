@@ -111,7 +111,7 @@ async def test_the_chats_experiment_comes_with_its_workspace_in_one_statement(
         assert await uow.experiments.get_in_chat(-1, made.number) is None
 
 
-async def test_logging_a_result_takes_four_statements(database: Database, workspace: int) -> None:
+async def test_logging_a_result_takes_five_statements(database: Database, workspace: int) -> None:
     made = await services.create_experiment(database.unit_of_work(), CHAT, "Hero", author=ALICE)
     await observations.log_observation(
         database.unit_of_work(), CHAT, made.number, "A", 100, 5, author=ALICE
@@ -127,6 +127,7 @@ async def test_logging_a_result_takes_four_statements(database: Database, worksp
             author=ALICE,
             confirm_jumps=True,
         )
-    # the experiment with its variants and workspace, the usual day, the insert, the totals
-    assert len(statements) == 4, statements
+    # the experiment with its variants and workspace, the usual day, the insert, and the two
+    # running totals (the variant's, which returns its new sums, and the day's)
+    assert len(statements) == 5, statements
     assert (logged.totals.visitors, logged.totals.conversions) == (100, 7)
