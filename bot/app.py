@@ -19,6 +19,13 @@ from telegram.warnings import PTBUserWarning
 
 from bot.commands import COMMANDS
 from bot.concurrency import PerChatRateLimiter, PerChatUpdateProcessor
+from bot.conversations import (
+    LOAD_GROUP,
+    SAVE_GROUP,
+    load_flows,
+    save_flows,
+    start_flow_sweep,
+)
 from bot.errors import on_error
 from bot.i18n import LANGUAGES, translator
 from bot.runtime import RUNTIME_KEY, Runtime, install, remember_workspace, runtime_of
@@ -30,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 # Guided flows mix typed answers and buttons, which PTB flags as a possible mistake; it is not.
 warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+
+# Before the guided flows are read: their give-up message is in the chat's language.
+WORKSPACE_GROUP = LOAD_GROUP - 1
 
 HANDLER_MODULES = (
     "bot.handlers.start",
@@ -95,9 +105,14 @@ def build_application(
     application = builder.build()
     install(application, runtime)
     # The digest tick runs on the wall clock; with a frozen clock (tests) the test drives it.
-    if runtime.clock is utc_now and start_digest_schedule not in runtime.startup_hooks:
-        runtime.startup_hooks.append(start_digest_schedule)
-    application.add_handler(TypeHandler(Update, _know_the_workspace), group=-1)
+    if runtime.clock is utc_now:
+        for hook in (start_digest_schedule, start_flow_sweep):
+            if hook not in runtime.startup_hooks:
+                runtime.startup_hooks.append(hook)
+    application.add_handler(TypeHandler(Update, _know_the_workspace), group=WORKSPACE_GROUP)
+    # Guided flows' steps and drafts: read before the handlers, written after them.
+    application.add_handler(TypeHandler(Update, load_flows), group=LOAD_GROUP)
+    application.add_handler(TypeHandler(Update, save_flows), group=SAVE_GROUP)
     for module_name in HANDLER_MODULES:
         module = importlib.import_module(module_name)
         for handler in module.handlers(runtime):

@@ -13,14 +13,14 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     ConversationHandler,
-    TypeHandler,
 )
 
 from bot import buttons
 from bot.buttons import ButtonData
+from bot.conversations import SharedConversation, memory_of
 from bot.keyboards import button
 from bot.replies import reply
-from bot.runtime import Runtime, chat_id_of, runtime_of, tr, workspace_of
+from bot.runtime import Runtime, runtime_of, tr, workspace_of
 from experiments.domain import N_
 
 END = ConversationHandler.END
@@ -29,18 +29,24 @@ EXPIRED_TEXT = N_("This button has expired. Type the command again.")
 Pressed = TypeVar("Pressed", bound=ButtonData)
 
 
-def draft(context: ContextTypes.DEFAULT_TYPE, update: Update, flow: str) -> dict[str, Any]:
-    """The answers given so far in one flow, kept per user and chat."""
-    assert context.user_data is not None
-    key = f"{flow}:{chat_id_of(update)}"
-    found = context.user_data.setdefault(key, {})
-    assert isinstance(found, dict)
-    return found
+def draft(
+    context: ContextTypes.DEFAULT_TYPE, update: Update, flow: str, *, chat_wide: bool = False
+) -> dict[str, Any]:
+    """The answers given so far in one flow (or a value kept between two presses), per user
+    and chat — or, ``chat_wide``, per chat. Kept in the database (``bot.conversations``)."""
+    memory = memory_of(update)
+    if memory is None:
+        # An update without a person: nothing to keep for the next one.
+        return {}
+    return memory.draft(flow, chat_wide=chat_wide)
 
 
-def drop_draft(context: ContextTypes.DEFAULT_TYPE, update: Update, flow: str) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(f"{flow}:{chat_id_of(update)}", None)
+def drop_draft(
+    context: ContextTypes.DEFAULT_TYPE, update: Update, flow: str, *, chat_wide: bool = False
+) -> None:
+    memory = memory_of(update)
+    if memory is not None:
+        memory.drop(flow, chat_wide=chat_wide)
 
 
 def cancel_button(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardButton:
@@ -125,7 +131,8 @@ def conversation(
     states: dict[object, list[BaseHandler]],
     command: str,
 ) -> ConversationHandler:
-    """A guided flow with /cancel, a Cancel button and a timeout that says it gave up."""
+    """A guided flow with /cancel, a Cancel button and a timeout that says it gave up; its
+    step and draft are shared by every process (``bot.conversations``)."""
 
     async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         drop_draft(context, update, name)
@@ -135,24 +142,16 @@ def conversation(
         await reply(update, context, tr(context).gettext("Cancelled. Nothing was saved."))
         return END
 
-    async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        drop_draft(context, update, name)
-        text = tr(context).gettext(TIMEOUT_TEXT).format(command=command)
-        await reply(update, context, text)
-
-    timeout_state: dict[object, list[BaseHandler]] = {
-        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]
-    }
-    return ConversationHandler(
+    return SharedConversation(
         entry_points=entry_points,
-        states={**states, **timeout_state},
+        states=states,
         fallbacks=[
             CommandHandler("cancel", cancel),
             CallbackQueryHandler(cancel, pattern=buttons.Cancel.pattern),
         ],
         name=name,
         allow_reentry=True,
-        conversation_timeout=runtime.conversation_timeout,
+        give_up=lambda t: t.gettext(TIMEOUT_TEXT).format(command=command),
     )
 
 

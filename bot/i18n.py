@@ -13,11 +13,21 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_name
+from babel.numbers import NumberPattern, format_currency, get_currency_name, parse_pattern
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("en", "ru")
+# Numbers said again and again (counts, days, experiment numbers, the chances of experiments
+# without new results) are formatted once.
+_NUMBERS_KEPT = 10_000
+
+
+@cache
+def _pattern(text: str) -> NumberPattern:
+    """A number pattern parsed once: babel's format_decimal and format_percent parse it on
+    every call, which costs more than applying it."""
+    return parse_pattern(text)
 
 
 @cache
@@ -41,6 +51,8 @@ class Translator:
         self.language = language if language in LANGUAGES else "en"
         self.locale = Locale.parse(self.language)
         self._catalog = _catalog(self.language)
+        self._numbers: dict[int, str] = {}
+        self._percents: dict[tuple[float, int], str] = {}
 
     def gettext(self, message: str) -> str:
         return self._catalog.gettext(message)
@@ -51,9 +63,15 @@ class Translator:
     def percent(self, fraction: float, digits: int = 1) -> str:
         """6.3% in English, 6,3 % in Russian."""
         # The locale's own pattern keeps its spacing (Russian puts a no-break space before %).
-        base = self.locale.percent_formats[None].pattern
-        pattern = base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
-        return format_percent(fraction, pattern, locale=self.locale)
+        key = (fraction, digits)
+        found = self._percents.get(key)
+        if found is None:
+            base = self.locale.percent_formats[None].pattern
+            pattern = base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
+            if len(self._percents) >= _NUMBERS_KEPT:
+                self._percents.clear()
+            found = self._percents[key] = _pattern(pattern).apply(fraction, self.locale)
+        return found
 
     def signed_percent(self, fraction: float, digits: int = 1) -> str:
         text = self.percent(abs(fraction), digits)
@@ -64,12 +82,19 @@ class Translator:
         return text
 
     def number(self, value: float, digits: int = 0) -> str:
+        if type(value) is int and not digits:
+            found = self._numbers.get(value)
+            if found is None:
+                if len(self._numbers) >= _NUMBERS_KEPT:
+                    self._numbers.clear()
+                found = self._numbers[value] = _pattern("#,##0").apply(value, self.locale)
+            return found
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
-        return format_decimal(value, pattern, locale=self.locale)
+        return _pattern(pattern).apply(value, self.locale)
 
     def fixed(self, value: float, digits: int) -> str:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, pattern, locale=self.locale)
+        return _pattern(pattern).apply(value, self.locale)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """$1,234.50 in English, 1 234,50 ₽ in Russian (the currency's own decimals)."""

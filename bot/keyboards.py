@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -12,7 +13,10 @@ from bot.i18n import Translator
 from experiments.domain import ExperimentView, Status
 
 
+@lru_cache(maxsize=8192)
 def button(text: str, data: ButtonData) -> InlineKeyboardButton:
+    # Telegram objects are frozen once built, so one button can sit in many keyboards (the
+    # digest tick builds the same few thousand buttons every day).
     return InlineKeyboardButton(text, callback_data=data.encode())
 
 

@@ -6,8 +6,10 @@ digest missed while the bot was down (sent if its local day is not over) and sev
 processes on one database need nothing more; the claim rules are in ``experiments.digests``.
 Tests call ``run_digest_tick(application, now=...)`` directly with a frozen clock.
 
-Sending goes through the Application's bot, so ``AIORateLimiter`` keeps it within ~30
-messages/s and 20/min per group and waits out a 429 itself. What Telegram answers decides the
+Due digests are composed a batch at a time (one read of the database for hundreds of
+workspaces, ``experiments.digests.compose_digests``), then sent one by one. Sending goes
+through the Application's bot, so ``AIORateLimiter`` keeps it within ~30 messages/s and 20/min
+per group and waits out a 429 itself. What Telegram answers decides the
 record: 403 → blocked (the workspace stops getting digests); a 429 the limiter gave up on, an
 error answer (5xx) or a connection that never opened → retried here with backoff, then left
 ``failed`` for a later tick; an answer lost after the request went out → ``unknown``, not
@@ -40,7 +42,7 @@ from bot.i18n import translator
 from bot.render.digest import digest_keyboard, digest_text
 from bot.runtime import RUNTIME_KEY, Runtime
 from experiments import digests
-from experiments.digests import DigestState, DueDigest
+from experiments.digests import Digest, DigestState, DueDigest
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +58,10 @@ class DeliveryPolicy:
     retry_delays: tuple[float, ...] = (2.0, 10.0, 30.0)
     # A longer 429 wait leaves the digest to a later tick instead of holding a worker.
     max_retry_after: float = 60.0
-    # Digests composed and sent at once (the rate limiter paces the sending).
+    # Digests sent at once (the rate limiter paces the sending).
     workers: int = 4
+    # Digests composed together, in one read (``experiments.digests.compose_digests``).
+    batch_size: int = digests.BATCH_SIZE
 
 
 DEFAULT_POLICY = DeliveryPolicy()
@@ -82,27 +86,54 @@ async def run_digest_tick(
     runtime = _runtime(application)
     moment = now or runtime.clock()
     due = await digests.due_digests(runtime.uow(), moment)
-    queue: asyncio.Queue[DueDigest] = asyncio.Queue()
-    for item in due:
-        queue.put_nowait(item)
     outcomes: Counter[str] = Counter()
+    size = max(policy.batch_size, 1)
+    for start in range(0, len(due), size):
+        if not application.running:
+            break
+        batch = due[start : start + size]
+        composed = await _compose_batch(runtime, batch, moment)
+        queue: asyncio.Queue[DueDigest] = asyncio.Queue()
+        for item in batch:
+            queue.put_nowait(item)
 
-    async def worker() -> None:
-        # A graceful stop lets each worker finish its digest in flight, then leaves the rest
-        # to whichever process runs next.
-        while application.running and not queue.empty():
-            item = queue.get_nowait()
-            try:
-                outcomes[await _deliver(application, runtime, item, moment, policy)] += 1
-            except Exception:
-                # One workspace's failure must not cost the others their digest.
-                logger.exception("digest for chat %s failed", item.chat_id)
-                outcomes["error"] += 1
+        async def worker(
+            queue: asyncio.Queue[DueDigest] = queue, composed: dict[int, Digest] = composed
+        ) -> None:
+            # A graceful stop lets each worker finish its digest in flight, then leaves the
+            # rest to whichever process runs next.
+            while application.running and not queue.empty():
+                item = queue.get_nowait()
+                try:
+                    digest = composed.get(item.workspace_id)
+                    outcomes[
+                        await _deliver(application, runtime, item, moment, policy, digest)
+                    ] += 1
+                except Exception:
+                    # One workspace's failure must not cost the others their digest.
+                    logger.exception("digest for chat %s failed", item.chat_id)
+                    outcomes["error"] += 1
 
-    await asyncio.gather(*(worker() for _ in range(max(policy.workers, 1))))
+        await asyncio.gather(*(worker() for _ in range(max(policy.workers, 1))))
     if due:
         logger.info("digest tick at %s: %d due, %s", moment.isoformat(), len(due), dict(outcomes))
     return TickReport(len(due), outcomes)
+
+
+async def _compose_batch(
+    runtime: Runtime, batch: list[DueDigest], now: datetime
+) -> dict[int, Digest]:
+    """The batch's digests by workspace id; on a failure, none (each is then composed alone,
+    so one workspace's bad data costs only its own digest)."""
+    try:
+        return await digests.compose_digests(
+            runtime.uow(), [item.workspace_id for item in batch], now=now
+        )
+    except Exception:
+        logger.exception(
+            "composing %d digests at once failed; composing them one by one", len(batch)
+        )
+        return {}
 
 
 async def _deliver(
@@ -111,8 +142,10 @@ async def _deliver(
     item: DueDigest,
     now: datetime,
     policy: DeliveryPolicy,
+    digest: Digest | None = None,
 ) -> str:
-    digest = await digests.compose_digest(runtime.uow(), item.chat_id, now=now)
+    if digest is None or digest.chat_id != item.chat_id:
+        digest = await digests.compose_digest(runtime.uow(), item.chat_id, now=now)
     # Rendered before the claim: past the claim, only Telegram's answer can go wrong.
     t = translator(digest.language)
     text, keyboard = digest_text(t, digest), digest_keyboard(t, digest)

@@ -62,3 +62,37 @@ class FunnelRepository:
                 .limit(limit)
             )
         ).all()
+
+    async def latest_two_periods(
+        self, workspace_ids: Sequence[int]
+    ) -> dict[int, tuple[FunnelSnapshot, FunnelSnapshot | None]]:
+        """Per workspace with a funnel: what ``latest`` and ``before(latest's period)`` give."""
+        rank = (
+            func.dense_rank()
+            .over(
+                partition_by=FunnelSnapshot.workspace_id,
+                order_by=FunnelSnapshot.period_end.desc(),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(FunnelSnapshot.id, rank)
+            .where(FunnelSnapshot.workspace_id.in_(workspace_ids))
+            .subquery()
+        )
+        snapshots = (
+            await self._session.scalars(
+                select(FunnelSnapshot)
+                .join(ranked, ranked.c.id == FunnelSnapshot.id)
+                .where(ranked.c.rank <= 2)
+                .order_by(FunnelSnapshot.period_end.desc(), FunnelSnapshot.id.desc())
+            )
+        ).all()
+        found: dict[int, tuple[FunnelSnapshot, FunnelSnapshot | None]] = {}
+        for snapshot in snapshots:
+            known = found.get(snapshot.workspace_id)
+            if known is None:
+                found[snapshot.workspace_id] = (snapshot, None)
+            elif known[1] is None and snapshot.period_end < known[0].period_end:
+                found[snapshot.workspace_id] = (known[0], snapshot)
+        return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,12 @@ from experiments.lifecycle import Status
 class LearningRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def _read(self, query: Any) -> Any:
+        """Rows of a read through the session's connection, past the ORM's result handling
+        (nothing to flush: the batches read, in a unit of work of their own)."""
+        connection = await self._session.connection()
+        return await connection.execute(query)
 
     async def add(self, learning: Learning) -> Learning:
         self._session.add(learning)
@@ -87,3 +94,37 @@ class LearningRepository:
                 .order_by(Experiment.concluded_at, Experiment.number)
             )
         ).all()
+
+    async def countermeasures_due_before_of(
+        self, workspace_ids: Sequence[int], day: date
+    ) -> Sequence[tuple[int, Learning, int | None]]:
+        """``countermeasures_due_before`` for many workspaces at once, each row with its
+        workspace's id; in the same order."""
+        rows = await self._session.execute(
+            select(Learning, Experiment.number)
+            .outerjoin(Experiment, Experiment.id == Learning.experiment_id)
+            .options(selectinload(Learning.whys))
+            .where(
+                Learning.workspace_id.in_(workspace_ids),
+                Learning.countermeasure.is_not(None),
+                Learning.countermeasure_done_at.is_(None),
+                Learning.countermeasure_due < day,
+            )
+            .order_by(Learning.countermeasure_due, Learning.id)
+        )
+        return [(learning.workspace_id, learning, number) for learning, number in rows]
+
+    async def concluded_without_learning_of(
+        self, workspace_ids: Sequence[int]
+    ) -> Sequence[tuple[int, int]]:
+        """(workspace id, experiment number) of the concluded experiments of these workspaces
+        nobody has written a learning for."""
+        has_learning = exists().where(Learning.experiment_id == Experiment.id)
+        rows = await self._read(
+            select(Experiment.workspace_id, Experiment.number).where(
+                Experiment.workspace_id.in_(workspace_ids),
+                Experiment.status == Status.CONCLUDED.value,
+                ~has_learning,
+            )
+        )
+        return [(workspace_id, number) for workspace_id, number in rows]

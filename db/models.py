@@ -363,3 +363,26 @@ class NudgeSnooze(Base):
     until: Mapped[datetime] = mapped_column(UTCDateTime)
     snoozed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     snoozed_by_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class FlowState(Base):
+    """Where one person's guided flow in one chat stands, shared by every bot process.
+
+    ``state`` is the step the flow waits at (NULL for a value kept between two presses with
+    no step, such as a result waiting for "Yes, log it"); ``draft`` the answers so far; both
+    are JSON written by ``bot.conversations``. A flow waiting longer than the conversation
+    timeout since ``updated_at`` has given up. ``user_id`` 0 holds what belongs to the chat.
+    """
+
+    __tablename__ = "flow_states"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    flow: Mapped[str] = mapped_column(String(32), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(64))
+    draft: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The timeout sweep looks for flows waiting since before a moment.
+Index("ix_flow_states_updated_at", FlowState.updated_at)

@@ -230,6 +230,12 @@ class ObservationRepository:
         self._session = session
         self._totals = totals
 
+    async def _read(self, query: Any) -> Any:
+        """Rows of a read through the session's connection, past the ORM's result handling
+        (nothing to flush: the batches read, in a unit of work of their own)."""
+        connection = await self._session.connection()
+        return await connection.execute(query)
+
     async def add(self, observation: Observation) -> VariantSums:
         """Inserts the result; returns its variant's new totals."""
         self._session.add(observation)
@@ -314,6 +320,23 @@ class ObservationRepository:
             .order_by(Experiment.number, Observation.id)
         )
         return [(obs, number, name) for obs, number, name in rows]
+
+    # ---- many workspaces at once (the digest's batches; their sums: uow.totals)
+
+    async def last_logged_for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, datetime]:
+        """When each experiment of these workspaces last got an entry (those with entries)."""
+        experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
+        rows = await self._read(
+            select(Observation.experiment_id, func.max(Observation.logged_at))
+            .where(Observation.experiment_id.in_(experiment_ids))
+            .group_by(Observation.experiment_id)
+        )
+        found: dict[int, datetime] = {}
+        for experiment_id, logged_at in rows:
+            moment = _aware(logged_at)
+            if moment is not None:
+                found[experiment_id] = moment
+        return found
 
 
 def to_entity(row: Experiment) -> entity.Experiment:

@@ -9,8 +9,8 @@ from the results and says where the running totals disagree; ``repair`` sets tho
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -26,15 +26,24 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     text,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
-from db.models import Experiment, Observation, Variant, VariantDayTotal, VariantTotal
+from db.models import (
+    Experiment,
+    Observation,
+    UTCDateTime,
+    Variant,
+    VariantDayTotal,
+    VariantTotal,
+)
 
 # Rows per INSERT: far below SQLite's 32,766 bound parameters.
 _CHUNK = 500
@@ -66,6 +75,15 @@ class VariantSums:
     conversions: int
     revenue: Decimal | None  # None when no result of the variant carries revenue
     observations: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadoutTotals:
+    """What a readout reads of an experiment's totals."""
+
+    by_variant: dict[int, VariantSums]  # by variant id; variants without results are absent
+    by_day: list[tuple[date, int, int, int]]  # (UTC day, variant id, visitors, conversions)
+    last_logged_at: datetime | None  # None without results
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +203,47 @@ class TotalsRepository:
         )
         return {row[0]: _sums(*row[1:]) for row in rows}
 
+    async def for_readout(self, experiment_id: int) -> ReadoutTotals:
+        """What a readout reads, in one statement: the totals by variant, by UTC day and
+        variant (in day order), and when the latest result was logged."""
+        last = (
+            select(func.max(Observation.logged_at))
+            .where(Observation.experiment_id == experiment_id)
+            .scalar_subquery()
+        )
+        variants = select(
+            VariantTotal.variant_id,
+            cast(null(), Date).label("day"),
+            VariantTotal.visitors,
+            VariantTotal.conversions,
+            VariantTotal.revenue_cents,
+            VariantTotal.revenue_observations,
+            VariantTotal.observations,
+            type_coerce(last, UTCDateTime).label("last_logged_at"),
+        ).where(VariantTotal.experiment_id == experiment_id)
+        days = select(
+            VariantDayTotal.variant_id,
+            VariantDayTotal.day,
+            VariantDayTotal.visitors,
+            VariantDayTotal.conversions,
+            literal(0, BigInteger),
+            literal(0, BigInteger),
+            VariantDayTotal.observations,
+            cast(null(), UTCDateTime),
+        ).where(VariantDayTotal.experiment_id == experiment_id)
+        both = union_all(variants, days).subquery()
+        rows = await self._session.execute(select(both).order_by(both.c.day, both.c.variant_id))
+        found = ReadoutTotals({}, [], None)
+        for variant_id, day, visitors, conversions, cents, with_revenue, count, moment in rows:
+            if day is None:
+                found.by_variant[variant_id] = _sums(
+                    visitors, conversions, cents, with_revenue, count
+                )
+                found = replace(found, last_logged_at=moment)
+            else:
+                found.by_day.append((_as_date(day), variant_id, visitors, conversions))
+        return found
+
     async def by_day(
         self, experiment_id: int, timezone: str = "UTC"
     ) -> list[tuple[date, int, int, int]]:
@@ -229,6 +288,38 @@ class TotalsRepository:
             (number, day, position, visitors, conversions)
             for number, day, position, visitors, conversions in rows
         ]
+
+    # ---- many workspaces at once: the digest's batches read every total here
+
+    async def for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, VariantSums]:
+        """The totals by variant id of every experiment of these workspaces."""
+        connection = await self._session.connection()
+        rows = await connection.execute(
+            _sums_query()
+            .join(Experiment, Experiment.id == VariantTotal.experiment_id)
+            .where(Experiment.workspace_id.in_(workspace_ids))
+        )
+        return {row[0]: _sums(*row[1:]) for row in rows}
+
+    async def by_day_for_workspaces(
+        self, workspace_ids: Sequence[int]
+    ) -> list[tuple[int, date, int, int, int]]:
+        """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
+        these workspaces, by experiment and in day order."""
+        connection = await self._session.connection()
+        rows = await connection.execute(
+            select(
+                VariantDayTotal.experiment_id,
+                VariantDayTotal.day,
+                VariantDayTotal.variant_id,
+                VariantDayTotal.visitors,
+                VariantDayTotal.conversions,
+            )
+            .join(Experiment, Experiment.id == VariantDayTotal.experiment_id)
+            .where(Experiment.workspace_id.in_(workspace_ids))
+            .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
 
     async def _by_local_day(
         self, experiment_id: int, timezone: str

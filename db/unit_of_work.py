@@ -14,6 +14,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.digest_repository import DigestRepository
+from db.flow_repository import FlowRepository
 from db.funnel_repository import FunnelRepository
 from db.import_repository import ImportRepository
 from db.learning_repository import LearningRepository
@@ -34,6 +35,7 @@ class UnitOfWork:
     imports: ImportRepository
     learnings: LearningRepository
     funnels: FunnelRepository
+    flows: FlowRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], versions: WorkspaceVersions
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.imports = ImportRepository(self.session, self.totals)
         self.learnings = LearningRepository(self.session)
         self.funnels = FunnelRepository(self.session)
+        self.flows = FlowRepository(self.session)
         return self
 
     async def __aexit__(

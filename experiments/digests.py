@@ -22,9 +22,11 @@ the race has only wasted a little work, and a crash while composing loses nothin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from db.digest_repository import DigestSchedule
@@ -37,12 +39,20 @@ from experiments.domain import (
     DomainError,
     ExperimentView,
     Stage,
+    Status,
     UnknownExperiment,
 )
-from experiments.funnel import FunnelView, funnel_news, latest_funnel
+from experiments.funnel import (
+    FunnelView,
+    funnel_news,
+    funnel_news_of,
+    latest_funnel,
+    latest_funnel_of,
+)
 from experiments.learnings import (
     LearningView,
     concluded_without_learning,
+    learning_view,
     overdue_countermeasures,
 )
 from experiments.nudges import (
@@ -55,7 +65,8 @@ from experiments.nudges import (
     WorkspaceFacts,
     nudges_for,
 )
-from experiments.services import ExperimentReadout, ExperimentSummary
+from experiments.services import ExperimentSummary
+from experiments.stats.briefs import ReadoutBrief, brief_of, conversion_briefs
 from experiments.stats.verdict import Verdict, VerdictKind
 
 MAX_ATTEMPTS = 5
@@ -87,7 +98,7 @@ class ExperimentLine:
     leader: str | None  # the arm converting best so far; None before any visitor
     challenger: str | None  # the challenger most likely to beat the control
     prob_beat_control: float | None  # of ``challenger``
-    verdict: Verdict
+    verdict: Verdict  # its kind, the variant to ship and the reason: what the line says
     days_left: float | None  # at the current pace, to the planned sample size
 
 
@@ -152,37 +163,90 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
         )
         for summary in running
     ]
+    return _digest(
+        _WorkspaceRead(
+            chat_id=chat_id,
+            language=language,
+            timezone=timezone,
+            digest_time=digest_time.strftime("%H:%M"),
+            today=today,
+            stale_after_days=stale_after_days,
+            target_running=target,
+            timezone_hint=timezone_hint,
+            summaries=summaries,
+            snoozed=snoozed,
+            without_learning=without_learning,
+            funnel=funnel,
+            news=news,
+            overdue=tuple(overdue),
+        ),
+        now,
+        running,
+        [(brief_of(result.readout), result.days_left) for result in readouts],
+    )
+
+
+@dataclass(frozen=True)
+class _WorkspaceRead:
+    """What a digest reads of its workspace, besides the numbers of its running experiments."""
+
+    chat_id: int
+    language: str
+    timezone: str
+    digest_time: str  # "HH:MM"
+    today: date
+    stale_after_days: int
+    target_running: int
+    timezone_hint: bool
+    summaries: list[ExperimentSummary]  # in list_experiments' order
+    snoozed: set[tuple[int, str]]
+    without_learning: set[int]
+    funnel: FunnelView | None
+    news: FunnelView | None
+    overdue: tuple[LearningView, ...]
+
+
+def _digest(
+    read: _WorkspaceRead,
+    now: datetime,
+    running: list[ExperimentSummary],
+    numbers: list[tuple[ReadoutBrief, float | None]],
+) -> Digest:
+    """The digest from what was read and each running experiment's brief and days left."""
+    summaries = read.summaries
+    constraint = read.funnel.constraint if read.funnel is not None else None
     facts = WorkspaceFacts(
         now=now,
-        today=today,
-        stale_after_days=stale_after_days,
-        target_running=target,
+        today=read.today,
+        stale_after_days=read.stale_after_days,
+        target_running=read.target_running,
         has_experiments=bool(summaries),
         running=tuple(
-            _running_facts(summary, result, snoozed)
-            for summary, result in zip(running, readouts, strict=True)
+            _running_facts(summary, brief, read.snoozed)
+            for summary, (brief, _) in zip(running, numbers, strict=True)
         ),
         without_learning=tuple(
             ConcludedFacts(s.experiment.number, s.experiment.name, s.experiment.concluded_at)
             for s in sorted(summaries, key=lambda s: s.experiment.number)
-            if s.experiment.number in without_learning
+            if s.experiment.number in read.without_learning
         ),
-        constraint=funnel.constraint if funnel is not None else None,
-        suggested_draft=_suggested_draft(
-            [s.experiment for s in summaries], funnel.constraint if funnel is not None else None
-        ),
+        constraint=constraint,
+        suggested_draft=_suggested_draft([s.experiment for s in summaries], constraint),
     )
     return Digest(
-        chat_id=chat_id,
-        language=language,
-        timezone=timezone,
-        digest_time=digest_time.strftime("%H:%M"),
-        local_date=today,
-        lines=tuple(_line(result) for result in readouts),
+        chat_id=read.chat_id,
+        language=read.language,
+        timezone=read.timezone,
+        digest_time=read.digest_time,
+        local_date=read.today,
+        lines=tuple(
+            _line(summary, brief, days_left)
+            for summary, (brief, days_left) in zip(running, numbers, strict=True)
+        ),
         nudges=nudges_for(facts),
-        timezone_hint=timezone_hint,
-        funnel_news=news,
-        overdue_countermeasures=tuple(overdue),
+        timezone_hint=read.timezone_hint,
+        funnel_news=read.news,
+        overdue_countermeasures=read.overdue,
     )
 
 
@@ -197,11 +261,11 @@ def _suggested_draft(
 
 
 def _running_facts(
-    summary: ExperimentSummary, result: ExperimentReadout, snoozed: set[tuple[int, str]]
+    summary: ExperimentSummary, brief: ReadoutBrief, snoozed: set[tuple[int, str]]
 ) -> RunningFacts:
     experiment = summary.experiment
     started = experiment.started_at or experiment.created_at
-    verdict = result.readout.verdict
+    verdict = brief.verdict
     ship = verdict.variant if verdict.kind is VerdictKind.SHIP else None
     if ship not in experiment.variants:
         ship = None
@@ -213,36 +277,187 @@ def _running_facts(
         smallest_arm_visitors=min(t.visitors for t in summary.totals),
         planned_per_variant=experiment.planned_per_variant,
         review_date=experiment.review_date,
-        sample_ratio_mismatch=result.readout.sample_ratio_mismatch,
+        sample_ratio_mismatch=brief.sample_ratio_mismatch,
         decision_snoozed=(experiment.number, NudgeKind.DECIDE.value) in snoozed,
         ship_variant=ship,
         ship_variant_index=experiment.variants.index(ship) if ship is not None else None,
     )
 
 
-def _line(result: ExperimentReadout) -> ExperimentLine:
-    readout = result.readout
+def _line(
+    summary: ExperimentSummary, brief: ReadoutBrief, days_left: float | None
+) -> ExperimentLine:
+    experiment = summary.experiment
     # A storyline's episodes run one after another and a target experiment has no control:
     # neither has arms competing at once, so no arm "leads" or "beats" another.
-    compared = result.experiment.target_rate is None and not result.experiment.storyline
+    compared = experiment.target_rate is None and not experiment.storyline
+    names = [t.name for t in summary.totals]
     chances = [
-        (arm.name, arm.vs_control.prob_beat_control)
-        for arm in readout.arms[1:]
-        if compared and arm.vs_control is not None
+        (names[index], chance)
+        for index, chance in enumerate(brief.chances, start=1)
+        if compared and chance is not None
     ]
     challenger, chance = max(chances, key=lambda pair: pair[1], default=(None, None))
-    leader = readout.leader if compared else None
+    leader = brief.leader if compared else None
     return ExperimentLine(
-        number=result.experiment.number,
-        name=result.experiment.name,
-        control=result.experiment.control,
-        visitors=sum(t.visitors for t in result.totals),
-        leader=leader.name if leader is not None else None,
+        number=experiment.number,
+        name=experiment.name,
+        control=experiment.control,
+        visitors=sum(t.visitors for t in summary.totals),
+        leader=names[leader] if leader is not None else None,
         challenger=challenger,
         prob_beat_control=chance,
-        verdict=readout.verdict,
-        days_left=result.days_left,
+        verdict=brief.verdict,
+        days_left=days_left,
     )
+
+
+# ---------------------------------------------------------------- many digests at once
+
+# Workspaces composed together: one read transaction and a handful of queries per batch.
+BATCH_SIZE = 500
+_STATUS_ORDER = {Status.RUNNING: 0, Status.DRAFT: 1, Status.PAUSED: 2, Status.CONCLUDED: 3}
+
+
+async def compose_digests(
+    uow: UnitOfWork, workspace_ids: Sequence[int], *, now: datetime
+) -> dict[int, Digest]:
+    """``compose_digest`` of many workspaces (by workspace id) at once: the same digests, read
+    in one transaction with a few set-based queries, their statistics computed across the
+    batch (``experiments.stats.briefs``). A workspace that is gone has no digest here."""
+    ids = list(workspace_ids)
+    if not ids:
+        return {}
+    since = now - FUNNEL_NEWS_WINDOW
+    async with uow:
+        workspaces = await uow.digests.workspaces_of(ids)
+        experiment_rows = await uow.digests.experiments_of(ids)
+        variant_rows = await uow.digests.variants_of(ids)
+        sums = await uow.totals.for_workspaces(ids)
+        last = await uow.observations.last_logged_for_workspaces(ids)
+        day_rows = await uow.totals.by_day_for_workspaces(ids)
+        sent = await uow.digests.with_a_sent_digest(ids)
+        snoozed = await uow.digests.snoozed_of(ids, now)
+        unlearned = await uow.learnings.concluded_without_learning_of(ids)
+        funnels = await uow.funnels.latest_two_periods(ids)
+        todays = {row.id: schedule.local_date(now, _zone(row.timezone)) for row in workspaces}
+        latest_today = max(todays.values(), default=now.date())
+        # Due before the latest of the batch's local dates; each workspace keeps its own below.
+        countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
+        funnel_views = {
+            workspace_id: (
+                latest_funnel_of(latest, previous),
+                funnel_news_of(latest, previous, since=since),
+            )
+            for workspace_id, (latest, previous) in funnels.items()
+        }
+        overdue: dict[int, list[LearningView]] = {}
+        for workspace_id, learning, number in countermeasures:
+            due = learning.countermeasure_due
+            if due is not None and due < todays[workspace_id]:
+                overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
+
+    variants: dict[int, list[tuple[int, int, str]]] = {}
+    for variant in variant_rows:
+        variants.setdefault(variant.experiment_id, []).append(
+            (variant.id, variant.position, variant.name)
+        )
+    positions = {
+        variant_id: position for found in variants.values() for variant_id, position, _ in found
+    }
+    days: dict[int, list[tuple[Any, int, int, int]]] = {}
+    for experiment_id, day, variant_id, visitors, conversions in day_rows:
+        days.setdefault(experiment_id, []).append(
+            (day, positions[variant_id], visitors, conversions)
+        )
+    summaries: dict[int, list[tuple[int, ExperimentSummary]]] = {}
+    for row in experiment_rows:
+        found = variants.get(row.id, [])
+        summary = ExperimentSummary(
+            experiment=services.experiment_view(row, tuple(name for _, _, name in found)),
+            totals=tuple(
+                services.totals_of(variant_id, position, name, sums)
+                for variant_id, position, name in found
+            ),
+            last_logged_at=last.get(row.id),
+        )
+        summaries.setdefault(row.workspace_id, []).append((row.id, summary))
+    without_learning: dict[int, set[int]] = {}
+    for workspace_id, number in unlearned:
+        without_learning.setdefault(workspace_id, set()).add(number)
+
+    reads: list[tuple[int, _WorkspaceRead, list[tuple[int, ExperimentSummary]]]] = []
+    for row in workspaces:
+        own = sorted(
+            summaries.get(row.id, []),
+            key=lambda pair: (_STATUS_ORDER[pair[1].experiment.status], -pair[1].experiment.number),
+        )
+        funnel, news = funnel_views.get(row.id, (None, None))
+        reads.append(
+            (
+                row.id,
+                _WorkspaceRead(
+                    chat_id=row.chat_id,
+                    language=row.language,
+                    timezone=row.timezone,
+                    digest_time=row.digest_time.strftime("%H:%M"),
+                    today=todays[row.id],
+                    stale_after_days=row.stale_after_days,
+                    target_running=row.target_running,
+                    timezone_hint=row.id not in sent and not row.timezone_confirmed,
+                    summaries=[summary for _, summary in own],
+                    snoozed=snoozed.get(row.id, set()),
+                    without_learning=without_learning.get(row.id, set()),
+                    funnel=funnel,
+                    news=news,
+                    overdue=tuple(overdue.get(row.id, ())),
+                ),
+                sorted(
+                    (pair for pair in own if pair[1].experiment.is_running),
+                    key=lambda pair: pair[1].experiment.number,
+                ),
+            )
+        )
+
+    # Every A/B experiment of the batch in one go; a target or a storyline (few, and cheap)
+    # through its own readout.
+    numbers: dict[int, tuple[ReadoutBrief, float | None]] = {}
+    conversion: list[tuple[int, ExperimentSummary]] = []
+    for _, _, running in reads:
+        for experiment_id, summary in running:
+            experiment = summary.experiment
+            if experiment.target_rate is not None or experiment.storyline:
+                result = services.readout_of(
+                    summary,
+                    now=now,
+                    history=services.daily_looks(summary, days.get(experiment_id, [])),
+                )
+                numbers[experiment_id] = (brief_of(result.readout), result.days_left)
+            else:
+                conversion.append((experiment_id, summary))
+    briefs = conversion_briefs(
+        [
+            services.conversion_counts(
+                summary, services.daily_counts(len(summary.totals), days.get(experiment_id, []))
+            )
+            for experiment_id, summary in conversion
+        ]
+    )
+    for (experiment_id, summary), brief in zip(conversion, briefs, strict=True):
+        experiment = summary.experiment
+        days_left = services.plan_days_left(
+            experiment, summary.totals, services.days_running(experiment, now)
+        )
+        numbers[experiment_id] = (brief, days_left)
+    return {
+        workspace_id: _digest(
+            read,
+            now,
+            [summary for _, summary in running],
+            [numbers[experiment_id] for experiment_id, _ in running],
+        )
+        for workspace_id, read, running in reads
+    }
 
 
 # ---------------------------------------------------------------- who is due

@@ -251,7 +251,7 @@ async def latest_funnel(uow: UnitOfWork, chat_id: int) -> FunnelView | None:
         if snapshot is None:
             return None
         previous = await repository.before(workspace.id, snapshot.period_end)
-        return _funnel_view(snapshot, previous)
+        return latest_funnel_of(snapshot, previous)
 
 
 async def funnel_news(uow: UnitOfWork, chat_id: int, *, since: datetime) -> FunnelView | None:
@@ -265,9 +265,23 @@ async def funnel_news(uow: UnitOfWork, chat_id: int, *, since: datetime) -> Funn
         if snapshot is None or snapshot.logged_at < since:
             return None
         previous = await repository.before(workspace.id, snapshot.period_end)
-        if previous is None:
-            return None
-        return _funnel_view(snapshot, previous)
+        return funnel_news_of(snapshot, previous, since=since)
+
+
+def latest_funnel_of(
+    snapshot: FunnelSnapshot | None, previous: FunnelSnapshot | None
+) -> FunnelView | None:
+    """``latest_funnel`` from the latest snapshot and the one of the period before."""
+    return None if snapshot is None else _funnel_view(snapshot, previous)
+
+
+def funnel_news_of(
+    snapshot: FunnelSnapshot | None, previous: FunnelSnapshot | None, *, since: datetime
+) -> FunnelView | None:
+    """``funnel_news`` from the latest snapshot and the one of the period before."""
+    if snapshot is None or snapshot.logged_at < since or previous is None:
+        return None
+    return _funnel_view(snapshot, previous)
 
 
 async def funnel_history(uow: UnitOfWork, chat_id: int, limit: int = 8) -> list[FunnelView]:

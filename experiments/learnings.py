@@ -223,7 +223,7 @@ async def record_learning(
             ],
         )
         await uow.learnings.add(learning)
-        view = _learning_view(learning, experiment_number)
+        view = learning_view(learning, experiment_number)
         await uow.commit()
         return view
 
@@ -235,7 +235,7 @@ async def list_learnings(uow: UnitOfWork, chat_id: int, limit: int = 20) -> list
         if workspace is None:
             return []
         rows = await uow.learnings.recent(workspace.id, limit)
-        return [_learning_view(learning, number) for learning, number in rows]
+        return [learning_view(learning, number) for learning, number in rows]
 
 
 async def experiments_without_learning(uow: UnitOfWork, chat_id: int) -> list[ExperimentView]:
@@ -300,7 +300,7 @@ async def overdue_countermeasures(uow: UnitOfWork, chat_id: int, today: date) ->
         if workspace is None:
             return []
         rows = await uow.learnings.countermeasures_due_before(workspace.id, today)
-        return [_learning_view(learning, number) for learning, number in rows]
+        return [learning_view(learning, number) for learning, number in rows]
 
 
 async def countermeasure_done(
@@ -315,12 +315,12 @@ async def countermeasure_done(
         learning, number = found
         if learning.countermeasure_done_at is None:
             learning.countermeasure_done_at = clock()
-        view = _learning_view(learning, number)
+        view = learning_view(learning, number)
         await uow.commit()
         return view
 
 
-def _learning_view(learning: Learning, number: int | None) -> LearningView:
+def learning_view(learning: Learning, number: int | None) -> LearningView:
     return LearningView(
         number=number,
         stage=Stage(learning.stage) if learning.stage else None,

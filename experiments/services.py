@@ -27,6 +27,7 @@ from experiments.domain import (
 )
 from experiments.money import MoneySummary, money_summary
 from experiments.roles import Action, Actor, require
+from experiments.stats.briefs import ConversionCounts
 from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
 from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
@@ -403,10 +404,14 @@ async def readout(
     """
     async with uow:
         experiment = await find_experiment(uow, chat_id, number)
-        summary = await _summary(uow, experiment)
-        rows = await uow.totals.by_day(experiment.id)
+        totals = await uow.totals.for_readout(experiment.id)
+        summary = ExperimentSummary(
+            experiment=experiment_view(experiment),
+            totals=tuple(variant_totals(v, totals.by_variant) for v in experiment.variants),
+            last_logged_at=totals.last_logged_at,
+        )
         positions = {v.id: v.position for v in experiment.variants}
-    days = [(day, positions[variant_id], v, c) for day, variant_id, v, c in rows]
+    days = [(day, positions[variant_id], v, c) for day, variant_id, v, c in totals.by_day]
     return readout_of(summary, now=clock(), history=daily_looks(summary, days))
 
 
@@ -451,6 +456,25 @@ def daily_looks(summary: ExperimentSummary, rows: Sequence[DayRow]) -> list[list
     return looks
 
 
+def daily_counts(
+    arm_count: int, rows: Sequence[tuple[Any, int, int, int]]
+) -> list[list[tuple[int, int]]]:
+    """``daily_looks`` as (visitors, conversions) per arm, without building its objects.
+
+    Rows need only group by day (a day may be any value that compares equal within a day)."""
+    visitors = [0] * arm_count
+    conversions = [0] * arm_count
+    looks: list[list[tuple[int, int]]] = []
+    last = len(rows) - 1
+    for index, (day, position, day_visitors, day_conversions) in enumerate(rows):
+        if position < arm_count:
+            visitors[position] += day_visitors
+            conversions[position] += day_conversions
+        if index == last or rows[index + 1][0] != day:
+            looks.append(list(zip(visitors, conversions, strict=True)))
+    return looks
+
+
 def _split_for(experiment: ExperimentView, arm_count: int) -> tuple[float, ...] | None:
     """The planned split, if it still names every variant (else an equal split is assumed)."""
     split = experiment.planned_split
@@ -468,35 +492,57 @@ def readout_of(
         return _target_readout_of(summary, now=now, history=history)
     if experiment.storyline:
         return _story_readout_of(summary, now=now)
+    counts = conversion_counts(summary)
     result = conversion_readout(
-        [ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
-        planned_per_variant=experiment.planned_per_variant,
-        min_effect=experiment.min_detectable_effect,
-        planned_split=_split_for(experiment, len(summary.totals)),
+        counts.arms,
+        planned_per_variant=counts.planned_per_variant,
+        min_effect=counts.min_effect,
+        planned_split=counts.planned_split,
         history=history,
     )
-    days_running = _days_running(experiment, now)
-    days_left = None
-    if experiment.planned_per_variant and days_running is not None:
-        shares = domain.split_shares(
-            _split_for(experiment, len(summary.totals)), len(summary.totals)
-        )
-        targets = plan_targets(experiment.planned_per_variant, shares)
-        # Less than a day of data gives no honest pace; the arm furthest behind sets it.
-        lefts = [
-            days_left_at_pace(target, totals.visitors, max(days_running, 1.0))
-            for target, totals in zip(targets, summary.totals, strict=True)
-        ]
-        if all(left is not None and math.isfinite(left) for left in lefts):
-            days_left = max(left for left in lefts if left is not None)
+    running = days_running(experiment, now)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
         readout=result,
-        days_running=days_running,
-        days_left=days_left,
+        days_running=running,
+        days_left=plan_days_left(experiment, summary.totals, running),
         last_logged_at=summary.last_logged_at,
     )
+
+
+def conversion_counts(
+    summary: ExperimentSummary, looks: Sequence[Sequence[tuple[int, int]]] = ()
+) -> ConversionCounts:
+    """What ``readout_of`` gives ``conversion_readout`` for an A/B experiment, its daily looks
+    as ``daily_counts`` gives them."""
+    experiment = summary.experiment
+    return ConversionCounts(
+        arms=[ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
+        looks=looks,
+        planned_per_variant=experiment.planned_per_variant,
+        min_effect=experiment.min_detectable_effect,
+        planned_split=_split_for(experiment, len(summary.totals)),
+    )
+
+
+def plan_days_left(
+    experiment: ExperimentView, totals: Sequence[VariantTotals], days_running: float | None
+) -> float | None:
+    """Days until every arm reaches its planned visitors at its pace so far; None without a
+    plan, a start or a pace."""
+    if not experiment.planned_per_variant or days_running is None:
+        return None
+    shares = domain.split_shares(_split_for(experiment, len(totals)), len(totals))
+    targets = plan_targets(experiment.planned_per_variant, shares)
+    # Less than a day of data gives no honest pace; the arm furthest behind sets it.
+    lefts = [
+        days_left_at_pace(target, arm.visitors, max(days_running, 1.0))
+        for target, arm in zip(targets, totals, strict=True)
+    ]
+    if all(left is not None and math.isfinite(left) for left in lefts):
+        return max(left for left in lefts if left is not None)
+    return None
 
 
 def _target_readout_of(
@@ -532,19 +578,18 @@ def _target_readout_of(
         verdict=verdict,
         srm_checked=False,
     )
-    days_running = _days_running(experiment, now)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
         readout=readout,
-        days_running=days_running,
+        days_running=days_running(experiment, now),
         days_left=None,
         last_logged_at=summary.last_logged_at,
         target=target,
     )
 
 
-def _days_running(experiment: ExperimentView, now: datetime) -> float | None:
+def days_running(experiment: ExperimentView, now: datetime) -> float | None:
     """Days since the experiment started (fractional); None while it has not."""
     if experiment.started_at is None:
         return None
@@ -569,12 +614,11 @@ def _story_readout_of(summary: ExperimentSummary, *, now: datetime) -> Experimen
         verdict=Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.STORYLINE),
         srm_checked=False,
     )
-    days_running = _days_running(experiment, now)
     return ExperimentReadout(
         experiment=experiment,
         totals=summary.totals,
         readout=readout,
-        days_running=days_running,
+        days_running=days_running(experiment, now),
         days_left=None,
         last_logged_at=summary.last_logged_at,
         story=story,
@@ -653,21 +697,26 @@ async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary
 def variant_totals(
     variant: Variant | entity.ExperimentVariant, sums: dict[int, VariantSums]
 ) -> VariantTotals:
-    found = sums.get(variant.id)
+    return totals_of(variant.id, variant.position, variant.name, sums)
+
+
+def totals_of(
+    variant_id: int, position: int, name: str, sums: dict[int, VariantSums]
+) -> VariantTotals:
+    """A variant's totals from the sums keyed by variant id (none logged: zeros)."""
+    found = sums.get(variant_id)
     if found is None:
-        return VariantTotals(variant.name, variant.position, 0, 0, None, 0)
+        return VariantTotals(name, position, 0, 0, None, 0)
     return VariantTotals(
-        variant.name,
-        variant.position,
-        found.visitors,
-        found.conversions,
-        found.revenue,
-        found.observations,
+        name, position, found.visitors, found.conversions, found.revenue, found.observations
     )
 
 
-def experiment_view(experiment: Experiment | entity.Experiment) -> ExperimentView:
-    """What the bot shows of an experiment, from its row or its entity."""
+def experiment_view(
+    experiment: Experiment | entity.Experiment | Any, variants: tuple[str, ...] | None = None
+) -> ExperimentView:
+    """What the bot shows of an experiment, from its row or its entity (or a row of its
+    columns, with its variants' names given)."""
     return ExperimentView(
         number=experiment.number,
         name=experiment.name,
@@ -676,7 +725,7 @@ def experiment_view(experiment: Experiment | entity.Experiment) -> ExperimentVie
         hypothesis=experiment.hypothesis,
         status=Status(experiment.status),
         outcome=Outcome(experiment.outcome) if experiment.outcome else None,
-        variants=tuple(v.name for v in experiment.variants),
+        variants=tuple(v.name for v in experiment.variants) if variants is None else variants,
         planned_per_variant=experiment.planned_per_variant,
         baseline_rate=experiment.baseline_rate,
         min_detectable_effect=experiment.min_detectable_effect,

@@ -145,8 +145,9 @@ async def _import(
     )
 
 
-def _new_ones_key(update: Update) -> str:
-    return f"imp:new:{chat_id_of(update)}"
+# The refused file whose new results can still be imported (the latest one per user and
+# chat), and the number of the last one offered, so an earlier offer's button can't take it.
+NEW_ONES_FLOW = "imp:new"
 
 
 def _offer_new_ones(
@@ -160,10 +161,9 @@ def _offer_new_ones(
     user and chat) for the "Import only the new ones" button; that button's data."""
     if refused.same_file is not None or refused.repeated_count >= refused.rows:
         return None
-    assert context.user_data is not None
-    token = int(context.user_data.get("imp:new:last", 0)) + 1
-    context.user_data["imp:new:last"] = token
-    context.user_data[_new_ones_key(update)] = (token, file_id, filename)
+    kept = flows.draft(context, update, NEW_ONES_FLOW)
+    token = int(kept.get("last", 0)) + 1
+    kept.update(last=token, token=token, file_id=file_id, filename=filename)
     return buttons.ImportNewOnes(token)
 
 
@@ -173,17 +173,16 @@ async def import_new_ones_button(update: Update, context: ContextTypes.DEFAULT_T
     if pressed is None:
         return
     await flows.remove_buttons(update)
-    assert context.user_data is not None
-    kept = context.user_data.get(_new_ones_key(update))
-    if kept is None or kept[0] != pressed.token:
+    kept = flows.draft(context, update, NEW_ONES_FLOW)
+    if kept.get("token") != pressed.token:
         await reply(
             update,
             context,
             tr(context).gettext("That file is no longer waiting; send it again to import it."),
         )
         return
-    del context.user_data[_new_ones_key(update)]
-    _token, file_id, filename = kept
+    file_id, filename = kept.pop("file_id"), kept.pop("filename")
+    del kept["token"]
     content = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
     await _import(update, context, content, file_id, filename, leave_out_repeated=True)
 

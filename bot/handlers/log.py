@@ -273,18 +273,18 @@ async def _store(
     await reply(update, context, text, experiment_card(t, result.experiment))
 
 
-def _pending_key(update: Update) -> str:
-    return f"log:jump:{chat_id_of(update)}"
+# The result waiting for "Yes, log it" (the latest one per user and chat), and the number of
+# the last one asked, so a button of an earlier question can't confirm a later result.
+PENDING_FLOW = "log:jump"
 
 
 async def _ask_to_confirm(
     update: Update, context: ContextTypes.DEFAULT_TYPE, pending: PendingResult, jump: UnusualJump
 ) -> None:
-    """Keeps the result (one per user and chat) and asks, with buttons, whether it is right."""
-    assert context.user_data is not None
-    token = int(context.user_data.get("log:jump:last", 0)) + 1
-    context.user_data["log:jump:last"] = token
-    context.user_data[_pending_key(update)] = (token, pending)
+    """Keeps the result and asks, with buttons, whether it is right."""
+    kept = flows.draft(context, update, PENDING_FLOW)
+    token = int(kept.get("last", 0)) + 1
+    kept.update(last=token, token=token, pending=pending)
     t = tr(context)
     text = t.gettext(
         "🤔 {visitors} visitors on <b>{variant}</b> is more than {factor}× a usual day of "
@@ -315,21 +315,21 @@ async def jump_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if pressed is None:
         return
     await flows.remove_buttons(update)
-    assert context.user_data is not None
-    kept = context.user_data.get(_pending_key(update))
+    kept = flows.draft(context, update, PENDING_FLOW)
     t = tr(context)
-    if kept is None or kept[0] != pressed.token:
+    if kept.get("token") != pressed.token:
         await reply(
             update,
             context,
             t.gettext("That result is no longer waiting to be confirmed; nothing was logged."),
         )
         return
-    context.user_data.pop(_pending_key(update), None)
+    pending = kept.pop("pending")
+    del kept["token"]
     if pressed.answer == "no":
         await reply(update, context, t.gettext("Not logged. Nothing changed."))
         return
-    await _store(update, context, kept[1], confirm_jumps=False)
+    await _store(update, context, pending, confirm_jumps=False)
 
 
 async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

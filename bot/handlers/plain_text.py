@@ -15,12 +15,12 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
 from bot import buttons, flows
+from bot.conversations import SharedConversation
 from bot.handlers.fallback import reply_to_unknown
 from bot.handlers.log import PendingResult, store_or_confirm
 from bot.parsing import ResultExtras
@@ -166,7 +166,7 @@ async def log_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await store_or_confirm(update, context, pending)
 
 
-_PRESSED_KEY = "plain:pressed"
+_PRESSED_FLOW = "plain:pressed"
 _PRESSED_KEPT = 50
 
 
@@ -174,9 +174,10 @@ def _first_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """True the first time an offer's message is answered (per chat, the last few kept)."""
     query = update.callback_query
     message = query.message if query is not None else None
-    if message is None or context.chat_data is None:
+    if message is None:
         return True
-    pressed = context.chat_data.setdefault(_PRESSED_KEY, [])
+    kept = flows.draft(context, update, _PRESSED_FLOW, chat_wide=True)
+    pressed: list[int] = kept.setdefault("messages", [])
     if message.message_id in pressed:
         return False
     pressed.append(message.message_id)
@@ -211,7 +212,7 @@ async def _candidate(
 def handlers(runtime: Runtime) -> list[BaseHandler]:
     return [
         # Not flows.conversation: an unanswered offer just lapses, with no "I stopped waiting".
-        ConversationHandler(
+        SharedConversation(
             entry_points=[
                 MessageHandler(TEXT, plain_text),
                 CallbackQueryHandler(visitors_button, pattern=buttons.TextVisitors.pattern),
@@ -228,7 +229,6 @@ def handlers(runtime: Runtime) -> list[BaseHandler]:
                 CommandHandler("cancel", cancel),
             ],
             name=FLOW,
-            conversation_timeout=runtime.conversation_timeout,
         ),
         CallbackQueryHandler(log_button, pattern=buttons.TextLog.pattern),
         CallbackQueryHandler(no_button, pattern=buttons.TextNo.pattern),

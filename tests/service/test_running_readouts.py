@@ -5,6 +5,7 @@ from __future__ import annotations
 from db.unit_of_work import Database
 from experiments import digests, observations, services
 from experiments.domain import Status
+from experiments.stats.briefs import slim
 from tests.service.conftest import ALICE, CHAT
 from tests.support import FrozenClock
 
@@ -31,6 +32,7 @@ async def test_the_digest_lines_carry_each_readouts_verdict(
     assert [line.number for line in digest.lines] == numbers[:2]
     for line in digest.lines:
         one = await services.readout(uow(), CHAT, line.number, clock=clock)
-        assert line.verdict == one.readout.verdict
+        # The line says the verdict's kind, variant and reason.
+        assert line.verdict == slim(one.readout.verdict)
     assert digest.lines[0].verdict.kind.value == "ship"  # 5 % against 8 %, four days running
     assert [(n.kind.value, n.number, n.variant) for n in digest.nudges][:1] == [("ship", 1, "B")]

@@ -84,8 +84,12 @@ async def assert_totals_are_the_results(database: Database, where: str = "") -> 
         async with database.unit_of_work() as uow:
             fast = await uow.totals.by_variant(experiment_id)
             fast_days = await uow.totals.by_day(experiment_id)
+            readout = await uow.totals.for_readout(experiment_id)
+            last = await uow.observations.last_logged_at(experiment_id)
         assert fast == await slow_sums(database, experiment_id), where
         assert fast_days == await slow_days(database, experiment_id), where
+        assert (readout.by_variant, readout.by_day) == (fast, fast_days), where
+        assert readout.last_logged_at == last, where
 
 
 def csv_file(*lines: str) -> bytes:

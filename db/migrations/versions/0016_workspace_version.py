@@ -1,7 +1,7 @@
 """workspaces: a version raised by every change of a chat's settings
 
-Revision ID: 0015_workspace_version
-Revises: 0014_running_totals
+Revision ID: 0016_workspace_version
+Revises: 0015_flow_states
 Create Date: 2026-12-02 14:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_workspace_version"
-down_revision: str | None = "0014_running_totals"
+revision: str = "0016_workspace_version"
+down_revision: str | None = "0015_flow_states"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
