@@ -78,7 +78,7 @@ async def readout_once(database: Database, number: int) -> None:
 async def summed_readout_once(database: Database, number: int) -> None:
     """The readout as it was: every total summed from the results on each read."""
     async with database.unit_of_work() as uow:
-        experiment = await services.find_experiment(uow, CHAT, number)
+        experiment = await services.load_experiment(uow, CHAT, number)
         rows = await uow.session.execute(
             select(
                 Observation.variant_id,
@@ -122,7 +122,7 @@ def statistics_alone(database: Database, number: int) -> Callable[[], Awaitable[
 
     async def prepare() -> None:
         async with database.unit_of_work() as uow:
-            experiment = await services.find_experiment(uow, CHAT, number)
+            experiment = await services.load_experiment(uow, CHAT, number)
             summary = await services.get_experiment(uow, CHAT, number)
             positions = {v.id: v.position for v in experiment.variants}
             rows = await uow.totals.by_day(experiment.id)

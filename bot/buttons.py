@@ -30,8 +30,7 @@ from typing import (
     get_type_hints,
 )
 
-from experiments.domain import Business, Kind, Outcome, Stage
-from experiments.editing import EditField
+from experiments.domain import Business, EditField, Kind, Outcome, Stage
 
 MAX_BYTES = 64  # Telegram's limit on callback data
 

@@ -18,22 +18,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import string
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
 from bot.render.wording import explain_verdict, headline, verdict_label
+from experiments import parsers
 from experiments.calculator import plan_size, read_out
-from experiments.domain import MAX_COUNT_PER_OBSERVATION, conversions_fit, target_rate
-from experiments.parsers import decimal_value, effect_value, pair_value, share_value, variant_list
+from experiments.domain import DomainError, clean_split, target_rate
+from experiments.parsers import effect_value, share_value, variant_list
 from experiments.stats.readout import ArmResult, Readout
 from experiments.stats.sample_size import SampleSizePlan, SequentialPlan
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
-_COUNTS_EXAMPLE = "Write conversions/visitors, e.g. 120/2400."
 _VALUE_OPTIONS = ("--names", "--alpha", "--baseline", "--mde", "--power", "--split")
 _FLAG_OPTIONS = ("--json",)
 _HELP = ("-h", "--help")
@@ -77,36 +76,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse_counts(tokens: Sequence[str]) -> list[tuple[int, int]]:
-    """'120/2400' tokens -> [(conversions, visitors), ...]; ValueError with the user's message.
-
-    Thousands separators (1,200/24,000 or 1_200/24_000) are accepted. At least two pairs.
-    """
-    pairs = [_parse_pair(token) for token in tokens]
+    """'120/2400' tokens -> [(conversions, visitors), ...], read as /calc reads them
+    (``parsers.pair``: 1,200/24,000 is fine). At least two pairs."""
+    pairs = [parsers.pair(token) for token in tokens]
     if len(pairs) < 2:
         raise CalcInputError(
             "Give at least two arms, the control first, e.g. hourglass calc 120/2400 150/2400."
         )
     return pairs
-
-
-def _parse_pair(token: str) -> tuple[int, int]:
-    pair = pair_value(token)
-    if pair is None:
-        raise CalcInputError(f"Can't read {token!r}. {_COUNTS_EXAMPLE}")
-    conversions, visitors = pair
-    if conversions < 0 or visitors < 0:
-        raise CalcInputError(f"Counts can't be negative in {token!r}. {_COUNTS_EXAMPLE}")
-    if not conversions_fit(conversions, visitors):
-        raise CalcInputError(
-            f"Conversions ({conversions}) can't exceed visitors ({visitors}) in {token!r}. "
-            f"{_COUNTS_EXAMPLE}"
-        )
-    if visitors > MAX_COUNT_PER_OBSERVATION:
-        raise CalcInputError(
-            f"{token!r} has more visitors than the calculator takes "
-            f"(at most {MAX_COUNT_PER_OBSERVATION:,}). {_COUNTS_EXAMPLE}"
-        )
-    return conversions, visitors
 
 
 def parse_names(text: str | None, count: int) -> list[str]:
@@ -227,7 +204,7 @@ def run_calc(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             output = _run_size(positionals[1:], options)
         else:
             output = _run_readout(positionals, options)
-    except ValueError as error:  # CalcInputError, or a check in the statistics
+    except (ValueError, DomainError) as error:  # bad input, or a check in the statistics
         stderr.write(f"hourglass calc: {error}\n")
         return EXIT_BAD_INPUT
     stdout.write(output)
@@ -267,7 +244,7 @@ def _run_size(positionals: list[str], options: list[str]) -> str:
     target = _target_rate(baseline, parsed.mde)
     alpha = _parse_probability(parsed.alpha, "--alpha", "--alpha 0.05")
     power = _parse_probability(parsed.power, "--power", "--power 0.8")
-    split = (0.5, 0.5) if parsed.split is None else parse_split(parsed.split, 2)
+    split = (None if parsed.split is None else parse_split(parsed.split, 2)) or (0.5, 0.5)
     # Refuses plans above 10^9 visitors per variant, with a sentence saying why.
     plan, always_valid = plan_size(baseline, target, alpha=alpha, power=power, split=split)
     if parsed.json:
@@ -275,19 +252,10 @@ def _run_size(positionals: list[str], options: list[str]) -> str:
     return format_plan(plan, always_valid)
 
 
-def parse_split(text: str, arms: int) -> tuple[float, ...]:
-    """'70,30' (or 70/30) -> (70.0, 30.0): one positive weight per arm, control first."""
-    parts = [part.strip().rstrip("%") for part in re.split(r"[,/]", text)]
-    example = ",".join(["50"] * arms) if arms != 2 else "70,30"
-    values = [decimal_value(part) for part in parts]
-    if len(parts) != arms or None in values:
-        raise CalcInputError(
-            f"--split needs one share per arm ({arms}), control first, e.g. --split {example}."
-        )
-    weights = tuple(value or 0.0 for value in values)
-    if not all(weight > 0 for weight in weights):
-        raise CalcInputError(f"--split shares must be above zero, e.g. --split {example}.")
-    return weights
+def parse_split(text: str, arms: int) -> tuple[float, ...] | None:
+    """'70,30' (or 70/30) -> (70.0, 30.0): read and checked as the chat's split is (one share
+    above zero per arm, control first); an equal split is None."""
+    return clean_split(parsers.split(text, "E.g. --split 70,30."), arms)
 
 
 def _dumps(document: dict[str, Any]) -> str:

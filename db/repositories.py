@@ -151,20 +151,43 @@ class ExperimentRepository:
         return to_entity(row)
 
     async def save(self, experiment: entity.Experiment) -> None:
-        """Writes the entity's lifecycle back to its row: status, dates, outcome, winner."""
+        """Writes the entity back to its row: its fields, and its variants (new ones, made by
+        the entity with no id yet, get theirs)."""
         row = self._loaded.get(experiment.id)
         if row is None or row not in self._session:
-            row = await self._session.get(Experiment, experiment.id)
+            row = await self.by_id(experiment.id)
         assert row is not None, "an entity is saved only after it was loaded"
-        row.status = experiment.status.value
-        row.started_at = experiment.started_at
-        row.concluded_at = experiment.concluded_at
-        row.concluded_from = (
-            experiment.concluded_from.value if experiment.concluded_from is not None else None
-        )
-        row.outcome = experiment.outcome.value if experiment.outcome is not None else None
-        row.winner = experiment.winner
+        _write(experiment, row)
+        await self._save_variants(experiment, row)
+
+    async def add(self, experiment: entity.Experiment, workspace_id: int) -> None:
+        """Stores a new experiment (``entity.Experiment.new``, numbered with
+        ``uow.workspaces.take_next_experiment_number``); the entity gets its ids."""
+        row = Experiment(workspace_id=workspace_id, primary_metric="conversion", variants=[])
+        _write(experiment, row)
+        self._session.add(row)
+        await self._save_variants(experiment, row)
+        experiment.id = row.id
+        self._loaded[row.id] = row
+
+    async def _save_variants(self, experiment: entity.Experiment, row: Experiment) -> None:
+        kept = {variant.id for variant in experiment.variants}
+        gone = [variant for variant in row.variants if variant.id not in kept]
+        for variant in gone:
+            row.variants.remove(variant)
+        # The old rows go first, so a swap of names never meets the unique constraint.
         await self._session.flush()
+        new = [
+            (index, Variant(position=variant.position, name=variant.name))
+            for index, variant in enumerate(experiment.variants)
+            if variant.id == entity.UNSAVED
+        ]
+        row.variants.extend(variant for _index, variant in new)
+        await self._session.flush()
+        for index, variant in new:
+            experiment.variants[index] = entity.ExperimentVariant(
+                variant.id, variant.name, variant.position
+            )
 
     async def by_id(self, experiment_id: int) -> Experiment | None:
         return await self._session.scalar(
@@ -201,20 +224,6 @@ class ExperimentRepository:
                 .order_by(Experiment.number)
             )
         ).all()
-
-    async def add(self, experiment: Experiment) -> Experiment:
-        self._session.add(experiment)
-        await self._session.flush()
-        return experiment
-
-    async def flush(self) -> None:
-        """Writes pending changes now (an old variant row must go before its new namesake)."""
-        await self._session.flush()
-
-    async def reload_variants(self, experiment: Experiment) -> None:
-        """Flushes, and reads the experiment's variants back from the database."""
-        await self._session.flush()
-        await self._session.refresh(experiment, ["variants"])
 
     async def remove(self, experiment_id: int) -> None:
         """Deletes the experiment; the database cascades to everything that belongs to it."""
@@ -339,6 +348,38 @@ class ObservationRepository:
         return found
 
 
+def _write(experiment: entity.Experiment, row: Experiment) -> None:
+    """The entity's fields onto its row (its variants are ``_save_variants``')."""
+    row.number = experiment.number
+    row.name = experiment.name
+    row.kind = experiment.kind
+    row.stage = experiment.stage
+    row.hypothesis = experiment.hypothesis
+    row.planned_per_variant = experiment.planned_per_variant
+    row.baseline_rate = experiment.baseline_rate
+    row.min_detectable_effect = experiment.min_detectable_effect
+    row.planned_split = experiment.planned_split
+    row.target_rate = experiment.target_rate
+    row.storyline = experiment.storyline
+    row.review_date = experiment.review_date
+    row.ice_impact = experiment.ice_impact
+    row.ice_confidence = experiment.ice_confidence
+    row.ice_ease = experiment.ice_ease
+    row.cost_spent = experiment.cost_spent
+    row.parent_id = experiment.parent_id
+    row.created_at = experiment.created_at
+    row.created_by_id = experiment.created_by_id
+    row.created_by_name = experiment.created_by_name
+    row.status = experiment.status.value
+    row.started_at = experiment.started_at
+    row.concluded_at = experiment.concluded_at
+    row.concluded_from = (
+        experiment.concluded_from.value if experiment.concluded_from is not None else None
+    )
+    row.outcome = experiment.outcome.value if experiment.outcome is not None else None
+    row.winner = experiment.winner
+
+
 def to_entity(row: Experiment) -> entity.Experiment:
     """The row (its variants loaded) as the entity."""
     return entity.Experiment(
@@ -369,6 +410,7 @@ def to_entity(row: Experiment) -> entity.Experiment:
         concluded_from=Status(row.concluded_from) if row.concluded_from else None,
         outcome=Outcome(row.outcome) if row.outcome else None,
         winner=row.winner,
+        parent_id=row.parent_id,
     )
 
 

@@ -84,6 +84,20 @@ STATUS_NAMES: dict[Status, Msg] = {
 }
 
 
+class EditField(StrEnum):
+    """What /edit may change of an experiment (``experiments.editing`` says when)."""
+
+    NAME = "name"
+    HYPOTHESIS = "hypothesis"
+    STAGE = "stage"
+    REVIEW = "review"
+    COST = "cost"
+    VARIANTS = "variants"
+    SPLIT = "split"
+    PLAN = "plan"
+    ICE = "ice"
+
+
 class Outcome(StrEnum):
     WON = "won"
     LOST = "lost"
@@ -128,12 +142,33 @@ class DomainError(Exception):
         super().__init__(self.message())
 
     def message(self, translate: Callable[[str], str] = _same) -> str:
-        # Words passed as values (e.g. "visitors") are themselves marked Msg, and translated too.
-        values = {
-            key: translate(value) if isinstance(value, Msg) else value
-            for key, value in self.params.items()
-        }
+        # Words passed as values (e.g. "visitors") are themselves marked Msg, and translated too;
+        # a Phrase (a part of the sentence with values of its own) is filled in on its own.
+        values = {key: _shown(value, translate) for key, value in self.params.items()}
         return translate(self.template).format(**values)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A translatable part of an error's sentence with values of its own: the example that
+    says how to write a count right where it was typed (a result, a funnel, the calculator)."""
+
+    template: Msg
+    values: Mapping[str, Any]
+
+    def shown(self, translate: Callable[[str], str]) -> str:
+        filled = {key: _shown(value, translate) for key, value in self.values.items()}
+        return translate(self.template).format(**filled)
+
+
+def phrase(template: Msg, **values: Any) -> Phrase:
+    return Phrase(template, values)
+
+
+def _shown(value: Any, translate: Callable[[str], str]) -> Any:
+    if isinstance(value, Phrase):
+        return value.shown(translate)
+    return translate(value) if isinstance(value, Msg) else value
 
 
 class InvalidInput(DomainError):
@@ -175,6 +210,15 @@ class UnknownWinner(DomainError):
         super().__init__(number=number, word=word, known=", ".join(known), example=known[-1])
 
 
+class VariantsChanged(DomainError):
+    """A choice of variant made on buttons sent before the experiment's variants changed."""
+
+    template = N_("The variants of #{number} changed since that question: pick again.")
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number=number)
+
+
 class ConversionsExceedVisitors(DomainError):
     template = N_(
         "Conversions ({conversions}) can't exceed visitors ({visitors}). "
@@ -192,13 +236,13 @@ class ConversionsExceedVisitors(DomainError):
 
 
 class NegativeCount(DomainError):
-    template = N_(
-        "Counts can't be negative ({what}: {value}). "
-        "Write whole numbers, e.g. /log #{number} {variant} 120 12"
-    )
+    """A count below zero, wherever it was typed; ``count`` names it (``visitors: -10``) and
+    ``how`` says how to write it right there."""
 
-    def __init__(self, number: int, variant: str, what: str, value: int) -> None:
-        super().__init__(number=number, variant=variant, what=what, value=value)
+    template = N_("Counts can't be negative ({count}). {how}")
+
+    def __init__(self, count: str | Phrase, how: Msg | Phrase) -> None:
+        super().__init__(count=count, how=how)
 
 
 class NoVisitors(DomainError):
@@ -216,6 +260,16 @@ class CountTooLarge(DomainError):
 
     def __init__(self, what: str, value: int) -> None:
         super().__init__(what=what, value=value, limit=MAX_COUNT_PER_OBSERVATION)
+
+
+class UnknownStage(DomainError):
+    template = N_(
+        "“{word}” is not an hourglass stage. Write one of: "
+        "know, like, trust, try, buy, repeat, refer."
+    )
+
+    def __init__(self, word: str) -> None:
+        super().__init__(word=word)
 
 
 class ExperimentConcluded(DomainError):
@@ -433,13 +487,29 @@ def conversions_fit(conversions: int, visitors: int) -> bool:
     return conversions <= visitors
 
 
+def check_count(
+    what: Msg | str, value: int, how: Msg | Phrase, *, shown: Phrase | None = None
+) -> int:
+    """The rule for every count a user gives (a result's visitors or conversions, a funnel
+    stage's people, the calculator's numbers): not negative, within the limit. ``how`` says
+    how to write it right; ``shown`` is how the count was typed, when not ``what: value``."""
+    if value < 0:
+        count = shown or phrase(N_("{what}: {value}"), what=what, value=value)
+        raise NegativeCount(count, how)
+    if value > MAX_COUNT_PER_OBSERVATION:
+        raise CountTooLarge(what, value)
+    return value
+
+
 def check_counts(number: int, variant: str, visitors: int, conversions: int) -> None:
     """The rules every logged observation obeys."""
-    for what, value in ((N_("visitors"), visitors), (N_("conversions"), conversions)):
-        if value < 0:
-            raise NegativeCount(number, variant, what, value)
-        if value > MAX_COUNT_PER_OBSERVATION:
-            raise CountTooLarge(what, value)
+    how = phrase(
+        N_("Write whole numbers, e.g. /log #{number} {variant} 120 12"),
+        number=number,
+        variant=variant,
+    )
+    check_count(N_("visitors"), visitors, how)
+    check_count(N_("conversions"), conversions, how)
     if not conversions_fit(conversions, visitors):
         raise ConversionsExceedVisitors(number, variant, visitors, conversions)
     if visitors == 0:

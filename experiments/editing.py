@@ -11,39 +11,28 @@ message, export or learning that says #N never points to a different experiment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
-from db.models import Experiment, Variant
 from db.unit_of_work import UnitOfWork
 from experiments import domain
-from experiments.domain import N_, DomainError, ExperimentView, Ice, InvalidInput, Msg, Stage
-from experiments.roles import Action, Actor
-from experiments.services import (
-    experiment_view,
-    find_experiment,
-    plan_sample_size,
-    plan_shares,
-    require_role,
+from experiments.domain import (
+    N_,
+    DomainError,
+    EditField,
+    ExperimentView,
+    Ice,
+    InvalidInput,
+    Msg,
+    Stage,
 )
+from experiments.experiment import Experiment
+from experiments.roles import Action, Actor
+from experiments.services import experiment_view, load_experiment, require_role
 
 # A cost above this is a typo (it also fits the column, 14 digits with cents).
 MAX_COST = Decimal("1000000000000")
-
-
-class EditField(StrEnum):
-    NAME = "name"
-    HYPOTHESIS = "hypothesis"
-    STAGE = "stage"
-    REVIEW = "review"
-    COST = "cost"
-    VARIANTS = "variants"
-    SPLIT = "split"
-    PLAN = "plan"
-    ICE = "ice"
 
 
 # The design: fixed once the first result is logged.
@@ -156,7 +145,7 @@ def clean_cost(amount: Decimal, number: int) -> Decimal:
 async def editable_now(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Editable:
     """What can be changed now; asked only of whoever may change the experiment."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.EDIT, actor, experiment)
         results = await _result_count(uow, experiment)
         view = experiment_view(experiment)
@@ -173,13 +162,13 @@ async def edit_experiment(
 ) -> Edited:
     """Applies one change, if the experiment's state allows it (see ``editable``)."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.EDIT, actor, experiment)
         if change.field in DESIGN_FIELDS:
             check_editable(number, change.field, await _result_count(uow, experiment))
         before = experiment_view(experiment)
-        await _apply(uow, experiment, change)
-        await uow.experiments.reload_variants(experiment)
+        _apply(experiment, change)
+        await uow.experiments.save(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return Edited(experiment=view, field=change.field, before=before)
@@ -200,7 +189,7 @@ async def set_cost(
     )
 
 
-async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> None:
+def _apply(experiment: Experiment, change: Change) -> None:
     field = change.field
     if field is EditField.NAME:
         experiment.name = clean_new_name(change.name or "")
@@ -214,27 +203,12 @@ async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> Non
         experiment.cost_spent = (
             None if change.cost is None else clean_cost(change.cost, experiment.number)
         )
-    elif experiment.target_rate is not None and field in (EditField.SPLIT, EditField.PLAN):
-        raise InvalidInput(
-            N_(
-                "#{number} is one variant against a target rate: it has no split and no plan "
-                "to change."
-            ),
-            number=experiment.number,
-        )
     elif field is EditField.VARIANTS:
-        await _replace_variants(uow, experiment, change.variants)
-        _replan(experiment)
+        experiment.replace_variants(change.variants)
     elif field is EditField.SPLIT:
-        split = domain.clean_split(change.split, len(experiment.variants))
-        experiment.planned_split = domain.split_to_text(split)
-        _replan(experiment)
+        experiment.plan_split(change.split)
     elif field is EditField.PLAN:
-        if change.baseline_rate is None or change.min_detectable_effect is None:
-            raise InvalidInput(N_("A plan needs a baseline rate and a minimum effect."))
-        experiment.baseline_rate = change.baseline_rate
-        experiment.min_detectable_effect = change.min_detectable_effect
-        _replan(experiment)
+        experiment.plan(change.baseline_rate, change.min_detectable_effect)
     elif field is EditField.ICE:
         if change.ice is None:
             raise InvalidInput(N_("ICE needs impact, confidence and ease, e.g. /edit #1 ice 7 6 8"))
@@ -247,37 +221,6 @@ async def _apply(uow: UnitOfWork, experiment: Experiment, change: Change) -> Non
         experiment.ice_impact = scored.impact
         experiment.ice_confidence = scored.confidence
         experiment.ice_ease = scored.ease
-
-
-def _replan(experiment: Experiment) -> None:
-    """The planned visitors per variant follow the plan, the number of variants and the split."""
-    baseline, effect = experiment.baseline_rate, experiment.min_detectable_effect
-    if not baseline or not effect:
-        return
-    count = len(experiment.variants)
-    split = domain.split_from_text(experiment.planned_split)
-    experiment.planned_per_variant = plan_sample_size(
-        baseline, effect, challengers=count - 1, shares=plan_shares(split, count)
-    )
-
-
-async def _replace_variants(uow: UnitOfWork, experiment: Experiment, names: Sequence[str]) -> None:
-    if experiment.target_rate is not None and names:
-        cleaned = domain.clean_target_variant(list(names))
-    else:
-        cleaned = domain.clean_variant_names(list(names))
-    if not names:
-        raise InvalidInput(
-            N_("Write the variants separated by commas, e.g. /edit #{number} variants A, B, C"),
-            number=experiment.number,
-        )
-    if len(cleaned) != len(experiment.variants):
-        # A split names every variant: with another number of them, it is equal again.
-        experiment.planned_split = None
-    # The old rows go first, so a swap of names never meets the unique constraint.
-    experiment.variants.clear()
-    await uow.experiments.flush()
-    experiment.variants.extend(Variant(position=i, name=n) for i, n in enumerate(cleaned))
 
 
 async def _result_count(uow: UnitOfWork, experiment: Experiment) -> int:
@@ -300,7 +243,7 @@ class Removal:
 async def preview_deletion(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Removal:
     """What deleting would remove; asked only of whoever may delete it."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.DELETE, actor, experiment)
         return await _removal(uow, experiment)
 
@@ -308,7 +251,7 @@ async def preview_deletion(uow: UnitOfWork, chat_id: int, number: int, *, actor:
 async def delete_experiment(uow: UnitOfWork, chat_id: int, number: int, *, actor: Actor) -> Removal:
     """Removes the experiment with its variants, results, learnings and snoozed reminders."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.DELETE, actor, experiment)
         removal = await _removal(uow, experiment)
         await uow.experiments.remove(experiment.id)

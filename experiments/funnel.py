@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from db.models import FunnelSnapshot
 from db.unit_of_work import UnitOfWork
-from experiments import parsers
 from experiments.clock import Clock, utc_now
 from experiments.domain import (
-    MAX_COUNT_PER_OBSERVATION,
     N_,
     STAGE_NAMES,
     Author,
-    CountTooLarge,
     DomainError,
     InvalidInput,
     Stage,
+    check_count,
+    phrase,
 )
 from experiments.services import require_workspace
 from experiments.stats.funnel import StepTrend, analyse_funnel, compare_funnels
@@ -44,16 +43,6 @@ class WrongNumberOfStages(DomainError):
         super().__init__(expected=len(FUNNEL_STAGES), count=count, usage=FUNNEL_USAGE)
 
 
-class NegativeStageCount(DomainError):
-    template = N_(
-        "Counts can't be negative ({stage}: {value}). "
-        "Write how many people reached each stage, e.g. {usage}"
-    )
-
-    def __init__(self, stage: Stage, value: int) -> None:
-        super().__init__(stage=STAGE_NAMES[stage], value=value, usage=FUNNEL_USAGE)
-
-
 class StageLargerThanPrevious(DomainError):
     template = N_(
         "{later} ({later_count}) can't be more than {earlier} ({earlier_count}): everyone "
@@ -69,16 +58,6 @@ class StageLargerThanPrevious(DomainError):
             later_count=later_count,
             usage=FUNNEL_USAGE,
         )
-
-
-class UnknownStage(DomainError):
-    template = N_(
-        "“{word}” is not an hourglass stage. Write one of: "
-        "know, like, trust, try, buy, repeat, refer."
-    )
-
-    def __init__(self, word: str) -> None:
-        super().__init__(word=word)
 
 
 # ---------------------------------------------------------------- results
@@ -143,27 +122,14 @@ class FunnelView:
 # ---------------------------------------------------------------- rules
 
 
-def parse_stage(word: str, translate: Callable[[str], str] | None = None) -> Stage:
-    """A stage by its English or Russian name, any case: `trust`, `Доверие` → Stage.TRUST.
-
-    With ``translate``, the stage's name as the chat shows it is understood too.
-    """
-    wanted = word.strip().casefold()
-    found = parsers.stage_word(wanted)
-    if found is None and translate is not None:
-        shown = {translate(name).casefold(): stage for stage, name in STAGE_NAMES.items()}
-        found = shown.get(wanted)
-    if found is None:
-        raise UnknownStage(word.strip())
-    return found
+_HOW_TO_COUNT = phrase(
+    N_("Write how many people reached each stage, e.g. {usage}"), usage=FUNNEL_USAGE
+)
 
 
 def check_stage_count(stage: Stage, value: int, previous: int | None) -> int:
     """One stage's count: whole, not negative, within the limit, no more than the stage before."""
-    if value < 0:
-        raise NegativeStageCount(stage, value)
-    if value > MAX_COUNT_PER_OBSERVATION:
-        raise CountTooLarge(STAGE_NAMES[stage], value)
+    check_count(STAGE_NAMES[stage], value, _HOW_TO_COUNT)
     if previous is not None and value > previous:
         earlier = FUNNEL_STAGES[FUNNEL_STAGES.index(stage) - 1]
         raise StageLargerThanPrevious(earlier, previous, stage, value)

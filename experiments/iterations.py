@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from db.unit_of_work import UnitOfWork
 from experiments import domain
 from experiments.domain import Kind, Stage
-from experiments.services import experiment_view, find_experiment
+from experiments.services import experiment_view, load_experiment
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class IterationPlan:
 async def plan_next_iteration(uow: UnitOfWork, chat_id: int, number: int) -> IterationPlan:
     """The parent's name with the next version, its kind and stage, its winner as the control."""
     async with uow:
-        parent = experiment_view(await find_experiment(uow, chat_id, number))
+        parent = experiment_view(await load_experiment(uow, chat_id, number))
     return IterationPlan(
         parent_number=parent.number,
         parent_name=parent.name,

@@ -27,7 +27,6 @@ from experiments.domain import (
 )
 from experiments.services import (
     experiment_view,
-    find_experiment,
     load_experiment,
     require_workspace,
 )
@@ -152,7 +151,7 @@ def clean_whys(whys: Sequence[str]) -> tuple[str, ...]:
 async def experiment_to_learn_from(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentView:
     """The experiment a learning will be about; refused unless it is concluded."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         view = experiment_view(experiment)
     if not view.is_concluded:
         raise ExperimentNotConcluded(number, view.status)

@@ -21,7 +21,6 @@ from experiments.domain import (
 from experiments.roles import Action, Actor, require
 from experiments.services import (
     experiment_view,
-    find_experiment,
     get_experiment,
     load_experiment,
     readout,
@@ -179,7 +178,7 @@ async def daily_totals(uow: UnitOfWork, chat_id: int, number: int) -> list[Daily
     """Per day in the workspace's timezone and variant, what was logged; days without entries
     are absent."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         workspace = await require_workspace(uow, chat_id)
         return await _daily(uow, experiment, workspace.timezone)
 
@@ -191,7 +190,7 @@ async def conversion_history(
     transaction)."""
     async with uow:
         summary = await get_experiment(uow, chat_id, number)
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         timezone = (await require_workspace(uow, chat_id)).timezone
         daily = await _daily(uow, experiment, timezone)
         # The same verdict as /readout: on the daily looks, not only today's totals.
@@ -230,7 +229,7 @@ async def export_observations(
     """Every logged result of the chat, or of experiment #``number`` only."""
     async with uow:
         if number is not None:
-            await find_experiment(uow, chat_id, number)
+            await load_experiment(uow, chat_id, number)
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return []

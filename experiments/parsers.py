@@ -12,28 +12,38 @@ Dates are ``experiments.dates`` (``parse_moment``, ``day_ahead``), re-exported h
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
 
 from experiments import dates
 from experiments.dates import NotADate, day_ahead, parse_moment
 from experiments.domain import (
     MAX_MONEY,
     N_,
+    STAGE_NAMES,
     Business,
+    EditField,
     Ice,
     InvalidInput,
     Outcome,
     Stage,
+    UnknownStage,
     check_cents,
+    check_count,
     check_ice,
+    conversions_fit,
+    phrase,
     read_count,
     target_rate,
 )
 
 __all__ = ["NotADate", "day_ahead", "parse_moment"]
+
+T = TypeVar("T")
 
 # Words that say the next number is revenue, in every language the bot speaks.
 REVENUE_WORDS = frozenset({"revenue", "rev", "выручка"})
@@ -109,6 +119,32 @@ def pair_value(token: str) -> tuple[int, int] | None:
     return conversions, visitors
 
 
+def pair(token: str) -> tuple[int, int]:
+    """`120/2400` (conversions/visitors; 1,200/24,000 is fine) → (120, 2400), counts that obey
+    the rules of counts; for /calc and `hourglass calc` alike."""
+    found = pair_value(token)
+    if found is None:
+        raise InvalidInput(
+            N_("“{token}” is not conversions/visitors. Write them like 120/2400."), token=token
+        )
+    conversions, visitors = found
+    shown = phrase(N_("“{token}”"), token=token)
+    how = N_("Write conversions/visitors like 120/2400.")
+    check_count(N_("conversions"), conversions, how, shown=shown)
+    check_count(N_("visitors"), visitors, how, shown=shown)
+    if not conversions_fit(conversions, visitors):
+        raise InvalidInput(
+            N_(
+                "Conversions ({conversions}) can't exceed visitors ({visitors}) in “{token}”. "
+                "Conversions come first: 120/2400 means 120 of 2400 visitors converted."
+            ),
+            conversions=conversions,
+            visitors=visitors,
+            token=token,
+        )
+    return conversions, visitors
+
+
 def count(token: str, what: str, usage: str) -> int:
     """A whole number of visitors or conversions (1,200 and 1_200 are fine)."""
     value = count_value(token)  # a negative count is read: the service explains why it can't be
@@ -147,6 +183,14 @@ def money(token: str, usage: str) -> Decimal:
             N_("“{token}” is not an amount of money. Usage: {usage}"), token=token, usage=usage
         )
     return check_cents(value, token)
+
+
+def cost(token: str, usage: str) -> Decimal | None:
+    """An experiment's cost: an amount (`120`, `99.90`, `1 200,50`), or a word that clears it
+    (`none`, `нет`, …: None)."""
+    if is_word(token, Word.CLEAR):
+        return None
+    return money(token, usage)
 
 
 # A decimal number as typed: 5, 0.05, .5, +1, -0.5, 1e-3 (a decimal comma is made a point first).
@@ -313,16 +357,30 @@ def _twice(what: str, usage: str) -> InvalidInput:
     return InvalidInput(N_("Give the {what} once. Usage: {usage}"), what=what, usage=usage)
 
 
-# A planned split: shares separated by "/", e.g. 70/30, 50/25/25, 60%/40%.
-_SPLIT = re.compile(r"\d+(?:\.\d+)?%?(?:\s*/\s*\d+(?:\.\d+)?%?)+")
+# A planned split: shares separated by "/", e.g. 70/30, 50/25/25, 60%/40%, 70,5/29,5.
+_SHARE = r"\d+(?:\.\d+)?%?"
+_SPLIT = re.compile(_SHARE + r"(?:\s*/\s*" + _SHARE + r")+")
 # The same at the end of a one-line /new's variant list: "A, B 70/30".
 _TRAILING_SPLIT = re.compile(r"(?:^|\s)(" + _SPLIT.pattern + r")\s*$")
 
 
+def split_value(text: str) -> tuple[float, ...] | None:
+    """`70/30`, `50/25/25`, `60%/40%` (a decimal comma is fine: `70,5/29,5`) → the weights,
+    control first; without a "/", commas separate the shares (`70,30`, the command line's
+    `--split 70,30`). None when it is not a split; ``domain.clean_split`` checks the weights."""
+    cleaned = text.strip()
+    if "/" not in cleaned:
+        cleaned = cleaned.replace(",", "/")
+    cleaned = cleaned.replace(",", ".")
+    if not _SPLIT.fullmatch(cleaned):
+        return None
+    return tuple(float(part.strip().rstrip("%")) for part in cleaned.split("/"))
+
+
 def split(token: str, usage: str) -> tuple[float, ...]:
     """A planned traffic split: `70/30`, `50/25/25` or `60%/40%` → the weights, in order."""
-    cleaned = token.strip().replace(",", ".")
-    if not _SPLIT.fullmatch(cleaned):
+    weights = split_value(token)
+    if weights is None:
         raise InvalidInput(
             N_(
                 "“{token}” is not a split I can read. Write one share per variant, the control "
@@ -331,7 +389,14 @@ def split(token: str, usage: str) -> tuple[float, ...]:
             token=token,
             usage=usage,
         )
-    return tuple(float(part.strip().rstrip("%")) for part in cleaned.split("/"))
+    return weights
+
+
+def planned_split(token: str, usage: str) -> tuple[float, ...] | None:
+    """A split as /edit takes it: the weights, or a word for an equal split (None)."""
+    if is_word(token, Word.EQUAL):
+        return None
+    return split(token, usage)
 
 
 def trailing_split(text: str, usage: str) -> tuple[str, tuple[float, ...] | None]:
@@ -398,6 +463,12 @@ def leading_episodes(text: str) -> str | None:
 
 # ---------------------------------------------------------------- words
 
+
+def _look_up(table: Mapping[str, T], word: str) -> T | None:
+    """A word's meaning in one of the tables below, whatever its case and spaces."""
+    return table.get(word.strip().casefold())
+
+
 # Words accepted for each outcome, in every language the bot speaks (compared casefolded).
 OUTCOME_WORDS: dict[str, Outcome] = {
     "won": Outcome.WON,
@@ -419,7 +490,7 @@ OUTCOME_WORDS: dict[str, Outcome] = {
 
 def outcome_word(word: str) -> Outcome | None:
     """`won`, `победа`, `unclear`, … → the outcome; None for any other word."""
-    return OUTCOME_WORDS.get(word.strip().casefold())
+    return _look_up(OUTCOME_WORDS, word)
 
 
 # What a user may type for a stage, in every language the bot speaks (compared casefolded).
@@ -453,7 +524,22 @@ STAGE_WORDS: dict[str, Stage] = {
 
 def stage_word(word: str) -> Stage | None:
     """`trust`, `Доверие`, … → the stage; None for any other word."""
-    return STAGE_WORDS.get(word.strip().casefold())
+    return _look_up(STAGE_WORDS, word)
+
+
+def stage(word: str, translate: Callable[[str], str] | None = None) -> Stage:
+    """A stage by its English or Russian name, any case: `trust`, `Доверие` → Stage.TRUST.
+
+    With ``translate``, the stage's name as the chat shows it is understood too.
+    """
+    wanted = word.strip().casefold()
+    found = stage_word(wanted)
+    if found is None and translate is not None:
+        shown = {translate(name).casefold(): stage for stage, name in STAGE_NAMES.items()}
+        found = shown.get(wanted)
+    if found is None:
+        raise UnknownStage(word.strip())
+    return found
 
 
 # Currencies by symbol or word, in every language the bot speaks (compared casefolded).
@@ -510,3 +596,136 @@ def business_word(text: str) -> Business | None:
         if word in BUSINESS_WORDS:
             return BUSINESS_WORDS[word]
     return None
+
+
+# ---------------------------------------------------------------- settings and commands' words
+
+
+class Setting(StrEnum):
+    """What `/settings <setting> <value>` changes."""
+
+    TIME = "time"
+    ZONE = "zone"
+    DIGEST = "digest"
+    TARGET = "target"
+    STALE = "stale"
+    LANGUAGE = "language"
+    CURRENCY = "currency"
+    BUSINESS = "business"
+
+
+# The words for each setting, in every language the bot speaks (compared casefolded).
+SETTING_WORDS: dict[str, Setting] = {
+    "time": Setting.TIME,
+    "время": Setting.TIME,
+    "timezone": Setting.ZONE,
+    "tz": Setting.ZONE,
+    "zone": Setting.ZONE,
+    "пояс": Setting.ZONE,
+    "digest": Setting.DIGEST,
+    "дайджест": Setting.DIGEST,
+    "target": Setting.TARGET,
+    "цель": Setting.TARGET,
+    "stale": Setting.STALE,
+    "тишина": Setting.STALE,
+    "language": Setting.LANGUAGE,
+    "lang": Setting.LANGUAGE,
+    "язык": Setting.LANGUAGE,
+    "currency": Setting.CURRENCY,
+    "валюта": Setting.CURRENCY,
+    "business": Setting.BUSINESS,
+    "бизнес": Setting.BUSINESS,
+}
+
+
+def setting_word(word: str) -> Setting | None:
+    """`timezone`, `пояс`, … → the setting; None for any other word."""
+    return _look_up(SETTING_WORDS, word)
+
+
+SWITCH_WORDS = {"on": True, "off": False, "вкл": True, "выкл": False}
+
+
+def switch_word(word: str) -> bool | None:
+    """`on` / `вкл` → True, `off` / `выкл` → False; None for any other word."""
+    return _look_up(SWITCH_WORDS, word)
+
+
+# The languages the bot speaks, by code or name in either of them.
+LANGUAGE_WORDS = {
+    "en": "en",
+    "english": "en",
+    "английский": "en",
+    "ru": "ru",
+    "russian": "ru",
+    "русский": "ru",
+}
+
+
+def language_word(word: str) -> str | None:
+    """`en`, `russian`, `русский`, … → the language's code; None for any other word."""
+    return _look_up(LANGUAGE_WORDS, word)
+
+
+# What `/edit #N <field> <value>` may name, in every language the bot speaks.
+EDIT_FIELD_WORDS: dict[str, EditField] = {
+    "name": EditField.NAME,
+    "rename": EditField.NAME,
+    "название": EditField.NAME,
+    "имя": EditField.NAME,
+    "hypothesis": EditField.HYPOTHESIS,
+    "гипотеза": EditField.HYPOTHESIS,
+    "stage": EditField.STAGE,
+    "этап": EditField.STAGE,
+    "стадия": EditField.STAGE,
+    "review": EditField.REVIEW,
+    "проверка": EditField.REVIEW,
+    "обзор": EditField.REVIEW,
+    "cost": EditField.COST,
+    "стоимость": EditField.COST,
+    "расходы": EditField.COST,
+    "variants": EditField.VARIANTS,
+    "варианты": EditField.VARIANTS,
+    "split": EditField.SPLIT,
+    "сплит": EditField.SPLIT,
+    "доли": EditField.SPLIT,
+    "plan": EditField.PLAN,
+    "mde": EditField.PLAN,
+    "план": EditField.PLAN,
+    "ice": EditField.ICE,
+    "айс": EditField.ICE,
+    "оценка": EditField.ICE,
+}
+
+
+def edit_field_word(word: str) -> EditField | None:
+    """`name`, `гипотеза`, `split`, … → the field /edit changes; None for any other word."""
+    return _look_up(EDIT_FIELD_WORDS, word)
+
+
+class Word(StrEnum):
+    """The fixed words a command takes (``/funnel history``, ``/learn list``, …)."""
+
+    BACKLOG = "backlog"  # /list backlog
+    HISTORY = "history"  # /funnel history
+    LIST = "list"  # /learn list
+    STAGE = "stage"  # /learn stage trust
+    STAGES = "stages"  # /help stages
+    CLEAR = "clear"  # /cost #1 none: the cost is cleared
+    EQUAL = "equal"  # /edit #1 split equal (the button sends "-")
+
+
+WORDS: dict[Word, frozenset[str]] = {
+    Word.BACKLOG: frozenset({"backlog", "drafts", "бэклог", "беклог", "черновики"}),
+    Word.HISTORY: frozenset({"history", "история"}),
+    Word.LIST: frozenset({"list", "список"}),
+    Word.STAGE: frozenset({"stage", "этап", "стадия"}),
+    Word.STAGES: frozenset({"stages", "stage", "этапы", "стадии"}),
+    Word.CLEAR: frozenset({"none", "clear", "-", "нет", "убрать", "сбросить"}),
+    Word.EQUAL: frozenset({"-", "equal", "even", "поровну", "равно", "равный"}),
+}
+
+
+def is_word(text: str, word: Word) -> bool:
+    """Whether ``text`` is one of the ways to write ``word``, in any language and case."""
+    return text.strip().casefold() in WORDS[word]

@@ -22,15 +22,14 @@ from experiments.domain import (
     Stage,
     Status,
     UnknownExperiment,
-    UnknownVariant,
     VariantTotals,
 )
 from experiments.money import MoneySummary, money_summary
 from experiments.roles import Action, Actor, require
 from experiments.stats.briefs import ConversionCounts
 from experiments.stats.readout import ArmCounts, ArmResult, Readout, conversion_readout
-from experiments.stats.sample_size import PlanTooLarge, plan_targets, sequential_sample_size
 from experiments.stats.sample_size import days_left as days_left_at_pace
+from experiments.stats.sample_size import plan_targets
 from experiments.stats.story import EpisodeCounts, StoryReadout, story_readout
 from experiments.stats.target import TargetCall, TargetLook, TargetReadout, target_readout
 from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
@@ -88,14 +87,6 @@ async def require_workspace(uow: UnitOfWork, chat_id: int) -> Workspace:
     return workspace
 
 
-async def find_experiment(uow: UnitOfWork, chat_id: int, number: int) -> Experiment:
-    # A chat without a workspace, or another chat's experiment, looks exactly like a missing one.
-    experiment = await uow.experiments.get_in_chat(chat_id, number)
-    if experiment is None:
-        raise UnknownExperiment(number)
-    return experiment
-
-
 # ---------------------------------------------------------------- experiments
 
 
@@ -106,120 +97,24 @@ async def create_experiment(
     variants: Sequence[str] | None = None,
     *,
     author: Author,
-    kind: Kind = Kind.AB_TEST,
-    stage: Stage | None = None,
-    hypothesis: str | None = None,
-    planned_per_variant: int | None = None,
-    baseline_rate: float | None = None,
-    min_detectable_effect: float | None = None,
-    review_date: date | None = None,
-    status: Status = Status.RUNNING,
-    planned_split: Sequence[float] | None = None,
     parent_number: int | None = None,
-    target_rate: float | None = None,
-    storyline: bool = False,
     clock: Clock = utc_now,
+    **design: Any,
 ) -> ExperimentView:
-    """A new experiment numbered #N in its workspace; the first variant is the control.
-
-    ``planned_split`` are the planned traffic weights of the variants (None: equal). With
-    ``parent_number`` it is the next iteration of that experiment, and linked to it. With
-    ``target_rate`` it is an MVP campaign: one variant measured against that rate, no control.
-    """
-    clean_name = domain.clean_name(name)
-    clean_hypothesis = domain.clean_hypothesis(hypothesis)
-    if target_rate is not None:
-        if not 0 < target_rate < 1:
-            raise domain.InvalidInput(domain.N_("The target rate must be between 0 and 100%."))
-        variant_names = domain.clean_target_variant(list(variants) if variants else None)
-        kind, planned_split, planned_per_variant = Kind.MVP_CAMPAIGN, None, None
-        baseline_rate = min_detectable_effect = None
-    elif storyline:
-        # Episodes, run one after another: no control, no split, no plan.
-        variant_names = domain.clean_episode_names(list(variants or []))
-        kind = Kind.ADVOCACY
-        planned_split, planned_per_variant = None, None
-        baseline_rate = min_detectable_effect = None
-    else:
-        variant_names = domain.clean_variant_names(list(variants) if variants else None)
-    if planned_per_variant is not None and planned_per_variant <= 0:
-        raise domain.InvalidInput(domain.N_("The planned sample size must be a positive number."))
-    split = domain.clean_split(planned_split, len(variant_names))
-    if planned_per_variant is None and baseline_rate and min_detectable_effect:
-        planned_per_variant = plan_sample_size(
-            baseline_rate,
-            min_detectable_effect,
-            challengers=len(variant_names) - 1,
-            shares=plan_shares(split, len(variant_names)),
-        )
-    now = clock()
+    """A new experiment numbered #N in its workspace. ``design`` is what
+    ``entity.Experiment.new`` takes (kind, stage, hypothesis, the plan, status, split, target
+    rate, storyline) and says what it may be. With ``parent_number`` it is the next iteration
+    of that experiment, and linked to it."""
+    experiment = entity.Experiment.new(name, variants, author=author, now=clock(), **design)
     async with uow:
         workspace = await require_workspace(uow, chat_id)
-        parent_id = None
         if parent_number is not None:
-            parent_id = (await find_experiment(uow, chat_id, parent_number)).id
-        number = await uow.workspaces.take_next_experiment_number(workspace.id)
-        experiment = Experiment(
-            parent_id=parent_id,
-            workspace_id=workspace.id,
-            number=number,
-            name=clean_name,
-            kind=kind.value,
-            stage=stage.value if stage else None,
-            hypothesis=clean_hypothesis,
-            primary_metric="conversion",
-            planned_per_variant=planned_per_variant,
-            baseline_rate=baseline_rate,
-            min_detectable_effect=min_detectable_effect,
-            target_rate=target_rate,
-            storyline=storyline and target_rate is None,
-            planned_split=domain.split_to_text(split),
-            review_date=review_date,
-            status=status.value,
-            created_at=now,
-            created_by_id=author.user_id,
-            created_by_name=author.name,
-            started_at=now if status is Status.RUNNING else None,
-            variants=[Variant(position=i, name=n) for i, n in enumerate(variant_names)],
-        )
-        await uow.experiments.add(experiment)
+            experiment.parent_id = (await load_experiment(uow, chat_id, parent_number)).id
+        experiment.number = await uow.workspaces.take_next_experiment_number(workspace.id)
+        await uow.experiments.add(experiment, workspace.id)
         view = experiment_view(experiment)
         await uow.commit()
         return view
-
-
-def plan_shares(split: tuple[float, ...] | None, arm_count: int) -> tuple[float, float]:
-    """The pair the plan is made for: the control and the challenger with the smallest share."""
-    shares = domain.split_shares(split, arm_count)
-    return shares[0], min(shares[1:])
-
-
-def plan_sample_size(
-    baseline_rate: float,
-    min_detectable_effect: float,
-    *,
-    challengers: int = 1,
-    shares: tuple[float, float] = (0.5, 0.5),
-) -> int:
-    """Visitors per variant at which the verdict sees an absolute lift of ``min_detectable_effect``
-    with 80 % chance (the always-valid plan, ``sequential_sample_size``); with an unequal split,
-    the visitors of the arm with the smaller share."""
-    target = baseline_rate + min_detectable_effect
-    if not 0 < baseline_rate < 1 or not baseline_rate < target < 1:
-        raise domain.InvalidInput(
-            domain.N_("A plan needs a baseline rate and a target rate between 0 and 100%.")
-        )
-    try:
-        plan = sequential_sample_size(baseline_rate, target, challengers=challengers, shares=shares)
-    except PlanTooLarge:
-        raise domain.InvalidInput(
-            domain.N_(
-                "An effect that small would need more than {limit} visitors per variant, more "
-                "than any experiment gets. Plan for a bigger effect, e.g. 20%."
-            ),
-            limit="1,000,000,000",
-        ) from None
-    return plan.per_variant
 
 
 async def create_experiment_summary(
@@ -236,7 +131,7 @@ async def create_experiment_summary(
 
 async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> ExperimentSummary:
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         summary = await _summary(uow, experiment)
         parent = None
         if experiment.parent_id is not None:
@@ -287,7 +182,7 @@ async def update_plan(
     """Fills in plan fields given (None leaves a field as it is)."""
     clean_hypothesis = domain.clean_hypothesis(hypothesis)
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         if planned_per_variant is not None:
             experiment.planned_per_variant = planned_per_variant
         if baseline_rate is not None:
@@ -302,6 +197,7 @@ async def update_plan(
             experiment.stage = stage.value
         if kind is not None:
             experiment.kind = kind.value
+        await uow.experiments.save(experiment)
         view = experiment_view(experiment)
         await uow.commit()
         return view
@@ -328,7 +224,7 @@ async def change_status(
         return view
 
 
-def require_role(action: Action, actor: Actor, experiment: Experiment | entity.Experiment) -> None:
+def require_role(action: Action, actor: Actor, experiment: entity.Experiment) -> None:
     """Raises ``NotPermitted`` unless the actor may take the action on this experiment."""
     require(
         action,
@@ -345,7 +241,7 @@ async def check_permission(
     """The experiment, once the actor may take the action on it (else ``NotPermitted``);
     asked before a question (which variant won?), so nobody answers one only to be refused."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(action, actor, experiment)
         return experiment_view(experiment)
 
@@ -358,19 +254,23 @@ async def conclude(
     *,
     actor: Actor,
     winner: str | None = None,
+    winner_position: int | None = None,
     clock: Clock = utc_now,
 ) -> ExperimentView:
     """Concludes an experiment with its outcome, or with the variant that won (a group admin
-    or the experiment's author may).
+    or the experiment's author may; anyone else is refused before anything changes).
 
-    Given only a ``winner`` (a variant's name), the outcome follows from it
-    (``domain.outcome_of_winner``); given an outcome too (a "ship" verdict concluded from the
-    digest), that outcome stands; given neither, it is inconclusive; given only an outcome,
-    the winner is the one it implies, if any (``domain.implied_winner``).
+    Given only a ``winner`` (a variant's name, or its ``winner_position`` as a button gives
+    it), the outcome follows from it (``domain.outcome_of_winner``); given an outcome too (a
+    "ship" verdict concluded from the digest), that outcome stands; given neither, it is
+    inconclusive; given only an outcome, the winner is the one it implies, if any
+    (``domain.implied_winner``).
     """
     async with uow:
         experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.CONCLUDE, actor, experiment)
+        if winner_position is not None:
+            winner = experiment.variant_at(winner_position).name
         experiment.conclude(outcome, winner, clock())
         await uow.experiments.save(experiment)
         view = experiment_view(experiment)
@@ -403,7 +303,7 @@ async def readout(
     delete, so an undo or an import is reflected).
     """
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         totals = await uow.totals.for_readout(experiment.id)
         summary = ExperimentSummary(
             experiment=experiment_view(experiment),
@@ -631,23 +531,10 @@ async def add_episode(
     """The next episode of an advocacy storyline, after the ones it has; the storyline comes
     back as /show shows it."""
     async with uow:
-        experiment = await find_experiment(uow, chat_id, number)
+        experiment = await load_experiment(uow, chat_id, number)
         require_role(Action.EDIT, actor, experiment)
-        if not experiment.storyline:
-            raise domain.InvalidInput(
-                domain.N_(
-                    "#{number} is not an advocacy storyline, so it has no episodes. Start one "
-                    "with /new Referral story | episodes: invite, reminder"
-                ),
-                number=number,
-            )
-        if experiment_view(experiment).is_concluded:
-            raise domain.InvalidInput(
-                domain.N_("#{number} is concluded: reopen it to add an episode."), number=number
-            )
-        names = [variant.name for variant in experiment.variants]
-        cleaned = domain.clean_episode_names([*names, name])
-        experiment.variants.append(Variant(position=len(names), name=cleaned[-1]))
+        experiment.add_episode(name)
+        await uow.experiments.save(experiment)
         summary = await get_experiment(uow, chat_id, number)
         await uow.commit()
         return summary
@@ -676,15 +563,7 @@ def target_verdict(target: TargetReadout, variant: str) -> Verdict:
 # ---------------------------------------------------------------- helpers
 
 
-def find_variant(experiment: Experiment, name: str) -> Variant:
-    wanted = name.strip().casefold()
-    for variant in experiment.variants:
-        if variant.name.casefold() == wanted:
-            return variant
-    raise UnknownVariant(experiment.number, name, [v.name for v in experiment.variants])
-
-
-async def _summary(uow: UnitOfWork, experiment: Experiment) -> ExperimentSummary:
+async def _summary(uow: UnitOfWork, experiment: entity.Experiment) -> ExperimentSummary:
     sums = await uow.totals.by_variant(experiment.id)
     last = await uow.observations.last_logged_at(experiment.id) if sums else None
     return ExperimentSummary(

@@ -24,10 +24,11 @@ from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
 from experiments import backlog, editing, services
 from experiments.domain import ExperimentView, Ice
+from experiments.parsers import WORDS, Word
 
 # "/list backlog" (and its Russian words); plain /list is the experiments' list.
 BACKLOG_COMMAND = re.compile(
-    r"^/list(@\w+)?\s+(backlog|drafts|бэклог|беклог|черновики)\s*$", re.IGNORECASE
+    r"^/list(@\w+)?\s+(" + "|".join(sorted(WORDS[Word.BACKLOG])) + r")\s*$", re.IGNORECASE
 )
 BUTTON_NAME_CHARS = 28
 

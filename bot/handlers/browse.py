@@ -14,14 +14,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.keyboards import experiment_card
 from bot.pickers import offer_experiments
 from bot.render.experiments import card, experiment_list
 from bot.render.money import money_block
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
-from experiments import overview
+from experiments import overview, parsers
 from experiments.domain import Status
 
 SHOW_USAGE = "/show #1"
@@ -38,7 +38,7 @@ async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def show_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/show #N`; bare, it offers the experiments as buttons."""
     if context.args:
-        await show(update, context, parsing.experiment_number(context.args[0], SHOW_USAGE))
+        await show(update, context, parsers.experiment_number(context.args[0], SHOW_USAGE))
         return
     t = tr(context)
     await offer_experiments(
@@ -54,7 +54,7 @@ async def show_shortcut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """`/show_3`, the tappable form /list prints."""
     assert update.effective_message is not None and update.effective_message.text is not None
     word = update.effective_message.text.split()[0].split("@")[0]
-    await show(update, context, parsing.experiment_number(word.removeprefix("/show_"), SHOW_USAGE))
+    await show(update, context, parsers.experiment_number(word.removeprefix("/show_"), SHOW_USAGE))
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:

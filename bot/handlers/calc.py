@@ -14,8 +14,8 @@ from bot.keyboards import markup
 from bot.render.readout import method_note, readout_lines
 from bot.replies import reply
 from bot.runtime import Runtime, tr
-from experiments.domain import MAX_COUNT_PER_OBSERVATION, N_, InvalidInput, conversions_fit
-from experiments.parsers import pair_value
+from experiments.domain import N_, InvalidInput
+from experiments.parsers import pair
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
 
 FLOW = "calc"
@@ -28,43 +28,10 @@ TEXT = filters.TEXT & ~filters.COMMAND
 # ---------------------------------------------------------------- reading the numbers
 
 
-def parse_pair(token: str) -> tuple[int, int]:
-    """`120/2400` (conversions/visitors; 1,200/24,000 is fine) → (120, 2400)."""
-    pair = pair_value(token)
-    if pair is None:
-        raise InvalidInput(
-            N_("“{token}” is not conversions/visitors. Write them like 120/2400."),
-            token=token,
-        )
-    conversions, visitors = pair
-    if conversions < 0 or visitors < 0:
-        raise InvalidInput(
-            N_("Counts can't be negative (“{token}”). Write conversions/visitors like 120/2400."),
-            token=token,
-        )
-    if not conversions_fit(conversions, visitors):
-        raise InvalidInput(
-            N_(
-                "Conversions ({conversions}) can't exceed visitors ({visitors}) in “{token}”. "
-                "Conversions come first: 120/2400 means 120 of 2400 visitors converted."
-            ),
-            conversions=conversions,
-            visitors=visitors,
-            token=token,
-        )
-    if visitors > MAX_COUNT_PER_OBSERVATION:
-        raise InvalidInput(
-            N_("“{token}” has more visitors than I calculate with (at most {limit})."),
-            token=token,
-            limit=MAX_COUNT_PER_OBSERVATION,
-        )
-    return conversions, visitors
-
-
 def parse_pairs(text: str) -> list[tuple[int, int]]:
     """`120/2400 150/2400 …`, the control first: two to ten pairs."""
     # "120 / 2400" is read as one pair.
-    pairs = [parse_pair(token) for token in re.sub(r"\s*/\s*", "/", text.strip()).split()]
+    pairs = [pair(token) for token in re.sub(r"\s*/\s*", "/", text.strip()).split()]
     if len(pairs) < MIN_ARMS:
         raise InvalidInput(
             N_("Give at least two pairs of conversions/visitors, the control first, e.g. {usage}"),
@@ -85,7 +52,7 @@ def parse_one_pair(text: str) -> tuple[int, int]:
     tokens = re.sub(r"\s*/\s*", "/", text.strip()).split()
     if len(tokens) != 1:
         raise InvalidInput(N_("Type one pair of conversions/visitors, like 120/2400."))
-    return parse_pair(tokens[0])
+    return pair(tokens[0])
 
 
 def calc_readout(pairs: list[tuple[int, int]]) -> Readout:

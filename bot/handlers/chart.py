@@ -8,12 +8,12 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.keyboards import button, experiment_picker, markup
 from bot.render import charts
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
-from experiments import observations, services
+from experiments import observations, parsers, services
 from experiments.curves import cumulative_curves
 
 USAGE = "/chart #1"
@@ -25,7 +25,7 @@ async def chart_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if args and args[0].lower() == "funnel":
         return  # "/chart funnel" belongs to bot/handlers/funnel.py, registered before this one
     if args:
-        await _chart(update, context, parsing.experiment_number(args[0], USAGE))
+        await _chart(update, context, parsers.experiment_number(args[0], USAGE))
         return
     summaries = await services.list_experiments(runtime_of(context).uow(), chat_id_of(update))
     with_results = [s for s in summaries if s.visitors]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.keyboards import button, experiment_card, markup, winner_choice
 from bot.pickers import offer_experiments, variant_named
 from bot.render import labels
@@ -13,8 +13,8 @@ from bot.render.experiments import title
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
-from experiments import services
-from experiments.domain import N_, ExperimentView, InvalidInput, Outcome, Status
+from experiments import parsers, services
+from experiments.domain import N_, ExperimentView, InvalidInput, Outcome, Status, VariantsChanged
 from experiments.roles import Action
 
 # The example shown in replies; translated, so a Russian reply shows a Russian outcome word.
@@ -37,11 +37,11 @@ async def conclude_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             suitable=lambda s: s.experiment.can_change_to(Status.CONCLUDED),
         )
         return
-    number = parsing.experiment_number(args[0], USAGE)
+    number = parsers.experiment_number(args[0], USAGE)
     if len(args) == 1:
         await _ask_winner(update, context, number)
         return
-    outcome = parsing.outcome_word(args[1]) if len(args) == 2 else None
+    outcome = parsers.outcome_word(args[1]) if len(args) == 2 else None
     winner, rest = await variant_named(update, context, number, args[1:])
     if rest:
         raise InvalidInput(
@@ -85,21 +85,23 @@ async def _may_conclude(
 
 
 async def winner_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The variant at a position won, or none did."""
+    """The variant at a position won, or none did. A refused member keeps the buttons: the
+    use case refuses before anything changes, and they are taken away only once it is done."""
     pressed = await flows.answer_button(update, context, buttons.Winner)
     if pressed is None:
         return
-    number, position = pressed.number, pressed.position
-    experiment = await _may_conclude(update, context, number)
-    await flows.remove_buttons(update)
-    if position is None:
-        await conclude_experiment(update, context, number, Outcome.INCONCLUSIVE)
-        return
-    variants = experiment.variants
-    if position >= len(variants):  # the variants changed since the buttons were sent
+    number = pressed.number
+    try:
+        if pressed.position is None:
+            concluded = await _conclude(update, context, number, Outcome.INCONCLUSIVE)
+        else:
+            concluded = await _conclude(update, context, number, winner_position=pressed.position)
+    except VariantsChanged:
+        await flows.remove_buttons(update)
         await _ask_winner(update, context, number)
         return
-    await conclude_experiment(update, context, number, None, winner=variants[position])
+    await flows.remove_buttons(update)
+    await _say_concluded(update, context, concluded)
 
 
 async def end_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -112,9 +114,9 @@ async def outcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     pressed = await flows.answer_button(update, context, buttons.ConcludeAs)
     if pressed is None:
         return
-    await _may_conclude(update, context, pressed.number)
+    concluded = await _conclude(update, context, pressed.number, pressed.outcome)
     await flows.remove_buttons(update)
-    await conclude_experiment(update, context, pressed.number, pressed.outcome)
+    await _say_concluded(update, context, concluded)
 
 
 async def conclude_experiment(
@@ -126,16 +128,35 @@ async def conclude_experiment(
     winner: str | None = None,
 ) -> None:
     """Concludes (a won one with the variant shipped, if given), then asks for the learning."""
+    concluded = await _conclude(update, context, number, outcome, winner=winner)
+    await _say_concluded(update, context, concluded)
+
+
+async def _conclude(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    number: int,
+    outcome: Outcome | None = None,
+    *,
+    winner: str | None = None,
+    winner_position: int | None = None,
+) -> ExperimentView:
     runtime = runtime_of(context)
-    experiment = await services.conclude(
+    return await services.conclude(
         runtime.uow(),
         chat_id_of(update),
         number,
         outcome,
         actor=await actor_of(update, context),
         winner=winner,
+        winner_position=winner_position,
         clock=runtime.clock,
     )
+
+
+async def _say_concluded(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, experiment: ExperimentView
+) -> None:
     t = tr(context)
     text = "\n".join(
         [
@@ -150,8 +171,17 @@ async def conclude_experiment(
     )
     keyboard = markup(
         [
-            [button("💡 " + t.gettext("Write the learning"), buttons.LearnStart(number))],
-            [button("🧪 " + t.gettext("Start the next iteration"), buttons.NextIteration(number))],
+            [
+                button(
+                    "💡 " + t.gettext("Write the learning"), buttons.LearnStart(experiment.number)
+                )
+            ],
+            [
+                button(
+                    "🧪 " + t.gettext("Start the next iteration"),
+                    buttons.NextIteration(experiment.number),
+                )
+            ],
         ]
     )
     await reply(update, context, text, keyboard)
@@ -176,7 +206,7 @@ async def reopen_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             N_("Write /reopen and the experiment's number only, e.g. {usage}"),
             usage=REOPEN_USAGE,
         )
-    await _reopen(update, context, parsing.experiment_number(args[0], REOPEN_USAGE))
+    await _reopen(update, context, parsers.experiment_number(args[0], REOPEN_USAGE))
 
 
 async def reopen_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.pickers import offer_experiments
 from bot.render.editing import cost_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from bot.users import actor_of
-from experiments import editing, services
+from experiments import editing, parsers, services
 from experiments.domain import N_, InvalidInput
 
 USAGE = "/cost #1 120"
-# Words that take the cost away again.
-CLEAR_WORDS = ("none", "clear", "-", "нет", "убрать", "сбросить")
 
 
 async def cost_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,7 +30,7 @@ async def cost_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             none_text=t.gettext("No experiments yet. Start one with /new."),
         )
         return
-    number = parsing.experiment_number(args[0], USAGE)
+    number = parsers.experiment_number(args[0], USAGE)
     if len(args) == 1:
         await _show(update, context, number)
         return
@@ -42,7 +38,7 @@ async def cost_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         raise InvalidInput(
             N_("Write /cost, the experiment and one amount, e.g. {usage}"), usage=USAGE
         )
-    amount = parse_cost(args[1], number)
+    amount = parsers.cost(args[1], f"/cost #{number} 120")
     edited = await editing.set_cost(
         runtime_of(context).uow(),
         chat_id_of(update),
@@ -51,13 +47,6 @@ async def cost_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         actor=await actor_of(update, context),
     )
     await reply(update, context, cost_text(t, currency_of(context), edited.experiment, saved=True))
-
-
-def parse_cost(word: str, number: int) -> Decimal | None:
-    """An amount (`120`, `99.90`, `1 200,50`), or a word that clears the cost (None)."""
-    if word.strip().casefold() in CLEAR_WORDS:
-        return None
-    return parsing.money(word, f"/cost #{number} 120")
 
 
 async def show_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,14 +8,14 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.keyboards import button, markup
 from bot.pickers import offer_experiments
 from bot.render.editing import deleted_text, deletion_question, kept_text
 from bot.replies import edit_or_reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
-from experiments import editing, imports, observations
+from experiments import editing, imports, observations, parsers
 from experiments.domain import N_, InvalidInput
 
 USAGE = "/delete #1"
@@ -38,7 +38,7 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         raise InvalidInput(
             N_("Write /delete and the experiment's number only, e.g. {usage}"), usage=USAGE
         )
-    await _ask(update, context, parsing.experiment_number(args[0], USAGE))
+    await _ask(update, context, parsers.experiment_number(args[0], USAGE))
 
 
 async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,9 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.handlers.backlog import ask_ice
-from bot.handlers.cost import parse_cost
 from bot.handlers.new import SPLIT_CHOICES
 from bot.keyboards import button, markup, rows_of
 from bot.pickers import offer_experiments
@@ -27,10 +26,9 @@ from bot.render.stages import stages_button
 from bot.replies import edit_or_reply, reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
 from bot.users import actor_of
-from experiments import editing
-from experiments.domain import N_, InvalidInput, Stage
-from experiments.editing import Change, EditField
-from experiments.funnel import parse_stage
+from experiments import editing, parsers
+from experiments.domain import N_, EditField, InvalidInput, Stage
+from experiments.editing import Change
 
 FLOW = "edit"
 VALUE = 0
@@ -38,37 +36,6 @@ TEXT = filters.TEXT & ~filters.COMMAND
 USAGE = "/edit #1 name Flyer test"
 REVIEW_CHOICES = ("7d", "14d", "28d")
 
-# The one-line form: /edit #N <field> <value>; English and Russian words.
-FIELD_WORDS: dict[str, EditField] = {
-    "name": EditField.NAME,
-    "rename": EditField.NAME,
-    "название": EditField.NAME,
-    "имя": EditField.NAME,
-    "hypothesis": EditField.HYPOTHESIS,
-    "гипотеза": EditField.HYPOTHESIS,
-    "stage": EditField.STAGE,
-    "этап": EditField.STAGE,
-    "стадия": EditField.STAGE,
-    "review": EditField.REVIEW,
-    "проверка": EditField.REVIEW,
-    "обзор": EditField.REVIEW,
-    "cost": EditField.COST,
-    "стоимость": EditField.COST,
-    "расходы": EditField.COST,
-    "variants": EditField.VARIANTS,
-    "варианты": EditField.VARIANTS,
-    "split": EditField.SPLIT,
-    "сплит": EditField.SPLIT,
-    "доли": EditField.SPLIT,
-    "plan": EditField.PLAN,
-    "mde": EditField.PLAN,
-    "план": EditField.PLAN,
-    "ice": EditField.ICE,
-    "айс": EditField.ICE,
-    "оценка": EditField.ICE,
-}
-# Words for an equal split (the button sends "-").
-EQUAL_WORDS = ("-", "equal", "even", "поровну", "равно", "равный")
 _ONE_LINE = re.compile(r"^\S+\s+(\S+)\s+(\S+)\s*(.*)$", re.DOTALL)
 
 
@@ -85,13 +52,13 @@ async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
             none_text=t.gettext("No experiments yet. Start one with /new."),
         )
         return flows.END
-    number = parsing.experiment_number(args[0], USAGE)
+    number = parsers.experiment_number(args[0], USAGE)
     if len(args) == 1:
         await _menu(update, context, number)
         return flows.END
     assert update.effective_message is not None
     found = _ONE_LINE.match(update.effective_message.text or "")
-    field = FIELD_WORDS.get(args[1].casefold())
+    field = parsers.edit_field_word(args[1])
     if field is None or found is None or not found.group(3).strip():
         raise InvalidInput(
             N_(
@@ -230,22 +197,21 @@ def parse_change(
     if field is EditField.HYPOTHESIS:
         return Change(field, hypothesis=text)
     if field is EditField.STAGE:
-        return Change(field, stage=parse_stage(text, tr(context).gettext))
+        return Change(field, stage=parsers.stage(text, tr(context).gettext))
     if field is EditField.REVIEW:
         usage = f"/edit #{number} review 2w"
         return Change(
-            field, review_date=parsing.review_date(text, flows.local_today(context), usage)
+            field, review_date=parsers.review_date(text, flows.local_today(context), usage)
         )
     if field is EditField.COST:
-        return Change(field, cost=parse_cost(text, number))
+        return Change(field, cost=parsers.cost(text, f"/cost #{number} 120"))
     if field is EditField.VARIANTS:
-        return Change(field, variants=tuple(parsing.variant_list(text)) if text else ())
+        return Change(field, variants=tuple(parsers.variant_list(text)) if text else ())
     if field is EditField.ICE:
-        return Change(field, ice=parsing.ice(text, f"/edit #{number} ice 7 6 8"))
+        return Change(field, ice=parsers.ice(text, f"/edit #{number} ice 7 6 8"))
     if field is EditField.SPLIT:
-        if text.casefold() in EQUAL_WORDS:
-            return Change(field, split=None)
-        return Change(field, split=parsing.split(text, f"/edit #{number} split 70/30"))
+        usage = f"/edit #{number} split 70/30"
+        return Change(field, split=parsers.planned_split(text, usage))
     words = text.split()
     usage = f"/edit #{number} plan 5% 20%"
     if len(words) != 2:
@@ -256,8 +222,8 @@ def parse_change(
             ),
             usage=usage,
         )
-    baseline = parsing.rate(words[0], usage)
-    target = parsing.effect(words[1], baseline, usage)
+    baseline = parsers.rate(words[0], usage)
+    target = parsers.effect(words[1], baseline, usage)
     return Change(field, baseline_rate=baseline, min_detectable_effect=target - baseline)
 
 

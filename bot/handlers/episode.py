@@ -5,13 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from bot import parsing
 from bot.keyboards import experiment_card
 from bot.render.experiments import card
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of
-from experiments import services
+from experiments import parsers, services
 from experiments.domain import N_, InvalidInput
 
 USAGE = N_("/episode #1 reminder")
@@ -25,7 +24,7 @@ async def episode_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             N_("Write the storyline and the next episode's name in one word, e.g. {usage}"),
             usage=USAGE,
         )
-    number = parsing.experiment_number(args[0], USAGE)
+    number = parsers.experiment_number(args[0], USAGE)
     runtime = runtime_of(context)
     summary = await services.add_episode(
         runtime.uow(), chat_id_of(update), number, args[1], actor=await actor_of(update, context)

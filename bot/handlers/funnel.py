@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.keyboards import button, markup
 from bot.render import labels
 from bot.render.funnel import (
@@ -41,11 +41,11 @@ from experiments.funnel import (
     latest_funnel,
     log_funnel,
 )
+from experiments.parsers import Word
 
 FLOW = "funnel"
 COUNT = 0
 TEXT = filters.TEXT & ~filters.COMMAND
-HISTORY_WORDS = ("history", "история")
 HISTORY_PERIODS = 8
 
 
@@ -57,13 +57,13 @@ async def funnel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not words:
         await _show_latest(update, context)
         return flows.END
-    if words[0].casefold() in HISTORY_WORDS:
+    if parsers.is_word(words[0], Word.HISTORY):
         if len(words) > 1:
             raise InvalidInput(N_("Write /funnel history alone to see the last periods."))
         await _show_history(update, context)
         return flows.END
     week_of, words = _leading_day(context, words)
-    counts = [parsing.count(word, N_("people"), FUNNEL_USAGE) for word in words]
+    counts = [parsers.count(word, N_("people"), FUNNEL_USAGE) for word in words]
     await _log(update, context, counts, week_of)
     return flows.END
 

@@ -15,8 +15,8 @@ from bot.render.stages import stages_button
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
+from experiments import parsers
 from experiments.domain import Business, Stage
-from experiments.funnel import parse_stage
 from experiments.ideas import StageIdeas, ideas_at_stage, ideas_for_constraint, start_idea
 
 BUTTON_TITLE_CHARS = 32
@@ -25,7 +25,8 @@ BUTTON_TITLE_CHARS = 32
 async def ideas_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/ideas trust` for one stage; bare, the constraint's ideas or a stage to pick."""
     if context.args:
-        await _show_stage(update, context, parse_stage(" ".join(context.args), tr(context).gettext))
+        stage = parsers.stage(" ".join(context.args), tr(context).gettext)
+        await _show_stage(update, context, stage)
         return
     found = await ideas_for_constraint(runtime_of(context).uow(), chat_id_of(update))
     if found is None:

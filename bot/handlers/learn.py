@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.keyboards import button, experiment_picker, markup, rows_of
 from bot.render import labels
 from bot.render.funnel import (
@@ -38,8 +38,8 @@ from bot.render.stages import stages_button as what_stages_mean_button
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
+from experiments import parsers
 from experiments.domain import N_, InvalidInput, Stage
-from experiments.funnel import parse_stage
 from experiments.learnings import (
     MAX_WHYS,
     begin_learning,
@@ -54,15 +54,13 @@ from experiments.learnings import (
     list_learnings,
     record_learning,
 )
-from experiments.parsers import STAGE_WORDS
+from experiments.parsers import Word
 
 FLOW = "learn"
 WHAT, WHY, ROOT, MEASURE, OWNER, DUE = range(6)
 DUE_WEEKS = (1, 2, 4)
 USAGE = "/learn #3"
 TEXT = filters.TEXT & ~filters.COMMAND
-LIST_WORDS = ("list", "список")
-STAGE_PREFIXES = ("stage", "этап", "стадия")
 LISTED_LEARNINGS = 10
 
 
@@ -76,20 +74,20 @@ async def learn_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         await _offer_subjects(update, context)
         return flows.END
     first = words[0].casefold()
-    if first in LIST_WORDS and len(words) == 1:
+    if parsers.is_word(first, Word.LIST) and len(words) == 1:
         await _list(update, context)
         return flows.END
     number: int | None = None
     stage: Stage | None = None
-    if first in STAGE_PREFIXES:
+    if parsers.is_word(first, Word.STAGE):
         if len(words) == 1:
             await _offer_stages(update, context)
             return flows.END
-        stage, text = parse_stage(words[1], tr(context).gettext), words[2:]
-    elif first in STAGE_WORDS:
-        stage, text = parse_stage(first), words[1:]
+        stage, text = parsers.stage(words[1], tr(context).gettext), words[2:]
+    elif parsers.stage_word(first) is not None:
+        stage, text = parsers.stage(first), words[1:]
     elif first.startswith("#") or first.isdigit():
-        number, text = parsing.experiment_number(words[0], USAGE), words[1:]
+        number, text = parsers.experiment_number(words[0], USAGE), words[1:]
     else:
         raise InvalidInput(
             N_(
@@ -294,7 +292,7 @@ async def got_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         answers["due"] = today + timedelta(days=due.days)
     else:
         assert update.effective_message is not None
-        answers["due"] = parsing.due_date(update.effective_message.text or "", today)
+        answers["due"] = parsers.due_date(update.effective_message.text or "", today)
     return await _finish(update, context, answers)
 
 

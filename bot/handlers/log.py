@@ -15,14 +15,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.keyboards import button, experiment_card, experiment_picker, markup, rows_of
 from bot.pickers import offer_experiments, variant_named
 from bot.render.experiments import logged, title, undone
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of, author_of
-from experiments import dates, observations, services
+from experiments import dates, observations, parsers, services
 from experiments.domain import N_, InvalidInput
 from experiments.jumps import JUMP_FACTOR, UnusualJump
 
@@ -41,7 +41,7 @@ async def log_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         return await _ask_experiment(update, context)
     if len(args) < 4:
         raise _usage_error()
-    number = parsing.experiment_number(args[0], LOG_USAGE)
+    number = parsers.experiment_number(args[0], LOG_USAGE)
     variant, words = await variant_named(update, context, number, args[1:])
     if not 2 <= len(words) <= 5:
         raise _usage_error()
@@ -206,9 +206,9 @@ async def _log(
     update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, variant: str, words: list[str]
 ) -> None:
     usage = f"/log #{number} {variant} 1200 54"
-    visitors = parsing.count(words[0], N_("visitors"), usage)
-    conversions = parsing.count(words[1], N_("conversions"), usage)
-    extras = parsing.result_extras(
+    visitors = parsers.count(words[0], N_("visitors"), usage)
+    conversions = parsers.count(words[1], N_("conversions"), usage)
+    extras = parsers.result_extras(
         words[2:],
         now=runtime_of(context).clock(),
         zone=flows.local_zone(context),
@@ -237,7 +237,7 @@ class PendingResult:
     variant: str
     visitors: int
     conversions: int
-    extras: parsing.ResultExtras
+    extras: parsers.ResultExtras
 
 
 async def _store(
@@ -335,7 +335,7 @@ async def jump_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def undo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/undo #N`; bare, it asks which experiment."""
     if context.args:
-        await _undo(update, context, parsing.experiment_number(context.args[0], UNDO_USAGE))
+        await _undo(update, context, parsers.experiment_number(context.args[0], UNDO_USAGE))
         return
     t = tr(context)
     await offer_experiments(

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.handlers.backlog import ask_ice
 from bot.keyboards import button, experiment_card, markup, rows_of
 from bot.render import labels
@@ -24,8 +24,9 @@ from bot.render.stages import stages_button
 from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
-from experiments import domain, services
+from experiments import domain, parsers, services
 from experiments.domain import N_, Kind, Stage, Status
+from experiments.experiment import planned_visitors
 from experiments.iterations import plan_next_iteration
 
 FLOW = "new"
@@ -51,16 +52,16 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return await _ask_name(update, context)
     name, bar, variant_text = rest.partition("|")
     kind = Kind.AB_TEST
-    episodes = parsing.leading_episodes(variant_text)
+    episodes = parsers.leading_episodes(variant_text)
     if bar and episodes is not None:
         # An advocacy storyline: its episodes, in the order they run.
         kind, variant_text = Kind.ADVOCACY, episodes
     if bar:
-        variant_text, target = parsing.trailing_target(variant_text, TARGET_USAGE)
+        variant_text, target = parsers.trailing_target(variant_text, TARGET_USAGE)
     else:
-        name, target = parsing.trailing_target(name, TARGET_USAGE)
-    variant_text, split = parsing.trailing_split(variant_text, SPLIT_USAGE)
-    variants = parsing.variant_list(variant_text) if variant_text.strip() else None
+        name, target = parsers.trailing_target(name, TARGET_USAGE)
+    variant_text, split = parsers.trailing_split(variant_text, SPLIT_USAGE)
+    variants = parsers.variant_list(variant_text) if variant_text.strip() else None
     answers = {
         "name": name,
         "variants": variants,
@@ -199,7 +200,7 @@ async def got_mvp_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 async def got_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
     answers = flows.draft(context, update, FLOW)
-    answers["target_rate"] = parsing.rate(update.effective_message.text or "", "")
+    answers["target_rate"] = parsers.rate(update.effective_message.text or "", "")
     return await _ask_stage(update, context)
 
 
@@ -329,7 +330,7 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
             answers["variants"] = None
         else:
             assert update.effective_message is not None
-            typed = parsing.variant_list(update.effective_message.text or "")
+            typed = parsers.variant_list(update.effective_message.text or "")
             answers["variants"] = domain.clean_episode_names(typed)
         answers["storyline"] = True
         return await _ask_review(update, context)
@@ -338,7 +339,7 @@ async def got_variants(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         answers["variants"] = None if control is None else [control, domain.challenger_for(control)]
     else:
         assert update.effective_message is not None
-        typed = parsing.variant_list(update.effective_message.text or "")
+        typed = parsers.variant_list(update.effective_message.text or "")
         names = typed if control is None else [control, *typed]
         answers["variants"] = domain.clean_variant_names(names)
     t = tr(context)
@@ -377,10 +378,10 @@ async def got_split(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if data is not None:
         pressed = buttons.NewSplit.decode(data)
         choice = None if pressed is None else pressed.split
-        weights = None if choice is None else parsing.split(choice, "")
+        weights = None if choice is None else parsers.split(choice, "")
     else:
         assert update.effective_message is not None
-        weights = parsing.split(update.effective_message.text or "", "")
+        weights = parsers.split(update.effective_message.text or "", "")
     answers["planned_split"] = domain.clean_split(weights, count)
     await reply(
         update,
@@ -400,7 +401,7 @@ async def got_baseline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         answers["baseline_rate"] = None
         return await _ask_review(update, context)
     assert update.effective_message is not None
-    answers["baseline_rate"] = parsing.rate(update.effective_message.text or "", "")
+    answers["baseline_rate"] = parsers.rate(update.effective_message.text or "", "")
     await reply(
         update,
         context,
@@ -421,15 +422,10 @@ async def got_effect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return await _ask_review(update, context)
     assert update.effective_message is not None
     baseline = float(answers["baseline_rate"])
-    target = parsing.effect(update.effective_message.text or "", baseline, "")
+    target = parsers.effect(update.effective_message.text or "", baseline, "")
     answers["min_detectable_effect"] = target - baseline
     count = len(answers.get("variants") or domain.DEFAULT_VARIANT_NAMES)
-    planned = services.plan_sample_size(
-        baseline,
-        target - baseline,
-        challengers=count - 1,
-        shares=services.plan_shares(answers.get("planned_split"), count),
-    )
+    planned = planned_visitors(baseline, target - baseline, answers.get("planned_split"), count)
     answers["planned_per_variant"] = planned
     note = t.ngettext(
         "To tell {baseline} from {target} reliably you need about {count} visitor per variant.",
@@ -476,7 +472,7 @@ async def got_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         answers["review_date"] = None if review_days is None else today + timedelta(review_days)
     else:
         assert update.effective_message is not None
-        answers["review_date"] = parsing.review_date(update.effective_message.text or "", today, "")
+        answers["review_date"] = parsers.review_date(update.effective_message.text or "", today, "")
     await _create(update, context, answers)
     flows.drop_draft(context, update, FLOW)
     return flows.END

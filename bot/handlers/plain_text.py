@@ -23,11 +23,11 @@ from bot import buttons, flows
 from bot.conversations import SharedConversation
 from bot.handlers.fallback import reply_to_unknown
 from bot.handlers.log import PendingResult, store_or_confirm
-from bot.parsing import ResultExtras
 from bot.render import guesses
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from experiments import dates, result_guess, services
+from experiments.parsers import ResultExtras
 from experiments.result_guess import Candidate
 
 FLOW = "plain"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.keyboards import button, markup
 from bot.pickers import offer_experiments
 from bot.render.money import money_block
@@ -14,14 +14,14 @@ from bot.render.story import story_text
 from bot.render.target import target_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, currency_of, runtime_of, tr
-from experiments import services
+from experiments import parsers, services
 
 USAGE = "/readout #1"
 
 
 async def readout_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if context.args:
-        await _readout(update, context, parsing.experiment_number(context.args[0], USAGE))
+        await _readout(update, context, parsers.experiment_number(context.args[0], USAGE))
         return
     t = tr(context)
     await offer_experiments(

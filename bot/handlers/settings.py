@@ -14,15 +14,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, flows, parsing
+from bot import buttons, flows
 from bot.i18n import Translator
 from bot.keyboards import button, markup, rows_of
 from bot.render.settings import LANGUAGE_NAMES, settings_text
 from bot.replies import edit_or_reply
 from bot.runtime import Runtime, chat_id_of, remember_workspace, runtime_of, tr
 from bot.users import actor_of
-from experiments import workspaces
+from experiments import parsers, workspaces
 from experiments.domain import BUSINESS_NAMES, N_, Business, InvalidInput
+from experiments.parsers import Setting
 from experiments.roles import Action, require
 from experiments.settings import SettingsCard, change_settings, settings_card
 
@@ -52,38 +53,6 @@ TIMES = ("07:00", "08:00", "09:00", "10:00", "12:00", "14:00", "18:00", "20:00")
 TARGETS = (1, 2, 3, 4, 5, 6)
 STALE_DAYS = (1, 2, 3, 5, 7, 14)
 
-# The one-line form: /settings <setting> <value>; English and Russian words.
-SETTING_WORDS = {
-    "time": "time",
-    "время": "time",
-    "timezone": "zone",
-    "tz": "zone",
-    "zone": "zone",
-    "пояс": "zone",
-    "digest": "digest",
-    "дайджест": "digest",
-    "target": "target",
-    "цель": "target",
-    "stale": "stale",
-    "тишина": "stale",
-    "language": "language",
-    "lang": "language",
-    "язык": "language",
-    "currency": "currency",
-    "валюта": "currency",
-    "business": "business",
-    "бизнес": "business",
-}
-SWITCH_WORDS = {"on": True, "off": False, "вкл": True, "выкл": False}
-LANGUAGE_WORDS = {
-    "en": "en",
-    "english": "en",
-    "английский": "en",
-    "ru": "ru",
-    "russian": "ru",
-    "русский": "ru",
-}
-
 
 async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Bare: the settings card with buttons. `/settings <setting> <value>` changes one at once."""
@@ -93,7 +62,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         found = await settings_card(runtime.uow(), chat_id_of(update), clock=runtime.clock)
         await _show(update, context, found)
         return flows.END
-    setting = SETTING_WORDS.get(args[0].lower())
+    setting = parsers.setting_word(args[0])
     value = " ".join(args[1:]).strip()
     if setting is None or not value:
         raise InvalidInput(
@@ -107,28 +76,28 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return flows.END
 
 
-def _one_line_change(setting: str, value: str) -> dict[str, Any]:
-    if setting == "time":
+def _one_line_change(setting: Setting, value: str) -> dict[str, Any]:
+    if setting is Setting.TIME:
         return {"digest_time": value}
-    if setting == "zone":
+    if setting is Setting.ZONE:
         return {"timezone": value}
-    if setting == "digest":
-        switch = SWITCH_WORDS.get(value.lower())
+    if setting is Setting.DIGEST:
+        switch = parsers.switch_word(value)
         if switch is None:
             raise InvalidInput(N_("The digest is on or off, e.g. /settings digest off"))
         return {"digest_enabled": switch}
-    if setting == "language":
-        language = LANGUAGE_WORDS.get(value.lower())
+    if setting is Setting.LANGUAGE:
+        language = parsers.language_word(value)
         if language is None:
             raise InvalidInput(N_("I speak English and Russian: /settings language en or ru"))
         return {"language": language}
-    if setting == "currency":
+    if setting is Setting.CURRENCY:
         return {"currency": value}
-    if setting == "business":
+    if setting is Setting.BUSINESS:
         return {"business": value}
-    if setting == "target":
-        return {"target_running": parsing.count(value, N_("experiments"), "/settings target 3")}
-    return {"stale_after_days": parsing.count(value, N_("days"), "/settings stale 3")}
+    if setting is Setting.TARGET:
+        return {"target_running": parsers.count(value, N_("experiments"), "/settings target 3")}
+    return {"stale_after_days": parsers.count(value, N_("days"), "/settings stale 3")}
 
 
 async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -251,13 +220,13 @@ async def got_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def got_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    count = parsing.count(_typed(update), N_("experiments"), "/settings target 3")
+    count = parsers.count(_typed(update), N_("experiments"), "/settings target 3")
     await _apply(update, context, target_running=count)
     return flows.END
 
 
 async def got_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    days = parsing.count(_typed(update), N_("days"), "/settings stale 3")
+    days = parsers.count(_typed(update), N_("days"), "/settings stale 3")
     await _apply(update, context, stale_after_days=days)
     return flows.END
 

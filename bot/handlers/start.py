@@ -12,8 +12,7 @@ from bot.render.stages import stages_button, stages_text
 from bot.replies import esc, reply
 from bot.runtime import Runtime, tr, workspace_of
 from experiments.domain import N_, Business, InvalidInput
-
-STAGES_WORDS = ("stages", "stage", "этапы", "стадии")
+from experiments.parsers import Word, is_word
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,7 +52,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     _ = t.gettext
     words = [word.casefold() for word in context.args or []]
     if words:
-        if len(words) != 1 or words[0] not in STAGES_WORDS:
+        if len(words) != 1 or not is_word(words[0], Word.STAGES):
             raise InvalidInput(
                 N_("Write /help for every command, or /help stages for what the stages mean.")
             )

@@ -6,8 +6,8 @@ from bot.i18n import Translator
 from bot.render import labels
 from bot.render.experiments import title
 from bot.replies import esc
-from experiments.domain import N_, ExperimentView, Ice
-from experiments.editing import FIELD_NAMES, Editable, Edited, EditField, Removal
+from experiments.domain import N_, EditField, ExperimentView, Ice
+from experiments.editing import FIELD_NAMES, Editable, Edited, Removal
 
 
 def removal_parts(t: Translator, removal: Removal) -> str:

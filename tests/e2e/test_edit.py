@@ -11,6 +11,7 @@ from db.models import Experiment, Observation, Variant
 from emulator import SimChat
 from experiments import services
 from experiments.domain import ExperimentView, Stage
+from experiments.experiment import plan_sample_size
 from tests.e2e.conftest import BotUnderTest, edited, press, say
 
 
@@ -65,7 +66,7 @@ async def test_plan_is_edited_before_the_first_result(bot: BotUnderTest, flyer: 
     experiment = await view(bot, flyer)
     assert experiment.baseline_rate == pytest.approx(0.05)
     assert experiment.min_detectable_effect == pytest.approx(0.01)  # 5% × 20% = 1 pp
-    assert experiment.planned_per_variant == services.plan_sample_size(0.05, 0.01)
+    assert experiment.planned_per_variant == plan_sample_size(0.05, 0.01)
     assert "baseline 5.0%, minimum effect +1.00 pp" in saved.text
 
 

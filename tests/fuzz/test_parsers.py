@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot import parsing
 from bot.calc_cli import CalcInputError, parse_counts
 from bot.handlers.calc import parse_pairs
-from experiments import dates, domain, funnel, learnings, workspaces
+from experiments import dates, domain, learnings, parsers, workspaces
 from experiments.domain import DomainError
 from experiments.imports import CSV_COLUMNS, parse_csv
 from tests.fuzz.strategies import (
@@ -53,7 +52,7 @@ def read_or_refuse(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 @FUZZ
 @given(token=WORD)
 def test_a_count_is_plain_non_negative_digits_or_refused(token: str) -> None:
-    value = read_or_refuse(parsing.count, token, "visitors", "/log #1 B 1200 54")
+    value = read_or_refuse(parsers.count, token, "visitors", "/log #1 B 1200 54")
     if value is not None:
         assert isinstance(value, int)
         cleaned = token.strip().replace(",", "").replace("_", "").replace("\u00a0", "")
@@ -64,7 +63,7 @@ def test_a_count_is_plain_non_negative_digits_or_refused(token: str) -> None:
 @FUZZ
 @given(token=WORD)
 def test_money_is_exact_to_the_cent_or_refused(token: str) -> None:
-    value = read_or_refuse(parsing.money, token, "/cost #1 120")
+    value = read_or_refuse(parsers.money, token, "/cost #1 120")
     if value is not None:
         assert isinstance(value, Decimal)
         assert value.is_finite() and 0 <= value <= domain.MAX_MONEY
@@ -77,14 +76,14 @@ def test_money_is_exact_to_the_cent_or_refused(token: str) -> None:
 @FUZZ
 @given(token=WORD, baseline=st.floats(min_value=0.001, max_value=0.999))
 def test_numbers_of_plans_are_read_or_refused(token: str, baseline: float) -> None:
-    read_or_refuse(parsing.experiment_number, token, "/show #1")
-    rate = read_or_refuse(parsing.rate, token, "")
+    read_or_refuse(parsers.experiment_number, token, "/show #1")
+    rate = read_or_refuse(parsers.rate, token, "")
     if rate is not None:
         assert 0 < rate < 1
-    target = read_or_refuse(parsing.effect, token, baseline, "")
+    target = read_or_refuse(parsers.effect, token, baseline, "")
     if target is not None:
         assert baseline < target < 1
-    read_or_refuse(parsing.review_date, token, NOW.date(), "")
+    read_or_refuse(parsers.review_date, token, NOW.date(), "")
 
 
 @FUZZ
@@ -92,7 +91,7 @@ def test_numbers_of_plans_are_read_or_refused(token: str, baseline: float) -> No
 def test_the_words_after_the_counts_of_a_result_are_read_or_refused(
     words: list[str], zone: Any
 ) -> None:
-    extras = read_or_refuse(parsing.result_extras, words, now=NOW, zone=zone, usage="/log")
+    extras = read_or_refuse(parsers.result_extras, words, now=NOW, zone=zone, usage="/log")
     if extras is not None and extras.logged_at is not None:
         assert domain.EARLIEST_LOGGED_AT <= extras.logged_at <= NOW
 
@@ -126,7 +125,7 @@ def test_calculator_pairs_are_read_or_refused(text: str) -> None:
     pairs = read_or_refuse(parse_pairs, text)
     if pairs is not None:
         assert all(0 <= conversions <= visitors for conversions, visitors in pairs)
-    with contextlib.suppress(CalcInputError):  # the command line's own refusal
+    with contextlib.suppress(CalcInputError, DomainError):  # the command line refuses too
         parse_counts(text.split())
 
 
@@ -146,7 +145,7 @@ def test_settings_inputs_are_read_or_refused(text: str) -> None:
     read_or_refuse(workspaces.clean_timezone, text)
     read_or_refuse(workspaces.clean_currency, text)
     read_or_refuse(workspaces.clean_digest_time, text)
-    read_or_refuse(funnel.parse_stage, text)
+    read_or_refuse(parsers.stage, text)
 
 
 # ---------------------------------------------------------------- the CSV import

@@ -11,8 +11,16 @@ from sqlalchemy import func, select
 from db.models import Experiment, Learning, Observation, Variant, Workspace
 from db.unit_of_work import Database
 from experiments import editing, learnings, observations, services
-from experiments.domain import DomainError, InvalidInput, Outcome, Stage, UnknownExperiment
-from experiments.editing import Change, DesignFixed, EditField
+from experiments.domain import (
+    DomainError,
+    EditField,
+    InvalidInput,
+    Outcome,
+    Stage,
+    UnknownExperiment,
+)
+from experiments.editing import Change, DesignFixed
+from experiments.experiment import plan_sample_size
 from experiments.workspaces import update_settings
 from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
 from tests.support import ADMIN, FrozenClock
@@ -83,7 +91,7 @@ async def test_variants_and_plan_change_before_the_first_result(
         actor=ADMIN,
     )
     # Three variants now: two challengers, each with a third of the visitors.
-    assert planned.experiment.planned_per_variant == services.plan_sample_size(
+    assert planned.experiment.planned_per_variant == plan_sample_size(
         0.05, 0.01, challengers=2, shares=(1 / 3, 1 / 3)
     )
     split = await editing.edit_experiment(
@@ -91,7 +99,7 @@ async def test_variants_and_plan_change_before_the_first_result(
     )
     assert split.experiment.planned_split == (50.0, 25.0, 25.0)
     # The plan follows the split: the control has half, each challenger a quarter.
-    assert split.experiment.planned_per_variant == services.plan_sample_size(
+    assert split.experiment.planned_per_variant == plan_sample_size(
         0.05, 0.01, challengers=2, shares=(0.5, 0.25)
     )
     assert await count_rows(database, Variant) == 3

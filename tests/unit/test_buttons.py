@@ -13,8 +13,7 @@ from bot import buttons
 from bot.buttons import ButtonData, ButtonDataTooLong, Text
 from bot.handlers.settings import COMMON_ZONES, CURRENCIES, STALE_DAYS, TARGETS, TIMES
 from bot.render.settings import LANGUAGE_NAMES
-from experiments.domain import Business, Kind, Outcome, Stage
-from experiments.editing import EditField
+from experiments.domain import Business, EditField, Kind, Outcome, Stage
 
 KINDS = ButtonData.kinds
 

@@ -187,11 +187,11 @@ def test_help_goes_to_stdout():
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["5/3", "1/2"], "Conversions (5) can't exceed visitors (3) in '5/3'"),
-        (["-1/10", "5/10"], "can't be negative in '-1/10'"),
+        (["5/3", "1/2"], "Conversions (5) can't exceed visitors (3) in “5/3”"),
+        (["-1/10", "5/10"], "can't be negative (“-1/10”)"),
         (["1/10", "5/-10"], "can't be negative"),
-        (["abc", "1/2"], "Can't read 'abc'"),
-        (["1.5/10", "1/2"], "Can't read '1.5/10'"),
+        (["abc", "1/2"], "“abc” is not conversions/visitors"),
+        (["1.5/10", "1/2"], "“1.5/10” is not conversions/visitors"),
         (["1/2"], "at least two arms"),
         ([], "at least two arms"),
         (["1/2", "3/4", "--names", "A"], "one name per arm"),
@@ -210,9 +210,10 @@ def test_help_goes_to_stdout():
         (["size", "--mde", "0.01"], "required: --baseline"),
         (["size", "1/2", "--baseline", "0.05", "--mde", "0.01"], "takes only options"),
         (["size", "--baseline", "0.05", "--mde", "0.01", "--power", "1"], "--power must be"),
-        (["1/20", "2/20", "--split", "70"], "--split needs one share per arm (2)"),
-        (["1/20", "2/20", "--split", "70,abc"], "--split needs one share per arm"),
-        (["1/20", "2/20", "--split", "0,100"], "--split shares must be above zero"),
+        (["1/20", "2/20", "--split", "70"], "“70” is not a split I can read"),
+        (["1/20", "2/20", "--split", "50,30,20"], "one share per variant: 2 variants, 3 shares"),
+        (["1/20", "2/20", "--split", "70,abc"], "“70,abc” is not a split I can read"),
+        (["1/20", "2/20", "--split", "0,100"], "Every variant needs a share above zero"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_on_stderr(argv, message):
@@ -228,7 +229,7 @@ def test_a_leading_calc_word_is_skipped():
 
 
 def test_the_chat_and_the_command_line_read_pairs_alike():
-    """Both read conversions/visitors with ``experiments.parsers.pair_value``."""
+    """Both read conversions/visitors with ``experiments.parsers.pair``."""
     from bot.handlers.calc import parse_pairs
 
     tokens = ["120/2400", "1,500/24,000", "3/40"]

@@ -13,8 +13,8 @@ from bot.catalog import extract, load, missing, placeholders
 from bot.commands import COMMANDS
 from bot.i18n import Translator, translator
 from bot.render import labels
+from experiments import parsers
 from experiments.domain import HYPOTHESIS_MAX_CHARS, NAME_MAX_CHARS, Business, Stage, clean_name
-from experiments.funnel import parse_stage
 from experiments.ideas import ideas_for
 from experiments.parsers import STAGE_WORDS
 
@@ -146,9 +146,9 @@ def test_every_stage_name_shown_in_russian_is_understood_when_typed() -> None:
     for stage in Stage:
         shown = labels.stage(t, stage)
         assert shown.casefold() in STAGE_WORDS, shown
-        assert parse_stage(shown) is stage
-        assert parse_stage(shown.upper()) is stage
-    assert parse_stage("доверие") is Stage.TRUST
+        assert parsers.stage(shown) is stage
+        assert parsers.stage(shown.upper()) is stage
+    assert parsers.stage("доверие") is Stage.TRUST
 
 
 def test_russian_ideas_fit_an_experiment_s_limits() -> None:

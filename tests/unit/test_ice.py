@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import parsing
+from experiments import parsers
 from experiments.domain import Ice, InvalidInput, check_ice
 
 USAGE = "/edit #4 ice 7 6 8"
@@ -20,13 +20,13 @@ def test_the_score_is_the_product_of_the_three() -> None:
 
 @pytest.mark.parametrize("typed", ["7 6 8", "7/6/8", "7,6,8", " 7  6  8 ", "7×6×8", "7x6x8"])
 def test_three_numbers_are_read_in_the_usual_ways(typed: str) -> None:
-    assert parsing.ice(typed, USAGE) == Ice(7, 6, 8)
+    assert parsers.ice(typed, USAGE) == Ice(7, 6, 8)
 
 
 @pytest.mark.parametrize("typed", ["7 6", "7 6 8 9", "", "high 6 8", "7.5 6 8", "seven"])
 def test_anything_but_three_whole_numbers_is_refused_with_an_example(typed: str) -> None:
     with pytest.raises(InvalidInput) as refused:
-        parsing.ice(typed, USAGE)
+        parsers.ice(typed, USAGE)
     assert refused.value.message() == (
         "Write three whole numbers from 1 to 10: impact, confidence and ease, "
         "e.g. /edit #4 ice 7 6 8"
@@ -36,7 +36,7 @@ def test_anything_but_three_whole_numbers_is_refused_with_an_example(typed: str)
 @pytest.mark.parametrize(("typed", "bad"), [("0 6 8", 0), ("7 11 8", 11), ("7 6 -1", -1)])
 def test_a_score_outside_1_to_10_is_refused(typed: str, bad: int) -> None:
     with pytest.raises(InvalidInput) as refused:
-        parsing.ice(typed, USAGE)
+        parsers.ice(typed, USAGE)
     assert refused.value.message() == (
         f"Impact, confidence and ease are each scored from 1 to 10; {bad} is out of range. "
         "Try: /edit #4 ice 7 6 8"

@@ -1,6 +1,7 @@
 """The one reader per kind of input, shared by the chat, the CSV import and the calculator."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -8,9 +9,13 @@ from experiments import parsers
 from experiments.domain import (
     MAX_COUNT_PER_OBSERVATION,
     Business,
+    CountTooLarge,
+    EditField,
     InvalidInput,
+    NegativeCount,
     Outcome,
     Stage,
+    UnknownStage,
     clean_variant_names,
     conversions_fit,
 )
@@ -141,3 +146,158 @@ def test_currency_and_business_words_in_both_languages() -> None:
     assert parsers.business_word("кафе") is Business.SHOP
     assert parsers.business_word("online product") is Business.ONLINE
     assert parsers.business_word("bakery") is None
+
+
+@pytest.mark.parametrize(
+    ("word", "stage"),
+    [
+        ("trust", Stage.TRUST),
+        ("TRUST", Stage.TRUST),
+        (" Refer ", Stage.REFER),
+        ("Доверие", Stage.TRUST),
+        ("купить", Stage.BUY),
+        ("рекомендуют", Stage.REFER),
+    ],
+)
+def test_a_stage_is_named_in_english_or_russian(word: str, stage: Stage) -> None:
+    assert parsers.stage(word) is stage
+
+
+def test_an_unknown_stage_lists_the_stages() -> None:
+    with pytest.raises(UnknownStage) as raised:
+        parsers.stage("sales")
+    assert raised.value.message() == (
+        "“sales” is not an hourglass stage. Write one of: know, like, trust, try, buy, repeat, "
+        "refer."
+    )
+
+
+def test_a_stage_is_named_as_the_chat_shows_it() -> None:
+    shown = {"Trust": "Vertrauen"}
+    assert parsers.stage("vertrauen", lambda name: shown.get(name, name)) is Stage.TRUST
+    with pytest.raises(UnknownStage):
+        parsers.stage("vertrauen")
+
+
+@pytest.mark.parametrize(
+    ("word", "setting"),
+    [
+        ("time", parsers.Setting.TIME),
+        ("время", parsers.Setting.TIME),
+        ("TZ", parsers.Setting.ZONE),
+        ("пояс", parsers.Setting.ZONE),
+        ("Дайджест", parsers.Setting.DIGEST),
+        ("target", parsers.Setting.TARGET),
+        ("тишина", parsers.Setting.STALE),
+        ("язык", parsers.Setting.LANGUAGE),
+        ("валюта", parsers.Setting.CURRENCY),
+        ("business", parsers.Setting.BUSINESS),
+        ("colour", None),
+    ],
+)
+def test_a_setting_is_named_in_english_or_russian(word, setting) -> None:
+    assert parsers.setting_word(word) == setting
+
+
+def test_switch_and_language_words_in_both_languages() -> None:
+    assert [parsers.switch_word(w) for w in ("on", "OFF", "вкл", "выкл", "maybe")] == [
+        True,
+        False,
+        True,
+        False,
+        None,
+    ]
+    assert [parsers.language_word(w) for w in ("en", "English", "русский", "ru", "de")] == [
+        "en",
+        "en",
+        "ru",
+        "ru",
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("word", "field"),
+    [
+        ("rename", EditField.NAME),
+        ("название", EditField.NAME),
+        ("Гипотеза", EditField.HYPOTHESIS),
+        ("стадия", EditField.STAGE),
+        ("review", EditField.REVIEW),
+        ("расходы", EditField.COST),
+        ("варианты", EditField.VARIANTS),
+        ("доли", EditField.SPLIT),
+        ("mde", EditField.PLAN),
+        ("оценка", EditField.ICE),
+        ("colour", None),
+    ],
+)
+def test_an_edit_field_is_named_in_english_or_russian(word, field) -> None:
+    assert parsers.edit_field_word(word) is field
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("backlog", parsers.Word.BACKLOG),
+        ("черновики", parsers.Word.BACKLOG),
+        ("History", parsers.Word.HISTORY),
+        ("история", parsers.Word.HISTORY),
+        ("list", parsers.Word.LIST),
+        ("список", parsers.Word.LIST),
+        ("этап", parsers.Word.STAGE),
+        ("стадии", parsers.Word.STAGES),
+        ("stages", parsers.Word.STAGES),
+        ("сбросить", parsers.Word.CLEAR),
+        ("none", parsers.Word.CLEAR),
+        ("поровну", parsers.Word.EQUAL),
+        ("even", parsers.Word.EQUAL),
+    ],
+)
+def test_a_commands_words_in_english_and_russian(text, word) -> None:
+    assert parsers.is_word(text, word)
+    assert not parsers.is_word("something", word)
+
+
+def test_a_cost_is_an_amount_or_a_word_that_clears_it() -> None:
+    assert parsers.cost("1 200,50".replace(" ", ""), "/cost #1 120") == Decimal("1200.50")
+    assert parsers.cost("нет", "/cost #1 120") is None
+    assert parsers.cost("clear", "/cost #1 120") is None
+    with pytest.raises(InvalidInput, match="not an amount of money"):
+        parsers.cost("lots", "/cost #1 120")
+
+
+@pytest.mark.parametrize(
+    ("text", "weights"),
+    [
+        ("70/30", (70.0, 30.0)),
+        ("60%/40%", (60.0, 40.0)),
+        ("70,5/29,5", (70.5, 29.5)),  # a decimal comma, as typed in Russian
+        ("50 / 25 / 25", (50.0, 25.0, 25.0)),
+        ("70,30", (70.0, 30.0)),  # the command line's --split 70,30
+        ("0.7,0.3", (0.7, 0.3)),
+        ("70", None),
+        ("70-30", None),
+        ("seventy/thirty", None),
+    ],
+)
+def test_one_reader_of_a_split_for_the_chat_and_the_command_line(text, weights) -> None:
+    assert parsers.split_value(text) == weights
+
+
+def test_an_equal_split_is_a_word_in_either_language() -> None:
+    assert parsers.planned_split("поровну", "") is None
+    assert parsers.planned_split("equal", "") is None
+    assert parsers.planned_split("70/30", "") == (70.0, 30.0)
+
+
+def test_a_pair_of_counts_obeys_the_rules_of_counts() -> None:
+    assert parsers.pair("1,200/24,000") == (1200, 24000)
+    with pytest.raises(NegativeCount, match="can't be negative"):
+        parsers.pair("-1/10")
+    with pytest.raises(InvalidInput, match="can't exceed visitors"):
+        parsers.pair("5/3")
+    with pytest.raises(CountTooLarge):
+        parsers.pair(f"1/{MAX_COUNT_PER_OBSERVATION + 1}")
+    with pytest.raises(InvalidInput, match="not conversions/visitors"):
+        parsers.pair("abc")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import parsing
-from experiments import domain
+from experiments import domain, parsers
 from experiments.domain import InvalidInput
 
 
@@ -23,13 +22,13 @@ from experiments.domain import InvalidInput
     ],
 )
 def test_a_split_at_the_end_of_the_variants(text, names, weights):
-    assert parsing.trailing_split(text, "") == (names, weights)
+    assert parsers.trailing_split(text, "") == (names, weights)
 
 
 @pytest.mark.parametrize("text", ["70-30", "mostly B", "70/", "/30", "seventy/thirty"])
 def test_unreadable_splits_say_how_to_write_them(text):
     with pytest.raises(InvalidInput, match="not a split I can read"):
-        parsing.split(text, "/new Landing | A, B 70/30")
+        parsers.split(text, "/new Landing | A, B 70/30")
 
 
 def test_the_split_rule():
