@@ -91,10 +91,20 @@ async def serve_hourglass(api_url: str, file_url: str, database_url: str) -> Non
 class BotProcess:
     """One bot process: started against the emulator, measured through /proc, then stopped."""
 
-    def __init__(self, kind: str, api_url: str, file_url: str, database_url: str = "") -> None:
+    def __init__(
+        self,
+        kind: str,
+        api_url: str,
+        file_url: str,
+        database_url: str = "",
+        *,
+        profile_path: str | None = None,
+    ) -> None:
         self.kind = kind
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        env = {k: v for k, v in env.items() if not k.startswith("HOURGLASS_")}
+        env = {k: v for k, v in env.items() if not k.startswith(("HOURGLASS_", "BENCH_"))}
+        if profile_path:
+            env["BENCH_PROFILE"] = profile_path
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__)), kind, api_url, file_url, database_url],
             stdin=subprocess.PIPE,
@@ -134,10 +144,28 @@ class BotProcess:
 
 def main() -> None:
     kind, api_url, file_url = sys.argv[1:4]
-    if kind == "echo":
-        asyncio.run(serve_echo(api_url, file_url))
-    else:
-        asyncio.run(serve_hourglass(api_url, file_url, sys.argv[4]))
+    serve = (
+        serve_echo(api_url, file_url)
+        if kind == "echo"
+        else serve_hourglass(api_url, file_url, sys.argv[4])
+    )
+    # bench/profile_updates.py: the profile of the whole run, written when the bot stops.
+    profile_path = os.environ.get("BENCH_PROFILE")
+    if not profile_path:
+        asyncio.run(serve)
+        return
+    import cProfile
+    import time
+
+    # CPU time of the process (the database driver's thread included), not the wall clock:
+    # waiting for the emulator's answers is not the bot's cost.
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    try:
+        asyncio.run(serve)
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile_path)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from bot.i18n import LANGUAGES, translator
 from bot.runtime import RUNTIME_KEY, Runtime, install, remember_workspace, runtime_of
 from bot.scheduling import start_digest_schedule
 from experiments.clock import utc_now
-from experiments.workspaces import ensure_workspace
+from experiments.workspaces import know_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -129,14 +129,20 @@ def build_application(
 
 
 async def _know_the_workspace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every update first makes sure its chat has a workspace, and remembers its language."""
+    """Every update first makes sure its chat has a workspace, and remembers its language.
+
+    The process keeps each chat's workspace and asks the database only whether it is still
+    current (``experiments.workspaces.know_workspace``), so a settings change made by another
+    process is seen by this chat's next update here.
+    """
     chat = update.effective_chat
     if chat is None:
         return
     user = update.effective_user
     runtime = runtime_of(context)
-    workspace = await ensure_workspace(
+    workspace = await know_workspace(
         runtime.uow(),
+        runtime.workspaces,
         chat.id,
         chat_type=chat.type,
         title=chat.title or None,

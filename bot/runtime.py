@@ -13,7 +13,7 @@ from bot.durable import REPLY_RETRY_DELAYS
 from bot.i18n import Translator, translator
 from db.unit_of_work import Database, UnitOfWork
 from experiments.clock import Clock, utc_now
-from experiments.workspaces import WorkspaceView
+from experiments.workspaces import KnownWorkspaces, WorkspaceView
 
 RUNTIME_KEY = "hourglass.runtime"
 WORKSPACE_KEY = "hourglass.workspace"
@@ -36,6 +36,9 @@ class Runtime:
     reply_retry_delays: tuple[float, ...] = REPLY_RETRY_DELAYS
     # Who the admins of each group are, asked of Telegram and kept briefly.
     chat_admins: ChatAdmins = field(default_factory=ChatAdmins)
+    # Each chat's workspace as this process last read it, checked against its stored version on
+    # every update (experiments.workspaces.KnownWorkspaces).
+    workspaces: KnownWorkspaces = field(default_factory=KnownWorkspaces)
 
     def uow(self) -> UnitOfWork:
         return self.database.unit_of_work()
@@ -58,6 +61,8 @@ def workspace_of(context: ContextTypes.DEFAULT_TYPE) -> WorkspaceView | None:
 
 
 def remember_workspace(context: ContextTypes.DEFAULT_TYPE, workspace: WorkspaceView) -> None:
+    """The chat's workspace for the rest of this update, and for the process's next ones."""
+    runtime_of(context).workspaces.put(workspace)
     if context.chat_data is not None:
         context.chat_data[WORKSPACE_KEY] = workspace
 

@@ -91,6 +91,9 @@ class Workspace(Base):
     # What kind of business the chat runs (experiments.domain.Business): /ideas follow it.
     business: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Raised by every change to what the chat's settings are (experiments.workspaces): a process
+    # that keeps the workspace in memory compares it to know whether its copy is current.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     experiments: Mapped[list[Experiment]] = relationship(back_populates="workspace")
 

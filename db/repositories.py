@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.dialect import upsert_insert
 from db.models import Experiment, Observation, Variant, Workspace
@@ -48,6 +49,28 @@ class WorkspaceRepository:
         assert workspace is not None
         return workspace, made is not None
 
+    def remember(self, workspace: Workspace) -> None:
+        """A workspace another repository read along with its own rows (``by_chat`` returns
+        it without asking again)."""
+        self._read[workspace.chat_id] = workspace
+
+    async def changed(self, workspace: Workspace) -> None:
+        """Raises the workspace's version, with its pending changes, in this transaction.
+
+        One UPDATE that adds 1 in the database: two changes at once from two processes each
+        raise it (PostgreSQL's row lock, SQLite's write lock order them), so neither process
+        can keep a copy that looks current after the other's change.
+        """
+        await self._session.flush()
+        version = await self._session.scalar(
+            update(Workspace)
+            .where(Workspace.id == workspace.id)
+            .values(version=Workspace.version + 1)
+            .returning(Workspace.version)
+        )
+        assert version is not None
+        set_committed_value(workspace, "version", version)
+
     async def take_next_experiment_number(self, workspace_id: int) -> int:
         """Increments the workspace's counter in one statement, so two writers never share a #N."""
         number = await self._session.scalar(
@@ -74,8 +97,9 @@ class WorkspaceRepository:
 
 
 class ExperimentRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, workspaces: WorkspaceRepository) -> None:
         self._session = session
+        self._workspaces = workspaces
         # The rows behind the entities ``load`` made: the session holds its objects weakly, so
         # without this ``save`` would read the row again.
         self._loaded: dict[int, Experiment] = {}
@@ -92,9 +116,35 @@ class ExperimentRepository:
         )
         return result.unique().scalar_one_or_none()
 
+    async def get_in_chat(self, chat_id: int, number: int) -> Experiment | None:
+        """The chat's experiment with its variants and its workspace, in one statement.
+
+        The workspace comes along (a joined row, one per result) so that the use case that
+        asks for it next (``uow.workspaces.by_chat``) finds it without another statement.
+        Another chat's experiment, and a chat without a workspace, are None.
+        """
+        result = await self._session.execute(
+            select(Experiment, Workspace)
+            .join(Workspace, Workspace.id == Experiment.workspace_id)
+            .options(joinedload(Experiment.variants))
+            .where(Workspace.chat_id == chat_id, Experiment.number == number)
+        )
+        found = result.unique().first()
+        if found is None:
+            return None
+        experiment, workspace = found
+        self._workspaces.remember(workspace)
+        return experiment
+
     async def load(self, workspace_id: int, number: int) -> entity.Experiment | None:
         """The experiment as the entity the rules work on (``save`` writes it back)."""
-        row = await self.get(workspace_id, number)
+        return self._as_entity(await self.get(workspace_id, number))
+
+    async def load_in_chat(self, chat_id: int, number: int) -> entity.Experiment | None:
+        """``get_in_chat`` as the entity (``save`` writes it back)."""
+        return self._as_entity(await self.get_in_chat(chat_id, number))
+
+    def _as_entity(self, row: Experiment | None) -> entity.Experiment | None:
         if row is None:
             return None
         self._loaded[row.id] = row

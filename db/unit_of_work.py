@@ -31,6 +31,7 @@ from db.learning_repository import LearningRepository
 from db.repositories import ExperimentRepository, ObservationRepository, WorkspaceRepository
 from db.totals_repository import TotalsRepository
 from db.update_scope import AlreadySaved, current_update
+from db.workspace_versions import WorkspaceVersions
 
 _WROTE = "hourglass.wrote"
 
@@ -50,8 +51,11 @@ class UnitOfWork:
     inbox: InboxRepository
     flows: FlowRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], versions: WorkspaceVersions
+    ) -> None:
         self._session_factory = session_factory
+        self._versions = versions
         self._depth = 0
 
     async def __aenter__(self) -> UnitOfWork:
@@ -60,7 +64,7 @@ class UnitOfWork:
             return self  # joins the open transaction
         self.session = self._session_factory()
         self.workspaces = WorkspaceRepository(self.session)
-        self.experiments = ExperimentRepository(self.session)
+        self.experiments = ExperimentRepository(self.session, self.workspaces)
         self.totals = TotalsRepository(self.session)
         self.observations = ObservationRepository(self.session, self.totals)
         self.digests = DigestRepository(self.session)
@@ -86,6 +90,12 @@ class UnitOfWork:
             await self.session.rollback()
         finally:
             await self.session.close()
+
+    async def workspace_version(self, chat_id: int) -> int | None:
+        """The version of the chat's workspace (``Workspace.version``; None without one), read
+        on its own, outside this unit's transaction and without opening one: the one question
+        every update asks (``db.workspace_versions``)."""
+        return await self._versions.of(chat_id)
 
     async def commit(self, *, idempotent: bool = False) -> None:
         """Commits the transaction; inside a joined block, the outermost block does it.
@@ -129,9 +139,10 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._session_factory = async_sessionmaker(engine, expire_on_commit=False)
+        self._versions = WorkspaceVersions(engine)
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._session_factory)
+        return UnitOfWork(self._session_factory, self._versions)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

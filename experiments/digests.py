@@ -619,6 +619,7 @@ async def record_delivery(
             if workspace is not None:
                 # ensure_workspace turns it back on when the chat writes again.
                 workspace.active = False
+                await uow.workspaces.changed(workspace)
         await uow.commit()
 
 

@@ -205,8 +205,7 @@ async def update_plan(
 
 async def load_experiment(uow: UnitOfWork, chat_id: int, number: int) -> entity.Experiment:
     """The chat's experiment as the entity; another chat's looks exactly like a missing one."""
-    workspace = await uow.workspaces.by_chat(chat_id)
-    experiment = None if workspace is None else await uow.experiments.load(workspace.id, number)
+    experiment = await uow.experiments.load_in_chat(chat_id, number)
     if experiment is None:
         raise UnknownExperiment(number)
     return experiment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 from functools import cache
 
@@ -35,6 +35,7 @@ class WorkspaceView:
     currency: str = "USD"  # ISO 4217: costs and revenue are shown in it
     business: Business = Business.ALL  # what kind of business: /ideas are written for it
     created: bool = False  # True on the first contact, when the workspace was just made
+    version: int = 0  # the row's version when read (``Workspace.version``)
 
 
 # ---------------------------------------------------------------- workspaces
@@ -71,9 +72,83 @@ async def ensure_workspace(
             workspace.title = title
             # A message from the chat means the bot is welcome there again.
             workspace.active = True
+            await uow.workspaces.changed(workspace)
         # Creating what is missing: handling the update again after a crash repeats it harmlessly.
         await uow.commit(idempotent=True)
         return _workspace_view(workspace, created=created)
+
+
+class KnownWorkspaces:
+    """The workspaces this process has met, by chat, so an update need not ask for its own.
+
+    Every update needs its chat's workspace (its language, timezone and currency) before its
+    handler parses a word, and most handlers reach the database through one use case after
+    that. Reading the workspace in a transaction of its own doubled the transactions of an
+    update; so each process keeps the views it has made, and an update asks the database only
+    for the row's ``version`` (one indexed column read on its own, outside any transaction, in
+    one call into the driver: ``db.workspace_versions``) to learn whether the copy is current.
+
+    Several processes may serve one database (polling and a webhook, or several replicas):
+    every change of what a view shows raises the row's version in the transaction that makes
+    it (``update_settings``, a chat coming back in ``ensure_workspace``, a blocked digest), so
+    the next update of that chat in any process sees a version that differs and reads the
+    workspace again — before its handler parses or replies, which a check folded into the
+    use case's own statement could not promise: the timezone a day word is read in, and the
+    replies of commands that run no use case (/help, /start), come before or without it.
+
+    Bounded: past ``limit`` chats the oldest entry is forgotten (it is read again when its
+    chat writes).
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._limit = limit
+        self._views: dict[int, WorkspaceView] = {}
+
+    def get(self, chat_id: int) -> WorkspaceView | None:
+        return self._views.get(chat_id)
+
+    def put(self, view: WorkspaceView) -> None:
+        """Keeps ``view`` unless a newer version of the chat's workspace is already known."""
+        known = self._views.get(view.chat_id)
+        if known is not None and known.version > view.version:
+            return
+        self._views.pop(view.chat_id, None)
+        self._views[view.chat_id] = replace(view, created=False)
+        if len(self._views) > self._limit:
+            del self._views[next(iter(self._views))]
+
+    def forget(self, chat_id: int) -> None:
+        self._views.pop(chat_id, None)
+
+
+async def know_workspace(
+    uow: UnitOfWork,
+    known: KnownWorkspaces,
+    chat_id: int,
+    *,
+    chat_type: str,
+    title: str | None,
+    language: str | None,
+    clock: Clock = utc_now,
+) -> WorkspaceView:
+    """``ensure_workspace``, answered from ``known`` while the stored version is the same.
+
+    A different title, or a chat the bot had stopped writing to, goes the long way: the
+    workspace is brought up to date in ``ensure_workspace``.
+    """
+    cached = known.get(chat_id)
+    if (
+        cached is not None
+        and cached.active
+        and cached.title == title
+        and await uow.workspace_version(chat_id) == cached.version
+    ):
+        return cached
+    view = await ensure_workspace(
+        uow, chat_id, chat_type=chat_type, title=title, language=language, clock=clock
+    )
+    known.put(view)
+    return view
 
 
 SUPPORTED_LANGUAGES = ("en", "ru")
@@ -105,6 +180,7 @@ def _workspace_view(workspace: Workspace, *, created: bool = False) -> Workspace
         currency=workspace.currency,
         business=Business(workspace.business),
         created=created,
+        version=workspace.version,
     )
 
 
@@ -265,6 +341,7 @@ async def update_settings(
             workspace.currency = clean_code
         if clean_kind is not None:
             workspace.business = clean_kind.value
+        await uow.workspaces.changed(workspace)
         view = _workspace_view(workspace)
         await uow.commit()
         return view

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from db.models import Experiment, Workspace
 from db.unit_of_work import Database
 from experiments import observations, services
-from tests.service.conftest import ALICE, CHAT
+from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
 
 
 @contextmanager
@@ -91,7 +91,27 @@ async def test_an_experiment_comes_with_its_variants_in_one_statement_as_the_slo
     assert [name for _, _, name in fast_variants] == ["Control", "Cheaper", "Dearer"]
 
 
-async def test_logging_a_result_takes_six_statements(database: Database, workspace: int) -> None:
+async def test_the_chats_experiment_comes_with_its_workspace_in_one_statement(
+    database: Database, workspace: int
+) -> None:
+    made = await services.create_experiment(
+        database.unit_of_work(), CHAT, "Pricing", ["Control", "Cheaper"], author=ALICE
+    )
+    async with database.unit_of_work() as uow:
+        with counted(database) as statements:
+            fast = await uow.experiments.get_in_chat(CHAT, made.number)
+            team = await uow.workspaces.by_chat(CHAT)
+        assert len(statements) == 1
+        assert fast is not None and team is not None and fast.workspace_id == team.id
+        assert [v.name for v in fast.variants] == ["Control", "Cheaper"]
+        slow = await uow.experiments.get(team.id, made.number)
+        assert slow is fast
+        # Another chat's number, and a chat without a workspace, find nothing.
+        assert await uow.experiments.get_in_chat(OTHER_CHAT, made.number) is None
+        assert await uow.experiments.get_in_chat(-1, made.number) is None
+
+
+async def test_logging_a_result_takes_five_statements(database: Database, workspace: int) -> None:
     made = await services.create_experiment(database.unit_of_work(), CHAT, "Hero", author=ALICE)
     await observations.log_observation(
         database.unit_of_work(), CHAT, made.number, "A", 100, 5, author=ALICE
@@ -107,7 +127,7 @@ async def test_logging_a_result_takes_six_statements(database: Database, workspa
             author=ALICE,
             confirm_jumps=True,
         )
-    # the workspace, the experiment with its variants, the usual day, the insert, and the two
+    # the experiment with its variants and workspace, the usual day, the insert, and the two
     # running totals (the variant's, which returns its new sums, and the day's)
-    assert len(statements) == 6, statements
+    assert len(statements) == 5, statements
     assert (logged.totals.visitors, logged.totals.conversions) == (100, 7)

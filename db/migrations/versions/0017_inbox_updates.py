@@ -1,7 +1,7 @@
 """inbox_updates: every update taken from Telegram, kept until it is handled
 
-Revision ID: 0016_inbox_updates
-Revises: 0015_flow_states
+Revision ID: 0017_inbox_updates
+Revises: 0016_workspace_version
 Create Date: 2026-12-02 14:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from db.models import UTCDateTime
 
-revision: str = "0016_inbox_updates"
-down_revision: str | None = "0015_flow_states"
+revision: str = "0017_inbox_updates"
+down_revision: str | None = "0016_workspace_version"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,94 @@
+"""Two bot processes on one database: a setting changed through one is used by the other's
+next reply (each process keeps its chats' workspaces, experiments.workspaces.KnownWorkspaces)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+
+from bot.app import build_application
+from bot.bootstrap import open_database
+from bot.i18n import translator
+from bot.runtime import Runtime
+from emulator import DEFAULT_TOKEN, BotApiEmulator, SimChat
+from emulator.harness import running_application
+from tests.e2e.conftest import say
+from tests.support import FrozenClock
+
+ALICE_ID = 424242
+
+
+@asynccontextmanager
+async def bot_process(database_url: str, clock: FrozenClock) -> AsyncIterator[SimChat]:
+    """A bot with an engine, a runtime and a Telegram of its own, on the shared database; the
+    same founder (the same chat id) writes to it."""
+    async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
+        database = await open_database(database_url)
+        application = build_application(
+            Runtime(database=database, clock=clock),
+            DEFAULT_TOKEN,
+            base_url=emulator.base_url,
+            base_file_url=emulator.base_file_url,
+            rate_limited=False,
+        )
+        try:
+            async with running_application(application, poll_timeout=1):
+                alice = emulator.user(first_name="Alice", language_code="en", user_id=ALICE_ID)
+                yield emulator.private_chat(alice)
+        finally:
+            await database.dispose()
+
+
+def opening(language: str, message: str) -> str:
+    """The words a translated message starts with, up to its first placeholder."""
+    return translator(language).gettext(message).split("{")[0]
+
+
+LOGGED = (
+    "✅ Logged for {title}, variant <b>{variant}</b>: {visitors} visitors, "
+    "{conversions} conversions (by {author})."
+)
+
+
+async def test_a_language_changed_through_one_process_is_used_by_the_others_next_reply(
+    database_url: str, clock: FrozenClock
+) -> None:
+    async with (
+        bot_process(database_url, clock) as first,
+        bot_process(database_url, clock) as second,
+    ):
+        await say(first, "/new Referral reward")
+        logged = await say(second, "/log #1 A 100 5")
+        assert logged.text.startswith(opening("en", LOGGED))
+        help_text = await say(second, "/help")
+        assert translator("en").gettext("Hourglass commands") in help_text.text
+
+        await say(first, "/settings language ru")
+
+        # Its next update, whether it runs a use case or not, speaks the new language.
+        logged = await say(second, "/log #1 B 100 7")
+        assert logged.text.startswith(opening("ru", LOGGED)), logged.text
+        help_text = await say(second, "/help")
+        assert translator("ru").gettext("Hourglass commands") in help_text.text
+
+        # And back, the other way round.
+        await say(second, "/settings language en")
+        logged = await say(first, "/log #1 A 100 6")
+        assert logged.text.startswith(opening("en", LOGGED)), logged.text
+
+
+async def test_a_timezone_changed_through_one_process_is_where_the_others_next_day_begins(
+    database_url: str, clock: FrozenClock
+) -> None:
+    # 2026-03-02 09:00 UTC is still 1 March in Honolulu (UTC-10).
+    async with (
+        bot_process(database_url, clock) as first,
+        bot_process(database_url, clock) as second,
+    ):
+        await say(first, "/new Referral reward")
+        await say(second, "/log #1 A 100 5")
+        await say(first, "/settings timezone Pacific/Honolulu")
+        logged = await say(second, "/log #1 A 100 5 yesterday")
+        # Yesterday there is 28 February; in UTC, the timezone the second process knew, 1 March.
+        assert translator("en").date(date(2026, 2, 28)) in logged.text, logged.text
