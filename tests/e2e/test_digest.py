@@ -488,7 +488,7 @@ async def test_an_application_on_the_wall_clock_ticks_every_minute_from_its_star
         await application.post_init(application)  # runs the startup hooks
         await application.start()
         assert application.job_queue is not None
-        [job] = [job for job in application.job_queue.jobs() if job.name == "digests"]
+        [job] = application.job_queue.get_jobs_by_name("digests")
         assert (job.name, job.job.trigger.interval) == ("digests", timedelta(minutes=1))
         await job.run(application)  # what the JobQueue does each minute: nothing is due here
         assert bot.emulator.calls_to("sendMessage") == []
