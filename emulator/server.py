@@ -52,6 +52,7 @@ class BotApiEmulator:
         bot_first_name: str = "Hourglass",
         port: int = 0,
         clock: Callable[[], float] = time.time,
+        first_update_id: int = 1,
     ) -> None:
         self.token = token
         self.world = TelegramWorld(
@@ -59,6 +60,7 @@ class BotApiEmulator:
             bot_username=bot_username,
             bot_first_name=bot_first_name,
             clock=clock,
+            first_update_id=first_update_id,
         )
         self.calls: list[ApiCall] = []
         self.faults_fired: list[FiredFault] = []

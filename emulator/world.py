@@ -38,7 +38,13 @@ class TelegramWorld:
     """Everything the emulator knows, independent of HTTP; mutations call notify()."""
 
     def __init__(
-        self, *, bot_id: int, bot_username: str, bot_first_name: str, clock: Callable[[], float]
+        self,
+        *,
+        bot_id: int,
+        bot_username: str,
+        bot_first_name: str,
+        clock: Callable[[], float],
+        first_update_id: int = 1,
     ) -> None:
         self.bot_user: dict[str, Any] = {
             "id": bot_id,
@@ -62,7 +68,7 @@ class TelegramWorld:
         self.closing = False
         self.poll_generation = 0
         self._changed = asyncio.Event()
-        self._next_update_id = 1
+        self._next_update_id = first_update_id
         self._next_user_id = FIRST_USER_ID
         self._next_group_id = FIRST_GROUP_ID
         self._next_file_number = 1

@@ -20,10 +20,13 @@ ALICE_ID = 424242
 
 
 @asynccontextmanager
-async def bot_process(database_url: str, clock: FrozenClock) -> AsyncIterator[SimChat]:
+async def bot_process(
+    database_url: str, clock: FrozenClock, first_update_id: int = 1
+) -> AsyncIterator[SimChat]:
     """A bot with an engine, a runtime and a Telegram of its own, on the shared database; the
-    same founder (the same chat id) writes to it."""
-    async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
+    same founder (the same chat id) writes to it. One bot has one sequence of update ids, so
+    the second Telegram continues far from the first's (the inbox keys updates by their id)."""
+    async with BotApiEmulator(token=DEFAULT_TOKEN, first_update_id=first_update_id) as emulator:
         database = await open_database(database_url)
         application = build_application(
             Runtime(database=database, clock=clock),
@@ -56,7 +59,7 @@ async def test_a_language_changed_through_one_process_is_used_by_the_others_next
 ) -> None:
     async with (
         bot_process(database_url, clock) as first,
-        bot_process(database_url, clock) as second,
+        bot_process(database_url, clock, first_update_id=1_000_000) as second,
     ):
         await say(first, "/new Referral reward")
         logged = await say(second, "/log #1 A 100 5")
@@ -84,7 +87,7 @@ async def test_a_timezone_changed_through_one_process_is_where_the_others_next_d
     # 2026-03-02 09:00 UTC is still 1 March in Honolulu (UTC-10).
     async with (
         bot_process(database_url, clock) as first,
-        bot_process(database_url, clock) as second,
+        bot_process(database_url, clock, first_update_id=1_000_000) as second,
     ):
         await say(first, "/new Referral reward")
         await say(second, "/log #1 A 100 5")
