@@ -52,11 +52,13 @@ CHAT_FUZZ = settings(
 
 
 async def everything(bot: BotUnderTest) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, to see that nothing changed."""
+    """Every row of every table, to see that nothing changed; the inbox records every update
+    received, refused or not, so it is left out."""
     async with bot.database.unit_of_work() as uow:
         return {
             table.name: sorted(map(tuple, await uow.session.execute(select(table))), key=repr)
             for table in Base.metadata.sorted_tables
+            if table.name != "inbox_updates"
         }
 
 
