@@ -90,8 +90,10 @@ async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:
-    # block=False: while one chat's chart is drawn (in a worker thread), other updates go on.
+    # Blocking: other chats go on while a chart is drawn (chats are handled concurrently, the
+    # drawing runs in a worker thread), and this chat's next update waits its turn, so its
+    # replies keep their order and the update is marked handled only once the chart is sent.
     return [
-        CommandHandler("chart", chart_command, block=False),
-        CallbackQueryHandler(chart_button, pattern=buttons.Chart.pattern, block=False),
+        CommandHandler("chart", chart_command),
+        CallbackQueryHandler(chart_button, pattern=buttons.Chart.pattern),
     ]
