@@ -281,18 +281,7 @@ class ObservationRepository:
 
     async def last_logged_for_workspace(self, workspace_id: int) -> dict[int, datetime]:
         """When each experiment of a workspace last got an entry (experiments with entries)."""
-        experiment_ids = select(Experiment.id).where(Experiment.workspace_id == workspace_id)
-        rows = await self._session.execute(
-            select(Observation.experiment_id, func.max(Observation.logged_at))
-            .where(Observation.experiment_id.in_(experiment_ids))
-            .group_by(Observation.experiment_id)
-        )
-        found: dict[int, datetime] = {}
-        for experiment_id, logged_at in rows:
-            moment = _aware(logged_at)
-            if moment is not None:
-                found[experiment_id] = moment
-        return found
+        return await self.last_logged_for_workspaces([workspace_id])
 
     async def last_logged_at(self, experiment_id: int) -> datetime | None:
         """When the experiment's latest entry was logged (an index lookup)."""
