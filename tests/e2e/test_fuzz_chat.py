@@ -74,6 +74,10 @@ async def replies_until_cancel(chat: SimChat) -> list[BotMessage]:
     while True:
         message = await chat.next_reply()
         if message.text.startswith(CANCEL_ANSWERS):
+            # A chat's next update starts once the last one has finished, guided-flow state
+            # saved included (it is written after the reply): one more round trip waits for it.
+            await chat.send("/cancel")
+            await chat.next_reply()
             return replies
         replies.append(message)
 
