@@ -75,17 +75,6 @@ class _Parser(argparse.ArgumentParser):
         raise CalcInputError(f"{message[:1].upper()}{message[1:]}. See hourglass calc --help.")
 
 
-def parse_counts(tokens: Sequence[str]) -> list[tuple[int, int]]:
-    """'120/2400' tokens -> [(conversions, visitors), ...], read as /calc reads them
-    (``parsers.pair``: 1,200/24,000 is fine). At least two pairs."""
-    pairs = [parsers.pair(token) for token in tokens]
-    if len(pairs) < 2:
-        raise CalcInputError(
-            "Give at least two arms, the control first, e.g. hourglass calc 120/2400 150/2400."
-        )
-    return pairs
-
-
 def parse_names(text: str | None, count: int) -> list[str]:
     """'A,B,C' -> ['A', 'B', 'C'] (exactly ``count`` unique names); default A, B, C, ..."""
     if text is None:
@@ -222,7 +211,7 @@ def _run_readout(positionals: list[str], options: list[str]) -> str:
         options, ("--baseline", "--mde", "--power"), "only goes with hourglass calc size"
     )
     parsed = _option_parser(size=False).parse_args(options)
-    pairs = parse_counts(positionals)
+    pairs = parsers.pairs(" ".join(positionals), "hourglass calc 120/2400 150/2400")
     names = parse_names(parsed.names, len(pairs))
     alpha = _parse_probability(parsed.alpha, "--alpha", "--alpha 0.05")
     split = None if parsed.split is None else parse_split(parsed.split, len(pairs))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from experiments.domain import N_
@@ -175,55 +174,3 @@ COMMANDS: tuple[Command, ...] = (
         "cancel", N_("Stop the current guided step"), N_("stop the guided conversation you are in.")
     ),
 )
-
-
-# ---------------------------------------------------------------- did you mean
-
-# A command typed with the Russian keyboard layout on: /дщп is /log.
-_RUSSIAN_LAYOUT = str.maketrans(
-    "йцукенгшщзхъфывапролджэячсмитьбю", "qwertyuiop[]asdfghjkl;'zxcvbnm,."
-)
-# The most edits (insert, delete, replace, swap two neighbours) a suggestion may be away.
-_MAX_EDITS = 2
-
-
-def closest_command(typed: str, known: Iterable[str]) -> str | None:
-    """The known command a mistyped one most likely meant (``lgo`` → ``log``), or None.
-
-    Closest by optimal-string-alignment distance (a swap of two neighbouring letters counts
-    as one edit) within two edits and under half the word; else the one command the word
-    begins; a word typed in the Russian layout is read as the keys it was typed on.
-    """
-    word = typed.lstrip("/").split("@", 1)[0].casefold()
-    if not word:
-        return None
-    names = sorted(set(known))
-    if word in names:
-        return None
-    for attempt in (word, word.translate(_RUSSIAN_LAYOUT)):
-        scored = sorted((_edits(attempt, name), name) for name in names)
-        if scored:
-            distance, best = scored[0]
-            close = distance <= _MAX_EDITS and distance * 2 < max(len(attempt), len(best))
-            unique = len(scored) == 1 or scored[1][0] > distance
-            if close and unique:
-                return best
-        starting = [name for name in names if len(attempt) >= 3 and name.startswith(attempt)]
-        if len(starting) == 1:
-            return starting[0]
-    return None
-
-
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance (Damerau–Levenshtein without repeated edits)."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -77,6 +79,10 @@ async def migrate(engine: AsyncEngine) -> None:
     lock held for the migrating transaction; SQLite with a lock on a file next to the database.
     Within one process, Alembic's global state allows one migration at a time as well.
     """
+    async with engine.connect() as connection:
+        if await connection.run_sync(_at_head):
+            # The usual start: nothing to apply, so no lock to wait for.
+            return
     async with _process_lock(), _sqlite_file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # Released with the transaction, also when the process dies.
@@ -115,6 +121,15 @@ async def _sqlite_file_lock(engine: AsyncEngine) -> AsyncIterator[None]:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
+
+
+@lru_cache(maxsize=1)
+def _head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _at_head(connection: Connection) -> bool:
+    return MigrationContext.configure(connection).get_current_revision() == _head_revision()
 
 
 def _upgrade_to_head(connection: Connection) -> None:

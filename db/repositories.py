@@ -194,36 +194,23 @@ class ExperimentRepository:
             self._with_variants().where(Experiment.id == experiment_id)
         )
 
-    async def children(self, experiment_id: int) -> Sequence[Experiment]:
-        """The experiments started as the next iteration of this one, oldest first."""
-        return (
-            await self._session.scalars(
-                self._with_variants()
-                .where(Experiment.parent_id == experiment_id)
-                .order_by(Experiment.number)
-            )
-        ).all()
-
-    async def list_for_workspace(self, workspace_id: int) -> Sequence[Experiment]:
-        return (
-            await self._session.scalars(
-                self._with_variants()
-                .where(Experiment.workspace_id == workspace_id)
-                .order_by(Experiment.number)
-            )
-        ).all()
-
-    async def drafts_for_workspace(self, workspace_id: int) -> Sequence[Experiment]:
-        """The workspace's drafts (its backlog), in number order."""
-        return (
-            await self._session.scalars(
-                self._with_variants()
-                .where(
-                    Experiment.workspace_id == workspace_id, Experiment.status == Status.DRAFT.value
-                )
-                .order_by(Experiment.number)
-            )
-        ).all()
+    async def find(
+        self,
+        *,
+        workspace_id: int | None = None,
+        status: Status | None = None,
+        parent_id: int | None = None,
+    ) -> Sequence[Experiment]:
+        """Experiments with their variants, in number order: a workspace's (``status``: only
+        those, e.g. its drafts), or those started as the next iteration of ``parent_id``."""
+        query = self._with_variants().order_by(Experiment.number)
+        if workspace_id is not None:
+            query = query.where(Experiment.workspace_id == workspace_id)
+        if status is not None:
+            query = query.where(Experiment.status == status.value)
+        if parent_id is not None:
+            query = query.where(Experiment.parent_id == parent_id)
+        return (await self._session.scalars(query)).all()
 
     async def remove(self, experiment_id: int) -> None:
         """Deletes the experiment; the database cascades to everything that belongs to it."""

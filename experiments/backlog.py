@@ -62,7 +62,7 @@ async def backlog(uow: UnitOfWork, chat_id: int) -> Backlog:
         workspace = await services.require_workspace(uow, chat_id)
         drafts = [
             services.experiment_view(draft)
-            for draft in await uow.experiments.drafts_for_workspace(workspace.id)
+            for draft in await uow.experiments.find(workspace_id=workspace.id, status=Status.DRAFT)
         ]
     return Backlog(tuple(backlog_order(drafts, constraint)), constraint)
 

@@ -12,7 +12,7 @@ Dates are ``experiments.dates`` (``parse_moment``, ``day_ahead``), re-exported h
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -145,6 +145,37 @@ def pair(token: str) -> tuple[int, int]:
     return conversions, visitors
 
 
+# How many conversions/visitors pairs a readout takes: a control and at least one change.
+MIN_PAIRS = 2
+
+
+def pairs(text: str, usage: str, *, most: int | None = None) -> list[tuple[int, int]]:
+    """`120/2400 150/2400 …`, the control first (each read by ``pair``; `120 / 2400` is one
+    pair) → at least two pairs, and at most ``most``; for /calc and `hourglass calc` alike."""
+    found = [pair(token) for token in re.sub(r"\s*/\s*", "/", text.strip()).split()]
+    if len(found) < MIN_PAIRS:
+        raise InvalidInput(
+            N_("Give at least two pairs of conversions/visitors, the control first, e.g. {usage}"),
+            usage=usage,
+        )
+    if most is not None and len(found) > most:
+        raise InvalidInput(
+            N_("Give at most {limit} pairs (you gave {count}), the control first, e.g. {usage}"),
+            limit=most,
+            count=len(found),
+            usage=usage,
+        )
+    return found
+
+
+def single_pair(text: str) -> tuple[int, int]:
+    """One conversions/visitors pair alone (`120/2400`, `120 / 2400`): a guided step's answer."""
+    tokens = re.sub(r"\s*/\s*", "/", text.strip()).split()
+    if len(tokens) != 1:
+        raise InvalidInput(N_("Type one pair of conversions/visitors, like 120/2400."))
+    return pair(tokens[0])
+
+
 def count(token: str, what: str, usage: str) -> int:
     """A whole number of visitors or conversions (1,200 and 1_200 are fine)."""
     value = count_value(token)  # a negative count is read: the service explains why it can't be
@@ -260,6 +291,22 @@ def effect(token: str, baseline: float, usage: str) -> float:
     return target
 
 
+def plan(text: str, usage: str) -> tuple[float, float]:
+    """`5% 20%`: the baseline rate and the smallest effect worth having → (baseline, target)
+    rates, read by ``rate`` and ``effect``."""
+    words = text.split()
+    if len(words) != 2:
+        raise InvalidInput(
+            N_(
+                "Write the baseline rate and the smallest lift worth having, e.g. {usage} "
+                "(5% now, 20% better)."
+            ),
+            usage=usage,
+        )
+    baseline = rate(words[0], usage)
+    return baseline, effect(words[1], baseline, usage)
+
+
 def review_date(token: str, today: date, usage: str) -> date:
     """`2026-05-01`, `01.05.2026`, `01.05`, `14d` / `2w` from today → a date not in the past
     (read by ``dates.day_ahead``, the one date reader)."""
@@ -288,6 +335,24 @@ def due_date(token: str, today: date) -> date:
             token=token,
         )
     return found
+
+
+def leading_day(
+    words: Sequence[str], *, now: datetime, zone: tzinfo
+) -> tuple[datetime | None, list[str]]:
+    """The day a list of counts starts with (/funnel's), and the words after it.
+
+    A first word that is not a count starts a day: one word (`2026-11-16`, `yesterday`) or
+    two (`last week`); ``NotADate`` when it is none.
+    """
+    if not words or count_value(words[0]) is not None:
+        return None, list(words)
+    if len(words) > 2:
+        try:
+            return dates.parse_moment(" ".join(words[:2]), now=now, zone=zone), list(words[2:])
+        except dates.NotADate:
+            pass
+    return dates.parse_moment(words[0], now=now, zone=zone), list(words[1:])
 
 
 @dataclass(frozen=True)
@@ -713,6 +778,7 @@ class Word(StrEnum):
     STAGES = "stages"  # /help stages
     CLEAR = "clear"  # /cost #1 none: the cost is cleared
     EQUAL = "equal"  # /edit #1 split equal (the button sends "-")
+    FUNNEL = "funnel"  # /chart funnel
 
 
 WORDS: dict[Word, frozenset[str]] = {
@@ -723,9 +789,62 @@ WORDS: dict[Word, frozenset[str]] = {
     Word.STAGES: frozenset({"stages", "stage", "этапы", "стадии"}),
     Word.CLEAR: frozenset({"none", "clear", "-", "нет", "убрать", "сбросить"}),
     Word.EQUAL: frozenset({"-", "equal", "even", "поровну", "равно", "равный"}),
+    Word.FUNNEL: frozenset({"funnel"}),
 }
 
 
 def is_word(text: str, word: Word) -> bool:
     """Whether ``text`` is one of the ways to write ``word``, in any language and case."""
     return text.strip().casefold() in WORDS[word]
+
+
+# ---------------------------------------------------------------- a mistyped command
+
+# A command typed with the Russian keyboard layout on: /дщп is /log.
+_RUSSIAN_LAYOUT = str.maketrans(
+    "йцукенгшщзхъфывапролджэячсмитьбю", "qwertyuiop[]asdfghjkl;'zxcvbnm,."
+)
+# The most edits (insert, delete, replace, swap two neighbours) a suggestion may be away.
+_MAX_EDITS = 2
+
+
+def closest_command(typed: str, known: Iterable[str]) -> str | None:
+    """The known command a mistyped one most likely meant (``lgo`` → ``log``), or None.
+
+    Closest by optimal-string-alignment distance (a swap of two neighbouring letters counts
+    as one edit) within two edits and under half the word; else the one command the word
+    begins; a word typed in the Russian layout is read as the keys it was typed on.
+    """
+    word = typed.lstrip("/").split("@", 1)[0].casefold()
+    if not word:
+        return None
+    names = sorted(set(known))
+    if word in names:
+        return None
+    for attempt in (word, word.translate(_RUSSIAN_LAYOUT)):
+        scored = sorted((_edits(attempt, name), name) for name in names)
+        if scored:
+            distance, best = scored[0]
+            close = distance <= _MAX_EDITS and distance * 2 < max(len(attempt), len(best))
+            unique = len(scored) == 1 or scored[1][0] > distance
+            if close and unique:
+                return best
+        starting = [name for name in names if len(attempt) >= 3 and name.startswith(attempt)]
+        if len(starting) == 1:
+            return starting[0]
+    return None
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (Damerau–Levenshtein without repeated edits)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]

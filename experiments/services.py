@@ -139,7 +139,7 @@ async def get_experiment(uow: UnitOfWork, chat_id: int, number: int) -> Experime
             parent = None if found is None else ExperimentLink(found.number, found.name)
         children = tuple(
             ExperimentLink(child.number, child.name)
-            for child in await uow.experiments.children(experiment.id)
+            for child in await uow.experiments.find(parent_id=experiment.id)
         )
         return replace(summary, parent=parent, children=children)
 
@@ -150,7 +150,7 @@ async def list_experiments(uow: UnitOfWork, chat_id: int) -> list[ExperimentSumm
         workspace = await uow.workspaces.by_chat(chat_id)
         if workspace is None:
             return []
-        experiments = await uow.experiments.list_for_workspace(workspace.id)
+        experiments = await uow.experiments.find(workspace_id=workspace.id)
         # Two queries for the whole workspace, however many experiments it has.
         sums = await uow.totals.for_workspace(workspace.id)
         last = await uow.observations.last_logged_for_workspace(workspace.id)

@@ -7,6 +7,7 @@ empty database it may take over (CI starts one); without it those runs are skipp
 
 from __future__ import annotations
 
+import compileall
 import os
 from pathlib import Path
 
@@ -21,6 +22,21 @@ from tests.support import (
 )
 
 POSTGRES_URL_VARIABLE = "HOURGLASS_TEST_POSTGRES_URL"
+
+
+# The project's own packages, imported by every test process and every bot process a test starts.
+PACKAGES = ("bot", "db", "emulator", "experiments")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    # Compiled once here, before the test processes start: where PYTHONDONTWRITEBYTECODE is
+    # set (CI), each of them, and each bot process a test starts, would otherwise compile
+    # every module of the project from source again.
+    root = Path(__file__).resolve().parent.parent
+    for package in PACKAGES:
+        compileall.compile_dir(root / package, quiet=1)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import string
 
 from telegram import Update
@@ -14,45 +13,18 @@ from bot.keyboards import markup
 from bot.render.readout import method_note, readout_lines
 from bot.replies import reply
 from bot.runtime import Runtime, tr
-from experiments.domain import N_, InvalidInput
-from experiments.parsers import pair
+from experiments import parsers
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
 
 FLOW = "calc"
 CONTROL, VARIANT = range(2)
 USAGE = "/calc 120/2400 150/2400"
-MIN_ARMS, MAX_ARMS = 2, 10
+# More arms than this make a reply too long to read in a chat.
+MAX_ARMS = 10
 TEXT = filters.TEXT & ~filters.COMMAND
 
 
-# ---------------------------------------------------------------- reading the numbers
-
-
-def parse_pairs(text: str) -> list[tuple[int, int]]:
-    """`120/2400 150/2400 …`, the control first: two to ten pairs."""
-    # "120 / 2400" is read as one pair.
-    pairs = [pair(token) for token in re.sub(r"\s*/\s*", "/", text.strip()).split()]
-    if len(pairs) < MIN_ARMS:
-        raise InvalidInput(
-            N_("Give at least two pairs of conversions/visitors, the control first, e.g. {usage}"),
-            usage=USAGE,
-        )
-    if len(pairs) > MAX_ARMS:
-        raise InvalidInput(
-            N_("Give at most {limit} pairs (you gave {count}), the control first, e.g. {usage}"),
-            limit=MAX_ARMS,
-            count=len(pairs),
-            usage=USAGE,
-        )
-    return pairs
-
-
-def parse_one_pair(text: str) -> tuple[int, int]:
-    """One answer of the guided flow: a single `120/2400`."""
-    tokens = re.sub(r"\s*/\s*", "/", text.strip()).split()
-    if len(tokens) != 1:
-        raise InvalidInput(N_("Type one pair of conversions/visitors, like 120/2400."))
-    return pair(tokens[0])
+# ---------------------------------------------------------------- the readout
 
 
 def calc_readout(pairs: list[tuple[int, int]]) -> Readout:
@@ -93,13 +65,13 @@ async def calc_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
             markup([[flows.cancel_button(context)]]),
         )
         return CONTROL
-    await _show(update, context, parse_pairs(rest))
+    await _show(update, context, parsers.pairs(rest, USAGE, most=MAX_ARMS))
     return flows.END
 
 
 async def got_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
-    control = parse_one_pair(update.effective_message.text or "")
+    control = parsers.single_pair(update.effective_message.text or "")
     flows.draft(context, update, FLOW)["control"] = control
     await reply(
         update,
@@ -114,7 +86,7 @@ async def got_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def got_variant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
-    variant = parse_one_pair(update.effective_message.text or "")
+    variant = parsers.single_pair(update.effective_message.text or "")
     control = flows.draft(context, update, FLOW)["control"]
     await _show(update, context, [control, variant])
     flows.drop_draft(context, update, FLOW)

@@ -15,6 +15,7 @@ from bot.replies import esc, reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from experiments import observations, parsers, services
 from experiments.curves import cumulative_curves
+from experiments.parsers import Word
 
 USAGE = "/chart #1"
 
@@ -22,7 +23,7 @@ USAGE = "/chart #1"
 async def chart_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/chart #N`; bare, a picker of experiments with results, and the funnel."""
     args = context.args or []
-    if args and args[0].lower() == "funnel":
+    if args and parsers.is_word(args[0], Word.FUNNEL):
         return  # "/chart funnel" belongs to bot/handlers/funnel.py, registered before this one
     if args:
         await _chart(update, context, parsers.experiment_number(args[0], USAGE))

@@ -212,18 +212,7 @@ def parse_change(
     if field is EditField.SPLIT:
         usage = f"/edit #{number} split 70/30"
         return Change(field, split=parsers.planned_split(text, usage))
-    words = text.split()
-    usage = f"/edit #{number} plan 5% 20%"
-    if len(words) != 2:
-        raise InvalidInput(
-            N_(
-                "Write the baseline rate and the smallest lift worth having, e.g. {usage} "
-                "(5% now, 20% better)."
-            ),
-            usage=usage,
-        )
-    baseline = parsers.rate(words[0], usage)
-    target = parsers.effect(words[1], baseline, usage)
+    baseline, target = parsers.plan(text, f"/edit #{number} plan 5% 20%")
     return Change(field, baseline_rate=baseline, min_detectable_effect=target - baseline)
 
 

@@ -17,10 +17,10 @@ from telegram.ext import (
 )
 
 from bot import flows
-from bot.commands import closest_command
 from bot.handlers.start import cancel_outside_a_flow
 from bot.replies import esc, reply
 from bot.runtime import Runtime, tr
+from experiments.parsers import closest_command
 
 _KNOWN_KEY = "hourglass.known-commands"
 

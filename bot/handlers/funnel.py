@@ -30,7 +30,7 @@ from bot.render.stages import stages_button
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import author_of
-from experiments import dates, parsers
+from experiments import parsers
 from experiments.domain import N_, STAGE_NAMES, InvalidInput
 from experiments.funnel import (
     FUNNEL_STAGES,
@@ -62,30 +62,12 @@ async def funnel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             raise InvalidInput(N_("Write /funnel history alone to see the last periods."))
         await _show_history(update, context)
         return flows.END
-    week_of, words = _leading_day(context, words)
+    week_of, words = parsers.leading_day(
+        words, now=runtime_of(context).clock(), zone=flows.local_zone(context)
+    )
     counts = [parsers.count(word, N_("people"), FUNNEL_USAGE) for word in words]
     await _log(update, context, counts, week_of)
     return flows.END
-
-
-def _leading_day(
-    context: ContextTypes.DEFAULT_TYPE, words: list[str]
-) -> tuple[datetime | None, list[str]]:
-    """The day the funnel's words start with, and the counts after it.
-
-    A first word that is not a number starts a day: one word (`2026-11-16`, `yesterday`) or
-    two (`last week`).
-    """
-    if parsers.count_value(words[0]) is not None:
-        return None, words
-    zone = flows.local_zone(context)
-    now = runtime_of(context).clock()
-    if len(words) > 2:
-        try:
-            return dates.parse_moment(" ".join(words[:2]), now=now, zone=zone), words[2:]
-        except dates.NotADate:
-            pass
-    return dates.parse_moment(words[0], now=now, zone=zone), words[1:]
 
 
 async def _show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

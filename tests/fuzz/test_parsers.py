@@ -5,7 +5,6 @@ Deterministic (derandomized) and modest in examples, so the whole file runs in s
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -15,8 +14,6 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.calc_cli import CalcInputError, parse_counts
-from bot.handlers.calc import parse_pairs
 from experiments import dates, domain, learnings, parsers, workspaces
 from experiments.domain import DomainError
 from experiments.imports import CSV_COLUMNS, parse_csv
@@ -122,11 +119,9 @@ def test_any_time_from_year_1_to_9999_in_any_offset_is_read_or_refused(
 @FUZZ
 @given(text=st.text(max_size=60) | st.lists(NUMBERISH, max_size=4).map("/".join))
 def test_calculator_pairs_are_read_or_refused(text: str) -> None:
-    pairs = read_or_refuse(parse_pairs, text)
+    pairs = read_or_refuse(parsers.pairs, text, "/calc 120/2400 150/2400", most=10)
     if pairs is not None:
         assert all(0 <= conversions <= visitors for conversions, visitors in pairs)
-    with contextlib.suppress(CalcInputError, DomainError):  # the command line refuses too
-        parse_counts(text.split())
 
 
 @FUZZ

@@ -75,7 +75,7 @@ async def experiment_ids(database: Database) -> list[int]:
     async with database.unit_of_work() as uow:
         workspace = await uow.workspaces.by_chat(CHAT)
         assert workspace is not None
-        return [e.id for e in await uow.experiments.list_for_workspace(workspace.id)]
+        return [e.id for e in await uow.experiments.find(workspace_id=workspace.id)]
 
 
 async def assert_totals_are_the_results(database: Database, where: str = "") -> None:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from bot.calc_cli import parse_counts, readout_to_json, run_calc
+from bot.calc_cli import readout_to_json, run_calc
 from experiments.stats.readout import ArmCounts, conversion_readout
 
 COMPARISON_KEYS = {
@@ -192,8 +192,8 @@ def test_help_goes_to_stdout():
         (["1/10", "5/-10"], "can't be negative"),
         (["abc", "1/2"], "“abc” is not conversions/visitors"),
         (["1.5/10", "1/2"], "“1.5/10” is not conversions/visitors"),
-        (["1/2"], "at least two arms"),
-        ([], "at least two arms"),
+        (["1/2"], "at least two pairs"),
+        ([], "at least two pairs"),
         (["1/2", "3/4", "--names", "A"], "one name per arm"),
         (["1/2", "3/4", "--names", "A,A"], "name twice"),
         (["1/2", "3/4", "--names", "A,"], "empty name"),
@@ -226,17 +226,6 @@ def test_bad_input_exits_2_with_one_line_on_stderr(argv, message):
 
 def test_a_leading_calc_word_is_skipped():
     assert calc("calc", "1/200", "3/200")[0] == 0
-
-
-def test_the_chat_and_the_command_line_read_pairs_alike():
-    """Both read conversions/visitors with ``experiments.parsers.pair``."""
-    from bot.handlers.calc import parse_pairs
-
-    tokens = ["120/2400", "1,500/24,000", "3/40"]
-    expected = [(120, 2400), (1500, 24000), (3, 40)]
-    assert parse_counts(tokens) == expected
-    assert parse_pairs(" ".join(tokens)) == expected
-    assert parse_pairs("120 / 2400  3 /40") == [(120, 2400), (3, 40)]
 
 
 def test_readout_to_json_is_plain_json():

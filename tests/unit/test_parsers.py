@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.commands import COMMANDS
 from experiments import parsers
 from experiments.domain import (
     MAX_COUNT_PER_OBSERVATION,
@@ -301,3 +302,111 @@ def test_a_pair_of_counts_obeys_the_rules_of_counts() -> None:
         parsers.pair(f"1/{MAX_COUNT_PER_OBSERVATION + 1}")
     with pytest.raises(InvalidInput, match="not conversions/visitors"):
         parsers.pair("abc")
+
+
+# ---------------------------------------------------------------- a mistyped command
+
+KNOWN = [command.name for command in COMMANDS]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("/lgo", "log"),
+        ("/raedout", "readout"),
+        ("/lsit", "list"),
+        ("/settigns", "settings"),
+        ("/conclud", "conclude"),
+        ("/read", "readout"),  # the one command it begins
+        ("/дщп", "log"),  # typed in the Russian layout
+        ("/lgo@hourglass_bot", "log"),
+    ],
+)
+def test_a_mistyped_command_has_a_closest(typed: str, meant: str) -> None:
+    assert parsers.closest_command(typed, KNOWN) == meant
+
+
+@pytest.mark.parametrize("typed", ["/frobnicate", "/l", "/log", "/"])
+def test_no_suggestion_for_far_off_short_or_known_words(typed: str) -> None:
+    assert parsers.closest_command(typed, KNOWN) is None
+
+
+# ---------------------------------------------------------------- the funnel's leading day
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("words", "day", "rest"),
+    [
+        (["100", "50"], None, ["100", "50"]),
+        (["2026-11-16", "100", "50"], "2026-11-16", ["100", "50"]),
+        (["вчера", "100"], "2026-12-01", ["100"]),
+        (["yesterday", "1,200"], "2026-12-01", ["1,200"]),
+    ],
+)
+def test_a_funnel_may_start_with_the_day_it_is_for(words, day, rest) -> None:
+    moment, after = parsers.leading_day(words, now=NOW, zone=UTC)
+    assert (None if moment is None else moment.date().isoformat(), after) == (day, rest)
+
+
+def test_a_two_word_day_takes_both_words() -> None:
+    moment, after = parsers.leading_day(["last", "week", "100"], now=NOW, zone=UTC)
+    assert moment is not None and moment < NOW
+    assert after == ["100"]
+
+
+def test_a_leading_word_that_is_no_day_is_refused() -> None:
+    with pytest.raises(parsers.NotADate):
+        parsers.leading_day(["soon", "100"], now=NOW, zone=UTC)
+
+
+# ---------------------------------------------------------------- a plan: baseline and effect
+
+
+@pytest.mark.parametrize(
+    ("text", "baseline", "target"),
+    [
+        ("5% 20%", 0.05, 0.06),  # relative: 5% x 1.2
+        ("0.05 1pp", 0.05, 0.06),  # absolute: 5% + 1 point
+        ("5,5% 1пп", 0.055, 0.065),
+    ],
+)
+def test_a_plan_is_a_baseline_and_an_effect(text, baseline, target) -> None:
+    assert parsers.plan(text, "") == pytest.approx((baseline, target))
+
+
+@pytest.mark.parametrize("text", ["5%", "5% 20% 3", "", "five 20%", "5% -"])
+def test_a_plan_needs_a_rate_and_an_effect(text) -> None:
+    with pytest.raises(InvalidInput):
+        parsers.plan(text, "/edit #1 plan 5% 20%")
+
+
+# ---------------------------------------------------------------- the calculator's pairs
+
+
+def test_pairs_are_read_with_separators_and_spaces_around_the_slash() -> None:
+    assert parsers.pairs("120/2400 1,500/24,000 3 / 40", "") == [
+        (120, 2400),
+        (1500, 24000),
+        (3, 40),
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "120/2400"])
+def test_a_readout_needs_at_least_two_pairs(text) -> None:
+    with pytest.raises(InvalidInput, match="at least two pairs"):
+        parsers.pairs(text, "/calc 120/2400 150/2400")
+
+
+def test_the_most_pairs_is_the_callers() -> None:
+    eleven = " ".join(["1/10"] * 11)
+    assert len(parsers.pairs(eleven, "")) == 11
+    with pytest.raises(InvalidInput, match="at most 10 pairs"):
+        parsers.pairs(eleven, "", most=10)
+
+
+def test_a_guided_answer_is_a_single_pair() -> None:
+    assert parsers.single_pair(" 120 / 2400 ") == (120, 2400)
+    with pytest.raises(InvalidInput, match="one pair"):
+        parsers.single_pair("120/2400 150/2400")

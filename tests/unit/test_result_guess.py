@@ -1,4 +1,4 @@
-"""Reading results from plain text, and the closest command to a mistyped one."""
+"""Reading results from plain text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.commands import COMMANDS, closest_command
 from experiments.domain import ExperimentView, Kind, Status
 from experiments.result_guess import Candidate, ResultGuess, guess_result, single_count
 
@@ -108,31 +107,6 @@ def test_a_variant_of_several_experiments_gives_each_as_a_candidate() -> None:
 )
 def test_a_single_count_answers_the_visitors_question(text: str, expected: int | None) -> None:
     assert single_count(text) == expected
-
-
-KNOWN = [command.name for command in COMMANDS]
-
-
-@pytest.mark.parametrize(
-    ("typed", "meant"),
-    [
-        ("/lgo", "log"),
-        ("/raedout", "readout"),
-        ("/lsit", "list"),
-        ("/settigns", "settings"),
-        ("/conclud", "conclude"),
-        ("/read", "readout"),  # the one command it begins
-        ("/дщп", "log"),  # typed in the Russian layout
-        ("/lgo@hourglass_bot", "log"),
-    ],
-)
-def test_a_mistyped_command_has_a_closest(typed: str, meant: str) -> None:
-    assert closest_command(typed, KNOWN) == meant
-
-
-@pytest.mark.parametrize("typed", ["/frobnicate", "/l", "/log", "/"])
-def test_no_suggestion_for_far_off_short_or_known_words(typed: str) -> None:
-    assert closest_command(typed, KNOWN) is None
 
 
 @pytest.mark.parametrize(
