@@ -51,6 +51,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, ConversationHandler
 
 from bot.i18n import Translator, translator
+from bot.jobs import run_every
 from bot.runtime import RUNTIME_KEY, Runtime, runtime_of, workspace_of
 from experiments import flow_states
 from experiments.domain import DomainError
@@ -240,14 +241,13 @@ async def expire_flows_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def start_flow_sweep(application: Application) -> None:
     """A startup hook: look for flows left waiting every ``SWEEP_SECONDS``."""
-    if application.job_queue is None:
-        raise RuntimeError("guided flows need python-telegram-bot's JobQueue (job-queue extra)")
-    application.job_queue.run_repeating(
+    run_every(
+        application,
         expire_flows_job,
-        interval=SWEEP_SECONDS,
+        seconds=SWEEP_SECONDS,
         first=SWEEP_SECONDS,
         name="flow-timeouts",
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        needed_for="guided flows",
     )
 
 

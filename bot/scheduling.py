@@ -39,6 +39,7 @@ from telegram.error import (
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import translator
+from bot.jobs import run_every
 from bot.render.digest import digest_keyboard, digest_text
 from bot.runtime import RUNTIME_KEY, Runtime
 from experiments import digests
@@ -244,13 +245,13 @@ async def digest_tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def start_digest_schedule(application: Application) -> None:
     """A startup hook: the tick every minute, the first one shortly after start."""
-    if application.job_queue is None:
-        raise RuntimeError("digests need python-telegram-bot's JobQueue (the job-queue extra)")
-    application.job_queue.run_repeating(
+    run_every(
+        application,
         digest_tick_job,
-        interval=TICK_SECONDS,
+        seconds=TICK_SECONDS,
         first=FIRST_TICK_SECONDS,
         name="digests",
+        needed_for="digests",
         # The lock above turns an overlapping run into a no-op instead of a skipped-run warning.
-        job_kwargs={"max_instances": 2, "coalesce": True},
+        at_once=2,
     )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.conversations import SWEEP_SECONDS
 from bot.runtime import Runtime
 from bot.scheduling import DeliveryPolicy, run_digest_tick
 from db.engine import create_engine
@@ -492,6 +493,8 @@ async def test_an_application_on_the_wall_clock_ticks_every_minute_from_its_star
         assert (job.name, job.job.trigger.interval) == ("digests", timedelta(minutes=1))
         await job.run(application)  # what the JobQueue does each minute: nothing is due here
         assert bot.emulator.calls_to("sendMessage") == []
+        [sweep] = application.job_queue.get_jobs_by_name("flow-timeouts")
+        assert sweep.job.trigger.interval == timedelta(seconds=SWEEP_SECONDS)
         await application.stop()
     finally:
         await application.shutdown()
