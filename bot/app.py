@@ -121,8 +121,10 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     # Chats are handled concurrently, each chat's updates in order (bot/concurrency.py).
+    # Processes sharing a webhook also take a chat's lock across them (db/chat_locks.py).
     if concurrent:
-        builder = builder.concurrent_updates(PerChatUpdateProcessor())
+        chat_locks = None if runtime.sole_receiver else runtime.database.chat_locks
+        builder = builder.concurrent_updates(PerChatUpdateProcessor(chat_locks=chat_locks))
     if rate_limited:
         # Telegram's limits: ~30 messages/s overall, 20/min per group; a 429 pauses only the
         # chat it came for, and the call is retried.

@@ -17,6 +17,12 @@ A chat's replies wait out its own limits only: ``PerChatRateLimiter`` keeps Tele
 20-messages-a-minute limit per group (as ``AIORateLimiter`` does), and when Telegram answers
 "retry after" for one chat, only that chat's calls wait, not every chat's.
 
+Several processes behind one webhook share the database, and with it the guided flows' steps:
+there a chat's update is handled while its process holds the chat's lock across processes
+(``db.chat_locks``), taken after the chat's turn in the process and kept until the update is
+marked done, so another process takes the chat's next update only once this one's step is
+stored. A sole receiver (polling, or SQLite) skips it: its own order is the chat's.
+
 Updates without a chat (none that Hourglass handles today) are ordered per user, or run
 freely when they have neither.
 """
@@ -27,11 +33,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+
+if TYPE_CHECKING:
+    from db.chat_locks import ChatLocks
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +59,21 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     wakes its waiters first come, first served, so a chat's updates take the lock in that
     order. Waiting for a chat's turn happens before a running place is taken, so the updates
     queued behind a slow chat never keep other chats from running.
+
+    ``chat_locks``: other processes handle this bot's updates too; a chat's update is handled
+    while holding its lock across them.
     """
 
     def __init__(
         self,
         max_running_updates: int = MAX_RUNNING_UPDATES,
         max_accepted_updates: int = MAX_ACCEPTED_UPDATES,
+        *,
+        chat_locks: ChatLocks | None = None,
     ) -> None:
         super().__init__(max(max_accepted_updates, max_running_updates))
         self._running = asyncio.Semaphore(max_running_updates)
+        self._chat_locks = chat_locks
         self._turns: dict[object, asyncio.Lock] = {}
         self._waiting: dict[object, int] = {}
 
@@ -81,7 +97,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         turn = self._turns.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with turn, self._running:
+            async with turn, self._running, self._across_processes(key):
                 await coroutine
         finally:
             self._waiting[key] -= 1
@@ -89,6 +105,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 # Nobody else of this chat is queued: forget its lock, so chats don't pile up.
                 del self._waiting[key]
                 del self._turns[key]
+
+    def _across_processes(self, key: object) -> AbstractAsyncContextManager[None]:
+        if self._chat_locks is None or not isinstance(key, tuple) or key[0] != "chat":
+            return contextlib.nullcontext()
+        return self._chat_locks.holding(key[1])
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -23,10 +23,10 @@ So every update goes through three places:
 
 PTB's in-process timeout timers are not used; ``expire_flows`` (a repeating job, or a test
 with a frozen clock) gives up flows left waiting, so the "I stopped waiting" message comes
-from any process, once. Known gap: the new step is written after the handler replied, so
-an answer that reaches another process in that moment finds the previous step, and two
-updates of one chat handled at once by two processes both start from the same step (the
-later write wins). Within a process a chat's updates run in order (``bot.concurrency``).
+from any process, once. The new step is written after the handler replied, so nothing else
+may read the chat's flows in between: within a process a chat's updates run in order
+(``bot.concurrency``), and processes sharing a webhook hold the chat's lock across them from
+before ``load_flows`` until the update is marked done (``db.chat_locks``).
 
 Drafts are JSON with tags for the few types flows keep (dates, decimals, tuples, the
 product's enums and frozen dataclasses); a draft that no longer decodes (its class renamed by

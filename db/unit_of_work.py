@@ -22,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from db.chat_locks import ChatLocks
 from db.digest_repository import DigestRepository
 from db.flow_repository import FlowRepository
 from db.funnel_repository import FunnelRepository
@@ -140,9 +141,13 @@ class Database:
         self.engine = engine
         self._session_factory = async_sessionmaker(engine, expire_on_commit=False)
         self._versions = WorkspaceVersions(engine)
+        # Per-chat locks across processes (db.chat_locks); SQLite serves one process at a time.
+        self.chat_locks = ChatLocks(engine) if engine.dialect.name == "postgresql" else None
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._session_factory, self._versions)
 
     async def dispose(self) -> None:
+        if self.chat_locks is not None:
+            await self.chat_locks.close()
         await self.engine.dispose()

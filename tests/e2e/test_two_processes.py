@@ -1,35 +1,42 @@
 """Two bot processes on one database: a setting changed through one is used by the other's
-next reply (each process keeps its chats' workspaces, experiments.workspaces.KnownWorkspaces)."""
+next reply (each process keeps its chats' workspaces, experiments.workspaces.KnownWorkspaces),
+and a chat's next update waits in one process until the other has finished the chat's last
+(db.chat_locks)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
+
+import pytest
 
 from bot.app import build_application
 from bot.bootstrap import open_database
 from bot.i18n import translator
 from bot.runtime import Runtime
-from emulator import DEFAULT_TOKEN, BotApiEmulator, SimChat
+from db.engine import create_engine
+from emulator import DEFAULT_TOKEN, BotApiEmulator, Fault, SimChat
 from emulator.harness import running_application
-from tests.e2e.conftest import say
+from tests.e2e.conftest import press, say
 from tests.support import FrozenClock
 
 ALICE_ID = 424242
 
 
 @asynccontextmanager
-async def bot_process(
-    database_url: str, clock: FrozenClock, first_update_id: int = 1
-) -> AsyncIterator[SimChat]:
+async def telegram_and_bot(
+    database_url: str, clock: FrozenClock, first_update_id: int = 1, *, sole_receiver: bool = True
+) -> AsyncIterator[tuple[BotApiEmulator, SimChat]]:
     """A bot with an engine, a runtime and a Telegram of its own, on the shared database; the
     same founder (the same chat id) writes to it. One bot has one sequence of update ids, so
-    the second Telegram continues far from the first's (the inbox keys updates by their id)."""
+    the second Telegram continues far from the first's (the inbox keys updates by their id).
+    ``sole_receiver=False``: as a webhook process, other processes take the bot's updates too."""
     async with BotApiEmulator(token=DEFAULT_TOKEN, first_update_id=first_update_id) as emulator:
         database = await open_database(database_url)
         application = build_application(
-            Runtime(database=database, clock=clock),
+            Runtime(database=database, clock=clock, sole_receiver=sole_receiver),
             DEFAULT_TOKEN,
             base_url=emulator.base_url,
             base_file_url=emulator.base_file_url,
@@ -38,9 +45,17 @@ async def bot_process(
         try:
             async with running_application(application, poll_timeout=1):
                 alice = emulator.user(first_name="Alice", language_code="en", user_id=ALICE_ID)
-                yield emulator.private_chat(alice)
+                yield emulator, emulator.private_chat(alice)
         finally:
             await database.dispose()
+
+
+@asynccontextmanager
+async def bot_process(
+    database_url: str, clock: FrozenClock, first_update_id: int = 1
+) -> AsyncIterator[SimChat]:
+    async with telegram_and_bot(database_url, clock, first_update_id) as (_emulator, chat):
+        yield chat
 
 
 def opening(language: str, message: str) -> str:
@@ -95,3 +110,52 @@ async def test_a_timezone_changed_through_one_process_is_where_the_others_next_d
         logged = await say(second, "/log #1 A 100 5 yesterday")
         # Yesterday there is 28 February; in UTC, the timezone the second process knew, 1 March.
         assert translator("en").date(date(2026, 2, 28)) in logged.text, logged.text
+
+
+async def until_a_process_waits_for_a_chat(database_url: str, timeout: float = 10) -> None:
+    """Returns once a connection waits for an advisory lock (a chat's, db.chat_locks)."""
+    engine = create_engine(database_url)
+    query = (
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                async with engine.connect() as connection:
+                    if (await connection.exec_driver_sql(query)).scalar_one():
+                        return
+                # PostgreSQL tells nobody when a lock is waited for: look again shortly.
+                await asyncio.sleep(0.02)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_chats_next_answer_waits_in_the_other_process_until_the_step_is_stored(
+    database_url: str, clock: FrozenClock
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("one process at a time uses an SQLite database: nothing to wait for")
+    async with (
+        telegram_and_bot(database_url, clock, sole_receiver=False) as (telegram, first),
+        telegram_and_bot(database_url, clock, 1_000_000, sole_receiver=False) as (_, second),
+    ):
+        held = telegram.inject(Fault.hold(), method="sendMessage", chat_id=first)
+        await first.send("/new")
+        await telegram.until_held(held)
+        # The first process is replying to /new and has not stored the flow's step yet; the
+        # name, sent to the second process now, waits for the chat's lock.
+        await second.send("Pricing page")
+        await until_a_process_waits_for_a_chat(database_url)
+        assert second.bot_messages == []
+
+        telegram.release(held)
+        asked = await first.next_reply()
+        kind = await second.next_reply()
+        assert asked.text.startswith("Let's register an experiment."), first.transcript()
+        # Taken as the name /new asked for, with the step the first process stored.
+        assert kind.text.startswith("What kind of experiment is “Pricing page”?"), kind.text
+        # And the flow goes on in the second process from there.
+        await press(second, kind, "A/B test")
+        stage = await second.next_reply()
+        assert any("Know" in button.text for row in stage.buttons for button in row), stage.text
