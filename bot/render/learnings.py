@@ -96,16 +96,20 @@ def _subject(t: Translator, learning: LearningView) -> str:
     return " · ".join(parts)
 
 
+def _no_learnings(t: Translator) -> str:
+    return t.gettext(
+        "No learnings yet. When you conclude an experiment, /learn #N walks you "
+        "through five whys to its root cause."
+    )
+
+
 def learnings_by_stage_text(
     t: Translator, groups: Sequence[tuple[Stage | None, Sequence[LearningView]]], today: date
 ) -> str:
     """/learnings: what each stage of the hourglass taught, Know to Refer."""
     _ = t.gettext
     if not groups:
-        return _(
-            "No learnings yet. When you conclude an experiment, /learn #N walks you "
-            "through five whys to its root cause."
-        )
+        return _no_learnings(t)
     lines = ["📚 <b>" + _("Learnings by stage") + "</b>"]
     for stage, learnings in groups:
         heading = labels.stage(t, stage) if stage is not None else _("Not about one stage")
@@ -183,10 +187,7 @@ def learning_text(t: Translator, learning: LearningView) -> str:
 def learnings_list(t: Translator, learnings: Sequence[LearningView]) -> str:
     _ = t.gettext
     if not learnings:
-        return _(
-            "No learnings yet. When you conclude an experiment, /learn #N walks you "
-            "through five whys to its root cause."
-        )
+        return _no_learnings(t)
     lines = ["📚 <b>" + _("Recent learnings") + "</b>"]
     for learning in learnings:
         lines += ["", f"• <b>{_subject(t, learning)}</b> — {esc(learning.summary)}"]
