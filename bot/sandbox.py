@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TextIO
+
+from telegram.ext import Application
 
 from bot.bootstrap import make_application
 from bot.config import Settings
 from bot.errors import configure_logging
-from emulator import DEFAULT_TOKEN, BotApiEmulator, SimChat
+from emulator import DEFAULT_TOKEN, BotApiEmulator
 from emulator.harness import running_application
 from emulator.terminal import run_terminal_chat, stdin_lines
 
 ANSWER_SECONDS = 15.0
-QUIET_SECONDS = 0.4
 WELCOME = (
     "Hourglass sandbox — you are chatting with the real bot through a local Telegram emulator.\n"
     "Type commands as in Telegram (start with /start or /help); a number you type is sent as\n"
@@ -26,33 +29,23 @@ WELCOME = (
 
 
 async def paced(
-    lines: AsyncIterator[str], emulator: BotApiEmulator, chat: SimChat
+    lines: AsyncIterator[str], emulator: BotApiEmulator, application: Application
 ) -> AsyncIterator[str]:
-    """Piped input waits for the bot to answer each line, and to fall quiet, before the next.
+    """Piped input waits for the bot to have handled each line before the next.
 
     A person at the keyboard sees the answer before typing; a script should too, or a button
     number could press a keyboard the bot has not sent yet.
     """
+    world = emulator.world
     async for line in lines:
-        seen = _activity(chat)
         yield line
         if line.startswith(":") and not line.startswith(":upload") and not line[1:].isdigit():
             continue
-        if not await emulator.world.wait_until(_more_than(chat, seen), timeout=ANSWER_SECONDS):
-            continue
-        # More may follow (an edit, then a new message): wait until nothing new for a moment.
-        while True:
-            seen = _activity(chat)
-            if not await emulator.world.wait_until(_more_than(chat, seen), timeout=QUIET_SECONDS):
-                break
-
-
-def _more_than(chat: SimChat, seen: int) -> Callable[[], bool]:
-    return lambda: _activity(chat) > seen
-
-
-def _activity(chat: SimChat) -> int:
-    return len(chat.bot_messages) + len(chat.edit_log)
+        # The bot confirms an update to Telegram only once it has queued it (bot/durable.py),
+        # and the queue counts an update as done once it has been handled and answered.
+        if await world.wait_until(lambda: not world.updates, timeout=ANSWER_SECONDS):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(application.update_queue.join(), ANSWER_SECONDS)
 
 
 async def run_sandbox(
@@ -80,7 +73,7 @@ async def run_sandbox(
                 out.write(f"Database: {url}\nFiles the bot sends go to: {files_dir}/\n\n")
                 out.flush()
                 if input_lines is None and not sys.stdin.isatty():
-                    input_lines = paced(stdin_lines(), emulator, chat)
+                    input_lines = paced(stdin_lines(), emulator, application)
                 await run_terminal_chat(
                     emulator, chat, input_lines=input_lines, out=out, files_dir=files_dir
                 )

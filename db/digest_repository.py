@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
 from db.models import DigestRecord, Experiment, NudgeSnooze, Variant, Workspace
+from db.reads import read_rows
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,6 @@ class DigestRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-
-    async def _read(self, query: Any) -> Any:
-        """Rows of a read through the session's connection, past the ORM's result handling
-        (nothing to flush: the batches read, in a unit of work of their own)."""
-        connection = await self._session.connection()
-        return await connection.execute(query)
 
     async def schedules(self, workspace_id: int | None = None) -> list[DigestSchedule]:
         """Every workspace that gets digests: active (not blocked) and with digests on (or
@@ -182,7 +177,8 @@ class DigestRepository:
     async def workspaces_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """What a digest needs of each workspace: id, chat_id, language, timezone,
         timezone_confirmed, digest_time, stale_after_days, target_running."""
-        rows = await self._read(
+        rows = await read_rows(
+            self._session,
             select(
                 Workspace.id,
                 Workspace.chat_id,
@@ -192,15 +188,15 @@ class DigestRepository:
                 Workspace.digest_time,
                 Workspace.stale_after_days,
                 Workspace.target_running,
-            ).where(Workspace.id.in_(workspace_ids))
+            ).where(Workspace.id.in_(workspace_ids)),
         )
         return rows.all()
 
     async def experiments_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """Every experiment of these workspaces, each a row of its columns."""
         table = Experiment.__table__
-        rows = await self._read(
-            select(*table.columns).where(table.c.workspace_id.in_(workspace_ids))
+        rows = await read_rows(
+            self._session, select(*table.columns).where(table.c.workspace_id.in_(workspace_ids))
         )
         return rows.all()
 
@@ -208,19 +204,21 @@ class DigestRepository:
         """(experiment id, variant id, position, name) of every experiment of these workspaces,
         in position order."""
         experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
-        rows = await self._read(
+        rows = await read_rows(
+            self._session,
             select(Variant.experiment_id, Variant.id, Variant.position, Variant.name)
             .where(Variant.experiment_id.in_(experiment_ids))
-            .order_by(Variant.experiment_id, Variant.position)
+            .order_by(Variant.experiment_id, Variant.position),
         )
         return rows.all()
 
     async def with_a_sent_digest(self, workspace_ids: Sequence[int]) -> set[int]:
         """Those of these workspaces that were ever sent a digest."""
-        rows = await self._read(
+        rows = await read_rows(
+            self._session,
             select(DigestRecord.workspace_id)
             .where(DigestRecord.workspace_id.in_(workspace_ids), DigestRecord.state == "sent")
-            .distinct()
+            .distinct(),
         )
         return {workspace_id for (workspace_id,) in rows}
 
@@ -228,10 +226,11 @@ class DigestRepository:
         self, workspace_ids: Sequence[int], now: datetime
     ) -> dict[int, set[tuple[int, str]]]:
         """Per workspace, the (experiment number, nudge) pairs quiet at ``now``."""
-        rows = await self._read(
+        rows = await read_rows(
+            self._session,
             select(NudgeSnooze.workspace_id, Experiment.number, NudgeSnooze.nudge)
             .join(Experiment, Experiment.id == NudgeSnooze.experiment_id)
-            .where(NudgeSnooze.workspace_id.in_(workspace_ids), NudgeSnooze.until > now)
+            .where(NudgeSnooze.workspace_id.in_(workspace_ids), NudgeSnooze.until > now),
         )
         found: dict[int, set[tuple[int, str]]] = {}
         for workspace_id, number, nudge in rows:

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.models import Experiment, Learning
+from db.reads import read_rows
 from experiments.lifecycle import Status
 
 
 class LearningRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-
-    async def _read(self, query: Any) -> Any:
-        """Rows of a read through the session's connection, past the ORM's result handling
-        (nothing to flush: the batches read, in a unit of work of their own)."""
-        connection = await self._session.connection()
-        return await connection.execute(query)
 
     async def add(self, learning: Learning) -> Learning:
         self._session.add(learning)
@@ -120,11 +114,12 @@ class LearningRepository:
         """(workspace id, experiment number) of the concluded experiments of these workspaces
         nobody has written a learning for."""
         has_learning = exists().where(Learning.experiment_id == Experiment.id)
-        rows = await self._read(
+        rows = await read_rows(
+            self._session,
             select(Experiment.workspace_id, Experiment.number).where(
                 Experiment.workspace_id.in_(workspace_ids),
                 Experiment.status == Status.CONCLUDED.value,
                 ~has_learning,
-            )
+            ),
         )
         return [(workspace_id, number) for workspace_id, number in rows]

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db.dialect import upsert_insert
 from db.models import Experiment, Observation, Variant, Workspace
+from db.reads import read_rows
 from db.totals_repository import RESULT_COLUMNS, CountedResult, TotalsRepository, VariantSums
 from experiments import experiment as entity
 from experiments.domain import Outcome, Status
@@ -226,12 +227,6 @@ class ObservationRepository:
         self._session = session
         self._totals = totals
 
-    async def _read(self, query: Any) -> Any:
-        """Rows of a read through the session's connection, past the ORM's result handling
-        (nothing to flush: the batches read, in a unit of work of their own)."""
-        connection = await self._session.connection()
-        return await connection.execute(query)
-
     async def add(self, observation: Observation) -> VariantSums:
         """Inserts the result; returns its variant's new totals."""
         self._session.add(observation)
@@ -311,10 +306,11 @@ class ObservationRepository:
     async def last_logged_for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, datetime]:
         """When each experiment of these workspaces last got an entry (those with entries)."""
         experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
-        rows = await self._read(
+        rows = await read_rows(
+            self._session,
             select(Observation.experiment_id, func.max(Observation.logged_at))
             .where(Observation.experiment_id.in_(experiment_ids))
-            .group_by(Observation.experiment_id)
+            .group_by(Observation.experiment_id),
         )
         found: dict[int, datetime] = {}
         for experiment_id, logged_at in rows:

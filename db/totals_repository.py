@@ -44,6 +44,7 @@ from db.models import (
     VariantDayTotal,
     VariantTotal,
 )
+from db.reads import read_rows
 
 # Rows per INSERT: far below SQLite's 32,766 bound parameters.
 _CHUNK = 500
@@ -293,11 +294,11 @@ class TotalsRepository:
 
     async def for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, VariantSums]:
         """The totals by variant id of every experiment of these workspaces."""
-        connection = await self._session.connection()
-        rows = await connection.execute(
+        rows = await read_rows(
+            self._session,
             _sums_query()
             .join(Experiment, Experiment.id == VariantTotal.experiment_id)
-            .where(Experiment.workspace_id.in_(workspace_ids))
+            .where(Experiment.workspace_id.in_(workspace_ids)),
         )
         return {row[0]: _sums(*row[1:]) for row in rows}
 
@@ -306,8 +307,8 @@ class TotalsRepository:
     ) -> list[tuple[int, date, int, int, int]]:
         """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
         these workspaces, by experiment and in day order."""
-        connection = await self._session.connection()
-        rows = await connection.execute(
+        rows = await read_rows(
+            self._session,
             select(
                 VariantDayTotal.experiment_id,
                 VariantDayTotal.day,
@@ -317,9 +318,9 @@ class TotalsRepository:
             )
             .join(Experiment, Experiment.id == VariantDayTotal.experiment_id)
             .where(Experiment.workspace_id.in_(workspace_ids))
-            .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day)
+            .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day),
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
     async def _by_local_day(
         self, experiment_id: int, timezone: str

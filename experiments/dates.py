@@ -118,14 +118,25 @@ def day_ahead(token: str, today: date, *, horizon: int = 366) -> date | None:
 
 
 def _dotted_ahead(match: re.Match[str], today: date) -> date | None:
+    return _dotted_day(match, today, ahead=True)
+
+
+def _dotted_day(match: re.Match[str], today: date, *, ahead: bool) -> date | None:
+    """`30.11`, `30.11.26` or `30.11.2026` → the day; None when there is no such day.
+
+    Without a year it is the nearest such day on the side asked for: ahead, 16.01 written in
+    December is next January; behind, 30.12 written in January is last December.
+    """
     year_text = match.group("year")
     year = today.year if year_text is None else int(year_text)
     if year_text is not None and len(year_text) == 2:
         year += 2000
     try:
         day = date(year, int(match.group("month")), int(match.group("day")))
-        if year_text is None and day < today:
-            day = day.replace(year=year + 1)  # 16.01 written in December: next January
+        if year_text is None and ahead and day < today:
+            day = day.replace(year=year + 1)
+        if year_text is None and not ahead and day > today:
+            day = day.replace(year=year - 1)
     except ValueError:
         return None
     return day
@@ -143,16 +154,9 @@ def _iso_day(token: str) -> date:
 
 
 def _dotted(match: re.Match[str], now: datetime, zone: tzinfo, today: date, token: str) -> datetime:
-    year_text = match.group("year")
-    year = today.year if year_text is None else int(year_text)
-    if year_text is not None and len(year_text) == 2:
-        year += 2000
-    try:
-        day = date(year, int(match.group("month")), int(match.group("day")))
-        if year_text is None and day > today:
-            day = day.replace(year=year - 1)  # 30.12 written in January: last December
-    except ValueError:
-        raise NotADate(token) from None
+    day = _dotted_day(match, today, ahead=False)
+    if day is None:
+        raise NotADate(token)
     if match.group("hour") is None:
         return _day_moment(day, now, zone, token)
     try:

@@ -209,29 +209,24 @@ async def log_funnel(
 async def latest_funnel(uow: UnitOfWork, chat_id: int) -> FunnelView | None:
     """The funnel of the most recent period logged, with its constraint; None before the first."""
     async with uow:
-        workspace = await uow.workspaces.by_chat(chat_id)
-        if workspace is None:
-            return None
-        repository = uow.funnels
-        snapshot = await repository.latest(workspace.id)
-        if snapshot is None:
-            return None
-        previous = await repository.before(workspace.id, snapshot.period_end)
-        return latest_funnel_of(snapshot, previous)
+        return latest_funnel_of(*await _latest_and_previous(uow, chat_id))
 
 
 async def funnel_news(uow: UnitOfWork, chat_id: int, *, since: datetime) -> FunnelView | None:
     """The latest period, if it was logged at or after ``since`` and has a period before it."""
     async with uow:
-        workspace = await uow.workspaces.by_chat(chat_id)
-        if workspace is None:
-            return None
-        repository = uow.funnels
-        snapshot = await repository.latest(workspace.id)
-        if snapshot is None or snapshot.logged_at < since:
-            return None
-        previous = await repository.before(workspace.id, snapshot.period_end)
-        return funnel_news_of(snapshot, previous, since=since)
+        return funnel_news_of(*await _latest_and_previous(uow, chat_id), since=since)
+
+
+async def _latest_and_previous(
+    uow: UnitOfWork, chat_id: int
+) -> tuple[FunnelSnapshot | None, FunnelSnapshot | None]:
+    """The chat's latest snapshot and the one of the period before it (None before them)."""
+    workspace = await uow.workspaces.by_chat(chat_id)
+    snapshot = None if workspace is None else await uow.funnels.latest(workspace.id)
+    if workspace is None or snapshot is None:
+        return None, None
+    return snapshot, await uow.funnels.before(workspace.id, snapshot.period_end)
 
 
 def latest_funnel_of(

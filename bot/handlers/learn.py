@@ -18,21 +18,19 @@ from telegram.ext import (
 from bot import buttons, flows
 from bot.keyboards import button, experiment_picker, markup, rows_of
 from bot.render import labels
-from bot.render.funnel import (
-    learn_question,
-    learning_text,
-    learnings_list,
-    why_question,
-)
 from bot.render.learnings import (
     countermeasure_question,
     due_question,
     first_learning_note,
     good_why_example,
+    learn_question,
+    learning_text,
     learnings_by_stage_text,
+    learnings_list,
     owner_question,
     root_cause_question,
     short,
+    why_question,
 )
 from bot.render.stages import stages_button as what_stages_mean_button
 from bot.replies import esc, reply

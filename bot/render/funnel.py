@@ -1,4 +1,4 @@
-"""Text of the hourglass: the funnel and its constraint, ideas for a stage, learnings."""
+"""Text of the hourglass: the funnel and its constraint, and ideas for a stage."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from datetime import date
 
 from bot.i18n import Translator
 from bot.render import labels
-from bot.render.experiments import title
-from bot.render.learnings import countermeasure_line
 from bot.replies import esc
 from experiments.domain import BUSINESS_NAMES, Business, ExperimentView, Stage
 from experiments.funnel import FUNNEL_STAGES, FUNNEL_USAGE, FunnelView, PeriodChange
 from experiments.ideas import Idea
-from experiments.learnings import LearningView
 from experiments.stats.funnel import StepTrend
 
 CONSTRAINT_MARK = "🎯"
@@ -285,71 +282,3 @@ def started_from_idea(t: Translator, experiment: ExperimentView, card_text: str)
             ),
         ]
     )
-
-
-# ---------------------------------------------------------------- learnings
-
-
-def _subject(t: Translator, learning: LearningView) -> str:
-    parts = []
-    if learning.number is not None:
-        parts.append(f"#{learning.number}")
-    if learning.stage is not None:
-        parts.append(labels.stage(t, learning.stage))
-    return " · ".join(parts)
-
-
-def learning_text(t: Translator, learning: LearningView) -> str:
-    """A learning just saved, with its chain of whys and the root cause."""
-    _ = t.gettext
-    lines = ["💡 <b>" + _("Learning saved") + "</b> · " + _subject(t, learning), ""]
-    lines.append(
-        _("What happened: {summary}").format(summary="<i>" + esc(learning.summary) + "</i>")
-    )
-    for position, answer in enumerate(learning.whys, start=1):
-        lines.append(_("{position}. Why? {answer}").format(position=position, answer=esc(answer)))
-    if learning.root_cause is not None:
-        lines += [
-            "",
-            _("Root cause: {cause}").format(cause="<b>" + esc(learning.root_cause) + "</b>"),
-        ]
-    if learning.countermeasure is not None:
-        lines.append(countermeasure_line(t, learning))
-    return "\n".join(lines)
-
-
-def learnings_list(t: Translator, learnings: Sequence[LearningView]) -> str:
-    _ = t.gettext
-    if not learnings:
-        return _(
-            "No learnings yet. When you conclude an experiment, /learn #N walks you "
-            "through five whys to its root cause."
-        )
-    lines = ["📚 <b>" + _("Recent learnings") + "</b>"]
-    for learning in learnings:
-        lines += ["", f"• <b>{_subject(t, learning)}</b> — {esc(learning.summary)}"]
-        details = []
-        if learning.root_cause is not None:
-            details.append(_("Root cause: {cause}").format(cause=esc(learning.root_cause)))
-        details.append(f"{esc(learning.created_by)}, {t.date(learning.created_at)}")
-        lines.append("   " + " · ".join(details))
-    return "\n".join(lines)
-
-
-def learn_question(t: Translator, experiment: ExperimentView | None, stage: Stage | None) -> str:
-    """The first question of the five whys."""
-    _ = t.gettext
-    if experiment is not None:
-        intro = _("💡 What did {title} teach you?").format(title=title(experiment))
-    else:
-        assert stage is not None
-        intro = _("💡 Why does <b>{stage}</b> leak?").format(stage=labels.stage(t, stage))
-    return intro + "\n" + _("First, what happened? (one sentence)")
-
-
-def why_question(t: Translator, position: int, total: int) -> str:
-    _ = t.gettext
-    text = _("Why? ({position} of {total})").format(position=position, total=total)
-    if position == 1:
-        return text + "\n" + _("Why did that happen? Answer in a sentence.")
-    return text + "\n" + _("And why was that? If you've reached the root cause, tap the button.")

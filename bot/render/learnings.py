@@ -1,4 +1,5 @@
-"""Text of the five whys: the questions, a countermeasure, learnings by stage, follow-ups."""
+"""Text of the five whys: a learning, the list of them, the questions, a countermeasure, learnings
+by stage, follow-ups."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from bot import buttons
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.render import labels
+from bot.render.experiments import title
 from bot.replies import esc
-from experiments.domain import Stage
+from experiments.domain import ExperimentView, Stage
 from experiments.learnings import LearningView
 
 MAX_FOLLOW_UPS = 5
@@ -94,16 +96,20 @@ def _subject(t: Translator, learning: LearningView) -> str:
     return " · ".join(parts)
 
 
+def _no_learnings(t: Translator) -> str:
+    return t.gettext(
+        "No learnings yet. When you conclude an experiment, /learn #N walks you "
+        "through five whys to its root cause."
+    )
+
+
 def learnings_by_stage_text(
     t: Translator, groups: Sequence[tuple[Stage | None, Sequence[LearningView]]], today: date
 ) -> str:
     """/learnings: what each stage of the hourglass taught, Know to Refer."""
     _ = t.gettext
     if not groups:
-        return _(
-            "No learnings yet. When you conclude an experiment, /learn #N walks you "
-            "through five whys to its root cause."
-        )
+        return _no_learnings(t)
     lines = ["📚 <b>" + _("Learnings by stage") + "</b>"]
     for stage, learnings in groups:
         heading = labels.stage(t, stage) if stage is not None else _("Not about one stage")
@@ -154,3 +160,59 @@ def countermeasure_buttons(
         ]
         for learning in overdue[:MAX_FOLLOW_UPS]
     ]
+
+
+# ---------------------------------------------------------------- a learning and the five whys
+
+
+def learning_text(t: Translator, learning: LearningView) -> str:
+    """A learning just saved, with its chain of whys and the root cause."""
+    _ = t.gettext
+    lines = ["💡 <b>" + _("Learning saved") + "</b> · " + _subject(t, learning), ""]
+    lines.append(
+        _("What happened: {summary}").format(summary="<i>" + esc(learning.summary) + "</i>")
+    )
+    for position, answer in enumerate(learning.whys, start=1):
+        lines.append(_("{position}. Why? {answer}").format(position=position, answer=esc(answer)))
+    if learning.root_cause is not None:
+        lines += [
+            "",
+            _("Root cause: {cause}").format(cause="<b>" + esc(learning.root_cause) + "</b>"),
+        ]
+    if learning.countermeasure is not None:
+        lines.append(countermeasure_line(t, learning))
+    return "\n".join(lines)
+
+
+def learnings_list(t: Translator, learnings: Sequence[LearningView]) -> str:
+    _ = t.gettext
+    if not learnings:
+        return _no_learnings(t)
+    lines = ["📚 <b>" + _("Recent learnings") + "</b>"]
+    for learning in learnings:
+        lines += ["", f"• <b>{_subject(t, learning)}</b> — {esc(learning.summary)}"]
+        details = []
+        if learning.root_cause is not None:
+            details.append(_("Root cause: {cause}").format(cause=esc(learning.root_cause)))
+        details.append(f"{esc(learning.created_by)}, {t.date(learning.created_at)}")
+        lines.append("   " + " · ".join(details))
+    return "\n".join(lines)
+
+
+def learn_question(t: Translator, experiment: ExperimentView | None, stage: Stage | None) -> str:
+    """The first question of the five whys."""
+    _ = t.gettext
+    if experiment is not None:
+        intro = _("💡 What did {title} teach you?").format(title=title(experiment))
+    else:
+        assert stage is not None
+        intro = _("💡 Why does <b>{stage}</b> leak?").format(stage=labels.stage(t, stage))
+    return intro + "\n" + _("First, what happened? (one sentence)")
+
+
+def why_question(t: Translator, position: int, total: int) -> str:
+    _ = t.gettext
+    text = _("Why? ({position} of {total})").format(position=position, total=total)
+    if position == 1:
+        return text + "\n" + _("Why did that happen? Answer in a sentence.")
+    return text + "\n" + _("And why was that? If you've reached the root cause, tap the button.")

@@ -8,7 +8,6 @@ import contextlib
 import os
 import shutil
 import signal
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from emulator import DEFAULT_TOKEN, BotApiEmulator
 from experiments import observations, services
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace, update_settings
+from tests.cli.processes import start_hourglass
 from tests.support import ADMIN, process_env
 
 FAKETIME = shutil.which("faketime")
@@ -46,18 +46,11 @@ async def test_the_running_process_sends_the_digest_at_local_time_once(tmp_path:
             TZ="UTC",
         )
         assert FAKETIME is not None
-        process = await asyncio.create_subprocess_exec(
-            FAKETIME,
-            "-f",
-            f"@{FAKE_START} x{SPEED}",
-            sys.executable,
-            "-m",
-            "bot.cli",
+        process = await start_hourglass(
             "run",
             env=env,
             cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+            wrapper=(FAKETIME, "-f", f"@{FAKE_START} x{SPEED}"),
             # faketime runs the bot as its child and does not pass signals on: stop the group.
             start_new_session=True,
         )

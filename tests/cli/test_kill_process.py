@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import random
 import signal
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from emulator import DEFAULT_TOKEN, BotApiEmulator, SimChat
 from experiments import services
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace
+from tests.cli.processes import start_hourglass
 from tests.support import process_env
 
 SEED = 1309
@@ -51,15 +51,11 @@ async def test_sigkill_at_random_moments_loses_nothing_and_stores_nothing_twice(
         with log_path.open("ab") as log:
 
             async def start() -> asyncio.subprocess.Process:
-                return await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "bot.cli",
+                return await start_hourglass(
                     "run",
                     env=env,
                     cwd=tmp_path,
-                    stdout=log,
-                    stderr=log,
+                    output=log,
                 )
 
             stop_sending = asyncio.Event()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.errors import RedactingFilter
 from emulator import DEFAULT_TOKEN, BotApiEmulator
+from tests.cli.processes import start_hourglass
 from tests.support import process_env
 
 REJECTED_TOKEN = "987654:REJECTED-token-value"
@@ -23,15 +23,10 @@ async def start(tmp_path: Path, **settings: str) -> tuple[int, str]:
         HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.sqlite3",
         **settings,
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
+    process = await start_hourglass(
         "run",
         env=env,
         cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
@@ -103,16 +98,11 @@ async def test_a_short_webhook_secret_is_refused_at_start(tmp_path: Path) -> Non
         HOURGLASS_WEBHOOK_URL="https://bot.example/telegram",
         HOURGLASS_WEBHOOK_SECRET="short",
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
+    process = await start_hourglass(
         "run",
         "--webhook",
         env=env,
         cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
     )
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 2
@@ -164,16 +154,11 @@ async def test_a_webhook_port_in_use_is_one_line_without_the_token_or_secret(
                 HOURGLASS_WEBHOOK_PORT=str(port),
                 HOURGLASS_WEBHOOK_SECRET=SECRET,
             )
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot.cli",
+            process = await start_hourglass(
                 "run",
                 "--webhook",
                 env=env,
                 cwd=tmp_path,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
             )
             stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     output = stdout.decode() + stderr.decode()

@@ -7,13 +7,13 @@ import contextlib
 import json
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.webhook import SECRET_HEADER, derived_secret
 from emulator import DEFAULT_TOKEN, BotApiEmulator
+from tests.cli.processes import start_hourglass
 from tests.support import process_env
 
 
@@ -39,16 +39,11 @@ async def test_webhook_mode_registers_the_webhook_and_answers_through_it(tmp_pat
             HOURGLASS_WEBHOOK_SECRET="s3cret-value-of-good-length",
             HOURGLASS_LOG_LEVEL="WARNING",
         )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
+        process = await start_hourglass(
             "run",
             "--webhook",
             env=env,
             cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
         )
         try:
             registered = await emulator.world.wait_until(
@@ -124,16 +119,12 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
         # The debug log is long: to a file, so a full pipe never stalls the process.
         log_path = tmp_path / "output.log"
         log = log_path.open("wb")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
+        process = await start_hourglass(
             "run",
             "--webhook",
             env=env,
             cwd=tmp_path,
-            stdout=log,
-            stderr=log,
+            output=log,
         )
         try:
             registered = await emulator.world.wait_until(
