@@ -808,6 +808,12 @@ _RUSSIAN_LAYOUT = str.maketrans(
 _MAX_EDITS = 2
 
 
+def command_word(text: str) -> str:
+    """The command a message starts with, without the bot's name: `/show_3@hourglass_bot 2`
+    → `/show_3`; "" for an empty message."""
+    return (text.split() or [""])[0].split("@", 1)[0]
+
+
 def closest_command(typed: str, known: Iterable[str]) -> str | None:
     """The known command a mistyped one most likely meant (``lgo`` → ``log``), or None.
 
@@ -815,7 +821,7 @@ def closest_command(typed: str, known: Iterable[str]) -> str | None:
     as one edit) within two edits and under half the word; else the one command the word
     begins; a word typed in the Russian layout is read as the keys it was typed on.
     """
-    word = typed.lstrip("/").split("@", 1)[0].casefold()
+    word = command_word(typed).lstrip("/").casefold()
     if not word:
         return None
     names = sorted(set(known))

@@ -53,7 +53,7 @@ async def show_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def show_shortcut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/show_3`, the tappable form /list prints."""
     assert update.effective_message is not None and update.effective_message.text is not None
-    word = update.effective_message.text.split()[0].split("@")[0]
+    word = parsers.command_word(update.effective_message.text)
     await show(update, context, parsers.experiment_number(word.removeprefix("/show_"), SHOW_USAGE))
 
 

@@ -25,7 +25,7 @@ from bot.render.imports import imported_text, refused_text, undone_import_text
 from bot.replies import reply
 from bot.runtime import Runtime, chat_id_of, runtime_of, tr
 from bot.users import actor_of, author_of
-from experiments import import_records, imports, observations
+from experiments import import_records, imports, observations, parsers
 from experiments.import_records import ImportRefused
 
 CSV_MIME_TYPES = ("text/csv", "text/comma-separated-values", "application/csv")
@@ -96,8 +96,7 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message = update.effective_message
     assert message is not None and message.document is not None
     document = message.document
-    first_word = ((message.caption or "").split() or [""])[0]
-    asked = first_word.split("@")[0].lower() == "/import"
+    asked = parsers.command_word(message.caption or "").lower() == "/import"
     if not (_is_csv(document) or asked):
         if message.chat.type == "private":
             await reply(update, context, how_to_import(tr(context)))

@@ -20,7 +20,7 @@ from bot import flows
 from bot.handlers.start import cancel_outside_a_flow
 from bot.replies import esc, reply
 from bot.runtime import Runtime, tr
-from experiments.parsers import closest_command
+from experiments.parsers import closest_command, command_word
 
 _KNOWN_KEY = "hourglass.known-commands"
 
@@ -41,7 +41,7 @@ async def reply_to_unknown(
     update: Update, context: ContextTypes.DEFAULT_TYPE, word: str, arguments: str
 ) -> None:
     _ = tr(context).gettext
-    command = word.split("@", 1)[0]
+    command = command_word(word)
     suggestion = closest_command(command, known_commands(context.application))
     if suggestion is None:
         text = _("I don't know {command}. /help lists what I can do.").format(command=esc(command))

@@ -331,6 +331,19 @@ def test_no_suggestion_for_far_off_short_or_known_words(typed: str) -> None:
     assert parsers.closest_command(typed, KNOWN) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("/show_3@hourglass_bot", "/show_3"),
+        ("/import@hourglass_bot results.csv", "/import"),
+        ("/log #1 B 10 2", "/log"),
+        ("", ""),
+    ],
+)
+def test_a_command_is_read_without_the_bots_name(text: str, command: str) -> None:
+    assert parsers.command_word(text) == command
+
+
 # ---------------------------------------------------------------- the funnel's leading day
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
