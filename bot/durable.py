@@ -17,9 +17,11 @@ done rows are kept a day to recognise late second deliveries, then pruned. At st
 updates not done are claimed and handled before anything new: in polling mode every one of
 them (Telegram lets one process poll, so whoever polls now is alone), in webhook mode those
 whose claim ran out (other processes behind the load balancer may be handling theirs). The
-same job takes over updates whose claim ran out, the ones of a process that died. The claim
-is one UPDATE whose condition PostgreSQL re-checks under concurrent claimers, so each update
-goes to one process.
+same job takes over updates whose claim ran out, the ones of a process that died (so they
+wait up to ``LEASE`` plus ``RENEW_EVERY_SECONDS``). A process stopping cleanly handles what it
+queued first, then ends the claims it still holds, so those are taken at the others' next
+look. The claim is one UPDATE whose condition PostgreSQL re-checks under concurrent
+claimers, so each update goes to one process.
 
 **Idempotent per update.** Handling an update runs inside ``db.update_scope``'s scope (a
 context variable holding its id). Each transaction that changes something counts itself on
@@ -121,6 +123,15 @@ class Inbox:
             await uow.inbox.prune(done_before=now - KEEP_DONE)
             await uow.commit()
 
+    async def release(self) -> None:
+        """At a clean stop: what this process claimed and did not finish goes to the others now."""
+        async with self._database.unit_of_work() as uow:
+            released = await uow.inbox.release(claimed_by=self.claimant, now=utc_now())
+            await uow.commit()
+        if released:
+            logger.info("left %d unfinished updates to the other processes", released)
+        self._claimed.clear()
+
     async def done(self, update_id: int) -> None:
         async with self._database.unit_of_work() as uow:
             await uow.inbox.mark_done(update_id, now=utc_now())
@@ -188,6 +199,18 @@ class DurableApplication(Application):
         except Exception:
             # Handled, but not marked: the next start handles it again and skips its writes.
             logger.warning("could not mark update %s done", update.update_id, exc_info=True)
+
+    async def stop(self) -> None:
+        """Stops after the queued updates are handled, then gives up the claims still held (an
+        update whose handling failed, or could not be marked done): another process sharing
+        the webhook takes them at its next look instead of when their claims run out."""
+        await super().stop()
+        queue = self.update_queue
+        if isinstance(queue, InboxQueue):
+            try:
+                await queue.inbox.release()
+            except Exception:
+                logger.warning("could not give up this process's claims", exc_info=True)
 
 
 def inbox_of(application: Application) -> Inbox | None:

@@ -88,6 +88,17 @@ class InboxRepository:
         )
         return int(renewed.rowcount)  # type: ignore[attr-defined]
 
+    async def release(self, *, claimed_by: str, now: datetime) -> int:
+        """Ends this process's claims on the updates it has not finished, so that another
+        process takes them over at once instead of when the claims run out."""
+        released = await self._session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.claimed_by == claimed_by, InboxUpdate.done_at.is_(None))
+            .values(claimed_until=now)
+            .execution_options(synchronize_session=False)
+        )
+        return int(released.rowcount)  # type: ignore[attr-defined]
+
     async def mark_done(self, update_id: int, *, now: datetime) -> None:
         await self._session.execute(
             update(InboxUpdate)

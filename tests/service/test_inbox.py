@@ -95,6 +95,19 @@ async def test_renewing_keeps_a_live_process_claims(database: Database) -> None:
     assert await claim(database, "other", now=later + timedelta(seconds=2)) == []
 
 
+async def test_a_process_stopping_leaves_its_unfinished_updates_to_the_others_at_once(
+    database: Database,
+) -> None:
+    await store(database, [1, 2, 3], "stopping")
+    await store(database, [4], "alive")
+    await mark_done(database, 2)
+    async with database.unit_of_work() as uow:
+        assert await uow.inbox.release(claimed_by="stopping", now=NOW) == 2
+        await uow.commit()
+    # Long before the claims would have run out; the live process's claim still holds.
+    assert await claim(database, "other", now=NOW + timedelta(seconds=1)) == [1, 3]
+
+
 async def test_two_processes_claiming_at_once_split_the_updates(database: Database) -> None:
     await store(database, list(range(1, 31)), "dead")
     later = NOW + LEASE + timedelta(seconds=1)
