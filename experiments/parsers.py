@@ -808,6 +808,13 @@ _RUSSIAN_LAYOUT = str.maketrans(
 _MAX_EDITS = 2
 
 
+def text_after_words(text: str, count: int) -> str:
+    """What follows the first ``count`` words, as typed (its spaces and line breaks kept):
+    `/edit #1 name Flyer  test` after 3 words → `Flyer  test`; "" when there is nothing."""
+    found = re.match(r"\s*" + r"\S+\s+" * (count - 1) + r"\S+\s*(.*)$", text, re.DOTALL)
+    return "" if found is None else found.group(1)
+
+
 def command_word(text: str) -> str:
     """The command a message starts with, without the bot's name: `/show_3@hourglass_bot 2`
     → `/show_3`; "" for an empty message."""

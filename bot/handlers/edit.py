@@ -3,8 +3,6 @@ first result, its variants and plan. Guided with buttons, or in one line."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -35,8 +33,6 @@ VALUE = 0
 TEXT = filters.TEXT & ~filters.COMMAND
 USAGE = "/edit #1 name Flyer test"
 
-_ONE_LINE = re.compile(r"^\S+\s+(\S+)\s+(\S+)\s*(.*)$", re.DOTALL)
-
 
 async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """`/edit #N <field> <value>` at once; `/edit #N` the menu; bare, which experiment."""
@@ -56,9 +52,9 @@ async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         await _menu(update, context, number)
         return flows.END
     assert update.effective_message is not None
-    found = _ONE_LINE.match(update.effective_message.text or "")
+    value = parsers.text_after_words(update.effective_message.text or "", 3)
     field = parsers.edit_field_word(args[1])
-    if field is None or found is None or not found.group(3).strip():
+    if field is None or not value.strip():
         raise InvalidInput(
             N_(
                 "Write /edit, the experiment, what to change and the new value, e.g. {usage}. "
@@ -66,7 +62,7 @@ async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
             ),
             usage=USAGE,
         )
-    await _save(update, context, number, field, found.group(3))
+    await _save(update, context, number, field, value)
     return flows.END
 
 

@@ -344,6 +344,20 @@ def test_a_command_is_read_without_the_bots_name(text: str, command: str) -> Non
     assert parsers.command_word(text) == command
 
 
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("/edit #1 name Flyer  test", "Flyer  test"),
+        ("/edit #1 hypothesis Line one\nline two", "Line one\nline two"),
+        ("/edit@hourglass_bot\n#1 name  X", "X"),
+        ("/edit #1 name", ""),
+        ("/edit #1", ""),
+    ],
+)
+def test_the_text_after_a_commands_words_is_kept_as_typed(text: str, rest: str) -> None:
+    assert parsers.text_after_words(text, 3) == rest
+
+
 # ---------------------------------------------------------------- the funnel's leading day
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
