@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import string
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
 from bot.render.wording import explain_verdict, headline, verdict_label
 from experiments import parsers
-from experiments.calculator import plan_size, read_out
+from experiments.calculator import arm_name, plan_size, read_out
 from experiments.domain import DomainError, clean_split, target_rate
 from experiments.parsers import effect_value, share_value, variant_list
 from experiments.stats.readout import ArmResult, Readout
@@ -78,10 +77,10 @@ class _Parser(argparse.ArgumentParser):
 def parse_names(text: str | None, count: int) -> list[str]:
     """'A,B,C' -> ['A', 'B', 'C'] (exactly ``count`` unique names); default A, B, C, ..."""
     if text is None:
-        return [_default_name(index) for index in range(count)]
+        return [arm_name(index) for index in range(count)]
     names = variant_list(text)
     if len(names) != count:
-        example = ",".join(_default_name(index) for index in range(count))
+        example = ",".join(arm_name(index) for index in range(count))
         raise CalcInputError(
             f"--names must give one name per arm: {count} arms, {len(names)} given. "
             f"Write e.g. --names {example}."
@@ -91,11 +90,6 @@ def parse_names(text: str | None, count: int) -> list[str]:
     if len(set(names)) != len(names):
         raise CalcInputError(f"--names has a name twice in {text!r}. Each arm needs its own name.")
     return names
-
-
-def _default_name(index: int) -> str:
-    letters = string.ascii_uppercase
-    return letters[index] if index < len(letters) else f"{letters[index % 26]}{index // 26}"
 
 
 def _parse_share(text: str, option: str, example: str) -> tuple[float, bool]:

@@ -7,6 +7,7 @@ starts without Telegram or a database.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Sequence
 
 from experiments.stats.readout import ArmCounts, Readout, conversion_readout
@@ -18,14 +19,23 @@ from experiments.stats.sample_size import (
 )
 
 
+def arm_name(index: int) -> str:
+    """The default name of the arm at ``index``: A, B, …, Z, then A1, B1, …"""
+    letters = string.ascii_uppercase
+    return letters[index] if index < len(letters) else f"{letters[index % 26]}{index // 26}"
+
+
 def read_out(
     pairs: Sequence[tuple[int, int]],
-    names: Sequence[str],
+    names: Sequence[str] | None = None,
     *,
     alpha: float = 0.05,
     planned_split: Sequence[float] | None = None,
 ) -> Readout:
-    """The readout of (conversions, visitors) per arm, the control first."""
+    """The readout of (conversions, visitors) per arm, the control first; the arms are named
+    A, B, C, … (``arm_name``) unless ``names`` are given."""
+    if names is None:
+        names = [arm_name(index) for index in range(len(pairs))]
     return conversion_readout(
         [
             ArmCounts(name=name, visitors=visitors, conversions=conversions)

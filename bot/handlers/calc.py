@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import string
-
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import flows
-from bot.i18n import Translator
 from bot.keyboards import markup
-from bot.render.readout import method_note, readout_lines
+from bot.render.readout import calc_text
 from bot.replies import reply
 from bot.runtime import Runtime, tr
 from experiments import parsers
-from experiments.stats.readout import ArmCounts, Readout, conversion_readout
+from experiments.calculator import read_out
 
 FLOW = "calc"
 CONTROL, VARIANT = range(2)
@@ -22,27 +19,6 @@ USAGE = "/calc 120/2400 150/2400"
 # More arms than this make a reply too long to read in a chat.
 MAX_ARMS = 10
 TEXT = filters.TEXT & ~filters.COMMAND
-
-
-# ---------------------------------------------------------------- the readout
-
-
-def calc_readout(pairs: list[tuple[int, int]]) -> Readout:
-    """The arms are named A, B, C, … in the order given; the first is the control."""
-    return conversion_readout(
-        [
-            ArmCounts(name, visitors, conversions)
-            for name, (conversions, visitors) in zip(string.ascii_uppercase, pairs, strict=False)
-        ]
-    )
-
-
-def calc_text(t: Translator, readout: Readout) -> str:
-    lines = ["🧮 <b>" + t.gettext("Quick readout") + "</b> — " + t.gettext("nothing was saved"), ""]
-    lines += readout_lines(t, readout)
-    lines.append(method_note(t))
-    lines.append(t.gettext("To follow an experiment over time, register it with /new."))
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- the chat
@@ -96,7 +72,7 @@ async def got_variant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 async def _show(
     update: Update, context: ContextTypes.DEFAULT_TYPE, pairs: list[tuple[int, int]]
 ) -> None:
-    await reply(update, context, calc_text(tr(context), calc_readout(pairs)))
+    await reply(update, context, calc_text(tr(context), read_out(pairs)))
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:

@@ -34,7 +34,6 @@ FLOW = "edit"
 VALUE = 0
 TEXT = filters.TEXT & ~filters.COMMAND
 USAGE = "/edit #1 name Flyer test"
-REVIEW_CHOICES = ("7d", "14d", "28d")
 
 _ONE_LINE = re.compile(r"^\S+\s+(\S+)\s+(\S+)\s*(.*)$", re.DOTALL)
 

@@ -223,6 +223,15 @@ def method_note(t: Translator) -> str:
     )
 
 
+def calc_text(t: Translator, readout: Readout) -> str:
+    """/calc's readout of typed numbers, which saves nothing."""
+    lines = ["🧮 <b>" + t.gettext("Quick readout") + "</b> — " + t.gettext("nothing was saved"), ""]
+    lines += readout_lines(t, readout)
+    lines.append(method_note(t))
+    lines.append(t.gettext("To follow an experiment over time, register it with /new."))
+    return "\n".join(lines)
+
+
 def plan_line(t: Translator, result: ExperimentReadout) -> str | None:
     plan = result.experiment.planned_per_variant
     if not plan:
