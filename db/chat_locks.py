@@ -37,7 +37,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -46,8 +46,8 @@ logger = logging.getLogger(__name__)
 # Pool connections waiting at once for a chat another process holds (of the pool's 15).
 MAX_WAITING = 4
 
-_TRY = "SELECT pg_try_advisory_lock($1)"
-_UNLOCK = "SELECT pg_advisory_unlock($1)"
+_TRY = text("SELECT pg_try_advisory_lock(:key)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 _UNTIL_FREE = text("SELECT pg_advisory_xact_lock(:key)")
 
 
@@ -89,8 +89,9 @@ class ChatLocks:
                 return  # its connection was dropped, and the lock went with it
             try:
                 await self._on_holder(holder, _UNLOCK, key)
-            except (DBAPIError, OSError):
-                logger.warning("chat %s: could not release its lock", key, exc_info=True)
+            except (DBAPIError, OSError) as error:
+                # Dropped with its connection: PostgreSQL has let go of the lock already.
+                logger.warning("chat %s: its lock's connection failed: %s", key, error)
 
     async def _until_free(self, key: int) -> None:
         """Returns once the process holding the chat let go (granted, then released)."""
@@ -99,16 +100,16 @@ class ChatLocks:
 
     async def _holder_connection(self) -> AsyncConnection:
         if self._holder is None:
-            self._holder = await self._engine.connect()
+            connection = await self._engine.connect()
+            # Session locks outlive transactions: none is opened, none is left idle.
+            self._holder = await connection.execution_options(isolation_level="AUTOCOMMIT")
         return self._holder
 
-    async def _on_holder(self, holder: AsyncConnection, statement: str, key: int) -> bool:
-        """One statement on the holding connection, outside any transaction (session locks
-        outlive transactions); a connection that failed mid-statement is dropped."""
+    async def _on_holder(self, holder: AsyncConnection, statement: TextClause, key: int) -> bool:
+        """One statement on the holding connection; a connection that failed mid-statement
+        is dropped."""
         try:
-            driver = (await holder.get_raw_connection()).driver_connection
-            assert driver is not None
-            return bool(await driver.fetchval(statement, key))
+            return bool((await holder.execute(statement, {"key": key})).scalar())
         except BaseException:
             await self._drop_holder()
             raise

@@ -5,7 +5,6 @@ and a chat's next update waits in one process until the other has finished the c
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -16,10 +15,10 @@ from bot.app import build_application
 from bot.bootstrap import open_database
 from bot.i18n import translator
 from bot.runtime import Runtime
-from db.engine import create_engine
 from emulator import DEFAULT_TOKEN, BotApiEmulator, Fault, SimChat
 from emulator.harness import running_application
 from tests.e2e.conftest import press, say
+from tests.service.test_chat_locks import until_a_process_waits_for_a_chat
 from tests.support import FrozenClock
 
 ALICE_ID = 424242
@@ -110,25 +109,6 @@ async def test_a_timezone_changed_through_one_process_is_where_the_others_next_d
         logged = await say(second, "/log #1 A 100 5 yesterday")
         # Yesterday there is 28 February; in UTC, the timezone the second process knew, 1 March.
         assert translator("en").date(date(2026, 2, 28)) in logged.text, logged.text
-
-
-async def until_a_process_waits_for_a_chat(database_url: str, timeout: float = 10) -> None:
-    """Returns once a connection waits for an advisory lock (a chat's, db.chat_locks)."""
-    engine = create_engine(database_url)
-    query = (
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-    )
-    try:
-        async with asyncio.timeout(timeout):
-            while True:
-                async with engine.connect() as connection:
-                    if (await connection.exec_driver_sql(query)).scalar_one():
-                        return
-                # PostgreSQL tells nobody when a lock is waited for: look again shortly.
-                await asyncio.sleep(0.02)
-    finally:
-        await engine.dispose()
 
 
 async def test_a_chats_next_answer_waits_in_the_other_process_until_the_step_is_stored(
