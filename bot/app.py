@@ -103,6 +103,7 @@ def build_application(
             RetryingRequest(
                 connection_pool_size=256,
                 retry_delays=runtime.reply_retry_delays,
+                read_timeout=runtime.bot_api_timeout,
                 httpx_kwargs={"verify": tls_context()},
             )
         )

@@ -34,6 +34,9 @@ class Runtime:
     sole_receiver: bool = True
     # Waits before each new try of a Bot API call that failed while handling an update.
     reply_retry_delays: tuple[float, ...] = REPLY_RETRY_DELAYS
+    # Seconds a Bot API call waits for Telegram's answer before it counts as failed (and is
+    # tried again while handling an update).
+    bot_api_timeout: float = 5.0
     # Who the admins of each group are, asked of Telegram and kept briefly.
     chat_admins: ChatAdmins = field(default_factory=ChatAdmins)
     # Each chat's workspace as this process last read it, checked against its stored version on

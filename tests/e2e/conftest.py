@@ -49,11 +49,24 @@ def reply_retry_delays() -> tuple[float, ...]:
 
 
 @pytest.fixture
+def bot_api_timeout() -> float:
+    return 5.0
+
+
+@pytest.fixture
+def rate_limited() -> bool:
+    # Telegram's limits would only slow the tests down; the tests of the limiter turn it on.
+    return False
+
+
+@pytest.fixture
 async def bot(
     database_url: str,
     clock: FrozenClock,
     conversation_timeout: float,
     reply_retry_delays: tuple[float, ...],
+    bot_api_timeout: float,
+    rate_limited: bool,
 ) -> AsyncIterator[BotUnderTest]:
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
         # open_database is what the bot runs at start: on a migrated schema it finds nothing to do.
@@ -63,13 +76,14 @@ async def bot(
             clock=clock,
             conversation_timeout=conversation_timeout,
             reply_retry_delays=reply_retry_delays,
+            bot_api_timeout=bot_api_timeout,
         )
         application = build_application(
             runtime,
             DEFAULT_TOKEN,
             base_url=emulator.base_url,
             base_file_url=emulator.base_file_url,
-            rate_limited=False,
+            rate_limited=rate_limited,
         )
         try:
             async with running_application(application, poll_timeout=1):
