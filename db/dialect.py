@@ -11,7 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 def upsert_insert(session: AsyncSession, table: Any) -> Any:
     """The dialect's ``insert`` (with ``on_conflict_do_nothing``/``_do_update``) for ``table``."""
-    name = session.get_bind().dialect.name
+    return dialect_insert(session.get_bind().dialect.name, table)
+
+
+def dialect_insert(name: str, table: Any) -> Any:
+    """``upsert_insert`` for the dialect called ``name``."""
     if name == "postgresql":
         return postgresql.insert(table)
     if name == "sqlite":

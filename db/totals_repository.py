@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -35,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.dialect import upsert_insert
+from db.dialect import dialect_insert, upsert_insert
 from db.models import (
     Experiment,
     Observation,
@@ -99,6 +100,26 @@ class TotalsDifference:
     recomputed: dict[str, int]
 
 
+@lru_cache(maxsize=16)
+def _increment_statement(
+    dialect: str,
+    table: Table,
+    keys: tuple[str, ...],
+    columns: tuple[str, ...],
+    returning: tuple[str, ...],
+) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE SET column = column + excluded.column``, built
+    once per table: building it is most of the work of a single-row upsert."""
+    statement = dialect_insert(dialect, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in columns},
+    )
+    if returning:
+        statement = statement.returning(*(table.c[name] for name in returning))
+    return statement
+
+
 class TotalsRepository:
     """One of the unit of work's repositories: ``uow.totals``."""
 
@@ -149,7 +170,7 @@ class TotalsRepository:
             ("experiment_id", "variant_id"),
             VARIANT_COLUMNS,
             [(*key, *(sign * n for n in sums)) for key, sums in sorted(by_variant.items())],
-            returning=(table.c.variant_id, *(table.c[name] for name in VARIANT_COLUMNS)),
+            returning=("variant_id", *VARIANT_COLUMNS),
         )
         await self._increment(
             VariantDayTotal.__table__,  # type: ignore[arg-type]
@@ -168,22 +189,18 @@ class TotalsRepository:
         keys: tuple[str, ...],
         columns: tuple[str, ...],
         rows: list[tuple[Any, ...]],
-        returning: tuple[Any, ...] = (),
+        returning: tuple[str, ...] = (),
     ) -> list[Any]:
         names = (*keys, *columns)
+        dialect = self._session.get_bind().dialect.name
+        statement = _increment_statement(dialect, table, keys, columns, returning)
         updated: list[Any] = []
         for start in range(0, len(rows), _CHUNK):
             chunk = [dict(zip(names, row, strict=True)) for row in rows[start : start + _CHUNK]]
-            statement = upsert_insert(self._session, table).values(chunk)
-            statement = statement.on_conflict_do_update(
-                index_elements=list(keys),
-                set_={name: table.c[name] + statement.excluded[name] for name in columns},
-            )
+            # One parameter set is one statement; several go as multi-row VALUES batches.
+            result = await self._session.execute(statement, chunk[0] if len(chunk) == 1 else chunk)
             if returning:
-                statement = statement.returning(*returning)
-                updated += (await self._session.execute(statement)).all()
-            else:
-                await self._session.execute(statement)
+                updated += result.all()
         return updated
 
     # ------------------------------------------------------------ read by the readouts
