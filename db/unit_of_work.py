@@ -73,8 +73,6 @@ class UnitOfWork:
         self.learnings = LearningRepository(self.session)
         self.funnels = FunnelRepository(self.session)
         self.inbox = InboxRepository(self.session)
-        event.listen(self.session.sync_session, "before_flush", _note_flushed_changes)
-        event.listen(self.session.sync_session, "do_orm_execute", _note_written_statement)
         self.flows = FlowRepository(self.session)
         return self
 
@@ -134,12 +132,23 @@ def _note_written_statement(state: ORMExecuteState) -> None:
         state.session.info[_WROTE] = True
 
 
+class WriteNotingSession(Session):
+    """A session that notes in its ``info`` whether it wrote anything (``UnitOfWork.commit``
+    counts the writes of an update); listening on the class costs nothing per session."""
+
+
+event.listen(WriteNotingSession, "before_flush", _note_flushed_changes)
+event.listen(WriteNotingSession, "do_orm_execute", _note_written_statement)
+
+
 class Database:
     """The engine and the way to open units of work on it."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._session_factory = async_sessionmaker(engine, expire_on_commit=False)
+        self._session_factory = async_sessionmaker(
+            engine, expire_on_commit=False, sync_session_class=WriteNotingSession
+        )
         self._versions = WorkspaceVersions(engine)
         # Per-chat locks across processes (db.chat_locks); SQLite serves one process at a time.
         self.chat_locks = ChatLocks(engine) if engine.dialect.name == "postgresql" else None
