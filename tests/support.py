@@ -70,21 +70,25 @@ async def recreated_postgres_schema(url: str) -> None:
 
 
 async def emptied_postgres_tables(url: str) -> None:
-    """Removes every row (and resets sequences) so each test starts from an empty schema."""
-    from db.engine import create_engine
+    """Removes every row (and resets sequences) so each test starts from an empty schema.
 
+    ``DELETE`` rather than ``TRUNCATE``: a test leaves a few rows, and truncating twenty tables
+    makes PostgreSQL replace every table's and index's files, which costs it far more."""
+    from db.engine import create_engine
+    from db.models import Base
+
+    deletes = "".join(f'DELETE FROM "{t.name}";' for t in reversed(Base.metadata.sorted_tables))
+    restarts = (
+        "SELECT setval(c.oid, 1, false) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind = 'S' AND n.nspname = 'public';"
+    )
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
-            tables = (
-                await connection.exec_driver_sql(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'alembic_version'"
-                )
-            ).scalars()
-            names = ", ".join(f'"{table}"' for table in tables)
-            if names:
-                await connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            raw = await connection.get_raw_connection()
+            # One round trip: asyncpg runs a parameterless script as one simple query.
+            await raw.driver_connection.execute(deletes + restarts)  # type: ignore[union-attr]
     finally:
         await engine.dispose()
 
