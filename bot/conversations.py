@@ -198,8 +198,14 @@ async def load_flows(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     runtime = runtime_of(context)
     memory = FlowMemory(update, chat.id, user.id)
+    if runtime.sole_receiver and runtime.flowless.knows(chat.id, user.id):
+        _memory.set(memory)
+        return
     now = runtime.clock()
-    for stored in await flow_states.flows_of(runtime.uow(), chat.id, user.id):
+    stored_flows = await flow_states.flows_of(runtime.uow(), chat.id, user.id)
+    if not stored_flows and runtime.sole_receiver:
+        runtime.flowless.note(chat.id, user.id)
+    for stored in stored_flows:
         if stored.state is not None and _waited_too_long(stored, runtime, now):
             await _give_up(context.application, stored, workspace_language(context))
             continue
@@ -219,6 +225,8 @@ async def save_flows(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     _memory.set(None)
     runtime = runtime_of(context)
     written, dropped = memory.changes(runtime.clock())
+    if written:
+        runtime.flowless.forget(memory.chat_id)
     if written or dropped:
         await flow_states.save_flows(runtime.uow(), written, dropped)
 

@@ -13,6 +13,7 @@ from bot.durable import REPLY_RETRY_DELAYS
 from bot.i18n import Translator, translator
 from db.unit_of_work import Database, UnitOfWork
 from experiments.clock import Clock, utc_now
+from experiments.flow_states import FlowlessPeople
 from experiments.workspaces import KnownWorkspaces, WorkspaceView
 
 RUNTIME_KEY = "hourglass.runtime"
@@ -42,6 +43,8 @@ class Runtime:
     # Each chat's workspace as this process last read it, checked against its stored version on
     # every update (experiments.workspaces.KnownWorkspaces).
     workspaces: KnownWorkspaces = field(default_factory=KnownWorkspaces)
+    # People seen without a guided flow, whose next update reads none (sole receivers only).
+    flowless: FlowlessPeople = field(default_factory=FlowlessPeople)
 
     def uow(self) -> UnitOfWork:
         return self.database.unit_of_work()
