@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -16,7 +14,7 @@ from bot.bootstrap import make_application
 from bot.config import Settings
 from bot.errors import configure_logging
 from emulator import DEFAULT_TOKEN, BotApiEmulator
-from emulator.harness import running_application
+from emulator.harness import all_handled, running_application
 from emulator.terminal import run_terminal_chat, stdin_lines
 
 ANSWER_SECONDS = 15.0
@@ -36,16 +34,11 @@ async def paced(
     A person at the keyboard sees the answer before typing; a script should too, or a button
     number could press a keyboard the bot has not sent yet.
     """
-    world = emulator.world
     async for line in lines:
         yield line
         if line.startswith(":") and not line.startswith(":upload") and not line[1:].isdigit():
             continue
-        # The bot confirms an update to Telegram only once it has queued it (bot/durable.py),
-        # and the queue counts an update as done once it has been handled and answered.
-        if await world.wait_until(lambda: not world.updates, timeout=ANSWER_SECONDS):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(application.update_queue.join(), ANSWER_SECONDS)
+        await all_handled(application, emulator, ANSWER_SECONDS)
 
 
 async def run_sandbox(

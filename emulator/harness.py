@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -65,3 +66,22 @@ async def running_application(
             await app.shutdown()
             if app.post_shutdown is not None:
                 await app.post_shutdown(app)
+
+
+async def all_handled(
+    app: Application[Any, Any, Any, Any, Any, Any], emu: BotApiEmulator, timeout: float
+) -> bool:
+    """Waits until every update sent so far has been handled (its replies tried); False if
+    that takes longer than ``timeout`` seconds.
+
+    The bot confirms updates to Telegram by asking for the next ones only after queueing them,
+    and its queue counts an update done once it has been handled.
+    """
+    world = emu.world
+    if not await world.wait_until(lambda: not world.updates, timeout=timeout):
+        return False
+    try:
+        await asyncio.wait_for(app.update_queue.join(), timeout)
+    except TimeoutError:
+        return False
+    return True

@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from experiments.roles import Actor
+
+if TYPE_CHECKING:
+    from db.unit_of_work import Database
 
 
 class FrozenClock:
@@ -123,3 +129,20 @@ def process_env(**settings: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(Path.cwd())
     env.update(settings)
     return env
+
+
+@contextmanager
+def counted(database: Database) -> Iterator[list[str]]:
+    """The SQL statements the engine runs inside the block."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)

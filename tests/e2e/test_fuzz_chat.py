@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.models import Base
 from emulator import BotMessage, SimChat
+from emulator.harness import all_handled
 from tests.e2e.conftest import BotUnderTest, say
 from tests.fuzz.strategies import CHAT_WORD, CSV_TEXT
 
@@ -62,22 +63,20 @@ async def everything(bot: BotUnderTest) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
-async def replies_to(chat: SimChat, line: str) -> list[BotMessage]:
+async def replies_to(bot: BotUnderTest, chat: SimChat, line: str) -> list[BotMessage]:
     await chat.send(line)
-    return await replies_until_cancel(chat)
+    return await replies_until_cancel(bot, chat)
 
 
-async def replies_until_cancel(chat: SimChat) -> list[BotMessage]:
+async def replies_until_cancel(bot: BotUnderTest, chat: SimChat) -> list[BotMessage]:
     """Everything the bot says to the last message: sent before its reply to a /cancel."""
     await chat.send("/cancel")
     replies: list[BotMessage] = []
     while True:
         message = await chat.next_reply()
         if message.text.startswith(CANCEL_ANSWERS):
-            # A chat's next update starts once the last one has finished, guided-flow state
-            # saved included (it is written after the reply): one more round trip waits for it.
-            await chat.send("/cancel")
-            await chat.next_reply()
+            # The guided-flow state is written after the reply: wait until that is done too.
+            assert await all_handled(bot.application, bot.emulator, timeout=10)
             return replies
         replies.append(message)
 
@@ -95,7 +94,7 @@ async def test_every_typed_line_gets_an_answer_and_a_refusal_changes_nothing(
         await say(alice_chat, "/log #1 A 100 5")
     line = " ".join([command, *words])
     before = await everything(bot)
-    replies = await replies_to(alice_chat, line)
+    replies = await replies_to(bot, alice_chat, line)
     texts = [reply.text for reply in replies]
     assert texts, line
     assert not any(APOLOGY in text for text in texts), (line, texts)
@@ -112,7 +111,7 @@ async def test_every_uploaded_file_gets_an_answer_and_a_refusal_changes_nothing(
         await say(alice_chat, "/new Checkout button")
     before = await everything(bot)
     await alice_chat.upload("results.csv", content)
-    texts = [reply.text for reply in await replies_until_cancel(alice_chat)]
+    texts = [reply.text for reply in await replies_until_cancel(bot, alice_chat)]
     assert texts, content
     assert not any(APOLOGY in text for text in texts), (content, texts)
     if texts[0].startswith("⚠️"):

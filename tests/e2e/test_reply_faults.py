@@ -9,19 +9,12 @@ from sqlalchemy import select
 
 from db.models import InboxUpdate, Observation
 from emulator import Fault, SimChat
+from emulator.harness import all_handled
 from tests.e2e.conftest import BotUnderTest, say
 
 pytestmark = pytest.mark.timeout(30)
 
 APOLOGY = "Sorry, something went wrong"
-
-
-async def handled(bot: BotUnderTest) -> None:
-    """Waits until every update sent so far is handled (its replies tried): the bot confirms an
-    update to Telegram once it has queued it, and the queue counts it done once handled."""
-    world = bot.emulator.world
-    assert await world.wait_until(lambda: not world.updates, timeout=10)
-    await bot.application.update_queue.join()
 
 
 async def all_done(bot: BotUnderTest) -> bool:
@@ -89,7 +82,7 @@ async def test_a_user_who_blocked_the_bot_still_has_the_result_stored_once(
     bot.emulator.block(chat)
 
     await chat.send("/log #1 A 200 9")
-    await handled(bot)
+    assert await all_handled(bot.application, bot.emulator, timeout=10)
 
     assert await bot.rows(Observation) == 1
     assert await all_done(bot)

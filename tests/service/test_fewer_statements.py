@@ -6,32 +6,14 @@ its variants come in one joined statement. Each fast path is compared with the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from db.models import Experiment, Workspace
 from db.unit_of_work import Database
 from experiments import observations, services
 from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
-
-
-@contextmanager
-def counted(database: Database) -> Iterator[list[str]]:
-    """The SQL statements the engine runs inside the block."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+from tests.support import counted
 
 
 async def test_a_workspace_read_twice_in_a_transaction_is_asked_once(
