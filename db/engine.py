@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from db.defaults import DEFAULT_DATABASE_URL
+from db.sqlite_driver import OneTripDBAPI
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -32,6 +33,8 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> Asy
     options: dict[str, Any] = {"echo": echo}
     if url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 30}
+        if url.startswith("sqlite+aiosqlite"):
+            options["module"] = OneTripDBAPI()
     else:
         options["pool_pre_ping"] = True
     engine = create_async_engine(url, **options)

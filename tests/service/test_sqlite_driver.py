@@ -1,0 +1,99 @@
+"""The one-trip aiosqlite adapter (``db.sqlite_driver``): what a statement answers, what it
+costs in trips to the connection's thread, and that a failure still rolls back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import aiosqlite
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.engine import create_engine
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'trips.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql(
+            "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE)"
+        )
+    yield engine
+    await engine.dispose()
+
+
+@contextmanager
+def trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The calls queued to aiosqlite's thread inside the block, by name."""
+    made: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(
+        self: aiosqlite.Connection, fn: object, *args: object, **kw: object
+    ) -> object:
+        made.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(aiosqlite.Connection, "_execute", counted)
+        yield made
+
+
+async def test_a_statement_answers_as_sqlite3_does(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        inserted = await connection.execute(
+            text("INSERT INTO note (body) VALUES (:a), (:b) RETURNING id, body"),
+            {"a": "first", "b": "second"},
+        )
+        assert [tuple(row) for row in inserted] == [(1, "first"), (2, "second")]
+        many = await connection.execute(
+            text("INSERT INTO note (body) VALUES (:body)"), [{"body": "x"}, {"body": "y"}]
+        )
+        assert many.rowcount == 2
+        updated = await connection.execute(text("UPDATE note SET body = body || '!'"))
+        assert updated.rowcount == 4
+        single = await connection.execute(text("INSERT INTO note (body) VALUES ('z')"))
+        assert single.lastrowid == 5
+    async with engine.connect() as connection:
+        rows = await connection.execute(text("SELECT id, body FROM note ORDER BY id"))
+        assert list(rows.keys()) == ["id", "body"]
+        assert [tuple(row) for row in rows] == [
+            (1, "first!"),
+            (2, "second!"),
+            (3, "x!"),
+            (4, "y!"),
+            (5, "z"),
+        ]
+        empty = await connection.execute(text("SELECT id FROM note WHERE id < 0"))
+        assert empty.all() == []
+
+
+async def test_a_statement_is_one_trip_and_ending_no_transaction_is_none(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql("SELECT 1")  # the pool's connection is made
+    with trips(monkeypatch) as made:
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM note"))).scalar() == 0
+        # A read opens no transaction in sqlite3: neither the block's end nor the pool's reset
+        # of the connection has anything to roll back.
+        assert made == ["_run"]
+    with trips(monkeypatch) as made:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO note (body) VALUES ('a')"))
+        assert made == ["_run", "commit"]
+
+
+async def test_a_failed_statement_still_rolls_the_transaction_back(engine: AsyncEngine) -> None:
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO note (body) VALUES ('kept?')"))
+            await connection.execute(text("INSERT INTO note (body) VALUES ('kept?')"))
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM note"))).scalar() == 0
