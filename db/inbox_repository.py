@@ -6,12 +6,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from db.dialect import upsert_insert
+from db.dialect import dialect_insert
 from db.models import InboxUpdate
+
+# Every update runs the three statements below: they are built once, with their values bound
+# at execution, since building a statement costs several times what running it does.
+_TABLE = InboxUpdate.__table__
+_MARK_DONE = (
+    update(_TABLE).where(_TABLE.c.update_id == bindparam("id")).values(done_at=bindparam("now"))
+)
+_RECORD_WRITE = (
+    update(_TABLE)
+    .where(_TABLE.c.update_id == bindparam("id"), _TABLE.c.writes == bindparam("before"))
+    .values(writes=bindparam("ordinal"))
+)
+
+
+@lru_cache(maxsize=4)
+def _store_statement(dialect: str) -> Any:
+    statement = dialect_insert(dialect, _TABLE).on_conflict_do_nothing(index_elements=["update_id"])
+    return statement.returning(_TABLE.c.update_id)
 
 
 @dataclass(frozen=True)
@@ -36,25 +57,21 @@ class InboxRepository:
         """
         if not updates:
             return set()
-        statement = (
-            upsert_insert(self._session, InboxUpdate)
-            .values(
-                [
-                    {
-                        "update_id": stored.update_id,
-                        "payload": stored.payload,
-                        "received_at": now,
-                        "claimed_by": claimed_by,
-                        "claimed_until": until,
-                        "writes": 0,
-                    }
-                    for stored in updates
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(InboxUpdate.update_id)
-        )
-        return set((await self._session.scalars(statement)).all())
+        statement = _store_statement(self._session.get_bind().dialect.name)
+        rows = [
+            {
+                "update_id": stored.update_id,
+                "payload": stored.payload,
+                "received_at": now,
+                "claimed_by": claimed_by,
+                "claimed_until": until,
+                "writes": 0,
+            }
+            for stored in updates
+        ]
+        # One parameter set is one statement; several go as multi-row VALUES batches.
+        stored = await self._session.execute(statement, rows[0] if len(rows) == 1 else rows)
+        return set(stored.scalars().all())
 
     async def claim_undone(
         self, *, claimed_by: str, until: datetime, now: datetime, takeover: bool
@@ -100,21 +117,13 @@ class InboxRepository:
         return int(released.rowcount)  # type: ignore[attr-defined]
 
     async def mark_done(self, update_id: int, *, now: datetime) -> None:
-        await self._session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.update_id == update_id)
-            .values(done_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        await self._session.execute(_MARK_DONE, {"id": update_id, "now": now})
 
     async def record_write(self, update_id: int, ordinal: int) -> bool:
         """Counts the ``ordinal``-th committing transaction of the update's handling; False
         when an earlier handling had already committed it (the row says so)."""
         recorded = await self._session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.update_id == update_id, InboxUpdate.writes == ordinal - 1)
-            .values(writes=ordinal)
-            .execution_options(synchronize_session=False)
+            _RECORD_WRITE, {"id": update_id, "before": ordinal - 1, "ordinal": ordinal}
         )
         return int(recorded.rowcount) == 1  # type: ignore[attr-defined]
 

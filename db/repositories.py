@@ -168,6 +168,8 @@ class ExperimentRepository:
         _write(experiment, row)
         self._session.add(row)
         await self._save_variants(experiment, row)
+        if row.id is None:
+            await self._session.flush()
         experiment.id = row.id
         self._loaded[row.id] = row
 
@@ -176,13 +178,16 @@ class ExperimentRepository:
         gone = [variant for variant in row.variants if variant.id not in kept]
         for variant in gone:
             row.variants.remove(variant)
-        # The old rows go first, so a swap of names never meets the unique constraint.
-        await self._session.flush()
         new = [
             (index, Variant(position=variant.position, name=variant.name))
             for index, variant in enumerate(experiment.variants)
             if variant.id == entity.UNSAVED
         ]
+        if not new:
+            return  # the rest is written with the transaction's next flush
+        if gone:
+            # The old rows go first, so a swap of names never meets the unique constraint.
+            await self._session.flush()
         row.variants.extend(variant for _index, variant in new)
         await self._session.flush()
         for index, variant in new:
@@ -219,6 +224,20 @@ class ExperimentRepository:
         self._session.expunge_all()
 
 
+_INSERT_OBSERVATION = insert(Observation.__table__)
+_OBSERVATION_COLUMNS = (
+    "experiment_id",
+    "variant_id",
+    "visitors",
+    "conversions",
+    "revenue",
+    "logged_at",
+    "logged_by_id",
+    "logged_by_name",
+    "import_id",
+)
+
+
 class ObservationRepository:
     """Results, appended and deleted; each write counts in the running totals in the same
     transaction (``db/totals_repository.py``), so no use case can forget them."""
@@ -229,8 +248,11 @@ class ObservationRepository:
 
     async def add(self, observation: Observation) -> VariantSums:
         """Inserts the result; returns its variant's new totals."""
-        self._session.add(observation)
-        await self._session.flush()
+        # A Core INSERT, built once: the ORM's flush of one new object costs several times more.
+        await self._session.execute(
+            _INSERT_OBSERVATION,
+            {column: getattr(observation, column) for column in _OBSERVATION_COLUMNS},
+        )
         updated = await self._totals.add(
             [
                 CountedResult(
