@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -17,7 +17,7 @@ from db.models import InboxUpdate
 
 # Every update runs the three statements below: they are built once, with their values bound
 # at execution, since building a statement costs several times what running it does.
-_TABLE = InboxUpdate.__table__
+_TABLE: Table = InboxUpdate.__table__  # type: ignore[assignment]
 _MARK_DONE = (
     update(_TABLE).where(_TABLE.c.update_id == bindparam("id")).values(done_at=bindparam("now"))
 )

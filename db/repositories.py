@@ -224,7 +224,7 @@ class ExperimentRepository:
         self._session.expunge_all()
 
 
-_INSERT_OBSERVATION = insert(Observation.__table__)
+_INSERT_OBSERVATION = insert(Observation.__table__)  # type: ignore[arg-type]
 _OBSERVATION_COLUMNS = (
     "experiment_id",
     "variant_id",
