@@ -143,7 +143,6 @@ async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool
     from bot.bootstrap import make_application
     from bot.config import ConfigurationError
     from bot.errors import configure_logging
-    from bot.webhook import WebhookServer
 
     configure_logging(settings.log_level, token, secret)
     if webhook and not settings.webhook_url:
@@ -165,6 +164,9 @@ async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool
                 await application.post_init(application)
             assert application.updater is not None
             if webhook:
+                # aiohttp is a third of a polling process's imports: loaded only to serve.
+                from bot.webhook import WebhookServer
+
                 await application.start()
                 server = WebhookServer(
                     application,

@@ -18,7 +18,7 @@ PROBE = r"""
 import contextlib, io, json, sys
 
 HEAVY = ("telegram", "sqlalchemy", "alembic", "matplotlib", "statsmodels", "pandas",
-         "scipy.stats", "aiosqlite", "asyncpg")
+         "scipy.stats", "aiosqlite", "asyncpg", "aiohttp")
 
 def loaded():
     return sorted(name for name in HEAVY if name in sys.modules)
@@ -33,7 +33,7 @@ from bot.config import Settings
 Settings()
 steps["config"] = {"loaded": loaded()}
 
-import bot.bootstrap, bot.handlers.chart, bot.handlers.funnel
+import bot.bootstrap, bot.cli, bot.handlers.chart, bot.handlers.funnel
 steps["bot"] = {"loaded": loaded()}
 
 from bot.render import charts
@@ -64,9 +64,10 @@ def test_calc_config_and_the_bot_load_only_what_they_use(tmp_path: Path) -> None
     assert steps["calc"] == {"code": 0, "printed": True, "loaded": []}
     # Reading the configuration does not load the database engine.
     assert steps["config"] == {"loaded": []}
-    # The bot's handlers need Telegram and the database, but no plotting and no scipy.stats.
+    # The bot's handlers need Telegram and the database, but no plotting and no scipy.stats;
+    # the webhook's HTTP server (aiohttp) loads only in webhook mode.
     bot = set(steps["bot"]["loaded"])  # type: ignore[call-overload]
     assert {"telegram", "sqlalchemy"} <= bot
-    assert bot.isdisjoint({"matplotlib", "statsmodels", "pandas", "scipy.stats"})
+    assert bot.isdisjoint({"matplotlib", "statsmodels", "pandas", "scipy.stats", "aiohttp"})
     # The first chart loads matplotlib, and nothing else heavy.
     assert set(steps["chart"]["loaded"]) == bot | {"matplotlib"}  # type: ignore[call-overload]
