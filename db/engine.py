@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -45,13 +47,35 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> Asy
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # SQLite knows no time zones; PostgreSQL's timezone() does the same on its side.
     dbapi_connection.create_function("local_date", 2, local_date, deterministic=True)
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """Sets WAL, retrying while another connection switches the same fresh file.
+
+    SQLite answers "database is locked" at once, without waiting out the busy timeout, when two
+    connections switch a new file to WAL together (one holds a shared lock the other must
+    upgrade past). It happens only when processes start together on a new database, so a
+    short blocking wait here costs nothing in normal running.
+    """
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+
+
+# 0.005 s × (1 + … + 60): a little over 9 s of waiting at most.
+_WAL_ATTEMPTS = 60
 
 
 def local_date(moment: str | None, zone: str) -> str | None:
