@@ -158,8 +158,14 @@ def prob_beat_many(
     """``prob_beat`` of many pairs at once (counts as equal-length integer arrays).
 
     The same quadrature, one row of nodes per pair: each row integrates over its narrower
-    posterior, as ``prob_beat`` does. A panel clipped to nothing at 0 or 1 gets zero weight
-    here instead of being dropped, which changes the sum only in its last bits.
+    posterior, as ``prob_beat`` does. Three shortcuts change the sum only in its last bits
+    (well below 1e-12, which the tests hold it to):
+
+    - a panel clipped to nothing at 0 or 1 gets zero weight instead of being dropped;
+    - the other arm's CDF is evaluated only at nodes whose normalised weight is above
+      ``_NEGLIGIBLE_WEIGHT``: the rest, at most 144 of them, weigh less than 2e-15 together;
+    - a survival function is taken as 1 - CDF (``betainc``), which is about ten times faster
+      than ``betaincc`` here and differs from it by rounding only.
     """
     va = 1.0 + np.asarray(variant_conversions, dtype=float)
     vb = 1.0 + np.asarray(variant_visitors, dtype=float) - (va - 1.0)
@@ -186,8 +192,12 @@ def prob_beat_many(
     log_pdf = xlogy(na[:, None] - 1.0, x) + xlog1py(nb[:, None] - 1.0, -x) - betaln(na, nb)[:, None]
     weighted = w * np.exp(log_pdf)
     weighted /= np.sum(weighted, axis=1, keepdims=True)
-    other = np.empty_like(x)
-    cdf, sf = over_variant, ~over_variant
-    other[cdf] = betainc(oa[cdf, None], ob[cdf, None], x[cdf])
-    other[sf] = betaincc(oa[sf, None], ob[sf, None], x[sf])
-    return np.clip(np.sum(weighted * other, axis=1), 0.0, 1.0)
+    pair, node = np.nonzero(weighted > _NEGLIGIBLE_WEIGHT)
+    cdf = betainc(oa[pair], ob[pair], x[pair, node])
+    other = np.where(over_variant[pair], cdf, 1.0 - cdf)
+    total = np.bincount(pair, weights=weighted[pair, node] * other, minlength=len(na))
+    return np.clip(total, 0.0, 1.0)
+
+
+# Quadrature weights (normalised to sum to 1) below this count for nothing in the sum.
+_NEGLIGIBLE_WEIGHT = 1e-17

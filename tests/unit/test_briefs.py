@@ -137,6 +137,11 @@ def test_the_chance_of_many_pairs_is_the_scalar_chance() -> None:
         (0, 3, 3, 3),
         (5 * 10**7, 10**9, 5 * 10**7 + 3000, 10**9),
         (7, 10**9, 3, 10),
+        # Rates near 1 and near 0, the control narrower (its density; the variant's tail).
+        (10**6 - 3, 10**6, 97, 100),
+        (2, 3, 10**7 - 40, 10**7),
+        (0, 50, 1, 10**8),
+        (1, 10**9, 0, 10**9),
     ]
     many = prob_beat_many(*np.array(cases).T)
     for (vc, vn, cc, cn), value in zip(cases, many, strict=True):
