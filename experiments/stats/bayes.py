@@ -158,14 +158,16 @@ def prob_beat_many(
     """``prob_beat`` of many pairs at once (counts as equal-length integer arrays).
 
     The same quadrature, one row of nodes per pair: each row integrates over its narrower
-    posterior, as ``prob_beat`` does. Three shortcuts change the sum only in its last bits
+    posterior, as ``prob_beat`` does. Two shortcuts change the sum only in its last bits
     (well below 1e-12, which the tests hold it to):
 
     - a panel clipped to nothing at 0 or 1 gets zero weight instead of being dropped;
-    - the other arm's CDF is evaluated only at nodes whose normalised weight is above
-      ``_NEGLIGIBLE_WEIGHT``: the rest, at most 144 of them, weigh less than 2e-15 together;
-    - a survival function is taken as 1 - CDF (``betainc``), which is about ten times faster
-      than ``betaincc`` here and differs from it by rounding only.
+    - the other arm's CDF (or survival function) is evaluated only at nodes whose normalised
+      weight is above ``_NEGLIGIBLE_WEIGHT``: the rest, at most 144 of them, weigh less than
+      2e-15 together. Those evaluations are nearly all of the cost.
+
+    The survival function stays ``betaincc``, though it is several times slower than
+    ``betainc``: 1 - ``betainc`` differs from it by more than 1e-12 from 10^5 visitors on.
     """
     va = 1.0 + np.asarray(variant_conversions, dtype=float)
     vb = 1.0 + np.asarray(variant_visitors, dtype=float) - (va - 1.0)
@@ -193,8 +195,12 @@ def prob_beat_many(
     weighted = w * np.exp(log_pdf)
     weighted /= np.sum(weighted, axis=1, keepdims=True)
     pair, node = np.nonzero(weighted > _NEGLIGIBLE_WEIGHT)
-    cdf = betainc(oa[pair], ob[pair], x[pair, node])
-    other = np.where(over_variant[pair], cdf, 1.0 - cdf)
+    on_cdf = over_variant[pair]
+    a, b, at = oa[pair], ob[pair], x[pair, node]
+    other = np.empty(len(pair))
+    other[on_cdf] = betainc(a[on_cdf], b[on_cdf], at[on_cdf])
+    on_sf = ~on_cdf
+    other[on_sf] = betaincc(a[on_sf], b[on_sf], at[on_sf])
     total = np.bincount(pair, weights=weighted[pair, node] * other, minlength=len(na))
     return np.clip(total, 0.0, 1.0)
 
