@@ -7,12 +7,41 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
-from db.models import DigestRecord, Experiment, NudgeSnooze, Variant, Workspace
+from db.models import DigestRecord, Experiment, NudgeSnooze, Observation, UTCDateTime, Workspace
 from db.reads import read_rows
+
+# What ``services.experiment_view`` reads of an experiment's row, with the row's keys.
+_EXPERIMENT_COLUMNS = (
+    "id",
+    "workspace_id",
+    "number",
+    "name",
+    "kind",
+    "stage",
+    "hypothesis",
+    "status",
+    "outcome",
+    "planned_per_variant",
+    "baseline_rate",
+    "min_detectable_effect",
+    "review_date",
+    "started_at",
+    "concluded_at",
+    "created_at",
+    "created_by_name",
+    "ice_impact",
+    "ice_confidence",
+    "ice_ease",
+    "cost_spent",
+    "winner",
+    "planned_split",
+    "target_rate",
+    "storyline",
+)
 
 
 @dataclass(frozen=True)
@@ -193,22 +222,23 @@ class DigestRepository:
         return rows.all()
 
     async def experiments_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
-        """Every experiment of these workspaces, each a row of its columns."""
+        """Every experiment of these workspaces: a row of what ``services.experiment_view``
+        reads (its variants aside) with its id, workspace_id and ``last_logged_at``, when its
+        latest result was logged (None without results)."""
         table = Experiment.__table__
-        rows = await read_rows(
-            self._session, select(*table.columns).where(table.c.workspace_id.in_(workspace_ids))
+        # An index lookup per experiment (experiment_id, logged_at), in the same statement.
+        last = (
+            select(func.max(Observation.logged_at))
+            .where(Observation.experiment_id == table.c.id)
+            .correlate(table)
+            .scalar_subquery()
         )
-        return rows.all()
-
-    async def variants_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
-        """(experiment id, variant id, position, name) of every experiment of these workspaces,
-        in position order."""
-        experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
         rows = await read_rows(
             self._session,
-            select(Variant.experiment_id, Variant.id, Variant.position, Variant.name)
-            .where(Variant.experiment_id.in_(experiment_ids))
-            .order_by(Variant.experiment_id, Variant.position),
+            select(
+                *(table.c[name] for name in _EXPERIMENT_COLUMNS),
+                type_coerce(last, UTCDateTime).label("last_logged_at"),
+            ).where(table.c.workspace_id.in_(workspace_ids)),
         )
         return rows.all()
 

@@ -30,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from db.digest_repository import DigestSchedule
+from db.totals_repository import revenue_of_cents
 from db.unit_of_work import UnitOfWork
 from experiments import backlog, schedule, services
 from experiments.clock import Clock, utc_now
@@ -41,6 +42,7 @@ from experiments.domain import (
     Stage,
     Status,
     UnknownExperiment,
+    VariantTotals,
 )
 from experiments.funnel import (
     FunnelView,
@@ -332,9 +334,7 @@ async def compose_digests(
     async with uow:
         workspaces = await uow.digests.workspaces_of(ids)
         experiment_rows = await uow.digests.experiments_of(ids)
-        variant_rows = await uow.digests.variants_of(ids)
-        sums = await uow.totals.for_workspaces(ids)
-        last = await uow.observations.last_logged_for_workspaces(ids)
+        variant_rows = await uow.totals.for_workspaces(ids)
         day_rows = await uow.totals.by_day_for_workspaces(ids)
         sent = await uow.digests.with_a_sent_digest(ids)
         snoozed = await uow.digests.snoozed_of(ids, now)
@@ -357,29 +357,30 @@ async def compose_digests(
             if due is not None and due < todays[workspace_id]:
                 overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
 
-    variants: dict[int, list[tuple[int, int, str]]] = {}
-    for variant in variant_rows:
-        variants.setdefault(variant.experiment_id, []).append(
-            (variant.id, variant.position, variant.name)
-        )
-    positions = {
-        variant_id: position for found in variants.values() for variant_id, position, _ in found
-    }
-    days: dict[int, list[tuple[Any, int, int, int]]] = {}
-    for experiment_id, day, variant_id, visitors, conversions in day_rows:
-        days.setdefault(experiment_id, []).append(
-            (day, positions[variant_id], visitors, conversions)
+    arms: dict[int, list[VariantTotals]] = {}
+    positions: dict[int, int] = {}
+    for (
+        experiment_id,
+        variant_id,
+        position,
+        name,
+        visitors,
+        conversions,
+        cents,
+        count,
+    ) in variant_rows:
+        positions[variant_id] = position
+        revenue = None if cents is None else revenue_of_cents(cents)
+        arms.setdefault(experiment_id, []).append(
+            VariantTotals(name, position, visitors, conversions, revenue, count)
         )
     summaries: dict[int, list[tuple[int, ExperimentSummary]]] = {}
     for row in experiment_rows:
-        found = variants.get(row.id, [])
+        totals = tuple(arms.get(row.id, ()))
         summary = ExperimentSummary(
-            experiment=services.experiment_view(row, tuple(name for _, _, name in found)),
-            totals=tuple(
-                services.totals_of(variant_id, position, name, sums)
-                for variant_id, position, name in found
-            ),
-            last_logged_at=last.get(row.id),
+            experiment=services.experiment_view(row, tuple(t.name for t in totals)),
+            totals=totals,
+            last_logged_at=row.last_logged_at,
         )
         summaries.setdefault(row.workspace_id, []).append((row.id, summary))
     without_learning: dict[int, set[int]] = {}
@@ -388,10 +389,7 @@ async def compose_digests(
 
     reads: list[tuple[int, _WorkspaceRead, list[tuple[int, ExperimentSummary]]]] = []
     for row in workspaces:
-        own = sorted(
-            summaries.get(row.id, []),
-            key=lambda pair: (_STATUS_ORDER[pair[1].experiment.status], -pair[1].experiment.number),
-        )
+        own = sorted(summaries.get(row.id, ()), key=_listed_order)
         funnel, news = funnel_views.get(row.id, (None, None))
         reads.append(
             (
@@ -423,23 +421,30 @@ async def compose_digests(
     # through its own readout.
     numbers: dict[int, tuple[ReadoutBrief, float | None]] = {}
     conversion: list[tuple[int, ExperimentSummary]] = []
+    others: list[tuple[int, ExperimentSummary]] = []
     for _, _, running in reads:
         for experiment_id, summary in running:
             experiment = summary.experiment
             if experiment.target_rate is not None or experiment.storyline:
-                result = services.readout_of(
-                    summary,
-                    now=now,
-                    history=services.daily_looks(summary, days.get(experiment_id, [])),
-                )
-                numbers[experiment_id] = (brief_of(result.readout), result.days_left)
+                others.append((experiment_id, summary))
             else:
                 conversion.append((experiment_id, summary))
+    if others:
+        days: dict[int, list[services.DayRow]] = {experiment_id: [] for experiment_id, _ in others}
+        for experiment_id, day, variant_id, visitors, conversions in day_rows:
+            if experiment_id in days:
+                days[experiment_id].append((day, positions[variant_id], visitors, conversions))
+        for experiment_id, summary in others:
+            result = services.readout_of(
+                summary, now=now, history=services.daily_looks(summary, days[experiment_id])
+            )
+            numbers[experiment_id] = (brief_of(result.readout), result.days_left)
+    looks = _daily_counts(
+        day_rows, positions, {experiment_id: len(s.totals) for experiment_id, s in conversion}
+    )
     briefs = conversion_briefs(
         [
-            services.conversion_counts(
-                summary, services.daily_counts(len(summary.totals), days.get(experiment_id, []))
-            )
+            services.conversion_counts(summary, looks.get(experiment_id, ()))
             for experiment_id, summary in conversion
         ]
     )
@@ -458,6 +463,53 @@ async def compose_digests(
         )
         for workspace_id, read, running in reads
     }
+
+
+def _listed_order(pair: tuple[int, ExperimentSummary]) -> tuple[int, int]:
+    """``services.list_experiments``' order: running, drafts, paused, concluded; newest first."""
+    experiment = pair[1].experiment
+    return _STATUS_ORDER[experiment.status], -experiment.number
+
+
+def _daily_counts(
+    rows: Sequence[tuple[int, Any, int, int, int]],
+    positions: dict[int, int],
+    arm_counts: dict[int, int],
+) -> dict[int, list[list[tuple[int, int]]]]:
+    """``services.daily_counts`` of every experiment in ``arm_counts`` from the batch's day rows
+    (experiment id, day, variant id, visitors, conversions: by experiment, in day order), in
+    one pass."""
+    found: dict[int, list[list[tuple[int, int]]]] = {}
+    current = None
+    looks: list[list[tuple[int, int]]] = []
+    visitors: list[int] = []
+    conversions: list[int] = []
+    arm_count = 0
+    last_day: Any = None
+    for experiment_id, day, variant_id, day_visitors, day_conversions in rows:
+        if experiment_id != current:
+            if current is not None and arm_count:
+                looks.append(list(zip(visitors, conversions, strict=True)))
+            current = experiment_id
+            arm_count = arm_counts.get(experiment_id, 0)
+            if not arm_count:
+                continue
+            looks = found[experiment_id] = []
+            visitors = [0] * arm_count
+            conversions = [0] * arm_count
+            last_day = day
+        elif not arm_count:
+            continue
+        elif day != last_day:
+            looks.append(list(zip(visitors, conversions, strict=True)))
+            last_day = day
+        position = positions[variant_id]
+        if position < arm_count:
+            visitors[position] += day_visitors
+            conversions[position] += day_conversions
+    if current is not None and arm_count:
+        looks.append(list(zip(visitors, conversions, strict=True)))
+    return found
 
 
 # ---------------------------------------------------------------- who is due
