@@ -340,7 +340,7 @@ async def compose_digests(
         snoozed = await uow.digests.snoozed_of(ids, now)
         unlearned = await uow.learnings.concluded_without_learning_of(ids)
         funnels = await uow.funnels.latest_two_periods(ids)
-        todays = {row.id: schedule.local_date(now, _zone(row.timezone)) for row in workspaces}
+        todays = {w.id: schedule.local_date(now, _zone(w.timezone)) for w in workspaces}
         latest_today = max(todays.values(), default=now.date())
         # Due before the latest of the batch's local dates; each workspace keeps its own below.
         countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
@@ -375,40 +375,40 @@ async def compose_digests(
             VariantTotals(name, position, visitors, conversions, revenue, count)
         )
     summaries: dict[int, list[tuple[int, ExperimentSummary]]] = {}
-    for row in experiment_rows:
-        totals = tuple(arms.get(row.id, ()))
+    for stored in experiment_rows:
+        totals = tuple(arms.get(stored.id, ()))
         summary = ExperimentSummary(
-            experiment=services.experiment_view(row, tuple(t.name for t in totals)),
+            experiment=services.experiment_view(stored, tuple(t.name for t in totals)),
             totals=totals,
-            last_logged_at=row.last_logged_at,
+            last_logged_at=stored.last_logged_at,
         )
-        summaries.setdefault(row.workspace_id, []).append((row.id, summary))
+        summaries.setdefault(stored.workspace_id, []).append((stored.id, summary))
     without_learning: dict[int, set[int]] = {}
     for workspace_id, number in unlearned:
         without_learning.setdefault(workspace_id, set()).add(number)
 
     reads: list[tuple[int, _WorkspaceRead, list[tuple[int, ExperimentSummary]]]] = []
-    for row in workspaces:
-        own = sorted(summaries.get(row.id, ()), key=_listed_order)
-        funnel, news = funnel_views.get(row.id, (None, None))
+    for workspace in workspaces:
+        own = sorted(summaries.get(workspace.id, ()), key=_listed_order)
+        funnel, news = funnel_views.get(workspace.id, (None, None))
         reads.append(
             (
-                row.id,
+                workspace.id,
                 _WorkspaceRead(
-                    chat_id=row.chat_id,
-                    language=row.language,
-                    timezone=row.timezone,
-                    digest_time=row.digest_time.strftime("%H:%M"),
-                    today=todays[row.id],
-                    stale_after_days=row.stale_after_days,
-                    target_running=row.target_running,
-                    timezone_hint=row.id not in sent and not row.timezone_confirmed,
+                    chat_id=workspace.chat_id,
+                    language=workspace.language,
+                    timezone=workspace.timezone,
+                    digest_time=workspace.digest_time.strftime("%H:%M"),
+                    today=todays[workspace.id],
+                    stale_after_days=workspace.stale_after_days,
+                    target_running=workspace.target_running,
+                    timezone_hint=workspace.id not in sent and not workspace.timezone_confirmed,
                     summaries=[summary for _, summary in own],
-                    snoozed=snoozed.get(row.id, set()),
-                    without_learning=without_learning.get(row.id, set()),
+                    snoozed=snoozed.get(workspace.id, set()),
+                    without_learning=without_learning.get(workspace.id, set()),
                     funnel=funnel,
                     news=news,
-                    overdue=tuple(overdue.get(row.id, ())),
+                    overdue=tuple(overdue.get(workspace.id, ())),
                 ),
                 sorted(
                     (pair for pair in own if pair[1].experiment.is_running),

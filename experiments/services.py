@@ -596,14 +596,17 @@ def experiment_view(
 ) -> ExperimentView:
     """What the bot shows of an experiment, from its row or its entity (or a row of its
     columns, with its variants' names given)."""
+    stage = experiment.stage
+    outcome = experiment.outcome
+    split = experiment.planned_split
     return ExperimentView(
         number=experiment.number,
         name=experiment.name,
-        kind=Kind(experiment.kind),
-        stage=Stage(experiment.stage) if experiment.stage else None,
+        kind=_KINDS[experiment.kind],
+        stage=_STAGES[stage] if stage else None,
         hypothesis=experiment.hypothesis,
-        status=Status(experiment.status),
-        outcome=Outcome(experiment.outcome) if experiment.outcome else None,
+        status=_STATUSES[experiment.status],
+        outcome=_OUTCOMES[outcome] if outcome else None,
         variants=tuple(v.name for v in experiment.variants) if variants is None else variants,
         planned_per_variant=experiment.planned_per_variant,
         baseline_rate=experiment.baseline_rate,
@@ -618,7 +621,16 @@ def experiment_view(
         ice_ease=experiment.ice_ease,
         cost_spent=experiment.cost_spent,
         winner=experiment.winner,
-        planned_split=domain.split_from_text(experiment.planned_split),
+        planned_split=domain.split_from_text(split) if split else None,
         target_rate=experiment.target_rate,
         storyline=experiment.storyline,
     )
+
+
+# A stored word to its member by a dict lookup: calling the enum costs several times more, and
+# the digest tick makes a view of every experiment it reads. A member (an entity holds members)
+# equals its word, so it finds itself.
+_KINDS = {kind.value: kind for kind in Kind}
+_STAGES = {stage.value: stage for stage in Stage}
+_STATUSES = {status.value: status for status in Status}
+_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
