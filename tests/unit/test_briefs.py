@@ -147,3 +147,16 @@ def test_the_chance_of_many_pairs_is_the_scalar_chance() -> None:
     for (vc, vn, cc, cn), value in zip(cases, many, strict=True):
         expected = bayes_comparison(int(vc), int(vn), int(cc), int(cn)).prob_beat_control
         assert value == pytest.approx(expected, abs=1e-12)
+
+
+def test_the_chance_of_many_pairs_is_the_scalar_chance_at_any_rate_and_size() -> None:
+    # Up to 10^4 visitors an arm's survival function is taken as 1 - its CDF; past it, not.
+    rng = np.random.default_rng(11)
+    visitors = rng.integers(1, 12_000, size=(2, 400))
+    rates = rng.choice([0.001, 0.02, 0.3, 0.7, 0.98, 0.999], size=(2, 400))
+    conversions = rng.binomial(visitors, rates)
+    cases = list(zip(conversions[0], visitors[0], conversions[1], visitors[1], strict=True))
+    many = prob_beat_many(*np.array(cases).T)
+    for (vc, vn, cc, cn), value in zip(cases, many, strict=True):
+        expected = bayes_comparison(int(vc), int(vn), int(cc), int(cn)).prob_beat_control
+        assert value == pytest.approx(expected, abs=1e-12)
