@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from db.models import Experiment, Variant, Workspace
@@ -394,7 +395,7 @@ def readout_of(
         return _story_readout_of(summary, now=now)
     counts = conversion_counts(summary)
     result = conversion_readout(
-        counts.arms,
+        [ArmCounts(arm.name, arm.visitors, arm.conversions) for arm in counts.arms],
         planned_per_variant=counts.planned_per_variant,
         min_effect=counts.min_effect,
         planned_split=counts.planned_split,
@@ -418,7 +419,7 @@ def conversion_counts(
     as ``daily_counts`` gives them."""
     experiment = summary.experiment
     return ConversionCounts(
-        arms=[ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
+        arms=summary.totals,
         looks=looks,
         planned_per_variant=experiment.planned_per_variant,
         min_effect=experiment.min_detectable_effect,
@@ -433,8 +434,9 @@ def plan_days_left(
     plan, a start or a pace."""
     if not experiment.planned_per_variant or days_running is None:
         return None
-    shares = domain.split_shares(_split_for(experiment, len(totals)), len(totals))
-    targets = plan_targets(experiment.planned_per_variant, shares)
+    targets = _plan_targets(
+        experiment.planned_per_variant, _split_for(experiment, len(totals)), len(totals)
+    )
     # Less than a day of data gives no honest pace; the arm furthest behind sets it.
     lefts = [
         days_left_at_pace(target, arm.visitors, max(days_running, 1.0))
@@ -443,6 +445,14 @@ def plan_days_left(
     if all(left is not None and math.isfinite(left) for left in lefts):
         return max(left for left in lefts if left is not None)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _plan_targets(
+    planned_per_variant: int, split: tuple[float, ...] | None, arm_count: int
+) -> tuple[int, ...]:
+    # The same few plans come up for every experiment of a digest tick.
+    return plan_targets(planned_per_variant, domain.split_shares(split, arm_count))
 
 
 def _target_readout_of(

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Protocol
 
 import numpy as np
 from scipy.special import chdtrc
@@ -80,11 +81,22 @@ def slim(verdict: Verdict) -> Verdict:
     return Verdict(verdict.kind, verdict.variant, verdict.reason)
 
 
+class CountedArm(Protocol):
+    """What the briefs read of an arm: ``ArmCounts``, or anything with its three fields."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def visitors(self) -> int: ...
+    @property
+    def conversions(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class ConversionCounts:
     """One experiment's input, as ``conversion_readout`` takes it."""
 
-    arms: Sequence[ArmCounts]  # the first is the control; at least two
+    arms: Sequence[CountedArm]  # the first is the control; at least two
     # Cumulative (visitors, conversions) of each arm at earlier looks: the readout's history.
     looks: Sequence[Sequence[tuple[int, int]]] = ()
     planned_per_variant: int | None = None
