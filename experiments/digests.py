@@ -22,14 +22,16 @@ the race has only wasted a little work, and a crash while composing loses nothin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from db.digest_repository import DigestSchedule
+from db.digest_repository import DigestSchedule, ExperimentRow, WorkspaceRow
 from db.totals_repository import revenue_of_cents
 from db.unit_of_work import UnitOfWork
 from experiments import backlog, schedule, services
@@ -356,6 +358,53 @@ async def compose_digests(
             due = learning.countermeasure_due
             if due is not None and due < todays[workspace_id]:
                 overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
+
+    with _cycle_collection_paused():
+        return _compose_batch(
+            now,
+            workspaces,
+            todays,
+            experiment_rows,
+            variant_rows,
+            day_rows,
+            sent=sent,
+            snoozed=snoozed,
+            unlearned=unlearned,
+            funnel_views=funnel_views,
+            overdue=overdue,
+        )
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector stays off while a batch is composed. The batch makes tens of
+    thousands of objects (none in a cycle: refcounting frees them all), and every few hundred
+    the collector would walk the younger ones again and, now and then, the whole heap; that
+    took a third of the time composing. It runs again as usual afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose_batch(
+    now: datetime,
+    workspaces: Sequence[WorkspaceRow],
+    todays: dict[int, date],
+    experiment_rows: Sequence[ExperimentRow],
+    variant_rows: Sequence[Any],
+    day_rows: Sequence[Any],
+    *,
+    sent: set[int],
+    snoozed: dict[int, set[tuple[int, str]]],
+    unlearned: Sequence[tuple[int, int]],
+    funnel_views: dict[int, tuple[FunnelView | None, FunnelView | None]],
+    overdue: dict[int, list[LearningView]],
+) -> dict[int, Digest]:
+    """``compose_digests``' work once everything is read: no I/O."""
 
     arms: dict[int, list[VariantTotals]] = {}
     positions: dict[int, int] = {}
