@@ -333,33 +333,33 @@ async def compose_digests(
     if not ids:
         return {}
     since = now - FUNNEL_NEWS_WINDOW
-    async with uow:
-        workspaces = await uow.digests.workspaces_of(ids)
-        experiment_rows = await uow.digests.experiments_of(ids)
-        variant_rows = await uow.totals.for_workspaces(ids)
-        day_rows = await uow.totals.by_day_for_workspaces(ids)
-        sent = await uow.digests.with_a_sent_digest(ids)
-        snoozed = await uow.digests.snoozed_of(ids, now)
-        unlearned = await uow.learnings.concluded_without_learning_of(ids)
-        funnels = await uow.funnels.latest_two_periods(ids)
-        todays = {w.id: schedule.local_date(now, _zone(w.timezone)) for w in workspaces}
-        latest_today = max(todays.values(), default=now.date())
-        # Due before the latest of the batch's local dates; each workspace keeps its own below.
-        countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
-        funnel_views = {
-            workspace_id: (
-                latest_funnel_of(latest, previous),
-                funnel_news_of(latest, previous, since=since),
-            )
-            for workspace_id, (latest, previous) in funnels.items()
-        }
-        overdue: dict[int, list[LearningView]] = {}
-        for workspace_id, learning, number in countermeasures:
-            due = learning.countermeasure_due
-            if due is not None and due < todays[workspace_id]:
-                overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
-
     with _cycle_collection_paused():
+        async with uow:
+            workspaces = await uow.digests.workspaces_of(ids)
+            experiment_rows = await uow.digests.experiments_of(ids)
+            variant_rows = await uow.totals.for_workspaces(ids)
+            day_rows = await uow.totals.by_day_for_workspaces(ids)
+            sent = await uow.digests.with_a_sent_digest(ids)
+            snoozed = await uow.digests.snoozed_of(ids, now)
+            unlearned = await uow.learnings.concluded_without_learning_of(ids)
+            funnels = await uow.funnels.latest_two_periods(ids)
+            todays = {w.id: schedule.local_date(now, _zone(w.timezone)) for w in workspaces}
+            latest_today = max(todays.values(), default=now.date())
+            # Due before the latest of the batch's local dates; each workspace keeps its own below.
+            countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
+            funnel_views = {
+                workspace_id: (
+                    latest_funnel_of(latest, previous),
+                    funnel_news_of(latest, previous, since=since),
+                )
+                for workspace_id, (latest, previous) in funnels.items()
+            }
+            overdue: dict[int, list[LearningView]] = {}
+            for workspace_id, learning, number in countermeasures:
+                due = learning.countermeasure_due
+                if due is not None and due < todays[workspace_id]:
+                    overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
+
         return _compose_batch(
             now,
             workspaces,
@@ -377,10 +377,11 @@ async def compose_digests(
 
 @contextmanager
 def _cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector stays off while a batch is composed. The batch makes tens of
-    thousands of objects (none in a cycle: refcounting frees them all), and every few hundred
-    the collector would walk the younger ones again and, now and then, the whole heap; that
-    took a third of the time composing. It runs again as usual afterwards."""
+    """Python's cycle collector stays off while a batch is read and composed. A batch makes
+    tens of thousands of objects (rows, views, lines: none in a cycle, so refcounting frees
+    them all), and every few hundred the collector would walk the younger ones again and, now
+    and then, the whole heap: that took a third of the time. It is off for the whole process
+    meanwhile (other tasks run during the reads), which only delays its next walk."""
     enabled = gc.isenabled()
     gc.disable()
     try:
