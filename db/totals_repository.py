@@ -331,7 +331,13 @@ class TotalsRepository:
                 func.coalesce(VariantTotal.observations, 0),
             )
             .join(Experiment, Experiment.id == Variant.experiment_id)
-            .outerjoin(VariantTotal, VariantTotal.variant_id == Variant.id)
+            # By its whole key: on the variant alone SQLite scans every variant and indexes
+            # the totals anew for each read.
+            .outerjoin(
+                VariantTotal,
+                (VariantTotal.experiment_id == Variant.experiment_id)
+                & (VariantTotal.variant_id == Variant.id),
+            )
             .where(Experiment.workspace_id.in_(workspace_ids))
             .order_by(Variant.experiment_id, Variant.position),
         )
