@@ -115,6 +115,9 @@ class BayesCache:
     def __len__(self) -> int:
         return len(self._found)
 
+    def clear(self) -> None:
+        self._found = {}
+
     def chances(self, pairs: Sequence[tuple[int, int, int, int]]) -> list[float]:
         found = self._found
         missing = list(dict.fromkeys(pair for pair in pairs if pair not in found))
@@ -131,6 +134,12 @@ class BayesCache:
 
 
 _SHARED_CACHE = BayesCache()
+
+
+def forget_chances() -> None:
+    """Empties the chances this process keeps (the next batch computes them all, as a fresh
+    process does)."""
+    _SHARED_CACHE.clear()
 
 
 @cache

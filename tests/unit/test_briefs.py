@@ -124,6 +124,9 @@ def test_a_chance_is_computed_once_for_the_same_counts() -> None:
     more = cache.chances([(3, 9, 1, 9), (4, 9, 1, 9), (50, 1000, 40, 1000)])
     assert more[2] == first[0]
     assert len(cache) == 3
+    cache.clear()
+    assert len(cache) == 0
+    assert cache.chances([(1, 2, 0, 2)]) == [first[2]]
 
 
 def test_the_chance_of_many_pairs_is_the_scalar_chance() -> None:
