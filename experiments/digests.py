@@ -74,6 +74,7 @@ from experiments.stats.briefs import ReadoutBrief, brief_of, conversion_briefs
 from experiments.stats.verdict import Verdict, VerdictKind
 
 MAX_ATTEMPTS = 5
+_DECIDE = NudgeKind.DECIDE.value  # as a snooze stores it
 # A funnel period logged this recently is news for the (daily) digest.
 FUNNEL_NEWS_WINDOW = timedelta(days=1)
 
@@ -229,11 +230,7 @@ def _digest(
             _running_facts(summary, brief, read.snoozed)
             for summary, (brief, _) in zip(running, numbers, strict=True)
         ),
-        without_learning=tuple(
-            ConcludedFacts(s.experiment.number, s.experiment.name, s.experiment.concluded_at)
-            for s in sorted(summaries, key=lambda s: s.experiment.number)
-            if s.experiment.number in read.without_learning
-        ),
+        without_learning=_concluded_facts(summaries, read.without_learning),
         constraint=constraint,
         suggested_draft=_suggested_draft([s.experiment for s in summaries], constraint),
     )
@@ -251,6 +248,19 @@ def _digest(
         timezone_hint=read.timezone_hint,
         funnel_news=read.news,
         overdue_countermeasures=read.overdue,
+    )
+
+
+def _concluded_facts(
+    summaries: list[ExperimentSummary], without_learning: set[int]
+) -> tuple[ConcludedFacts, ...]:
+    """The concluded experiments without a learning, by number."""
+    if not without_learning:  # most workspaces on most days
+        return ()
+    return tuple(
+        ConcludedFacts(s.experiment.number, s.experiment.name, s.experiment.concluded_at)
+        for s in sorted(summaries, key=lambda s: s.experiment.number)
+        if s.experiment.number in without_learning
     )
 
 
@@ -278,11 +288,11 @@ def _running_facts(
         name=experiment.name,
         stage=experiment.stage,
         last_data_at=summary.last_logged_at or started,
-        smallest_arm_visitors=min(t.visitors for t in summary.totals),
+        smallest_arm_visitors=min([t.visitors for t in summary.totals]),
         planned_per_variant=experiment.planned_per_variant,
         review_date=experiment.review_date,
         sample_ratio_mismatch=brief.sample_ratio_mismatch,
-        decision_snoozed=(experiment.number, NudgeKind.DECIDE.value) in snoozed,
+        decision_snoozed=bool(snoozed) and (experiment.number, _DECIDE) in snoozed,
         ship_variant=ship,
         ship_variant_index=experiment.variants.index(ship) if ship is not None else None,
     )
@@ -307,7 +317,7 @@ def _line(
         number=experiment.number,
         name=experiment.name,
         control=experiment.control,
-        visitors=sum(t.visitors for t in summary.totals),
+        visitors=sum([t.visitors for t in summary.totals]),
         leader=names[leader] if leader is not None else None,
         challenger=challenger,
         prob_beat_control=chance,
