@@ -416,7 +416,6 @@ def _compose_batch(
     overdue: dict[int, list[LearningView]],
 ) -> dict[int, Digest]:
     """``compose_digests``' work once everything is read: no I/O."""
-
     arms: dict[int, list[VariantTotals]] = {}
     positions: dict[int, int] = {}
     for (
@@ -536,9 +535,9 @@ def _daily_counts(
     positions: dict[int, int],
     arm_counts: dict[int, int],
 ) -> dict[int, list[list[tuple[int, int]]]]:
-    """``services.daily_counts`` of every experiment in ``arm_counts`` from the batch's day rows
-    (experiment id, day, variant id, visitors, conversions: by experiment, in day order), in
-    one pass."""
+    """``services.daily_looks`` of every experiment in ``arm_counts`` as (visitors,
+    conversions) per arm, from the batch's day rows (experiment id, day, variant id, visitors,
+    conversions: by experiment, in day order), in one pass."""
     found: dict[int, list[list[tuple[int, int]]]] = {}
     current = None
     looks: list[list[tuple[int, int]]] = []

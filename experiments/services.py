@@ -357,25 +357,6 @@ def daily_looks(summary: ExperimentSummary, rows: Sequence[DayRow]) -> list[list
     return looks
 
 
-def daily_counts(
-    arm_count: int, rows: Sequence[tuple[Any, int, int, int]]
-) -> list[list[tuple[int, int]]]:
-    """``daily_looks`` as (visitors, conversions) per arm, without building its objects.
-
-    Rows need only group by day (a day may be any value that compares equal within a day)."""
-    visitors = [0] * arm_count
-    conversions = [0] * arm_count
-    looks: list[list[tuple[int, int]]] = []
-    last = len(rows) - 1
-    for index, (day, position, day_visitors, day_conversions) in enumerate(rows):
-        if position < arm_count:
-            visitors[position] += day_visitors
-            conversions[position] += day_conversions
-        if index == last or rows[index + 1][0] != day:
-            looks.append(list(zip(visitors, conversions, strict=True)))
-    return looks
-
-
 def _split_for(experiment: ExperimentView, arm_count: int) -> tuple[float, ...] | None:
     """The planned split, if it still names every variant (else an equal split is assumed)."""
     split = experiment.planned_split
@@ -416,7 +397,7 @@ def conversion_counts(
     summary: ExperimentSummary, looks: Sequence[Sequence[tuple[int, int]]] = ()
 ) -> ConversionCounts:
     """What ``readout_of`` gives ``conversion_readout`` for an A/B experiment, its daily looks
-    as ``daily_counts`` gives them."""
+    as (visitors, conversions) per arm, cumulative to the end of each day."""
     experiment = summary.experiment
     return ConversionCounts(
         arms=summary.totals,
