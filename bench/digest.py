@@ -40,6 +40,7 @@ from db.engine import create_engine, migrate
 from db.models import Base
 from db.unit_of_work import Database
 from experiments.digests import BATCH_SIZE, compose_digest, compose_digests, due_digests
+from experiments.stats.briefs import forget_chances
 from experiments.stats.readout import ArmCounts, conversion_readout
 
 TELEGRAM_MESSAGES_PER_SECOND = 30
@@ -267,6 +268,8 @@ def run_on(url: str, args: argparse.Namespace) -> None:
     # beat the control known; the second finds every one computed (the next tick, for
     # experiments that got no new results).
     everyone = list(range(1, workspaces + 1))
+    # A database run after another finds the same counts: its first tick starts from none too.
+    forget_chances()
     made, cold = asyncio.run(_compose_batches(url, everyone))
     _, warm = asyncio.run(_compose_batches(url, everyone))
     stats_per_digest = statistics_alone(min(workspaces, 500), args.experiments)

@@ -18,8 +18,8 @@ from babel.numbers import NumberPattern, format_currency, get_currency_name, par
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("en", "ru")
-# Numbers said again and again (counts, days, experiment numbers, the chances of experiments
-# without new results) are formatted once.
+# Numbers and dates said again and again (counts, days, experiment numbers, the chances of
+# experiments without new results, a digest's date) are formatted once.
 _NUMBERS_KEPT = 10_000
 
 
@@ -53,6 +53,7 @@ class Translator:
         self._catalog = _catalog(self.language)
         self._numbers: dict[int, str] = {}
         self._percents: dict[tuple[float, int], str] = {}
+        self._dates: dict[date, str] = {}
 
     def gettext(self, message: str) -> str:
         return self._catalog.gettext(message)
@@ -110,7 +111,15 @@ class Translator:
         return self.fixed(value, 3)
 
     def date(self, day: date | datetime) -> str:
-        return format_date(day, format="medium", locale=self.locale)
+        # Every digest of a tick heads with one of two or three local dates.
+        if type(day) is not date:
+            return format_date(day, format="medium", locale=self.locale)
+        found = self._dates.get(day)
+        if found is None:
+            if len(self._dates) >= _NUMBERS_KEPT:
+                self._dates.clear()
+            found = self._dates[day] = format_date(day, format="medium", locale=self.locale)
+        return found
 
     def datetime(self, moment: datetime, tzinfo: tzinfo | None = None) -> str:
         return format_datetime(moment, format="short", tzinfo=tzinfo, locale=self.locale)

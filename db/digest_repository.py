@@ -5,14 +5,60 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
-from db.models import DigestRecord, Experiment, NudgeSnooze, Variant, Workspace
+from db.models import DigestRecord, Experiment, NudgeSnooze, Observation, UTCDateTime, Workspace
 from db.reads import read_rows
+
+
+class WorkspaceRow(NamedTuple):
+    """What a digest needs of its workspace."""
+
+    id: int
+    chat_id: int
+    language: str
+    timezone: str
+    timezone_confirmed: bool
+    digest_time: time
+    stale_after_days: int
+    target_running: int
+
+
+class ExperimentRow(NamedTuple):
+    """An experiment's columns that ``services.experiment_view`` reads (its variants aside),
+    with its keys and when its latest result was logged."""
+
+    id: int
+    workspace_id: int
+    number: int
+    name: str
+    kind: str
+    stage: str | None
+    hypothesis: str | None
+    status: str
+    outcome: str | None
+    planned_per_variant: int | None
+    baseline_rate: float | None
+    min_detectable_effect: float | None
+    review_date: date | None
+    started_at: datetime | None
+    concluded_at: datetime | None
+    created_at: datetime
+    created_by_name: str
+    ice_impact: int | None
+    ice_confidence: int | None
+    ice_ease: int | None
+    cost_spent: Decimal | None
+    winner: str | None
+    planned_split: str | None
+    target_rate: float | None
+    storyline: bool
+    last_logged_at: datetime | None  # None without results
 
 
 @dataclass(frozen=True)
@@ -172,45 +218,38 @@ class DigestRepository:
         )
 
     # ---- many workspaces at once: a batch of digests is composed from a handful of
-    # set-based reads returning plain rows (no ORM objects to build).
+    # set-based reads returning plain rows (no ORM objects to build). Rows read by name come
+    # as named tuples: a SQLAlchemy row's attribute costs twenty times a tuple's.
 
-    async def workspaces_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
-        """What a digest needs of each workspace: id, chat_id, language, timezone,
-        timezone_confirmed, digest_time, stale_after_days, target_running."""
+    async def workspaces_of(self, workspace_ids: Sequence[int]) -> list[WorkspaceRow]:
+        """What a digest needs of each of these workspaces."""
+        table = Workspace.__table__
+        rows = await read_rows(
+            self._session,
+            select(*(table.c[name] for name in WorkspaceRow._fields)).where(
+                table.c.id.in_(workspace_ids)
+            ),
+        )
+        return [WorkspaceRow._make(row) for row in rows]
+
+    async def experiments_of(self, workspace_ids: Sequence[int]) -> list[ExperimentRow]:
+        """Every experiment of these workspaces."""
+        table = Experiment.__table__
+        # An index lookup per experiment (experiment_id, logged_at), in the same statement.
+        last = (
+            select(func.max(Observation.logged_at))
+            .where(Observation.experiment_id == table.c.id)
+            .correlate(table)
+            .scalar_subquery()
+        )
         rows = await read_rows(
             self._session,
             select(
-                Workspace.id,
-                Workspace.chat_id,
-                Workspace.language,
-                Workspace.timezone,
-                Workspace.timezone_confirmed,
-                Workspace.digest_time,
-                Workspace.stale_after_days,
-                Workspace.target_running,
-            ).where(Workspace.id.in_(workspace_ids)),
+                *(table.c[name] for name in ExperimentRow._fields[:-1]),
+                type_coerce(last, UTCDateTime),
+            ).where(table.c.workspace_id.in_(workspace_ids)),
         )
-        return rows.all()
-
-    async def experiments_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
-        """Every experiment of these workspaces, each a row of its columns."""
-        table = Experiment.__table__
-        rows = await read_rows(
-            self._session, select(*table.columns).where(table.c.workspace_id.in_(workspace_ids))
-        )
-        return rows.all()
-
-    async def variants_of(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
-        """(experiment id, variant id, position, name) of every experiment of these workspaces,
-        in position order."""
-        experiment_ids = select(Experiment.id).where(Experiment.workspace_id.in_(workspace_ids))
-        rows = await read_rows(
-            self._session,
-            select(Variant.experiment_id, Variant.id, Variant.position, Variant.name)
-            .where(Variant.experiment_id.in_(experiment_ids))
-            .order_by(Variant.experiment_id, Variant.position),
-        )
-        return rows.all()
+        return [ExperimentRow._make(row) for row in rows]
 
     async def with_a_sent_digest(self, workspace_ids: Sequence[int]) -> set[int]:
         """Those of these workspaces that were ever sent a digest."""

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     BigInteger,
     Date,
+    String,
     Table,
     bindparam,
     case,
@@ -309,26 +310,48 @@ class TotalsRepository:
 
     # ---- many workspaces at once: the digest's batches read every total here
 
-    async def for_workspaces(self, workspace_ids: Sequence[int]) -> dict[int, VariantSums]:
-        """The totals by variant id of every experiment of these workspaces."""
+    async def for_workspaces(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
+        """Every variant of every experiment of these workspaces with its totals, by experiment
+        and in position order: (experiment id, variant id, position, name, visitors,
+        conversions, revenue in cents or None without revenue, results); a variant without
+        results has zeros."""
         rows = await read_rows(
             self._session,
-            _sums_query()
-            .join(Experiment, Experiment.id == VariantTotal.experiment_id)
-            .where(Experiment.workspace_id.in_(workspace_ids)),
+            select(
+                Variant.experiment_id,
+                Variant.id,
+                Variant.position,
+                Variant.name,
+                func.coalesce(VariantTotal.visitors, 0),
+                func.coalesce(VariantTotal.conversions, 0),
+                case(
+                    (VariantTotal.revenue_observations > 0, VariantTotal.revenue_cents),
+                    else_=null(),
+                ),
+                func.coalesce(VariantTotal.observations, 0),
+            )
+            .join(Experiment, Experiment.id == Variant.experiment_id)
+            # By its whole key: on the variant alone SQLite scans every variant and indexes
+            # the totals anew for each read.
+            .outerjoin(
+                VariantTotal,
+                (VariantTotal.experiment_id == Variant.experiment_id)
+                & (VariantTotal.variant_id == Variant.id),
+            )
+            .where(Experiment.workspace_id.in_(workspace_ids))
+            .order_by(Variant.experiment_id, Variant.position),
         )
-        return {row[0]: _sums(*row[1:]) for row in rows}
+        return rows.all()
 
-    async def by_day_for_workspaces(
-        self, workspace_ids: Sequence[int]
-    ) -> list[tuple[int, date, int, int, int]]:
+    async def by_day_for_workspaces(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
-        these workspaces, by experiment and in day order."""
+        these workspaces, by experiment and in day order. The day is as the driver gives it (a
+        date, or SQLite's text), unconverted: the batch only tells one day from the next."""
         rows = await read_rows(
             self._session,
             select(
                 VariantDayTotal.experiment_id,
-                VariantDayTotal.day,
+                type_coerce(VariantDayTotal.day, String),
                 VariantDayTotal.variant_id,
                 VariantDayTotal.visitors,
                 VariantDayTotal.conversions,
@@ -337,7 +360,7 @@ class TotalsRepository:
             .where(Experiment.workspace_id.in_(workspace_ids))
             .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day),
         )
-        return [tuple(row) for row in rows]
+        return rows.all()
 
     async def _by_local_day(
         self, experiment_id: int, timezone: str
@@ -489,8 +512,13 @@ def _sums_query() -> Any:
 def _sums(
     visitors: int, conversions: int, revenue_cents: int, revenue_observations: int, count: int
 ) -> VariantSums:
-    revenue = (Decimal(revenue_cents) / 100).quantize(Decimal("0.01"))
-    return VariantSums(visitors, conversions, revenue if revenue_observations else None, count)
+    revenue = revenue_of_cents(revenue_cents) if revenue_observations else None
+    return VariantSums(visitors, conversions, revenue, count)
+
+
+def revenue_of_cents(cents: int) -> Decimal:
+    """Revenue kept in cents, as the results give it (two decimals)."""
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
 def _recomputed_variant_rows(*, marked: bool = True) -> Any:

@@ -22,14 +22,17 @@ the race has only wasted a little work, and a crash while composing loses nothin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from db.digest_repository import DigestSchedule
+from db.digest_repository import DigestSchedule, ExperimentRow, WorkspaceRow
+from db.totals_repository import revenue_of_cents
 from db.unit_of_work import UnitOfWork
 from experiments import backlog, schedule, services
 from experiments.clock import Clock, utc_now
@@ -41,6 +44,7 @@ from experiments.domain import (
     Stage,
     Status,
     UnknownExperiment,
+    VariantTotals,
 )
 from experiments.funnel import (
     FunnelView,
@@ -70,6 +74,7 @@ from experiments.stats.briefs import ReadoutBrief, brief_of, conversion_briefs
 from experiments.stats.verdict import Verdict, VerdictKind
 
 MAX_ATTEMPTS = 5
+_DECIDE = NudgeKind.DECIDE.value  # as a snooze stores it
 # A funnel period logged this recently is news for the (daily) digest.
 FUNNEL_NEWS_WINDOW = timedelta(days=1)
 
@@ -225,11 +230,7 @@ def _digest(
             _running_facts(summary, brief, read.snoozed)
             for summary, (brief, _) in zip(running, numbers, strict=True)
         ),
-        without_learning=tuple(
-            ConcludedFacts(s.experiment.number, s.experiment.name, s.experiment.concluded_at)
-            for s in sorted(summaries, key=lambda s: s.experiment.number)
-            if s.experiment.number in read.without_learning
-        ),
+        without_learning=_concluded_facts(summaries, read.without_learning),
         constraint=constraint,
         suggested_draft=_suggested_draft([s.experiment for s in summaries], constraint),
     )
@@ -247,6 +248,19 @@ def _digest(
         timezone_hint=read.timezone_hint,
         funnel_news=read.news,
         overdue_countermeasures=read.overdue,
+    )
+
+
+def _concluded_facts(
+    summaries: list[ExperimentSummary], without_learning: set[int]
+) -> tuple[ConcludedFacts, ...]:
+    """The concluded experiments without a learning, by number."""
+    if not without_learning:  # most workspaces on most days
+        return ()
+    return tuple(
+        ConcludedFacts(s.experiment.number, s.experiment.name, s.experiment.concluded_at)
+        for s in sorted(summaries, key=lambda s: s.experiment.number)
+        if s.experiment.number in without_learning
     )
 
 
@@ -274,11 +288,11 @@ def _running_facts(
         name=experiment.name,
         stage=experiment.stage,
         last_data_at=summary.last_logged_at or started,
-        smallest_arm_visitors=min(t.visitors for t in summary.totals),
+        smallest_arm_visitors=min([t.visitors for t in summary.totals]),
         planned_per_variant=experiment.planned_per_variant,
         review_date=experiment.review_date,
         sample_ratio_mismatch=brief.sample_ratio_mismatch,
-        decision_snoozed=(experiment.number, NudgeKind.DECIDE.value) in snoozed,
+        decision_snoozed=bool(snoozed) and (experiment.number, _DECIDE) in snoozed,
         ship_variant=ship,
         ship_variant_index=experiment.variants.index(ship) if ship is not None else None,
     )
@@ -303,7 +317,7 @@ def _line(
         number=experiment.number,
         name=experiment.name,
         control=experiment.control,
-        visitors=sum(t.visitors for t in summary.totals),
+        visitors=sum([t.visitors for t in summary.totals]),
         leader=names[leader] if leader is not None else None,
         challenger=challenger,
         prob_beat_control=chance,
@@ -329,88 +343,131 @@ async def compose_digests(
     if not ids:
         return {}
     since = now - FUNNEL_NEWS_WINDOW
-    async with uow:
-        workspaces = await uow.digests.workspaces_of(ids)
-        experiment_rows = await uow.digests.experiments_of(ids)
-        variant_rows = await uow.digests.variants_of(ids)
-        sums = await uow.totals.for_workspaces(ids)
-        last = await uow.observations.last_logged_for_workspaces(ids)
-        day_rows = await uow.totals.by_day_for_workspaces(ids)
-        sent = await uow.digests.with_a_sent_digest(ids)
-        snoozed = await uow.digests.snoozed_of(ids, now)
-        unlearned = await uow.learnings.concluded_without_learning_of(ids)
-        funnels = await uow.funnels.latest_two_periods(ids)
-        todays = {row.id: schedule.local_date(now, _zone(row.timezone)) for row in workspaces}
-        latest_today = max(todays.values(), default=now.date())
-        # Due before the latest of the batch's local dates; each workspace keeps its own below.
-        countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
-        funnel_views = {
-            workspace_id: (
-                latest_funnel_of(latest, previous),
-                funnel_news_of(latest, previous, since=since),
-            )
-            for workspace_id, (latest, previous) in funnels.items()
-        }
-        overdue: dict[int, list[LearningView]] = {}
-        for workspace_id, learning, number in countermeasures:
-            due = learning.countermeasure_due
-            if due is not None and due < todays[workspace_id]:
-                overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
+    with _cycle_collection_paused():
+        async with uow:
+            workspaces = await uow.digests.workspaces_of(ids)
+            experiment_rows = await uow.digests.experiments_of(ids)
+            variant_rows = await uow.totals.for_workspaces(ids)
+            day_rows = await uow.totals.by_day_for_workspaces(ids)
+            sent = await uow.digests.with_a_sent_digest(ids)
+            snoozed = await uow.digests.snoozed_of(ids, now)
+            unlearned = await uow.learnings.concluded_without_learning_of(ids)
+            funnels = await uow.funnels.latest_two_periods(ids)
+            todays = {w.id: schedule.local_date(now, _zone(w.timezone)) for w in workspaces}
+            latest_today = max(todays.values(), default=now.date())
+            # Due before the latest of the batch's local dates; each workspace keeps its own below.
+            countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
+            funnel_views = {
+                workspace_id: (
+                    latest_funnel_of(latest, previous),
+                    funnel_news_of(latest, previous, since=since),
+                )
+                for workspace_id, (latest, previous) in funnels.items()
+            }
+            overdue: dict[int, list[LearningView]] = {}
+            for workspace_id, learning, number in countermeasures:
+                due = learning.countermeasure_due
+                if due is not None and due < todays[workspace_id]:
+                    overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
 
-    variants: dict[int, list[tuple[int, int, str]]] = {}
-    for variant in variant_rows:
-        variants.setdefault(variant.experiment_id, []).append(
-            (variant.id, variant.position, variant.name)
+        return _compose_batch(
+            now,
+            workspaces,
+            todays,
+            experiment_rows,
+            variant_rows,
+            day_rows,
+            sent=sent,
+            snoozed=snoozed,
+            unlearned=unlearned,
+            funnel_views=funnel_views,
+            overdue=overdue,
         )
-    positions = {
-        variant_id: position for found in variants.values() for variant_id, position, _ in found
-    }
-    days: dict[int, list[tuple[Any, int, int, int]]] = {}
-    for experiment_id, day, variant_id, visitors, conversions in day_rows:
-        days.setdefault(experiment_id, []).append(
-            (day, positions[variant_id], visitors, conversions)
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector stays off while a batch is read and composed. A batch makes
+    tens of thousands of objects (rows, views, lines: none in a cycle, so refcounting frees
+    them all), and every few hundred the collector would walk the younger ones again and, now
+    and then, the whole heap: that took a third of the time. It is off for the whole process
+    meanwhile (other tasks run during the reads), which only delays its next walk."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose_batch(
+    now: datetime,
+    workspaces: Sequence[WorkspaceRow],
+    todays: dict[int, date],
+    experiment_rows: Sequence[ExperimentRow],
+    variant_rows: Sequence[Any],
+    day_rows: Sequence[Any],
+    *,
+    sent: set[int],
+    snoozed: dict[int, set[tuple[int, str]]],
+    unlearned: Sequence[tuple[int, int]],
+    funnel_views: dict[int, tuple[FunnelView | None, FunnelView | None]],
+    overdue: dict[int, list[LearningView]],
+) -> dict[int, Digest]:
+    """``compose_digests``' work once everything is read: no I/O."""
+    arms: dict[int, list[VariantTotals]] = {}
+    positions: dict[int, int] = {}
+    for (
+        experiment_id,
+        variant_id,
+        position,
+        name,
+        visitors,
+        conversions,
+        cents,
+        count,
+    ) in variant_rows:
+        positions[variant_id] = position
+        revenue = None if cents is None else revenue_of_cents(cents)
+        arms.setdefault(experiment_id, []).append(
+            VariantTotals(name, position, visitors, conversions, revenue, count)
         )
     summaries: dict[int, list[tuple[int, ExperimentSummary]]] = {}
-    for row in experiment_rows:
-        found = variants.get(row.id, [])
+    for stored in experiment_rows:
+        totals = tuple(arms.get(stored.id, ()))
         summary = ExperimentSummary(
-            experiment=services.experiment_view(row, tuple(name for _, _, name in found)),
-            totals=tuple(
-                services.totals_of(variant_id, position, name, sums)
-                for variant_id, position, name in found
-            ),
-            last_logged_at=last.get(row.id),
+            experiment=services.experiment_view(stored, tuple(t.name for t in totals)),
+            totals=totals,
+            last_logged_at=stored.last_logged_at,
         )
-        summaries.setdefault(row.workspace_id, []).append((row.id, summary))
+        summaries.setdefault(stored.workspace_id, []).append((stored.id, summary))
     without_learning: dict[int, set[int]] = {}
     for workspace_id, number in unlearned:
         without_learning.setdefault(workspace_id, set()).add(number)
 
     reads: list[tuple[int, _WorkspaceRead, list[tuple[int, ExperimentSummary]]]] = []
-    for row in workspaces:
-        own = sorted(
-            summaries.get(row.id, []),
-            key=lambda pair: (_STATUS_ORDER[pair[1].experiment.status], -pair[1].experiment.number),
-        )
-        funnel, news = funnel_views.get(row.id, (None, None))
+    for workspace in workspaces:
+        own = sorted(summaries.get(workspace.id, ()), key=_listed_order)
+        funnel, news = funnel_views.get(workspace.id, (None, None))
         reads.append(
             (
-                row.id,
+                workspace.id,
                 _WorkspaceRead(
-                    chat_id=row.chat_id,
-                    language=row.language,
-                    timezone=row.timezone,
-                    digest_time=row.digest_time.strftime("%H:%M"),
-                    today=todays[row.id],
-                    stale_after_days=row.stale_after_days,
-                    target_running=row.target_running,
-                    timezone_hint=row.id not in sent and not row.timezone_confirmed,
+                    chat_id=workspace.chat_id,
+                    language=workspace.language,
+                    timezone=workspace.timezone,
+                    digest_time=workspace.digest_time.strftime("%H:%M"),
+                    today=todays[workspace.id],
+                    stale_after_days=workspace.stale_after_days,
+                    target_running=workspace.target_running,
+                    timezone_hint=workspace.id not in sent and not workspace.timezone_confirmed,
                     summaries=[summary for _, summary in own],
-                    snoozed=snoozed.get(row.id, set()),
-                    without_learning=without_learning.get(row.id, set()),
+                    snoozed=snoozed.get(workspace.id, set()),
+                    without_learning=without_learning.get(workspace.id, set()),
                     funnel=funnel,
                     news=news,
-                    overdue=tuple(overdue.get(row.id, ())),
+                    overdue=tuple(overdue.get(workspace.id, ())),
                 ),
                 sorted(
                     (pair for pair in own if pair[1].experiment.is_running),
@@ -423,23 +480,30 @@ async def compose_digests(
     # through its own readout.
     numbers: dict[int, tuple[ReadoutBrief, float | None]] = {}
     conversion: list[tuple[int, ExperimentSummary]] = []
+    others: list[tuple[int, ExperimentSummary]] = []
     for _, _, running in reads:
         for experiment_id, summary in running:
             experiment = summary.experiment
             if experiment.target_rate is not None or experiment.storyline:
-                result = services.readout_of(
-                    summary,
-                    now=now,
-                    history=services.daily_looks(summary, days.get(experiment_id, [])),
-                )
-                numbers[experiment_id] = (brief_of(result.readout), result.days_left)
+                others.append((experiment_id, summary))
             else:
                 conversion.append((experiment_id, summary))
+    if others:
+        days: dict[int, list[services.DayRow]] = {experiment_id: [] for experiment_id, _ in others}
+        for experiment_id, day, variant_id, visitors, conversions in day_rows:
+            if experiment_id in days:
+                days[experiment_id].append((day, positions[variant_id], visitors, conversions))
+        for experiment_id, summary in others:
+            result = services.readout_of(
+                summary, now=now, history=services.daily_looks(summary, days[experiment_id])
+            )
+            numbers[experiment_id] = (brief_of(result.readout), result.days_left)
+    looks = _daily_counts(
+        day_rows, positions, {experiment_id: len(s.totals) for experiment_id, s in conversion}
+    )
     briefs = conversion_briefs(
         [
-            services.conversion_counts(
-                summary, services.daily_counts(len(summary.totals), days.get(experiment_id, []))
-            )
+            services.conversion_counts(summary, looks.get(experiment_id, ()))
             for experiment_id, summary in conversion
         ]
     )
@@ -458,6 +522,53 @@ async def compose_digests(
         )
         for workspace_id, read, running in reads
     }
+
+
+def _listed_order(pair: tuple[int, ExperimentSummary]) -> tuple[int, int]:
+    """``services.list_experiments``' order: running, drafts, paused, concluded; newest first."""
+    experiment = pair[1].experiment
+    return _STATUS_ORDER[experiment.status], -experiment.number
+
+
+def _daily_counts(
+    rows: Sequence[tuple[int, Any, int, int, int]],
+    positions: dict[int, int],
+    arm_counts: dict[int, int],
+) -> dict[int, list[list[tuple[int, int]]]]:
+    """``services.daily_looks`` of every experiment in ``arm_counts`` as (visitors,
+    conversions) per arm, from the batch's day rows (experiment id, day, variant id, visitors,
+    conversions: by experiment, in day order), in one pass."""
+    found: dict[int, list[list[tuple[int, int]]]] = {}
+    current = None
+    looks: list[list[tuple[int, int]]] = []
+    visitors: list[int] = []
+    conversions: list[int] = []
+    arm_count = 0
+    last_day: Any = None
+    for experiment_id, day, variant_id, day_visitors, day_conversions in rows:
+        if experiment_id != current:
+            if current is not None and arm_count:
+                looks.append(list(zip(visitors, conversions, strict=True)))
+            current = experiment_id
+            arm_count = arm_counts.get(experiment_id, 0)
+            if not arm_count:
+                continue
+            looks = found[experiment_id] = []
+            visitors = [0] * arm_count
+            conversions = [0] * arm_count
+            last_day = day
+        elif not arm_count:
+            continue
+        elif day != last_day:
+            looks.append(list(zip(visitors, conversions, strict=True)))
+            last_day = day
+        position = positions[variant_id]
+        if position < arm_count:
+            visitors[position] += day_visitors
+            conversions[position] += day_conversions
+    if current is not None and arm_count:
+        looks.append(list(zip(visitors, conversions, strict=True)))
+    return found
 
 
 # ---------------------------------------------------------------- who is due

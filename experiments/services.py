@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from db.models import Experiment, Variant, Workspace
@@ -356,25 +357,6 @@ def daily_looks(summary: ExperimentSummary, rows: Sequence[DayRow]) -> list[list
     return looks
 
 
-def daily_counts(
-    arm_count: int, rows: Sequence[tuple[Any, int, int, int]]
-) -> list[list[tuple[int, int]]]:
-    """``daily_looks`` as (visitors, conversions) per arm, without building its objects.
-
-    Rows need only group by day (a day may be any value that compares equal within a day)."""
-    visitors = [0] * arm_count
-    conversions = [0] * arm_count
-    looks: list[list[tuple[int, int]]] = []
-    last = len(rows) - 1
-    for index, (day, position, day_visitors, day_conversions) in enumerate(rows):
-        if position < arm_count:
-            visitors[position] += day_visitors
-            conversions[position] += day_conversions
-        if index == last or rows[index + 1][0] != day:
-            looks.append(list(zip(visitors, conversions, strict=True)))
-    return looks
-
-
 def _split_for(experiment: ExperimentView, arm_count: int) -> tuple[float, ...] | None:
     """The planned split, if it still names every variant (else an equal split is assumed)."""
     split = experiment.planned_split
@@ -394,7 +376,7 @@ def readout_of(
         return _story_readout_of(summary, now=now)
     counts = conversion_counts(summary)
     result = conversion_readout(
-        counts.arms,
+        [ArmCounts(arm.name, arm.visitors, arm.conversions) for arm in counts.arms],
         planned_per_variant=counts.planned_per_variant,
         min_effect=counts.min_effect,
         planned_split=counts.planned_split,
@@ -415,10 +397,10 @@ def conversion_counts(
     summary: ExperimentSummary, looks: Sequence[Sequence[tuple[int, int]]] = ()
 ) -> ConversionCounts:
     """What ``readout_of`` gives ``conversion_readout`` for an A/B experiment, its daily looks
-    as ``daily_counts`` gives them."""
+    as (visitors, conversions) per arm, cumulative to the end of each day."""
     experiment = summary.experiment
     return ConversionCounts(
-        arms=[ArmCounts(t.name, t.visitors, t.conversions) for t in summary.totals],
+        arms=summary.totals,
         looks=looks,
         planned_per_variant=experiment.planned_per_variant,
         min_effect=experiment.min_detectable_effect,
@@ -433,8 +415,9 @@ def plan_days_left(
     plan, a start or a pace."""
     if not experiment.planned_per_variant or days_running is None:
         return None
-    shares = domain.split_shares(_split_for(experiment, len(totals)), len(totals))
-    targets = plan_targets(experiment.planned_per_variant, shares)
+    targets = _plan_targets(
+        experiment.planned_per_variant, _split_for(experiment, len(totals)), len(totals)
+    )
     # Less than a day of data gives no honest pace; the arm furthest behind sets it.
     lefts = [
         days_left_at_pace(target, arm.visitors, max(days_running, 1.0))
@@ -443,6 +426,14 @@ def plan_days_left(
     if all(left is not None and math.isfinite(left) for left in lefts):
         return max(left for left in lefts if left is not None)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _plan_targets(
+    planned_per_variant: int, split: tuple[float, ...] | None, arm_count: int
+) -> tuple[int, ...]:
+    # The same few plans come up for every experiment of a digest tick.
+    return plan_targets(planned_per_variant, domain.split_shares(split, arm_count))
 
 
 def _target_readout_of(
@@ -596,14 +587,17 @@ def experiment_view(
 ) -> ExperimentView:
     """What the bot shows of an experiment, from its row or its entity (or a row of its
     columns, with its variants' names given)."""
+    stage = experiment.stage
+    outcome = experiment.outcome
+    split = experiment.planned_split
     return ExperimentView(
         number=experiment.number,
         name=experiment.name,
-        kind=Kind(experiment.kind),
-        stage=Stage(experiment.stage) if experiment.stage else None,
+        kind=_KINDS[experiment.kind],
+        stage=_STAGES[stage] if stage else None,
         hypothesis=experiment.hypothesis,
-        status=Status(experiment.status),
-        outcome=Outcome(experiment.outcome) if experiment.outcome else None,
+        status=_STATUSES[experiment.status],
+        outcome=_OUTCOMES[outcome] if outcome else None,
         variants=tuple(v.name for v in experiment.variants) if variants is None else variants,
         planned_per_variant=experiment.planned_per_variant,
         baseline_rate=experiment.baseline_rate,
@@ -618,7 +612,16 @@ def experiment_view(
         ice_ease=experiment.ice_ease,
         cost_spent=experiment.cost_spent,
         winner=experiment.winner,
-        planned_split=domain.split_from_text(experiment.planned_split),
+        planned_split=domain.split_from_text(split) if split else None,
         target_rate=experiment.target_rate,
         storyline=experiment.storyline,
     )
+
+
+# A stored word to its member by a dict lookup: calling the enum costs several times more, and
+# the digest tick makes a view of every experiment it reads. A member (an entity holds members)
+# equals its word, so it finds itself.
+_KINDS = {kind.value: kind for kind in Kind}
+_STAGES = {stage.value: stage for stage in Stage}
+_STATUSES = {status.value: status for status in Status}
+_OUTCOMES = {outcome.value: outcome for outcome in Outcome}

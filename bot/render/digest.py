@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import buttons
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.keyboards import button, markup
 from bot.render import labels
 from bot.render.funnel import funnel_digest_line
@@ -15,8 +16,9 @@ from bot.render.learnings import countermeasure_buttons, countermeasure_follow_u
 from bot.render.wording import verdict_label
 from bot.replies import CHUNK_LIMIT, esc
 from experiments.digests import Digest, ExperimentLine
-from experiments.domain import Outcome
+from experiments.domain import Outcome, Stage
 from experiments.nudges import DecideWhy, DraftFacts, Nudge, NudgeKind
+from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
 
 # A digest is one message, so it is delivered (or not) as a whole; these keep it well inside.
 MAX_NUDGES = 8
@@ -84,18 +86,31 @@ def experiment_line(t: Translator, line: ExperimentLine) -> str:
                 control=esc(line.control),
             )
         )
-    parts.append("<i>" + esc(verdict_label(line.verdict, _)) + "</i>")
+    verdict = line.verdict
+    parts.append(_verdict_words(t.language, verdict.kind, verdict.variant, verdict.reason))
     if line.days_left is not None:
-        if line.days_left <= 0:
-            parts.append(_("planned sample reached"))
-        else:
-            days = math.ceil(line.days_left)
-            parts.append(
-                t.ngettext("about {days} day left", "about {days} days left", days).format(
-                    days=t.number(days)
-                )
-            )
+        parts.append(_days_left_words(t.language, max(math.ceil(line.days_left), 0)))
     return f"▶️ {title} — " + " · ".join(parts)
+
+
+# Every line of a tick says one of a few verdicts and a few numbers of days: said once each.
+@lru_cache(maxsize=4096)
+def _verdict_words(
+    language: str, kind: VerdictKind, variant: str | None, reason: VerdictReason
+) -> str:
+    label = verdict_label(Verdict(kind, variant, reason), translator(language).gettext)
+    return "<i>" + esc(label) + "</i>"
+
+
+@lru_cache(maxsize=4096)
+def _days_left_words(language: str, days: int) -> str:
+    """About ``days`` days left at the pace so far (the days rounded up); none: reached."""
+    t = translator(language)
+    if days <= 0:
+        return t.gettext("planned sample reached")
+    return t.ngettext("about {days} day left", "about {days} days left", days).format(
+        days=t.number(days)
+    )
 
 
 def nudge_line(t: Translator, nudge: Nudge) -> str:
@@ -167,55 +182,93 @@ def _suggest_draft(t: Translator, draft: DraftFacts) -> str:
 
 def nudge_buttons(t: Translator, nudge: Nudge) -> list[InlineKeyboardButton]:
     """The buttons that act on one nudge."""
+    return list(_nudge_buttons(t.language, *_buttons_key(nudge)))
+
+
+_ButtonsKey = tuple[NudgeKind, int | None, str | None, int | None, int | None, Stage | None]
+
+
+def _buttons_key(nudge: Nudge) -> _ButtonsKey:
+    """What of a nudge its buttons say: its kind, experiment, variant, draft and stage."""
+    draft = nudge.draft.number if nudge.draft is not None else None
+    return nudge.kind, nudge.number, nudge.variant, nudge.variant_index, draft, nudge.stage
+
+
+# Buttons and keyboards are frozen once built, so the digests of a tick share them: nudges
+# about the same experiment number (every workspace has a #1) have the same buttons.
+@lru_cache(maxsize=8192)
+def _nudge_buttons(
+    language: str,
+    kind: NudgeKind,
+    number: int | None,
+    variant: str | None,
+    variant_index: int | None,
+    draft: int | None,
+    stage: Stage | None,
+) -> tuple[InlineKeyboardButton, ...]:
+    t = translator(language)
     _ = t.gettext
-    if nudge.number is not None:
-        about_one = _experiment_buttons(t, nudge, nudge.number)
+    if number is not None:
+        about_one = _experiment_buttons(t, kind, number, variant, variant_index)
         if about_one:
-            return about_one
-    if nudge.kind is NudgeKind.LAUNCH and nudge.draft is not None:
-        draft = nudge.draft.number
-        return [
+            return tuple(about_one)
+    if kind is NudgeKind.LAUNCH and draft is not None:
+        return (
             button("▶️ " + _("Start #{number}").format(number=draft), buttons.BacklogStart(draft)),
             button("📥 " + _("Backlog"), buttons.BacklogList()),
-        ]
-    if nudge.stage is not None:
-        return [
+        )
+    if stage is not None:
+        return (
             button(
-                "💡 " + _("Ideas for {stage}").format(stage=labels.stage(t, nudge.stage)),
-                buttons.IdeasStage(nudge.stage),
-            )
-        ]
-    return [button("🧪 " + _("New experiment"), buttons.NewStart())]
+                "💡 " + _("Ideas for {stage}").format(stage=labels.stage(t, stage)),
+                buttons.IdeasStage(stage),
+            ),
+        )
+    return (button("🧪 " + _("New experiment"), buttons.NewStart()),)
 
 
 def digest_keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | None:
-    rows = [nudge_buttons(t, nudge) for nudge in digest.nudges[:MAX_NUDGES]]
-    rows += countermeasure_buttons(t, digest.overdue_countermeasures)
-    return markup(rows) if rows else None
+    keys = tuple(_buttons_key(nudge) for nudge in digest.nudges[:MAX_NUDGES])
+    if digest.overdue_countermeasures:
+        rows = [list(_nudge_buttons(t.language, *key)) for key in keys]
+        rows += countermeasure_buttons(t, digest.overdue_countermeasures)
+        return markup(rows)
+    return _nudges_keyboard(t.language, keys) if keys else None
+
+
+@lru_cache(maxsize=4096)
+def _nudges_keyboard(language: str, keys: tuple[_ButtonsKey, ...]) -> InlineKeyboardMarkup:
+    return markup([_nudge_buttons(language, *key) for key in keys])
 
 
 def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _experiment_buttons(t: Translator, nudge: Nudge, number: int) -> list[InlineKeyboardButton]:
+def _experiment_buttons(
+    t: Translator,
+    kind: NudgeKind,
+    number: int,
+    variant: str | None,
+    variant_index: int | None,
+) -> list[InlineKeyboardButton]:
     """The buttons of a nudge about experiment #number (none for the other kinds)."""
     _ = t.gettext
     keep = button(
         "⏳ " + _("Keep #{number} running").format(number=number), buttons.KeepRunning(number)
     )
-    if nudge.kind is NudgeKind.SHIP:
-        if nudge.variant_index is None:
+    if kind is NudgeKind.SHIP:
+        if variant_index is None:
             return [keep]
         ship = button(
             "🏁 "
             + _("Conclude #{number} with {variant}").format(
-                number=number, variant=_short(nudge.variant or "")
+                number=number, variant=_short(variant or "")
             ),
-            buttons.Ship(number, nudge.variant_index),
+            buttons.Ship(number, variant_index),
         )
         return [ship, keep]
-    if nudge.kind is NudgeKind.DECIDE:
+    if kind is NudgeKind.DECIDE:
         # Ship concludes it as won, stop as inconclusive (the conclude handler's callbacks).
         return [
             button(
@@ -228,15 +281,15 @@ def _experiment_buttons(t: Translator, nudge: Nudge, number: int) -> list[Inline
             ),
             keep,
         ]
-    if nudge.kind is NudgeKind.SAMPLE_RATIO:
+    if kind is NudgeKind.SAMPLE_RATIO:
         return [
             button("📊 " + _("Readout #{number}").format(number=number), buttons.Readout(number))
         ]
-    if nudge.kind is NudgeKind.STALE:
+    if kind is NudgeKind.STALE:
         return [
             button("➕ " + _("Log #{number}").format(number=number), buttons.LogResults(number))
         ]
-    if nudge.kind is NudgeKind.LEARN:
+    if kind is NudgeKind.LEARN:
         return [
             button(
                 "💡 " + _("What we learned from #{number}").format(number=number),

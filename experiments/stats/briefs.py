@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Protocol
 
 import numpy as np
 from scipy.special import chdtrc
@@ -80,11 +81,22 @@ def slim(verdict: Verdict) -> Verdict:
     return Verdict(verdict.kind, verdict.variant, verdict.reason)
 
 
+class CountedArm(Protocol):
+    """What the briefs read of an arm: ``ArmCounts``, or anything with its three fields."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def visitors(self) -> int: ...
+    @property
+    def conversions(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class ConversionCounts:
     """One experiment's input, as ``conversion_readout`` takes it."""
 
-    arms: Sequence[ArmCounts]  # the first is the control; at least two
+    arms: Sequence[CountedArm]  # the first is the control; at least two
     # Cumulative (visitors, conversions) of each arm at earlier looks: the readout's history.
     looks: Sequence[Sequence[tuple[int, int]]] = ()
     planned_per_variant: int | None = None
@@ -103,6 +115,9 @@ class BayesCache:
     def __len__(self) -> int:
         return len(self._found)
 
+    def clear(self) -> None:
+        self._found = {}
+
     def chances(self, pairs: Sequence[tuple[int, int, int, int]]) -> list[float]:
         found = self._found
         missing = list(dict.fromkeys(pair for pair in pairs if pair not in found))
@@ -119,6 +134,12 @@ class BayesCache:
 
 
 _SHARED_CACHE = BayesCache()
+
+
+def forget_chances() -> None:
+    """Empties the chances this process keeps (the next batch computes them all, as a fresh
+    process does)."""
+    _SHARED_CACHE.clear()
 
 
 @cache
@@ -139,7 +160,9 @@ def conversion_briefs(
 ) -> list[ReadoutBrief]:
     """``brief_of(conversion_readout(...))`` of every experiment, computed across the batch."""
     bayes = _SHARED_CACHE if bayes is None else bayes
-    count = len(experiments)
+    # Each experiment's counts, read once: the loops below and the rules use them again.
+    visitors_of: list[tuple[int, ...]] = []
+    conversions_of: list[tuple[int, ...]] = []
     # The sample-ratio check: the statistic per experiment, the chi-square tail for all at once.
     statistics: list[float] = []
     freedoms: list[int] = []
@@ -151,48 +174,57 @@ def conversion_briefs(
         arms = item.arms
         if len(arms) < 2:
             raise ValueError(f"A readout needs at least two arms, got {len(arms)}.")
-        control = arms[0]
-        shares = _shares(len(arms), item.planned_split)
-        total = sum(arm.visitors for arm in arms)
+        visitors = tuple([arm.visitors for arm in arms])
+        conversions = tuple([arm.conversions for arm in arms])
+        visitors_of.append(visitors)
+        conversions_of.append(conversions)
+        total = sum(visitors)
         if total:
-            expected = [total * share for share in shares]
+            statistic = 0.0
+            for seen, share in zip(visitors, _shares(len(arms), item.planned_split), strict=True):
+                expect = total * share
+                statistic += (seen - expect) ** 2 / expect
             srm_of.append(len(statistics))
-            statistics.append(
-                sum(
-                    (arm.visitors - expect) ** 2 / expect
-                    for arm, expect in zip(arms, expected, strict=True)
-                )
-            )
+            statistics.append(statistic)
             freedoms.append(len(arms) - 1)
         else:
             srm_of.append(None)
         made: list[int | None] = []
-        for arm in arms[1:]:
-            if arm.visitors > 0 and control.visitors > 0:
+        control_visitors, control_conversions = visitors[0], conversions[0]
+        for seen, converted in zip(visitors[1:], conversions[1:], strict=True):
+            if seen > 0 and control_visitors > 0:
                 made.append(len(pairs))
-                pairs.append((arm.conversions, arm.visitors, control.conversions, control.visitors))
+                pairs.append((converted, seen, control_conversions, control_visitors))
             else:
                 made.append(None)
         pair_of.append(made)
     p_values = chdtrc(np.array(freedoms, dtype=float), np.array(statistics, dtype=float)).tolist()
     chances = bayes.chances(pairs)
 
-    # Experiments past rules 1-4 need each challenger's running interval.
-    verdicts: list[Verdict | None] = [None] * count
+    # Rules 1-4; the experiments past them need each challenger's running interval.
+    verdicts: list[Verdict | None] = []
+    mismatches: list[bool] = []
     deciding: list[int] = []
-    for index, item in enumerate(experiments):
-        arms = item.arms
-        found = srm_of[index]
+    for index, found in enumerate(srm_of):
+        visitors = visitors_of[index]
+        no_visitors = 0 in visitors
         p_value = None if found is None else p_values[found]
         if p_value is not None and p_value != p_value:  # NaN, as sample_ratio_check reads it
             p_value = 1.0
-        mismatch = p_value is not None and p_value < SRM_THRESHOLD
-        if mismatch and any(arm.visitors == 0 for arm in arms):
-            mismatch = False
-        srm_of[index] = 1 if mismatch else 0
-        verdicts[index] = _early_verdict(arms, mismatch)
-        if verdicts[index] is None:
+        mismatch = p_value is not None and p_value < SRM_THRESHOLD and not no_visitors
+        mismatches.append(mismatch)
+        verdict: Verdict | None = None
+        if mismatch:
+            verdict = _CHECK_SAMPLE_RATIO
+        elif no_visitors:
+            verdict = _NO_VISITORS
+        elif min(visitors) < MIN_VISITORS_PER_ARM:
+            verdict = _FEW_VISITORS
+        elif sum(conversions_of[index]) < MIN_CONVERSIONS_TOTAL:
+            verdict = _FEW_CONVERSIONS
+        else:
             deciding.append(index)
+        verdicts.append(verdict)
     intervals = _running_intervals([experiments[i] for i in deciding], alpha)
     bounds = [_effect_bound(experiments[i]) for i in deciding]
     # Rules 5-8 for every challenger of the batch at once.
@@ -201,42 +233,35 @@ def conversion_briefs(
         np.array([high for found in intervals for _, high in found]),
         np.array([bound for found, bound in zip(intervals, bounds, strict=True) for _ in found]),
     ).tolist()
-    decided: dict[int, list[EffectCall]] = {}
     at = 0
     for index, per_challenger in zip(deciding, intervals, strict=True):
-        decided[index] = [EffectCall(code) for code in codes[at : at + len(per_challenger)]]
+        calls = [EffectCall(code) for code in codes[at : at + len(per_challenger)]]
         at += len(per_challenger)
+        verdicts[index] = _decide(experiments[index], calls)
 
     briefs: list[ReadoutBrief] = []
-    for index, item in enumerate(experiments):
-        arms = item.arms
-        verdict = verdicts[index]
-        if verdict is None:
-            verdict = _decide(item, decided[index])
+    for index, verdict in enumerate(verdicts):
+        assert verdict is not None
+        rates = [
+            converted / seen if seen else None
+            for seen, converted in zip(visitors_of[index], conversions_of[index], strict=True)
+        ]
         briefs.append(
             ReadoutBrief(
-                verdict=verdict,
-                rates=tuple(
-                    arm.conversions / arm.visitors if arm.visitors else None for arm in arms
-                ),
-                chances=tuple(None if at is None else chances[at] for at in pair_of[index]),
-                sample_ratio_mismatch=srm_of[index] == 1,
+                verdict,
+                tuple(rates),
+                tuple([None if made is None else chances[made] for made in pair_of[index]]),
+                mismatches[index],
             )
         )
     return briefs
 
 
-def _early_verdict(arms: Sequence[ArmCounts], mismatch: bool) -> Verdict | None:
-    """Rules 1-4 of ``stats.verdict``; None when the intervals decide."""
-    if mismatch:
-        return Verdict(VerdictKind.CHECK_DATA, None, VerdictReason.SAMPLE_RATIO_MISMATCH)
-    if any(arm.visitors == 0 for arm in arms):
-        return Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.NO_VISITORS)
-    if min(arm.visitors for arm in arms) < MIN_VISITORS_PER_ARM:
-        return Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.FEW_VISITORS)
-    if sum(arm.conversions for arm in arms) < MIN_CONVERSIONS_TOTAL:
-        return Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.FEW_CONVERSIONS)
-    return None
+# Rules 1-4 say nothing that depends on the experiment: one verdict each, shared.
+_CHECK_SAMPLE_RATIO = Verdict(VerdictKind.CHECK_DATA, None, VerdictReason.SAMPLE_RATIO_MISMATCH)
+_NO_VISITORS = Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.NO_VISITORS)
+_FEW_VISITORS = Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.FEW_VISITORS)
+_FEW_CONVERSIONS = Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.FEW_CONVERSIONS)
 
 
 def _running_intervals(
@@ -301,21 +326,28 @@ def _decide(item: ConversionCounts, calls: list[EffectCall]) -> Verdict:
     arms = item.arms
     control, challengers = arms[0], arms[1:]
     if EffectCall.BROKEN in calls:
-        return Verdict(VerdictKind.CHECK_DATA, None, VerdictReason.INTERVALS_DISAGREE)
+        return _verdict(VerdictKind.CHECK_DATA, None, VerdictReason.INTERVALS_DISAGREE)
     better = [i for i, call in enumerate(calls) if call is EffectCall.BETTER]
     if better:
         # The first of the highest rate, as decide_verdict's by_rate picks it.
         best = max(better, key=lambda i: challengers[i].conversions / challengers[i].visitors)
-        return Verdict(VerdictKind.SHIP, challengers[best].name, VerdictReason.CLEAR_WINNER)
+        return _verdict(VerdictKind.SHIP, challengers[best].name, VerdictReason.CLEAR_WINNER)
     if all(call is EffectCall.WORSE for call in calls):
-        return Verdict(VerdictKind.SHIP, control.name, VerdictReason.CONTROL_WINS)
+        return _verdict(VerdictKind.SHIP, control.name, VerdictReason.CONTROL_WINS)
     if all(call in (EffectCall.WORSE, EffectCall.NEGLIGIBLE) for call in calls):
-        return Verdict(VerdictKind.STOP_NO_EFFECT, None, VerdictReason.NO_EFFECT_RULED_OUT)
+        return _verdict(VerdictKind.STOP_NO_EFFECT, None, VerdictReason.NO_EFFECT_RULED_OUT)
     if item.planned_per_variant is not None:
         targets = _targets(item.planned_per_variant, _shares(len(arms), item.planned_split))
         needed = max(target - arm.visitors for arm, target in zip(arms, targets, strict=True))
         if needed <= 0:
-            return Verdict(
+            return _verdict(
                 VerdictKind.KEEP_RUNNING, None, VerdictReason.NO_CLEAR_DIFFERENCE_AT_PLAN
             )
-    return Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.NOT_CLEAR_YET)
+    return _verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.NOT_CLEAR_YET)
+
+
+@lru_cache(maxsize=4096)
+def _verdict(kind: VerdictKind, variant: str | None, reason: VerdictReason) -> Verdict:
+    # A verdict has thirty fields: building one costs more than the rules that choose it, and
+    # the same few (by the variant's name) come up again and again.
+    return Verdict(kind, variant, reason)

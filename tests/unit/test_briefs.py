@@ -124,6 +124,9 @@ def test_a_chance_is_computed_once_for_the_same_counts() -> None:
     more = cache.chances([(3, 9, 1, 9), (4, 9, 1, 9), (50, 1000, 40, 1000)])
     assert more[2] == first[0]
     assert len(cache) == 3
+    cache.clear()
+    assert len(cache) == 0
+    assert cache.chances([(1, 2, 0, 2)]) == [first[2]]
 
 
 def test_the_chance_of_many_pairs_is_the_scalar_chance() -> None:
@@ -137,7 +140,25 @@ def test_the_chance_of_many_pairs_is_the_scalar_chance() -> None:
         (0, 3, 3, 3),
         (5 * 10**7, 10**9, 5 * 10**7 + 3000, 10**9),
         (7, 10**9, 3, 10),
+        # Rates near 1 and near 0, the control narrower (its density; the variant's tail).
+        (10**6 - 3, 10**6, 97, 100),
+        (2, 3, 10**7 - 40, 10**7),
+        (0, 50, 1, 10**8),
+        (1, 10**9, 0, 10**9),
     ]
+    many = prob_beat_many(*np.array(cases).T)
+    for (vc, vn, cc, cn), value in zip(cases, many, strict=True):
+        expected = bayes_comparison(int(vc), int(vn), int(cc), int(cn)).prob_beat_control
+        assert value == pytest.approx(expected, abs=1e-12)
+
+
+def test_the_chance_of_many_pairs_is_the_scalar_chance_at_any_rate_and_size() -> None:
+    # Up to 10^4 visitors an arm's survival function is taken as 1 - its CDF; past it, not.
+    rng = np.random.default_rng(11)
+    visitors = rng.integers(1, 12_000, size=(2, 400))
+    rates = rng.choice([0.001, 0.02, 0.3, 0.7, 0.98, 0.999], size=(2, 400))
+    conversions = rng.binomial(visitors, rates)
+    cases = list(zip(conversions[0], visitors[0], conversions[1], visitors[1], strict=True))
     many = prob_beat_many(*np.array(cases).T)
     for (vc, vn, cc, cn), value in zip(cases, many, strict=True):
         expected = bayes_comparison(int(vc), int(vn), int(cc), int(cn)).prob_beat_control

@@ -104,3 +104,32 @@ def test_russian_counts_are_pluralised_and_grouped() -> None:
         "dg:ship:2:1",
     )
     assert keep.callback_data == "dg:keep:2"
+
+
+def test_digests_with_the_same_buttons_share_a_keyboard_and_others_do_not() -> None:
+    english, russian = translator("en"), translator("ru")
+    stale = Nudge(NudgeKind.STALE, 1, "Quiet one", days=4)
+    ship = Nudge(NudgeKind.SHIP, 2, "Card test", variant="Card", variant_index=1)
+    first = digest_keyboard(english, digest((), (stale, ship)))
+    # Another workspace's nudges with other names and days have the same buttons.
+    other = (
+        Nudge(NudgeKind.STALE, 1, "Another", days=9),
+        Nudge(NudgeKind.SHIP, 2, "Other test", variant="Card", variant_index=1),
+    )
+    assert digest_keyboard(english, digest((), other)) is first
+    assert first is not None
+    assert [[b.text for b in row] for row in first.inline_keyboard] == [
+        ["➕ Log #1"],
+        ["🏁 Conclude #2 with Card", "⏳ Keep #2 running"],
+    ]
+    in_russian = digest_keyboard(russian, digest((), (stale, ship)))
+    assert in_russian is not None and in_russian.inline_keyboard[0][0].text != "➕ Log #1"
+    # Another variant to ship, or the same at another place, is another button.
+    cart = Nudge(NudgeKind.SHIP, 2, "Card test", variant="Cart", variant_index=1)
+    keyboard = digest_keyboard(english, digest((), (stale, cart)))
+    assert keyboard is not None
+    assert keyboard.inline_keyboard[1][0].text == "🏁 Conclude #2 with Cart"
+    third = Nudge(NudgeKind.SHIP, 2, "Card test", variant="Card", variant_index=2)
+    keyboard = digest_keyboard(english, digest((), (stale, third)))
+    assert keyboard is not None
+    assert keyboard.inline_keyboard[1][0].callback_data != first.inline_keyboard[1][0].callback_data
