@@ -23,6 +23,10 @@ LANGUAGES = ("en", "ru")
 _NUMBERS_KEPT = 10_000
 
 
+# 1, 0.1, 0.01, …: the step of a percent shown with so many digits.
+_QUANTA = tuple(Decimal(1).scaleb(-digits) for digits in range(10))
+
+
 @cache
 def _pattern(text: str) -> NumberPattern:
     """A number pattern parsed once: babel's format_decimal and format_percent parse it on
@@ -52,7 +56,7 @@ class Translator:
         self.locale = Locale.parse(self.language)
         self._catalog = _catalog(self.language)
         self._numbers: dict[int, str] = {}
-        self._percents: dict[tuple[float, int], str] = {}
+        self._percents: dict[tuple[str, int], str] = {}
         self._dates: dict[date, str] = {}
 
     def gettext(self, message: str) -> str:
@@ -64,7 +68,11 @@ class Translator:
     def percent(self, fraction: float, digits: int = 1) -> str:
         """6.3% in English, 6,3 % in Russian."""
         # The locale's own pattern keeps its spacing (Russian puts a no-break space before %).
-        key = (fraction, digits)
+        # Kept by the value as shown: the locale's pattern rounds exactly this way (half to
+        # even on the float's shortest decimal, scaled by 100), so the same key is the same
+        # text, and a tick's thousands of rates fall on a few hundred of them.
+        shown = Decimal(str(fraction)).scaleb(2).quantize(_QUANTA[digits])
+        key = (str(shown), digits)
         found = self._percents.get(key)
         if found is None:
             base = self.locale.percent_formats[None].pattern

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from babel.messages.catalog import Message
+from babel.numbers import format_percent
 
 from bot.catalog import extract, load, missing, placeholders
 from bot.commands import COMMANDS
@@ -134,6 +137,24 @@ def test_numbers_and_percents_are_written_the_russian_way() -> None:
     assert t.percent(0.063) == "6,3\xa0%"
     assert t.number(1200) == "1\xa0200"
     assert Translator("en").percent(0.063) == "6.3%"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_percents_kept_by_their_shown_value_are_babels_every_time(language: str) -> None:
+    """One Translator keeps each percent by its rounded value; every text must still be what
+    babel.numbers.format_percent writes for that very number, ties and signs included."""
+    rng = random.Random(20261203)
+    fractions: list[float] = [rng.random() for _ in range(3000)]
+    fractions += [k / 20_000 for k in range(2001)]  # every tie at one and two digits
+    fractions += [0.0625, -0.0625, 0.00625, -0.00001, -1e-12, 1e-9, 0.125, 12.5, 1234.5678]
+    fractions += [float(x) for x in np.random.default_rng(7).random(200)]
+    kept = Translator(language)
+    base = kept.locale.percent_formats[None].pattern  # "#,##0%", "#,##0\xa0%"
+    for digits in (0, 1, 2):
+        pattern = base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
+        for fraction in [*fractions, np.float64(0.0625), np.float64(0.4375)]:
+            expected = format_percent(fraction, format=pattern, locale=language)
+            assert kept.percent(fraction, digits) == expected, (fraction, digits)
 
 
 def test_english_stays_the_source_language() -> None:
