@@ -69,8 +69,8 @@ class InboxRepository:
             for stored in updates
         ]
         # One parameter set is one statement; several go as multi-row VALUES batches.
-        stored = await self._session.execute(statement, rows[0] if len(rows) == 1 else rows)
-        return set(stored.scalars().all())
+        inserted = await self._session.execute(statement, rows[0] if len(rows) == 1 else rows)
+        return set(inserted.scalars().all())
 
     async def claim_undone(
         self, *, claimed_by: str, until: datetime, now: datetime, takeover: bool

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -224,17 +224,11 @@ class ExperimentRepository:
         self._session.expunge_all()
 
 
-_INSERT_OBSERVATION = insert(Observation.__table__)  # type: ignore[arg-type]
-_OBSERVATION_COLUMNS = (
-    "experiment_id",
-    "variant_id",
-    "visitors",
-    "conversions",
-    "revenue",
-    "logged_at",
-    "logged_by_id",
-    "logged_by_name",
-    "import_id",
+_OBSERVATIONS: Table = Observation.__table__  # type: ignore[assignment]
+_INSERT_OBSERVATION = insert(_OBSERVATIONS)
+# Every column but the generated id, read off the model so that a new column is never left out.
+_OBSERVATION_COLUMNS = tuple(
+    column.name for column in _OBSERVATIONS.columns if not column.primary_key
 )
 
 
@@ -270,7 +264,7 @@ class ObservationRepository:
     async def add_many(self, rows: list[dict[str, Any]]) -> None:
         """One bulk INSERT: adding 10,000 ORM objects (or a flush per row) takes seconds."""
         if rows:
-            await self._session.execute(insert(Observation), rows)
+            await self._session.execute(_INSERT_OBSERVATION, rows)
             await self._totals.add(
                 CountedResult(
                     row["experiment_id"],
