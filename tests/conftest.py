@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import compileall
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ import pytest
 from tests.support import (
     copy_of_template,
     database_of_its_own,
-    emptied_postgres_tables,
+    emptied_tables,
+    engine_of_this_process,
     migrated_sqlite_template,
     recreated_postgres_schema,
 )
@@ -41,8 +43,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite database, built once per session; tests copy it."""
+    """A migrated SQLite database, built once per session."""
     return migrated_sqlite_template(tmp_path_factory.mktemp("schema"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """This test process's SQLite database: a copy of the template, emptied for each test."""
+    return copy_of_template(sqlite_template, tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -62,22 +70,28 @@ _postgres_of_this_process: dict[str, str] = {}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
-async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> str:
-    """A migrated database with no rows, on each backend in turn."""
+async def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncIterator[str]:
+    """A migrated database with no rows, on each backend in turn.
+
+    Each test process keeps one database of each kind and empties it for each test; its engine
+    (``engine_of_this_process``) lets go of its connections when the test ends.
+    """
     if request.param == "sqlite":
-        return copy_of_template(sqlite_template, tmp_path / "test.sqlite3")
-    shared: str = request.getfixturevalue("postgres_url")
-    url = _postgres_of_this_process.get(shared)
-    if url is None:
-        # Parallel test processes (pytest -n) each take a database of their own.
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
-        url = await database_of_its_own(shared, worker) if worker else shared
-        await recreated_postgres_schema(url)
-        _postgres_of_this_process[shared] = url
-    await emptied_postgres_tables(url)
-    return url
+        url = sqlite_url
+    else:
+        shared: str = request.getfixturevalue("postgres_url")
+        found = _postgres_of_this_process.get(shared)
+        if found is None:
+            # Parallel test processes (pytest -n) each take a database of their own.
+            worker = os.environ.get("PYTEST_XDIST_WORKER")
+            found = await database_of_its_own(shared, worker) if worker else shared
+            await recreated_postgres_schema(found)
+            _postgres_of_this_process[shared] = found
+        url = found
+    engine = engine_of_this_process(url)
+    await emptied_tables(engine)
+    yield url
+    await engine.dispose()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.bootstrap import open_database
 from bot.runtime import Runtime
+from db.engine import migrate
 from db.unit_of_work import Database
 from emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat, SimUser
 from emulator.harness import running_application
-from tests.support import FrozenClock
+from tests.support import FrozenClock, engine_of_this_process
 
 
 @dataclass
@@ -69,8 +69,11 @@ async def bot(
     rate_limited: bool,
 ) -> AsyncIterator[BotUnderTest]:
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
-        # open_database is what the bot runs at start: on a migrated schema it finds nothing to do.
-        database = await open_database(database_url)
+        # What the bot runs at start (bot.bootstrap.open_database), on this test process's
+        # engine: on a migrated schema it finds nothing to do.
+        engine = engine_of_this_process(database_url)
+        await migrate(engine)
+        database = Database(engine)
         runtime = Runtime(
             database=database,
             clock=clock,

@@ -7,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from db.engine import create_engine
 from db.unit_of_work import Database
 from experiments.domain import Author
 from experiments.workspaces import ensure_workspace
-from tests.support import FrozenClock
+from tests.support import FrozenClock, engine_of_this_process
 
 ALICE = Author(user_id=1001, name="Alice")
 BOB = Author(user_id=1002, name="Bob")
@@ -26,8 +25,7 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    engine = create_engine(database_url)
-    db = Database(engine)
+    db = Database(engine_of_this_process(database_url))
     yield db
     await db.dispose()
 
