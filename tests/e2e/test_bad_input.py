@@ -22,37 +22,39 @@ async def unchanged(bot: BotUnderTest) -> tuple[int, int, int]:
     return (await bot.rows(Experiment), await bot.rows(Variant), await bot.rows(Observation))
 
 
-@pytest.mark.parametrize(
-    ("command", "expected"),
-    [
-        ("/log #1 B 10 12", "Conversions (12) can't exceed visitors (10). Try: /log #1 B 10 10"),
-        ("/log #1 B -5 1", "can't be negative"),
-        ("/log #1 B 10 -1", "can't be negative"),
-        ("/log #1 B ten 1", "“ten” is not a whole number of visitors"),
-        ("/log #1 B 10 1.5", "“1.5” is not a whole number of conversions"),
-        ("/log #1 C 10 1", "Experiment #1 has no variant “C”. Its variants are: A, B."),
-        ("/log #9 A 10 1", "There is no experiment #9 here."),
-        ("/log #x A 10 1", "“#x” is not an experiment number"),
-        ("/log #1 A 10", "Write /log, the experiment, the variant, visitors and conversions"),
-        ("/log #1 A 2000000000 1", "more than one entry can hold"),
-        ("/log #1 A 10 1 -3", "is not an amount of money"),
-        ("/undo #7", "There is no experiment #7 here."),
-        ("/readout #0", "is not an experiment number"),
-        ("/show #12", "There is no experiment #12 here."),
-        ("/conclude #1 maybe", "“maybe” is neither a variant of #1 (A, B) nor an outcome."),
-        ("/new Pricing | A", "between 2 and 10 variants"),
-        ("/new Pricing | A, a", "Variant names must differ"),
-        ("/new Pricing | A, new/price", "can't be a variant name"),
-        ("/new " + "x" * 81, "That name is 81 characters long; keep it to 80."),
-    ],
-)
+# Each is sent in turn to one bot, as a founder would send them; each is a subtest of its own.
+BAD_COMMANDS = [
+    ("/log #1 B 10 12", "Conversions (12) can't exceed visitors (10). Try: /log #1 B 10 10"),
+    ("/log #1 B -5 1", "can't be negative"),
+    ("/log #1 B 10 -1", "can't be negative"),
+    ("/log #1 B ten 1", "“ten” is not a whole number of visitors"),
+    ("/log #1 B 10 1.5", "“1.5” is not a whole number of conversions"),
+    ("/log #1 C 10 1", "Experiment #1 has no variant “C”. Its variants are: A, B."),
+    ("/log #9 A 10 1", "There is no experiment #9 here."),
+    ("/log #x A 10 1", "“#x” is not an experiment number"),
+    ("/log #1 A 10", "Write /log, the experiment, the variant, visitors and conversions"),
+    ("/log #1 A 2000000000 1", "more than one entry can hold"),
+    ("/log #1 A 10 1 -3", "is not an amount of money"),
+    ("/undo #7", "There is no experiment #7 here."),
+    ("/readout #0", "is not an experiment number"),
+    ("/show #12", "There is no experiment #12 here."),
+    ("/conclude #1 maybe", "“maybe” is neither a variant of #1 (A, B) nor an outcome."),
+    ("/new Pricing | A", "between 2 and 10 variants"),
+    ("/new Pricing | A, a", "Variant names must differ"),
+    ("/new Pricing | A, new/price", "can't be a variant name"),
+    ("/new " + "x" * 81, "That name is 81 characters long; keep it to 80."),
+]
+
+
 async def test_bad_input_is_explained_and_changes_nothing(
-    bot: BotUnderTest, with_experiment: SimChat, command: str, expected: str
+    bot: BotUnderTest, with_experiment: SimChat, subtests: pytest.Subtests
 ) -> None:
-    before = await unchanged(bot)
-    answer = await say(with_experiment, command)
-    assert expected in answer.text, with_experiment.transcript()
-    assert await unchanged(bot) == before
+    for command, expected in BAD_COMMANDS:
+        with subtests.test(command):
+            before = await unchanged(bot)
+            answer = await say(with_experiment, command)
+            assert expected in answer.text, with_experiment.transcript()
+            assert await unchanged(bot) == before
 
 
 async def test_html_in_names_is_shown_as_typed(bot: BotUnderTest, alice_chat: SimChat) -> None:

@@ -82,38 +82,38 @@ async def test_guided_calc_can_be_cancelled(bot: BotUnderTest, alice_chat: SimCh
     await alice_chat.expect_silence("/calc 1/10 2/10", "Quick readout")
 
 
-@pytest.mark.parametrize(
-    ("command", "expected"),
-    [
-        (
-            "/calc 5/3 10/20",
-            "⚠️ Conversions (5) can't exceed visitors (3) in “5/3”. "
-            "Conversions come first: 120/2400 means 120 of 2400 visitors converted.",
-        ),
-        (
-            "/calc -1/10 5/10",
-            "⚠️ Counts can't be negative (“-1/10”). Write conversions/visitors like 120/2400.",
-        ),
-        ("/calc abc 5/10", "⚠️ “abc” is not conversions/visitors. Write them like 120/2400."),
-        (
-            "/calc 120/2400",
-            "⚠️ Give at least two pairs of conversions/visitors, the control first, "
-            "e.g. /calc 120/2400 150/2400",
-        ),
-        (
-            "/calc " + " ".join(["1/10"] * 11),
-            "⚠️ Give at most 10 pairs (you gave 11), the control first, "
-            "e.g. /calc 120/2400 150/2400",
-        ),
-        ("/calc 1/10 <b>2</b>", "⚠️ “<b>2</b>” is not conversions/visitors."),
-    ],
-)
+BAD_CALCS = [
+    (
+        "/calc 5/3 10/20",
+        "⚠️ Conversions (5) can't exceed visitors (3) in “5/3”. "
+        "Conversions come first: 120/2400 means 120 of 2400 visitors converted.",
+    ),
+    (
+        "/calc -1/10 5/10",
+        "⚠️ Counts can't be negative (“-1/10”). Write conversions/visitors like 120/2400.",
+    ),
+    ("/calc abc 5/10", "⚠️ “abc” is not conversions/visitors. Write them like 120/2400."),
+    (
+        "/calc 120/2400",
+        "⚠️ Give at least two pairs of conversions/visitors, the control first, "
+        "e.g. /calc 120/2400 150/2400",
+    ),
+    (
+        "/calc " + " ".join(["1/10"] * 11),
+        "⚠️ Give at most 10 pairs (you gave 11), the control first, e.g. /calc 120/2400 150/2400",
+    ),
+    ("/calc 1/10 <b>2</b>", "⚠️ “<b>2</b>” is not conversions/visitors."),
+]
+
+
 async def test_bad_calc_input_is_explained_and_saves_nothing(
-    bot: BotUnderTest, alice_chat: SimChat, command: str, expected: str
+    bot: BotUnderTest, alice_chat: SimChat, subtests: pytest.Subtests
 ) -> None:
-    reply = await say(alice_chat, command)
-    assert reply.text.startswith(expected)
-    await assert_nothing_saved(bot)
+    for command, expected in BAD_CALCS:
+        with subtests.test(command):
+            reply = await say(alice_chat, command)
+            assert reply.text.startswith(expected)
+            await assert_nothing_saved(bot)
 
 
 async def test_ten_arms_fit_in_telegrams_limits(bot: BotUnderTest, alice_chat: SimChat) -> None:

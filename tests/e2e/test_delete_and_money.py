@@ -100,27 +100,28 @@ async def test_bare_delete_asks_which_experiment(bot: BotUnderTest, flyer: SimCh
     assert "Export its results first" not in " ".join(question.button_texts)
 
 
-@pytest.mark.parametrize(
-    ("command", "expected"),
-    [
-        ("/delete #9", "There is no experiment #9 here."),
-        ("/delete one", "“one” is not an experiment number. Write it like #3. Usage: /delete #1"),
-        ("/delete #1 #2", "Write /delete and the experiment's number only, e.g. /delete #1"),
-        ("/cost #1 lots", "“lots” is not an amount of money. Usage: /cost #1 120"),
-        ("/cost #1 -5", "is not an amount of money"),
-        ("/cost #1 5 6", "Write /cost, the experiment and one amount, e.g. /cost #1 120"),
-        ("/cost #7 5", "There is no experiment #7 here."),
-        ("/settings currency doubloons", "“doubloons” is not a currency I know."),
-    ],
-)
+BAD_DELETES_AND_COSTS = [
+    ("/delete #9", "There is no experiment #9 here."),
+    ("/delete one", "“one” is not an experiment number. Write it like #3. Usage: /delete #1"),
+    ("/delete #1 #2", "Write /delete and the experiment's number only, e.g. /delete #1"),
+    ("/cost #1 lots", "“lots” is not an amount of money. Usage: /cost #1 120"),
+    ("/cost #1 -5", "is not an amount of money"),
+    ("/cost #1 5 6", "Write /cost, the experiment and one amount, e.g. /cost #1 120"),
+    ("/cost #7 5", "There is no experiment #7 here."),
+    ("/settings currency doubloons", "“doubloons” is not a currency I know."),
+]
+
+
 async def test_bad_delete_and_cost_input_changes_nothing(
-    bot: BotUnderTest, flyer: SimChat, command: str, expected: str
+    bot: BotUnderTest, flyer: SimChat, subtests: pytest.Subtests
 ) -> None:
-    before = await rows(bot)
-    answer = await say(flyer, command)
-    assert expected in answer.text, flyer.transcript()
-    assert await rows(bot) == before
-    assert "no cost yet" in (await say(flyer, "/readout #1")).text  # no cost was stored
+    for command, expected in BAD_DELETES_AND_COSTS:
+        with subtests.test(command):
+            before = await rows(bot)
+            answer = await say(flyer, command)
+            assert expected in answer.text, flyer.transcript()
+            assert await rows(bot) == before
+            assert "no cost yet" in (await say(flyer, "/readout #1")).text  # no cost was stored
 
 
 async def test_another_chat_cannot_delete(bot: BotUnderTest, flyer: SimChat) -> None:

@@ -120,33 +120,34 @@ async def test_every_one_line_form(bot: BotUnderTest, flyer: SimChat) -> None:
     assert "Now: Mar 16, 2026" in answer.text  # the clock is at 2026-03-02
 
 
-@pytest.mark.parametrize(
-    ("command", "expected"),
-    [
-        ("/edit #1 colour red", "Write /edit, the experiment, what to change and the new value"),
-        ("/edit #1 name", "Write /edit, the experiment, what to change and the new value"),
-        ("/edit #1 stage sales", "“sales” is not an hourglass stage."),
-        ("/edit #1 review yesterday", "is not a review date within the next year"),
-        ("/edit #1 review 2020-01-01", "is not a review date within the next year"),
-        ("/edit #1 cost lots", "“lots” is not an amount of money. Usage: /cost #1 120"),
-        ("/edit #1 plan 5%", "Write the baseline rate and the smallest lift worth having"),
-        ("/edit #1 plan 150% 20%", "is not a rate between 0 and 100%"),
-        ("/edit #1 variants A", "between 2 and 10 variants"),
-        ("/edit #1 split 70/20/10", "The split needs one share per variant: 2 variants, 3 shares"),
-        ("/edit #1 split half", "“half” is not a split I can read."),
-        ("/edit #1 split 100/0", "Every variant needs a share above zero."),
-        ("/edit #1 name " + "x" * 81, "That name is 81 characters long; keep it to 80."),
-        ("/edit #9 name X", "There is no experiment #9 here."),
-        ("/edit one name X", "“one” is not an experiment number."),
-    ],
-)
+BAD_EDITS = [
+    ("/edit #1 colour red", "Write /edit, the experiment, what to change and the new value"),
+    ("/edit #1 name", "Write /edit, the experiment, what to change and the new value"),
+    ("/edit #1 stage sales", "“sales” is not an hourglass stage."),
+    ("/edit #1 review yesterday", "is not a review date within the next year"),
+    ("/edit #1 review 2020-01-01", "is not a review date within the next year"),
+    ("/edit #1 cost lots", "“lots” is not an amount of money. Usage: /cost #1 120"),
+    ("/edit #1 plan 5%", "Write the baseline rate and the smallest lift worth having"),
+    ("/edit #1 plan 150% 20%", "is not a rate between 0 and 100%"),
+    ("/edit #1 variants A", "between 2 and 10 variants"),
+    ("/edit #1 split 70/20/10", "The split needs one share per variant: 2 variants, 3 shares"),
+    ("/edit #1 split half", "“half” is not a split I can read."),
+    ("/edit #1 split 100/0", "Every variant needs a share above zero."),
+    ("/edit #1 name " + "x" * 81, "That name is 81 characters long; keep it to 80."),
+    ("/edit #9 name X", "There is no experiment #9 here."),
+    ("/edit one name X", "“one” is not an experiment number."),
+]
+
+
 async def test_bad_edits_are_explained_and_change_nothing(
-    bot: BotUnderTest, flyer: SimChat, command: str, expected: str
+    bot: BotUnderTest, flyer: SimChat, subtests: pytest.Subtests
 ) -> None:
-    before = (await rows(bot), await view(bot, flyer))
-    answer = await say(flyer, command)
-    assert expected in answer.text, flyer.transcript()
-    assert (await rows(bot), await view(bot, flyer)) == before
+    for command, expected in BAD_EDITS:
+        with subtests.test(command):
+            before = (await rows(bot), await view(bot, flyer))
+            answer = await say(flyer, command)
+            assert expected in answer.text, flyer.transcript()
+            assert (await rows(bot), await view(bot, flyer)) == before
 
 
 async def test_stage_and_review_by_button_and_cost_typed(bot: BotUnderTest, flyer: SimChat) -> None:
