@@ -185,8 +185,13 @@ async def _post_init(application: Application) -> None:
 async def register_commands(application: Application) -> None:
     """Registers the command menu in every language the bot speaks."""
     for language in LANGUAGES:
-        t = translator(language)
-        commands = [BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS]
         await application.bot.set_my_commands(
-            commands, language_code=None if language == "en" else language
+            command_menu(language), language_code=None if language == "en" else language
         )
+
+
+@functools.cache
+def command_menu(language: str) -> tuple[BotCommand, ...]:
+    """The command menu in ``language`` (the same for every start of every bot in a process)."""
+    t = translator(language)
+    return tuple(BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS)

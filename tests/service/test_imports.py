@@ -317,23 +317,20 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("content", "line", "words"), BAD_FILES)
 async def test_a_bad_line_names_itself_and_imports_nothing(
-    database: Database,
-    experiments: None,
-    clock: FrozenClock,
-    content: bytes,
-    line: int,
-    words: str,
+    database: Database, experiments: None, clock: FrozenClock, subtests: pytest.Subtests
 ) -> None:
-    with pytest.raises(BadLine) as caught:
-        await import_file(database, content, clock)
-    assert caught.value.line == line
-    message = str(caught.value)
-    assert message.startswith(f"Line {line} of the file: ")
-    assert words in message
-    assert "Nothing from this file was imported" in message
-    assert await count_rows(database, Observation) == 0
+    for case in BAD_FILES:
+        content, line, words = case.values
+        with subtests.test(case.id):
+            with pytest.raises(BadLine) as caught:
+                await import_file(database, content, clock)
+            assert caught.value.line == line
+            message = str(caught.value)
+            assert message.startswith(f"Line {line} of the file: ")
+            assert words in message
+            assert "Nothing from this file was imported" in message
+            assert await count_rows(database, Observation) == 0
 
 
 async def test_a_concluded_experiment_takes_no_imported_results(
