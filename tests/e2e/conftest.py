@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -105,6 +105,23 @@ async def say(chat: SimChat, text: str, **kwargs: object) -> BotMessage:
     """Sends a message and returns the bot's next reply."""
     await chat.send(text, **kwargs)  # type: ignore[arg-type]
     return await chat.next_reply()
+
+
+async def each_refused(
+    subtests: pytest.Subtests,
+    chat: SimChat,
+    refusals: Sequence[tuple[str, str]],
+    state: Callable[[], Awaitable[object]],
+) -> None:
+    """Sends each bad input in turn, each a subtest: the reply holds its expected words, is no
+    apology for an error, and ``state`` (what the input could have changed) is as before."""
+    for text, expected in refusals:
+        with subtests.test(text):
+            before = await state()
+            answer = await say(chat, text)
+            assert expected in answer.text, chat.transcript()
+            assert "Sorry" not in answer.text, chat.transcript()
+            assert await state() == before
 
 
 async def press(

@@ -6,7 +6,7 @@ import pytest
 
 from db.models import Experiment, Observation, Variant
 from emulator import SimChat
-from tests.e2e.conftest import BotUnderTest, say
+from tests.e2e.conftest import BotUnderTest, each_refused, say
 
 
 @pytest.fixture
@@ -49,12 +49,7 @@ BAD_COMMANDS = [
 async def test_bad_input_is_explained_and_changes_nothing(
     bot: BotUnderTest, with_experiment: SimChat, subtests: pytest.Subtests
 ) -> None:
-    for command, expected in BAD_COMMANDS:
-        with subtests.test(command):
-            before = await unchanged(bot)
-            answer = await say(with_experiment, command)
-            assert expected in answer.text, with_experiment.transcript()
-            assert await unchanged(bot) == before
+    await each_refused(subtests, with_experiment, BAD_COMMANDS, lambda: unchanged(bot))
 
 
 async def test_html_in_names_is_shown_as_typed(bot: BotUnderTest, alice_chat: SimChat) -> None:

@@ -12,7 +12,7 @@ from emulator import SimChat
 from experiments import services
 from experiments.domain import ExperimentView, Stage
 from experiments.experiment import plan_sample_size
-from tests.e2e.conftest import BotUnderTest, edited, press, say
+from tests.e2e.conftest import BotUnderTest, each_refused, edited, press, say
 
 
 async def view(bot: BotUnderTest, chat: SimChat, number: int = 1) -> ExperimentView:
@@ -142,12 +142,10 @@ BAD_EDITS = [
 async def test_bad_edits_are_explained_and_change_nothing(
     bot: BotUnderTest, flyer: SimChat, subtests: pytest.Subtests
 ) -> None:
-    for command, expected in BAD_EDITS:
-        with subtests.test(command):
-            before = (await rows(bot), await view(bot, flyer))
-            answer = await say(flyer, command)
-            assert expected in answer.text, flyer.transcript()
-            assert (await rows(bot), await view(bot, flyer)) == before
+    async def state() -> object:
+        return await rows(bot), await view(bot, flyer)
+
+    await each_refused(subtests, flyer, BAD_EDITS, state)
 
 
 async def test_stage_and_review_by_button_and_cost_typed(bot: BotUnderTest, flyer: SimChat) -> None:
