@@ -65,9 +65,12 @@ def test_calc_config_and_the_bot_load_only_what_they_use(tmp_path: Path) -> None
     # Reading the configuration does not load the database engine.
     assert steps["config"] == {"loaded": []}
     # The bot's handlers need Telegram and the database, but no plotting and no scipy.stats;
-    # the webhook's HTTP server (aiohttp) loads only in webhook mode.
+    # the webhook's HTTP server (aiohttp) loads only in webhook mode, Alembic only when there
+    # is something to migrate.
     bot = set(steps["bot"]["loaded"])  # type: ignore[call-overload]
     assert {"telegram", "sqlalchemy"} <= bot
-    assert bot.isdisjoint({"matplotlib", "statsmodels", "pandas", "scipy.stats", "aiohttp"})
+    assert bot.isdisjoint(
+        {"matplotlib", "statsmodels", "pandas", "scipy.stats", "aiohttp", "alembic"}
+    )
     # The first chart loads matplotlib, and nothing else heavy.
     assert set(steps["chart"]["loaded"]) == bot | {"matplotlib"}  # type: ignore[call-overload]

@@ -18,11 +18,8 @@ REJECTED_TOKEN = "987654:REJECTED-token-value"
 SECRET = "the-webhook-secret-value"
 
 
-async def start(tmp_path: Path, **settings: str) -> tuple[int, str]:
-    env = process_env(
-        HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.sqlite3",
-        **settings,
-    )
+async def start(tmp_path: Path, database_url: str, **settings: str) -> tuple[int, str]:
+    env = process_env(HOURGLASS_DATABASE_URL=database_url, **settings)
     process = await start_hourglass(
         "run",
         env=env,
@@ -41,10 +38,13 @@ def closed_port() -> int:
 
 @pytest.mark.timeout(90)
 @pytest.mark.parametrize("level", ["INFO", "DEBUG"])
-async def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path, level: str) -> None:
+async def test_a_rejected_token_is_one_line_without_the_token(
+    tmp_path: Path, migrated_file_url: str, level: str
+) -> None:
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
         code, output = await start(
             tmp_path,
+            migrated_file_url,
             HOURGLASS_TELEGRAM_TOKEN=REJECTED_TOKEN,
             HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
             HOURGLASS_LOG_LEVEL=level,
@@ -58,12 +58,17 @@ async def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path, le
 
 
 @pytest.mark.timeout(90)
-async def test_a_mistyped_api_url_is_one_line_without_the_token(tmp_path: Path) -> None:
+async def test_a_mistyped_api_url_is_one_line_without_the_token(
+    tmp_path: Path, migrated_file_url: str
+) -> None:
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
         # A path the emulator does not serve: Telegram answers such URLs with 404.
         wrong = emulator.base_url.replace("/bot", "/bto")
         code, output = await start(
-            tmp_path, HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN, HOURGLASS_TELEGRAM_API_URL=wrong
+            tmp_path,
+            migrated_file_url,
+            HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
+            HOURGLASS_TELEGRAM_API_URL=wrong,
         )
     assert code == 1
     last_line = output.strip().splitlines()[-1]
@@ -74,10 +79,13 @@ async def test_a_mistyped_api_url_is_one_line_without_the_token(tmp_path: Path) 
 
 
 @pytest.mark.timeout(90)
-async def test_an_unreachable_api_url_is_one_line_without_the_token(tmp_path: Path) -> None:
+async def test_an_unreachable_api_url_is_one_line_without_the_token(
+    tmp_path: Path, migrated_file_url: str
+) -> None:
     url = f"http://127.0.0.1:{closed_port()}/bot"
     code, output = await start(
         tmp_path,
+        migrated_file_url,
         HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
         HOURGLASS_TELEGRAM_API_URL=url,
         HOURGLASS_LOG_LEVEL="DEBUG",
@@ -140,6 +148,7 @@ def test_the_filter_redacts_message_arguments_and_tracebacks() -> None:
 @pytest.mark.timeout(90)
 async def test_a_webhook_port_in_use_is_one_line_without_the_token_or_secret(
     tmp_path: Path,
+    migrated_file_url: str,
 ) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -149,7 +158,7 @@ async def test_a_webhook_port_in_use_is_one_line_without_the_token_or_secret(
             env = process_env(
                 HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
                 HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
-                HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.sqlite3",
+                HOURGLASS_DATABASE_URL=migrated_file_url,
                 HOURGLASS_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
                 HOURGLASS_WEBHOOK_PORT=str(port),
                 HOURGLASS_WEBHOOK_SECRET=SECRET,

@@ -24,7 +24,9 @@ def free_port() -> int:
 
 
 @pytest.mark.timeout(90)
-async def test_webhook_mode_registers_the_webhook_and_answers_through_it(tmp_path: Path) -> None:
+async def test_webhook_mode_registers_the_webhook_and_answers_through_it(
+    tmp_path: Path, migrated_file_url: str
+) -> None:
     port = free_port()
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
         founder = emulator.user(first_name="Founder", language_code="en")
@@ -32,7 +34,7 @@ async def test_webhook_mode_registers_the_webhook_and_answers_through_it(tmp_pat
         env = process_env(
             HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
             HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
-            HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/webhook.sqlite3",
+            HOURGLASS_DATABASE_URL=migrated_file_url,
             HOURGLASS_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
             HOURGLASS_WEBHOOK_LISTEN="127.0.0.1",
             HOURGLASS_WEBHOOK_PORT=str(port),
@@ -101,6 +103,7 @@ async def forged_post(port: int, headers: dict[str, str], body: bytes | None = N
 @pytest.mark.timeout(90)
 async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_shows_it(
     tmp_path: Path,
+    migrated_file_url: str,
 ) -> None:
     port = free_port()
     secret = derived_secret(DEFAULT_TOKEN)
@@ -110,7 +113,7 @@ async def test_webhook_mode_without_a_secret_registers_a_strong_one_and_never_sh
         env = process_env(
             HOURGLASS_TELEGRAM_TOKEN=DEFAULT_TOKEN,
             HOURGLASS_TELEGRAM_API_URL=emulator.base_url,
-            HOURGLASS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/webhook.sqlite3",
+            HOURGLASS_DATABASE_URL=migrated_file_url,
             HOURGLASS_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
             HOURGLASS_WEBHOOK_PORT=str(port),
             # DEBUG: PTB logs the parameters of every Bot API call, setWebhook's among them.
