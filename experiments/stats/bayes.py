@@ -20,8 +20,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betainc, betaincc, betaln, xlog1py, xlogy
 
+from experiments.stats import special
 from experiments.stats.proportions import check_counts
 
 _WINDOW_SD = 40.0
@@ -56,17 +56,17 @@ class BetaPosterior:
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
         log_pdf = (
-            xlogy(self.alpha - 1.0, x)
-            + xlog1py(self.beta - 1.0, -x)
-            - betaln(self.alpha, self.beta)
+            special.xlogy(self.alpha - 1.0, x)
+            + special.xlog1py(self.beta - 1.0, -x)
+            - special.betaln(self.alpha, self.beta)
         )
         return np.asarray(np.exp(log_pdf))
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(betainc(self.alpha, self.beta, x))
+        return np.asarray(special.betainc(self.alpha, self.beta, x))
 
     def sf(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(betaincc(self.alpha, self.beta, x))
+        return np.asarray(special.betaincc(self.alpha, self.beta, x))
 
 
 @dataclass(frozen=True)
@@ -192,19 +192,25 @@ def prob_beat_many(
     half = np.maximum(highs - lows, 0.0)[:, :, None] / 2.0
     x = ((lows + highs)[:, :, None] / 2.0 + half * _NODES[None, None, :]).reshape(len(na), -1)
     w = (half * _WEIGHTS[None, None, :]).reshape(len(na), -1)
-    log_pdf = xlogy(na[:, None] - 1.0, x) + xlog1py(nb[:, None] - 1.0, -x) - betaln(na, nb)[:, None]
+    log_pdf = (
+        special.xlogy(na[:, None] - 1.0, x)
+        + special.xlog1py(nb[:, None] - 1.0, -x)
+        - special.betaln(na, nb)[:, None]
+    )
     weighted = w * np.exp(log_pdf)
     weighted /= np.sum(weighted, axis=1, keepdims=True)
     pair, node = np.nonzero(weighted > _NEGLIGIBLE_WEIGHT)
     on_cdf = over_variant[pair]
     a, b, at = oa[pair], ob[pair], x[pair, node]
     other = np.empty(len(pair))
-    other[on_cdf] = betainc(a[on_cdf], b[on_cdf], at[on_cdf])
+    other[on_cdf] = special.betainc(a[on_cdf], b[on_cdf], at[on_cdf])
     small = a + b <= _COMPLEMENT_VISITORS + 2
     on_complement = ~on_cdf & small
-    other[on_complement] = 1.0 - betainc(a[on_complement], b[on_complement], at[on_complement])
+    other[on_complement] = 1.0 - special.betainc(
+        a[on_complement], b[on_complement], at[on_complement]
+    )
     on_sf = ~on_cdf & ~small
-    other[on_sf] = betaincc(a[on_sf], b[on_sf], at[on_sf])
+    other[on_sf] = special.betaincc(a[on_sf], b[on_sf], at[on_sf])
     total = np.bincount(pair, weights=weighted[pair, node] * other, minlength=len(na))
     return np.clip(total, 0.0, 1.0)
 

@@ -20,8 +20,8 @@ from functools import cache, lru_cache
 from typing import Protocol
 
 import numpy as np
-from scipy.special import chdtrc
 
+from experiments.stats import special
 from experiments.stats.bayes import prob_beat_many
 from experiments.stats.readout import ArmCounts, Readout
 from experiments.stats.sample_size import plan_targets
@@ -198,7 +198,9 @@ def conversion_briefs(
             else:
                 made.append(None)
         pair_of.append(made)
-    p_values = chdtrc(np.array(freedoms, dtype=float), np.array(statistics, dtype=float)).tolist()
+    p_values = special.chdtrc(
+        np.array(freedoms, dtype=float), np.array(statistics, dtype=float)
+    ).tolist()
     chances = bayes.chances(pairs)
 
     # Rules 1-4; the experiments past them need each challenger's running interval.

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy.special import logsumexp, ndtr, ndtri
+
+from experiments.stats import special
 
 # Fisher's exact test replaces the z-test when any expected cell of the 2x2 table is below this
 # (the usual rule of thumb for the chi-square / normal approximation, e.g. Agresti 2013, §3.5).
@@ -76,7 +77,7 @@ def _wilson_bounds(conversions: int, visitors: int, alpha: float) -> tuple[float
     with z = Phi^-1(1 - alpha/2) and p = conversions / visitors, the centre
     (p + z²/2n) / (1 + z²/n) ± z·sqrt(p(1 - p)/n + z²/4n²) / (1 + z²/n).
     """
-    crit = -float(ndtri(alpha / 2))
+    crit = -float(special.ndtri(alpha / 2))
     crit2 = crit * crit
     rate = conversions / visitors
     denominator = 1 + crit2 / visitors
@@ -171,7 +172,7 @@ def two_proportion_test(
     pooled = conversions / total
     spread = math.sqrt(pooled * (1 - pooled) * (1 / variant_visitors + 1 / control_visitors))
     z = (variant_conversions / variant_visitors - control_conversions / control_visitors) / spread
-    p_value = 2 * float(ndtr(-abs(z)))
+    p_value = 2 * float(special.ndtr(-abs(z)))
     return TwoSidedTest(p_value=_finite_p(p_value), method=PValueMethod.Z_TEST)
 
 
@@ -194,7 +195,7 @@ def fisher_two_sided(table: Sequence[Sequence[int]]) -> float:
     log_weights = np.concatenate(([0.0], np.cumsum(log_ratios)))  # log P(k) + constant
     observed = log_weights[a - low]
     likely_as_observed = log_weights <= observed + math.log1p(_FISHER_RELATIVE_TOLERANCE)
-    log_p = logsumexp(log_weights[likely_as_observed]) - logsumexp(log_weights)
+    log_p = special.logsumexp(log_weights[likely_as_observed]) - special.logsumexp(log_weights)
     return min(1.0, math.exp(log_p))
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.special import ndtr, ndtri
-
+from experiments.stats import special
 from experiments.stats.sequential import MIXING_EFFECT_SIZE, half_width
 
 
@@ -55,13 +54,13 @@ def _normal_power_visitors(effect_size: float, alpha: float, power: float) -> fl
     with n; the root lies below n0 = 2((z + Phi^-1(power)) / h)², which ignores the second
     term, and is found by bisection on [0, n0] to double precision.
     """
-    crit = -float(ndtri(alpha / 2))
+    crit = -float(special.ndtri(alpha / 2))
 
     def power_at(n: float) -> float:
         shift = effect_size * math.sqrt(n / 2)
-        return float(ndtr(shift - crit)) + float(ndtr(-shift - crit))
+        return float(special.ndtr(shift - crit)) + float(special.ndtr(-shift - crit))
 
-    low, high = 0.0, 2 * ((crit + float(ndtri(power))) / effect_size) ** 2
+    low, high = 0.0, 2 * ((crit + float(special.ndtri(power))) / effect_size) ** 2
     for _ in range(200):
         middle = (low + high) / 2
         if middle in (low, high):
@@ -167,7 +166,7 @@ def sequential_sample_size(
     pooled = control_share * baseline + variant_share * target
     tau2 = mixing_effect_size**2 * pooled * (1 - pooled)
     level = alpha / challengers
-    z_power = float(ndtri(power))
+    z_power = float(special.ndtri(power))
 
     def variance(n: int) -> float:
         control_n, variant_n = n * control_share / smallest, n * variant_share / smallest

@@ -7,7 +7,7 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy.special import chdtrc
+from experiments.stats import special
 
 # Flag a mismatch below this p-value (the usual SRM threshold, e.g. Fabijan et al., "Diagnosing
 # sample ratio mismatch in online controlled experiments", KDD 2019).
@@ -65,7 +65,7 @@ def sample_ratio_check(
     statistic = sum(
         (count - expect) ** 2 / expect for count, expect in zip(counts, expected, strict=True)
     )
-    p_value = float(chdtrc(len(counts) - 1, statistic))
+    p_value = float(special.chdtrc(len(counts) - 1, statistic))
     if math.isnan(p_value):
         p_value = 1.0
     return SampleRatioCheck(
