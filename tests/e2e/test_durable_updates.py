@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.webhook import SECRET_HEADER, WebhookServer
 from db.models import InboxUpdate, Observation, Workspace
 from emulator import DEFAULT_TOKEN, Fault, SimChat
+from emulator.harness import all_handled
 from tests.cli.test_webhook_server import AN_UPDATE, SECRET, raw_post
 from tests.e2e.conftest import BotUnderTest, press, say
 
@@ -145,11 +146,13 @@ async def test_an_update_handled_again_after_a_crash_stores_nothing_twice(
     chat = alice_chat
     await say(chat, "/new Checkout")
     await say(chat, "/log #1 A 200 9")
-    await say(chat, "/help")  # the chat's updates run in order: the /log is finished
+    await say(chat, "/help")
+    # Marked done after its reply is sent: otherwise the recovery below would take the /help
+    # as unfinished too, and answer it again.
+    assert await all_handled(bot.application, bot.emulator, timeout=10)
     rows = await inbox_rows(bot)
     # Every update is in the inbox; the /new and the /log each committed one write.
-    assert rows[:2] == [(1, 1, True), (2, 1, True)]
-    assert rows[2][:2] == (3, 0)
+    assert rows == [(1, 1, True), (2, 1, True), (3, 0, True)]
     # As after a kill -9 before the /log was marked done: the next start finds it undone.
     async with bot.database.unit_of_work() as uow:
         await uow.session.execute(
