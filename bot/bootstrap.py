@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -15,7 +16,11 @@ from db.unit_of_work import Database
 
 async def open_database(url: str) -> Database:
     """Connects and applies any migration not yet applied."""
-    engine = create_engine(url)
+    return await database_on(create_engine(url))
+
+
+async def database_on(engine: AsyncEngine) -> Database:
+    """The database on ``engine``, with any migration not yet applied applied."""
     await migrate(engine)
     return Database(engine)
 

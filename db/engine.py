@@ -153,12 +153,17 @@ async def _sqlite_file_lock(engine: AsyncEngine) -> AsyncIterator[None]:
         os.close(descriptor)
 
 
+def migration_files() -> list[str]:
+    """The names of the migration files, oldest first (they are numbered)."""
+    return sorted(path.stem for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
+
+
 @lru_cache(maxsize=1)
 def _head_revision() -> str:
     """The newest migration: the migrations are one chain in the order of their numbered
     files, and the newest one's revision id is its file name (tests/unit/test_migration_files.py
     holds Alembic to it), so a start on an up-to-date database need not load Alembic."""
-    return max(path.stem for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
+    return migration_files()[-1]
 
 
 def _at_head(connection: Connection) -> bool:

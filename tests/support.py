@@ -78,8 +78,9 @@ async def recreated_postgres_schema(url: str) -> None:
 
 
 # One engine per database in a test process. Its dialect and its cache of compiled statements
-# outlive a test (compiling them again for every test cost about a tenth of the suite); its
-# connections do not, since they belong to the event loop of the test that opened them.
+# outlive a test (compiling them again for every test was about a tenth of the end-to-end
+# tests' CPU); its connections do not, since they belong to the event loop of the test that
+# opened them.
 _engines: dict[str, AsyncEngine] = {}
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.bootstrap import database_on
 from bot.runtime import Runtime
-from db.engine import migrate
 from db.unit_of_work import Database
 from emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat, SimUser
 from emulator.harness import running_application
@@ -69,11 +69,9 @@ async def bot(
     rate_limited: bool,
 ) -> AsyncIterator[BotUnderTest]:
     async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
-        # What the bot runs at start (bot.bootstrap.open_database), on this test process's
-        # engine: on a migrated schema it finds nothing to do.
-        engine = engine_of_this_process(database_url)
-        await migrate(engine)
-        database = Database(engine)
+        # What the bot runs at start, on this test process's engine: on a migrated schema it
+        # finds nothing to do.
+        database = await database_on(engine_of_this_process(database_url))
         runtime = Runtime(
             database=database,
             clock=clock,

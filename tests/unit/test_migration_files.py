@@ -8,13 +8,13 @@ from itertools import pairwise
 
 from alembic.script import ScriptDirectory
 
-from db.engine import MIGRATIONS_DIR, _head_revision, alembic_config
+from db.engine import _head_revision, alembic_config, migration_files
 
 
 def test_the_chain_follows_the_numbered_files_and_ends_at_the_newest_file() -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
     chain = list(reversed(list(scripts.walk_revisions())))
-    files = sorted(path.stem for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
+    files = migration_files()
     numbers = [file.split("_")[0] for file in files]
     assert [revision.revision.split("_")[0] for revision in chain] == numbers
     assert all(after.down_revision == before.revision for before, after in pairwise(chain))
