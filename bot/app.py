@@ -18,7 +18,6 @@ from telegram.ext import (
     Defaults,
     TypeHandler,
 )
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.commands import COMMANDS
@@ -35,6 +34,7 @@ from bot.errors import on_error
 from bot.i18n import LANGUAGES, translator
 from bot.runtime import RUNTIME_KEY, Runtime, install, remember_workspace, runtime_of
 from bot.scheduling import start_digest_schedule
+from bot.transport import bot_api_request
 from experiments.clock import utc_now
 from experiments.workspaces import know_workspace
 
@@ -94,6 +94,7 @@ def build_application(
     python-telegram-bot does by default (the baseline of ``bench/chats.py``)."""
     # Updates are stored before Telegram is told they arrived, handled once each, and replies
     # within an update are retried (bot/durable.py).
+    api_url = base_url or "https://api.telegram.org/bot"
     inbox = Inbox(runtime.database, runtime.instance_id, sole_receiver=runtime.sole_receiver)
     builder = (
         ApplicationBuilder()
@@ -101,13 +102,16 @@ def build_application(
         .update_queue(InboxQueue(inbox))
         .request(
             RetryingRequest(
-                connection_pool_size=256,
+                bot_api_request(
+                    api_url,
+                    tls_context(),
+                    connection_pool_size=256,
+                    read_timeout=runtime.bot_api_timeout,
+                ),
                 retry_delays=runtime.reply_retry_delays,
-                read_timeout=runtime.bot_api_timeout,
-                httpx_kwargs={"verify": tls_context()},
             )
         )
-        .get_updates_request(HTTPXRequest(httpx_kwargs={"verify": tls_context()}))
+        .get_updates_request(bot_api_request(api_url, tls_context()))
         .token(token)
         .defaults(
             Defaults(

@@ -53,7 +53,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application, ContextTypes
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
 
 from db.inbox_repository import StoredUpdate
 from db.unit_of_work import Database
@@ -251,16 +251,26 @@ async def _renew_claims(context: ContextTypes.DEFAULT_TYPE) -> None:
         await queue.put_claimed(application, claimed)
 
 
-class RetryingRequest(HTTPXRequest):
+class RetryingRequest(BaseRequest):
     """Bot API calls made while handling an update are tried again on a 5xx answer or a
     network failure (the reply after a commit must reach the user); other calls (the digest
-    tick, which has its own rules) are made once."""
+    tick, which has its own rules) are made once. The calls themselves go through ``client``."""
 
     def __init__(
-        self, *args: Any, retry_delays: Sequence[float] = REPLY_RETRY_DELAYS, **kwargs: Any
+        self, client: BaseRequest, *, retry_delays: Sequence[float] = REPLY_RETRY_DELAYS
     ) -> None:
-        super().__init__(*args, **kwargs)
+        self._client = client
         self._retry_delays = tuple(retry_delays)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._client.read_timeout
+
+    async def initialize(self) -> None:
+        await self._client.initialize()
+
+    async def shutdown(self) -> None:
+        await self._client.shutdown()
 
     async def do_request(
         self,
@@ -274,7 +284,9 @@ class RetryingRequest(HTTPXRequest):
         for attempt in range(len(self._retry_delays) + 1):
             last = not retrying or attempt == len(self._retry_delays)
             try:
-                code, payload = await super().do_request(url, method, request_data, *args, **kwargs)
+                code, payload = await self._client.do_request(
+                    url, method, request_data, *args, **kwargs
+                )
             except (TimedOut, NetworkError) as error:
                 if last:
                     raise

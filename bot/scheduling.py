@@ -24,7 +24,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -42,6 +41,7 @@ from bot.i18n import translator
 from bot.jobs import run_every
 from bot.render.digest import digest_keyboard, digest_text
 from bot.runtime import RUNTIME_KEY, Runtime
+from bot.transport import certainly_not_delivered
 from experiments import digests
 from experiments.digests import Digest, DigestState, DueDigest
 
@@ -207,22 +207,6 @@ async def send_once(
             logger.error("unexpected answer to the digest for chat %s: %s", chat_id, error)
             return DigestState.REJECTED, None
         await asyncio.sleep(wait)
-
-
-# The request never reached Telegram: the connection did not open, or no connection was free.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def certainly_not_delivered(error: NetworkError) -> bool:
-    """True when Telegram cannot have acted on the request that failed.
-
-    PTB raises a NetworkError *from* the httpx error for transport failures, and without a
-    cause when Telegram answered with an error status (5xx): Telegram said it did not do it.
-    """
-    cause = error.__cause__
-    if cause is None:
-        return True
-    return isinstance(cause, _NOT_SENT)
 
 
 def _runtime(application: Application) -> Runtime:

@@ -103,11 +103,14 @@ async def emptied_tables(engine: AsyncEngine) -> None:
     from db.models import Base
 
     tables = [f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables)]
+    if engine.dialect.name != "postgresql":
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            # One trip to the connection's thread: the whole script, in one transaction.
+            script = ";".join(["BEGIN", *tables, "COMMIT"])
+            await raw.driver_connection.executescript(script)  # type: ignore[union-attr]
+        return
     async with engine.begin() as connection:
-        if engine.dialect.name != "postgresql":
-            for delete in tables:
-                await connection.exec_driver_sql(delete)
-            return
         restarts = (
             "SELECT setval(c.oid, 1, false) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
