@@ -1,14 +1,15 @@
 """A bot in a process of its own against the parent's Bot API emulator, for the benches.
 
-``python bench/botprocess.py hourglass|echo API_URL FILE_URL [DATABASE_URL]`` runs the bot with
-long polling until its stdin closes; it prints ``ready`` once it polls. ``BotProcess`` starts
-one and reads its CPU time and memory from /proc, so what is measured is the bot alone, not the
-emulator or the simulated users (which live in the parent).
+``python bench/botprocess.py hourglass|echo|echo-lean API_URL FILE_URL [DATABASE_URL]`` runs
+the bot with long polling until its stdin closes; it prints ``ready`` once it polls.
+``BotProcess`` starts one and reads its CPU time and memory from /proc, so what is measured is
+the bot alone, not the emulator or the simulated users (which live in the parent).
 
 The baseline is a bare python-telegram-bot echo bot: a message is answered with its own text
 and one inline button; a press of that button is answered and replied to with a message — the
 same Bot API calls the Hourglass bot makes for a /log, a /readout and a button, with no work
-behind them.
+behind them. ``echo-lean`` is the same echo bot on the Hourglass bot's HTTP client
+(``bot.transport.StreamRequest``) instead of python-telegram-bot's default (httpx).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ async def _serve_until_stdin_closes(application: Any) -> None:
         await loop.run_in_executor(None, sys.stdin.read)
 
 
-async def serve_echo(api_url: str, file_url: str) -> None:
+async def serve_echo(api_url: str, file_url: str, *, lean: bool = False) -> None:
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
     from telegram.ext import (
         ApplicationBuilder,
@@ -59,14 +60,20 @@ async def serve_echo(api_url: str, file_url: str) -> None:
         await query.answer()
         await context.bot.send_message(query.message.chat.id, "pressed", reply_markup=keyboard)
 
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(TOKEN)
         .base_url(api_url)
         .base_file_url(file_url)
         .concurrent_updates(True)
-        .build()
     )
+    if lean:
+        from bot.transport import StreamRequest
+
+        builder = builder.request(StreamRequest(connection_pool_size=256)).get_updates_request(
+            StreamRequest()
+        )
+    application = builder.build()
     application.add_handler(MessageHandler(filters.ALL, echo))
     application.add_handler(CallbackQueryHandler(pressed))
     await _serve_until_stdin_closes(application)
@@ -145,8 +152,8 @@ class BotProcess:
 def main() -> None:
     kind, api_url, file_url = sys.argv[1:4]
     serve = (
-        serve_echo(api_url, file_url)
-        if kind == "echo"
+        serve_echo(api_url, file_url, lean=kind == "echo-lean")
+        if kind.startswith("echo")
         else serve_hourglass(api_url, file_url, sys.argv[4])
     )
     # bench/profile_updates.py: the profile of the whole run, written when the bot stops.

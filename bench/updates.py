@@ -5,9 +5,10 @@ its own (bench/botprocess.py), so its CPU time is read alone from /proc. Each sc
 `/readout` and a press of the 📊 Readout button under a /log reply — is sent by 1 chat, then by
 10 chats at once (each chat waits for the answer before its next update), first to the
 Hourglass bot (temporary SQLite database, rate limiter off) and then, as the same-run baseline,
-to a bare python-telegram-bot echo bot on the same emulator. Printed: updates per second, the
-median and 99th percentile from sending to the answer, and the bot's CPU milliseconds per
-update, with the ratio to the echo bot.
+to a bare python-telegram-bot echo bot on the same emulator, and to that echo bot on the
+Hourglass bot's own HTTP client (``echo-lean``: what the same Bot API calls cost with no work
+behind them and no httpx). Printed: updates per second, the median and 99th percentile from
+sending to the answer, and the bot's CPU milliseconds per update, with the ratios to both.
 
     uv run python bench/updates.py [--updates 120] [--rounds 2]
 """
@@ -135,9 +136,10 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per bot")
     args = parser.parse_args()
     chat_counts = (1, 10)
-    runs: dict[str, dict[tuple[str, int], list[Measured]]] = {"hourglass": {}, "echo": {}}
+    kinds = ("hourglass", "echo", "echo-lean")
+    runs: dict[str, dict[tuple[str, int], list[Measured]]] = {kind: {} for kind in kinds}
     for _ in range(args.rounds):
-        for kind in ("echo", "hourglass"):
+        for kind in ("echo", "echo-lean", "hourglass"):
             for key, measured in (await measure(kind, chat_counts, args.updates)).items():
                 runs[kind].setdefault(key, []).append(measured)
     print(
@@ -146,20 +148,23 @@ async def main() -> None:
     )
     header = (
         f"{'scenario':9} {'chats':>5} | {'bot':9} {'upd/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'CPU ms/upd':>10} | {'× echo':>6}"
+        f"{'CPU ms/upd':>10} | {'× echo':>6} {'× lean':>6}"
     )
     print(header)
     print("-" * len(header))
     for scenario in SCENARIOS:
         for count in chat_counts:
             echo = best(runs["echo"][scenario, count])
-            for kind in ("hourglass", "echo"):
+            lean = best(runs["echo-lean"][scenario, count])
+            for kind in kinds:
                 m = best(runs[kind][scenario, count])
-                ratio = f"{m.cpu_ms / echo.cpu_ms:6.2f}" if kind == "hourglass" else ""
+                ratios = ""
+                if kind == "hourglass":
+                    ratios = f"{m.cpu_ms / echo.cpu_ms:6.2f} {m.cpu_ms / lean.cpu_ms:6.2f}"
                 p50, p99 = m.percentile(0.5), m.percentile(0.99)
                 print(
                     f"{scenario:9} {count:5} | {kind:9} {m.per_second:7.1f} {p50:7.1f} "
-                    f"{p99:7.1f} {m.cpu_ms:10.2f} | {ratio:>6}"
+                    f"{p99:7.1f} {m.cpu_ms:10.2f} | {ratios}"
                 )
 
 

@@ -272,15 +272,19 @@ def _quoted(text: str) -> str:
 
 async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
     """Reads one answer: its status, its body, and whether the connection can be used again."""
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.LimitOverrunError as error:
-        raise ValueError("the answer's headers are too long") from error
-    status_line, *header_lines = head[:-4].decode("latin-1").split("\r\n")
-    version, _, rest = status_line.partition(" ")
-    if not version.startswith("HTTP/1."):
-        raise ValueError(f"not an HTTP/1 answer: {status_line[:40]!r}")
-    code = int(rest[:3])
+    while True:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except asyncio.LimitOverrunError as error:
+            raise ValueError("the answer's headers are too long") from error
+        status_line, *header_lines = head[:-4].decode("latin-1").split("\r\n")
+        version, _, rest = status_line.partition(" ")
+        if not version.startswith("HTTP/1."):
+            raise ValueError(f"not an HTTP/1 answer: {status_line[:40]!r}")
+        code = int(rest[:3])
+        # An interim answer (100 Continue, 103 Early Hints) comes before the real one.
+        if not 100 <= code < 200:
+            break
     headers: dict[str, str] = {}
     for line in header_lines:
         name, _, value = line.partition(":")
@@ -290,7 +294,7 @@ async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
         body = await _chunked(reader)
     elif "content-length" in headers:
         body = await reader.readexactly(int(headers["content-length"]))
-    elif code in (204, 304) or 100 <= code < 200:
+    elif code in (204, 304):
         body = b""
     else:
         body, keep = await reader.read(), False

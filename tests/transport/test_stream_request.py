@@ -157,6 +157,22 @@ async def test_a_chunked_answer_is_put_together():
     assert server.connections == 1
 
 
+async def test_an_interim_answer_is_passed_over_for_the_real_one():
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await box[0].read_request(reader)
+        writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n" + answer(OK))
+        await keep_answering(lambda: box[0])(reader, writer)
+
+    box: list[Server] = []
+    async with serving(handler) as server:
+        box.append(server)
+        client = StreamRequest()
+        assert await client.do_request(server.url, "POST") == (200, OK)
+        assert await client.do_request(server.url, "POST") == (200, OK)
+        await client.shutdown()
+    assert server.connections == 1
+
+
 async def test_an_answer_that_closes_the_connection_is_read_and_the_next_call_opens_another():
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await box[0].read_request(reader)
