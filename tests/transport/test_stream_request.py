@@ -23,7 +23,7 @@ from bot.transport import StreamRequest, bot_api_request, certainly_not_delivere
 
 pytestmark = pytest.mark.timeout(20)
 
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+Handler = Callable[["Server", asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
 class Server:
@@ -38,7 +38,7 @@ class Server:
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         try:
-            await self.handler(reader, writer)
+            await self.handler(self, reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -81,14 +81,39 @@ def answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
 OK = b'{"ok":true,"result":true}'
 
 
-def keep_answering(server_of: Callable[[], Server], reply: bytes = OK) -> Handler:
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        while True:
-            await server_of().read_request(reader)
-            writer.write(answer(reply))
-            await writer.drain()
+async def keep_answering(
+    server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    while True:
+        await server.read_request(reader)
+        writer.write(answer(OK))
+        await writer.drain()
+
+
+def first_answer(raw: bytes, *, then_close: bool = False) -> Handler:
+    """A server that answers the first request of each connection with ``raw``, then closes
+    the connection or goes on answering."""
+
+    async def handler(
+        server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await server.read_request(reader)
+        writer.write(raw)
+        await writer.drain()
+        if not then_close:
+            await keep_answering(server, reader, writer)
 
     return handler
+
+
+async def calls_in_turn(handler: Handler, count: int = 2) -> tuple[list[tuple[int, bytes]], Server]:
+    """Makes ``count`` calls one after another through one client; their answers, and the
+    server (what it received, how many connections it was opened)."""
+    async with serving(handler) as server:
+        client = StreamRequest()
+        answers = [await client.do_request(server.url, "POST") for _ in range(count)]
+        await client.shutdown()
+    return answers, server
 
 
 def data(**parameters: object) -> RequestData:
@@ -96,9 +121,7 @@ def data(**parameters: object) -> RequestData:
 
 
 async def test_a_call_is_a_json_post_and_its_answer_is_read_by_its_length():
-    box: list[Server] = []
-    async with serving(keep_answering(lambda: box[0])) as server:
-        box.append(server)
+    async with serving(keep_answering) as server:
         client = StreamRequest()
         code, payload = await client.do_request(
             server.url, "POST", data(chat_id=5, text="Ünïcode & <b>"), read_timeout=2
@@ -114,21 +137,14 @@ async def test_a_call_is_a_json_post_and_its_answer_is_read_by_its_length():
 
 
 async def test_calls_one_after_another_share_one_connection():
-    box: list[Server] = []
-    async with serving(keep_answering(lambda: box[0])) as server:
-        box.append(server)
-        client = StreamRequest()
-        for _ in range(5):
-            assert (await client.do_request(server.url, "POST"))[0] == 200
-        await client.shutdown()
+    answers, server = await calls_in_turn(keep_answering, 5)
+    assert answers == [(200, OK)] * 5
     assert server.connections == 1
     assert len(server.requests) == 5
 
 
 async def test_calls_at_once_open_a_connection_each_up_to_the_pool_size():
-    box: list[Server] = []
-    async with serving(keep_answering(lambda: box[0])) as server:
-        box.append(server)
+    async with serving(keep_answering) as server:
         client = StreamRequest(connection_pool_size=3)
         answers = await asyncio.gather(*(client.do_request(server.url, "POST") for _ in range(9)))
         await client.shutdown()
@@ -137,89 +153,63 @@ async def test_calls_at_once_open_a_connection_each_up_to_the_pool_size():
 
 
 async def test_a_chunked_answer_is_put_together():
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await box[0].read_request(reader)
-        writer.write(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-            b'5\r\n{"ok"\r\n10;ext=1\r\n:true,"result":1\r\n1\r\n}\r\n0\r\nX-Trailer: y\r\n\r\n'
-        )
-        await keep_answering(lambda: box[0])(reader, writer)
-
-    box: list[Server] = []
-    async with serving(handler) as server:
-        box.append(server)
-        client = StreamRequest()
-        first = await client.do_request(server.url, "POST")
-        second = await client.do_request(server.url, "POST")
-        await client.shutdown()
-    assert first == (200, b'{"ok":true,"result":1}')
-    assert second == (200, OK)
+    handler = first_answer(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b'5\r\n{"ok"\r\n10;ext=1\r\n:true,"result":1\r\n1\r\n}\r\n0\r\nX-Trailer: y\r\n\r\n'
+    )
+    answers, server = await calls_in_turn(handler)
+    assert answers == [(200, b'{"ok":true,"result":1}'), (200, OK)]
     assert server.connections == 1
 
 
 async def test_an_interim_answer_is_passed_over_for_the_real_one():
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await box[0].read_request(reader)
-        writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n" + answer(OK))
-        await keep_answering(lambda: box[0])(reader, writer)
-
-    box: list[Server] = []
-    async with serving(handler) as server:
-        box.append(server)
-        client = StreamRequest()
-        assert await client.do_request(server.url, "POST") == (200, OK)
-        assert await client.do_request(server.url, "POST") == (200, OK)
-        await client.shutdown()
+    handler = first_answer(b"HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n" + answer(OK))
+    answers, server = await calls_in_turn(handler)
+    assert answers == [(200, OK), (200, OK)]
     assert server.connections == 1
 
 
 async def test_an_answer_that_closes_the_connection_is_read_and_the_next_call_opens_another():
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await box[0].read_request(reader)
-        writer.write(answer(OK, "Connection: close"))
-        await writer.drain()
-
-    box: list[Server] = []
-    async with serving(handler) as server:
-        box.append(server)
-        client = StreamRequest()
-        assert await client.do_request(server.url, "POST") == (200, OK)
-        assert await client.do_request(server.url, "POST") == (200, OK)
-        await client.shutdown()
+    handler = first_answer(answer(OK, "Connection: close"), then_close=True)
+    answers, server = await calls_in_turn(handler)
+    assert answers == [(200, OK), (200, OK)]
     assert server.connections == 2
 
 
 async def test_a_connection_the_server_closed_while_idle_is_not_used_again():
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await box[0].read_request(reader)
+    async def handler(
+        server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await server.read_request(reader)
         writer.write(answer(OK))  # keep-alive promised, then closed while idle
-        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        closed.set()
 
-    box: list[Server] = []
+    closed = asyncio.Event()
     async with serving(handler) as server:
-        box.append(server)
         client = StreamRequest()
         assert await client.do_request(server.url, "POST") == (200, OK)
-        await asyncio.sleep(0)  # the close reaches this process's loop
+        await closed.wait()
         for _ in range(3):
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0)  # a few turns of the loop: the close reaches the client
         assert await client.do_request(server.url, "POST") == (200, OK)
         await client.shutdown()
     assert server.connections == 2
 
 
 async def test_an_answer_too_late_is_a_timeout_and_never_taken_for_the_next_calls_answer():
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if box[0].connections == 1:
-            await box[0].read_request(reader)
+    async def handler(
+        server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        if server.connections == 1:
+            await server.read_request(reader)
             await released.wait()
             writer.write(answer(b'{"ok":true,"result":"late"}'))
-        await keep_answering(lambda: box[0])(reader, writer)
+        await keep_answering(server, reader, writer)
 
     released = asyncio.Event()
-    box: list[Server] = []
     async with serving(handler) as server:
-        box.append(server)
         client = StreamRequest()
         with pytest.raises(TimedOut) as error:
             await client.do_request(server.url, "POST", read_timeout=0.05)
@@ -231,8 +221,7 @@ async def test_an_answer_too_late_is_a_timeout_and_never_taken_for_the_next_call
 
 
 async def test_a_refused_connection_is_a_network_error_that_certainly_sent_nothing():
-    async with serving(keep_answering(lambda: box[0])) as server:
-        box = [server]
+    async with serving(keep_answering) as server:
         url = server.url
     # The server has stopped listening: its port refuses connections.
     with pytest.raises(NetworkError) as error:
@@ -241,13 +230,13 @@ async def test_a_refused_connection_is_a_network_error_that_certainly_sent_nothi
 
 
 async def test_a_full_pool_is_a_timeout_that_certainly_sent_nothing():
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await box[0].read_request(reader)
+    async def handler(
+        server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await server.read_request(reader)
         await asyncio.Event().wait()
 
-    box: list[Server] = []
     async with serving(handler) as server:
-        box.append(server)
         client = StreamRequest(connection_pool_size=1)
         hanging = asyncio.create_task(client.do_request(server.url, "POST", read_timeout=None))
         while not server.requests:
@@ -263,14 +252,14 @@ async def test_a_full_pool_is_a_timeout_that_certainly_sent_nothing():
 
 
 async def test_a_malformed_answer_is_a_network_error():
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await box[0].read_request(reader)
+    async def handler(
+        server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await server.read_request(reader)
         writer.write(b"SSH-2.0-OpenSSH\r\n\r\n")
         await writer.drain()
 
-    box: list[Server] = []
     async with serving(handler) as server:
-        box.append(server)
         with pytest.raises(NetworkError):
             await StreamRequest().do_request(server.url, "POST")
 
@@ -349,9 +338,7 @@ async def test_https_is_verified_against_the_trusted_certificates(certificate: t
     cert, key = certificate
     server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_side.load_cert_chain(cert, key)
-    box: list[Server] = []
-    async with serving(keep_answering(lambda: box[0]), server_side) as server:
-        box.append(server)
+    async with serving(keep_answering, server_side) as server:
         url = server.url.replace("http://", "https://")
         trusting = StreamRequest(ssl_context=ssl.create_default_context(cafile=str(cert)))
         assert await trusting.do_request(url, "POST") == (200, OK)
