@@ -113,15 +113,18 @@ class StreamRequest(BaseRequest):
         self._ssl_context = ssl_context
         self._slots = asyncio.Semaphore(connection_pool_size)
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._shut = False
 
     @property
     def read_timeout(self) -> float | None:
         return self._read_timeout
 
     async def initialize(self) -> None:
-        pass
+        self._shut = False
 
     async def shutdown(self) -> None:
+        # A call still under way closes its connection when it ends.
+        self._shut = True
         for connections in self._idle.values():
             for connection in connections:
                 connection.close()
@@ -174,7 +177,7 @@ class StreamRequest(BaseRequest):
                     raise NetworkError(f"{type(error).__name__}: {error}") from error
                 finished = keep
             finally:
-                if finished:
+                if finished and not self._shut:
                     connection.idle_since = time.monotonic()
                     self._idle.setdefault(origin, []).append(connection)
                 else:

@@ -33,6 +33,7 @@ class Server:
         self.handler = handler
         self.connections = 0
         self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        self.got_request = asyncio.Event()
         self.port = 0
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -53,6 +54,7 @@ class Server:
             headers[name.lower()] = value.strip()
         body = await reader.readexactly(int(headers.get("content-length", "0")))
         self.requests.append((request_line, headers, body))
+        self.got_request.set()
         return request_line, headers, body
 
     @property
@@ -239,8 +241,7 @@ async def test_a_full_pool_is_a_timeout_that_certainly_sent_nothing():
     async with serving(handler) as server:
         client = StreamRequest(connection_pool_size=1)
         hanging = asyncio.create_task(client.do_request(server.url, "POST", read_timeout=None))
-        while not server.requests:
-            await asyncio.sleep(0.005)
+        await server.got_request.wait()
         with pytest.raises(TimedOut) as error:
             await client.do_request(server.url, "POST", pool_timeout=0.05)
         assert certainly_not_delivered(error.value)
@@ -249,6 +250,29 @@ async def test_a_full_pool_is_a_timeout_that_certainly_sent_nothing():
             await hanging
         await client.shutdown()
     assert len(server.requests) == 1
+
+
+async def test_a_call_under_way_at_shutdown_closes_its_connection_when_it_ends():
+    async def handler(
+        server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await server.read_request(reader)
+        await released.wait()
+        writer.write(answer(OK))
+        await writer.drain()
+        # The client closes the connection: reading on sees its end.
+        if await reader.read() == b"":
+            closed_by_client.set()
+
+    released, closed_by_client = asyncio.Event(), asyncio.Event()
+    async with serving(handler) as server:
+        client = StreamRequest()
+        call = asyncio.create_task(client.do_request(server.url, "POST"))
+        await server.got_request.wait()
+        await client.shutdown()
+        released.set()
+        assert await call == (200, OK)
+        await closed_by_client.wait()
 
 
 async def test_a_malformed_answer_is_a_network_error():
