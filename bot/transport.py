@@ -1,10 +1,11 @@
 """The bot's HTTP client for the Bot API: HTTP/1.1 with keep-alive on asyncio's own streams.
 
-python-telegram-bot's default client (httpx, over httpcore, anyio and h11) spent about 1.6 ms
-of CPU on each Bot API call, as much as the rest of a ``/log`` reply; the Bot API needs only a
-small part of HTTP: a POST of JSON (or of a multipart form when a file goes up), a GET for a
-file, and an answer with a length or in chunks. This client does that part with about an eighth
-of the CPU (``bench/transport.py``: 159 against 1,342 µs per call).
+python-telegram-bot's default client (httpx, over httpcore, anyio and h11) spends about 1.3–1.6
+ms of CPU on each Bot API call: two thirds of what a bare echo bot spends on a message
+(``bench/updates.py``). The Bot API needs only a small part of HTTP: a POST of JSON (or of a
+multipart form when a file goes up), a GET for a file, and an answer with a length or in
+chunks. This client does that part with about an eighth of the CPU (``bench/transport.py``:
+159 against 1,342 µs per call).
 
 What the bot relies on is kept: the same timeouts with the same defaults, a pool of
 connections kept open for ``KEEPALIVE_EXPIRY`` seconds, ``TimedOut`` and ``NetworkError`` as
