@@ -153,7 +153,8 @@ class StreamRequest(BaseRequest):
         host = parts.hostname or ""
         origin = (parts.scheme, host, parts.port or (443 if secure else 80))
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-        head, body = _request(method, target, parts.netloc, request_data)
+        # The Host header names the server alone, never credentials written into the URL.
+        head, body = _request(method, target, parts.netloc.rpartition("@")[2], request_data)
 
         try:
             async with asyncio.timeout(pool_timeout):
@@ -174,7 +175,12 @@ class StreamRequest(BaseRequest):
                         code, payload, keep = await _response(connection.reader)
                 except TimeoutError as error:
                     raise TimedOut from error
-                except (OSError, ValueError, asyncio.IncompleteReadError) as error:
+                except (
+                    OSError,
+                    ValueError,
+                    asyncio.IncompleteReadError,
+                    asyncio.LimitOverrunError,
+                ) as error:
                     raise NetworkError(f"{type(error).__name__}: {error}") from error
                 finished = keep
             finally:

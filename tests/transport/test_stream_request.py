@@ -138,6 +138,16 @@ async def test_a_call_is_a_json_post_and_its_answer_is_read_by_its_length():
     assert json.loads(body) == {"chat_id": "5", "text": "Ünïcode & <b>"}
 
 
+async def test_credentials_in_the_url_never_reach_the_host_header():
+    async with serving(keep_answering) as server:
+        url = server.url.replace("http://", "http://user:secret@")
+        client = StreamRequest()
+        assert await client.do_request(url, "POST") == (200, OK)
+        await client.shutdown()
+    _, headers, _ = server.requests[0]
+    assert headers["host"] == f"127.0.0.1:{server.port}"
+
+
 async def test_calls_one_after_another_share_one_connection():
     answers, server = await calls_in_turn(keep_answering, 5)
     assert answers == [(200, OK)] * 5
@@ -275,15 +285,20 @@ async def test_a_call_under_way_at_shutdown_closes_its_connection_when_it_ends()
         await closed_by_client.wait()
 
 
-async def test_a_malformed_answer_is_a_network_error():
-    async def handler(
-        server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await server.read_request(reader)
-        writer.write(b"SSH-2.0-OpenSSH\r\n\r\n")
-        await writer.drain()
-
-    async with serving(handler) as server:
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"SSH-2.0-OpenSSH\r\n\r\n",
+        b"HTTP/1.1 OK\r\n\r\n",
+        b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"ok":true}',
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1" * 70_000,
+        b"HTTP/1.1 200 OK\r\nX-Long: " + b"x" * 70_000 + b"\r\n\r\n",
+    ],
+    ids=["not HTTP", "no status", "cut short", "bad chunk size", "endless chunk size", "huge head"],
+)
+async def test_a_malformed_answer_is_a_network_error(raw: bytes):
+    async with serving(first_answer(raw, then_close=True)) as server:
         with pytest.raises(NetworkError):
             await StreamRequest().do_request(server.url, "POST")
 
