@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, delete, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -124,12 +124,7 @@ class ExperimentRepository:
         asks for it next (``uow.workspaces.by_chat``) finds it without another statement.
         Another chat's experiment, and a chat without a workspace, are None.
         """
-        result = await self._session.execute(
-            select(Experiment, Workspace)
-            .join(Workspace, Workspace.id == Experiment.workspace_id)
-            .options(joinedload(Experiment.variants))
-            .where(Workspace.chat_id == chat_id, Experiment.number == number)
-        )
+        result = await self._session.execute(_IN_CHAT, {"chat_id": chat_id, "number": number})
         found = result.unique().first()
         if found is None:
             return None
@@ -336,36 +331,55 @@ class ObservationRepository:
         return found
 
 
+# Every command on an experiment runs this statement: it is built once, its values bound at
+# execution (building it cost more than running it).
+_IN_CHAT = (
+    select(Experiment, Workspace)
+    .join(Workspace, Workspace.id == Experiment.workspace_id)
+    .options(joinedload(Experiment.variants))
+    .where(Workspace.chat_id == bindparam("chat_id"), Experiment.number == bindparam("number"))
+)
+
+
 def _write(experiment: entity.Experiment, row: Experiment) -> None:
-    """The entity's fields onto its row (its variants are ``_save_variants``')."""
-    row.number = experiment.number
-    row.name = experiment.name
-    row.kind = experiment.kind
-    row.stage = experiment.stage
-    row.hypothesis = experiment.hypothesis
-    row.planned_per_variant = experiment.planned_per_variant
-    row.baseline_rate = experiment.baseline_rate
-    row.min_detectable_effect = experiment.min_detectable_effect
-    row.planned_split = experiment.planned_split
-    row.target_rate = experiment.target_rate
-    row.storyline = experiment.storyline
-    row.review_date = experiment.review_date
-    row.ice_impact = experiment.ice_impact
-    row.ice_confidence = experiment.ice_confidence
-    row.ice_ease = experiment.ice_ease
-    row.cost_spent = experiment.cost_spent
-    row.parent_id = experiment.parent_id
-    row.created_at = experiment.created_at
-    row.created_by_id = experiment.created_by_id
-    row.created_by_name = experiment.created_by_name
-    row.status = experiment.status.value
-    row.started_at = experiment.started_at
-    row.concluded_at = experiment.concluded_at
-    row.concluded_from = (
-        experiment.concluded_from.value if experiment.concluded_from is not None else None
-    )
-    row.outcome = experiment.outcome.value if experiment.outcome is not None else None
-    row.winner = experiment.winner
+    """The entity's fields onto its row (its variants are ``_save_variants``').
+
+    Only the fields that differ are set: a row with nothing changed stays clean, and the
+    commit's flush has nothing to compare (setting every field marked the row changed on every
+    result logged, and the flush then cost more than the statements)."""
+    values = {
+        "number": experiment.number,
+        "name": experiment.name,
+        "kind": experiment.kind,
+        "stage": experiment.stage,
+        "hypothesis": experiment.hypothesis,
+        "planned_per_variant": experiment.planned_per_variant,
+        "baseline_rate": experiment.baseline_rate,
+        "min_detectable_effect": experiment.min_detectable_effect,
+        "planned_split": experiment.planned_split,
+        "target_rate": experiment.target_rate,
+        "storyline": experiment.storyline,
+        "review_date": experiment.review_date,
+        "ice_impact": experiment.ice_impact,
+        "ice_confidence": experiment.ice_confidence,
+        "ice_ease": experiment.ice_ease,
+        "cost_spent": experiment.cost_spent,
+        "parent_id": experiment.parent_id,
+        "created_at": experiment.created_at,
+        "created_by_id": experiment.created_by_id,
+        "created_by_name": experiment.created_by_name,
+        "status": experiment.status.value,
+        "started_at": experiment.started_at,
+        "concluded_at": experiment.concluded_at,
+        "concluded_from": (
+            experiment.concluded_from.value if experiment.concluded_from is not None else None
+        ),
+        "outcome": experiment.outcome.value if experiment.outcome is not None else None,
+        "winner": experiment.winner,
+    }
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
 
 
 def to_entity(row: Experiment) -> entity.Experiment:
