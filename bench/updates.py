@@ -139,7 +139,7 @@ async def main() -> None:
     kinds = ("hourglass", "echo", "echo-lean")
     runs: dict[str, dict[tuple[str, int], list[Measured]]] = {kind: {} for kind in kinds}
     for _ in range(args.rounds):
-        for kind in ("echo", "echo-lean", "hourglass"):
+        for kind in kinds:
             for key, measured in (await measure(kind, chat_counts, args.updates)).items():
                 runs[kind].setdefault(key, []).append(measured)
     print(

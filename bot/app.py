@@ -85,16 +85,16 @@ def build_application(
     runtime: Runtime,
     token: str,
     *,
-    base_url: str | None = None,
+    base_url: str,
     base_file_url: str | None = None,
     rate_limited: bool = True,
     concurrent: bool = True,
 ) -> Application:
-    """The bot with every handler. ``concurrent=False`` handles one update at a time, as
-    python-telegram-bot does by default (the baseline of ``bench/chats.py``)."""
+    """The bot with every handler, calling the Bot API at ``base_url`` (Telegram's, or an
+    emulator's). ``concurrent=False`` handles one update at a time, as python-telegram-bot does
+    by default (the baseline of ``bench/chats.py``)."""
     # Updates are stored before Telegram is told they arrived, handled once each, and replies
     # within an update are retried (bot/durable.py).
-    api_url = base_url or "https://api.telegram.org/bot"
     inbox = Inbox(runtime.database, runtime.instance_id, sole_receiver=runtime.sole_receiver)
     builder = (
         ApplicationBuilder()
@@ -103,7 +103,7 @@ def build_application(
         .request(
             RetryingRequest(
                 bot_api_request(
-                    api_url,
+                    base_url,
                     tls_context(),
                     connection_pool_size=256,
                     read_timeout=runtime.bot_api_timeout,
@@ -111,7 +111,7 @@ def build_application(
                 retry_delays=runtime.reply_retry_delays,
             )
         )
-        .get_updates_request(bot_api_request(api_url, tls_context()))
+        .get_updates_request(bot_api_request(base_url, tls_context()))
         .token(token)
         .defaults(
             Defaults(
@@ -120,9 +120,8 @@ def build_application(
             )
         )
         .post_init(_post_init)
+        .base_url(base_url)
     )
-    if base_url:
-        builder = builder.base_url(base_url)
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     # Chats are handled concurrently, each chat's updates in order (bot/concurrency.py).

@@ -33,7 +33,7 @@ async def make_application(
     database_url: str,
     token: str,
     *,
-    base_url: str | None,
+    base_url: str,
     base_file_url: str | None,
     sole_receiver: bool = True,
 ) -> tuple[Application, Database]:

@@ -193,6 +193,12 @@ class StreamRequest(BaseRequest):
             self._slots.release()
         return code, payload
 
+    def _tls(self) -> ssl.SSLContext:
+        if self._ssl_context is None:
+            # Made once: loading the certificate store takes tens of milliseconds.
+            self._ssl_context = ssl.create_default_context()
+        return self._ssl_context
+
     async def _connection(
         self, origin: tuple[str, str, int], secure: bool, host: str, timeout: float | None
     ) -> _Connection:
@@ -208,7 +214,7 @@ class StreamRequest(BaseRequest):
                 reader, writer = await asyncio.open_connection(
                     origin[1],
                     origin[2],
-                    ssl=(self._ssl_context or ssl.create_default_context()) if secure else None,
+                    ssl=self._tls() if secure else None,
                     server_hostname=host if secure else None,
                     limit=HEADER_LIMIT,
                 )
@@ -283,10 +289,7 @@ def _quoted(text: str) -> str:
 async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
     """Reads one answer: its status, its body, and whether the connection can be used again."""
     while True:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.LimitOverrunError as error:
-            raise ValueError("the answer's headers are too long") from error
+        head = await reader.readuntil(b"\r\n\r\n")
         status_line, *header_lines = head[:-4].decode("latin-1").split("\r\n")
         version, _, rest = status_line.partition(" ")
         if not version.startswith("HTTP/1."):
@@ -337,8 +340,9 @@ def proxy_configured(
     return not bypass(parts.hostname or "", proxies)
 
 
-def bot_api_request(url: str, ssl_context: ssl.SSLContext, **timeouts: Any) -> BaseRequest:
-    """The client for Bot API calls to ``url``: this module's, or httpx's behind a proxy."""
+def bot_api_request(url: str, ssl_context: ssl.SSLContext, **options: Any) -> BaseRequest:
+    """The client for Bot API calls to ``url``: this module's, or httpx's behind a proxy
+    (``options``: the pool size and timeouts, which both take)."""
     if proxy_configured(url):
-        return HTTPXRequest(httpx_kwargs={"verify": ssl_context}, **timeouts)
-    return StreamRequest(ssl_context=ssl_context, **timeouts)
+        return HTTPXRequest(httpx_kwargs={"verify": ssl_context}, **options)
+    return StreamRequest(ssl_context=ssl_context, **options)
