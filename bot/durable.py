@@ -93,15 +93,13 @@ class Inbox:
         """Stores the update claimed by this process; False when it was stored before."""
         payload = json.dumps(update.to_dict(), ensure_ascii=False)
         now = utc_now()
-        async with self._database.unit_of_work() as uow:
-            stored = await uow.inbox.store(
-                [StoredUpdate(update.update_id, payload)],
-                claimed_by=self.claimant,
-                until=now + LEASE,
-                now=now,
-            )
-            await uow.commit()
-        if update.update_id in stored:
+        stored = await self._database.inbox_writes.store(
+            StoredUpdate(update.update_id, payload),
+            claimed_by=self.claimant,
+            until=now + LEASE,
+            now=now,
+        )
+        if stored:
             self._claimed.add(update.update_id)
             return True
         return False
@@ -133,9 +131,7 @@ class Inbox:
         self._claimed.clear()
 
     async def done(self, update_id: int) -> None:
-        async with self._database.unit_of_work() as uow:
-            await uow.inbox.mark_done(update_id, now=utc_now())
-            await uow.commit()
+        await self._database.inbox_writes.mark_done(update_id, now=utc_now())
         self._claimed.discard(update_id)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from db.dialect import dialect_insert
+from db.lone_statements import LoneStatements
 from db.models import InboxUpdate
 
 # Every update runs the three statements below: they are built once, with their values bound
@@ -21,6 +22,7 @@ _TABLE: Table = InboxUpdate.__table__  # type: ignore[assignment]
 _MARK_DONE = (
     update(_TABLE).where(_TABLE.c.update_id == bindparam("id")).values(done_at=bindparam("now"))
 )
+_STORED_COLUMNS = ("update_id", "payload", "received_at", "claimed_by", "claimed_until", "writes")
 _RECORD_WRITE = (
     update(_TABLE)
     .where(_TABLE.c.update_id == bindparam("id"), _TABLE.c.writes == bindparam("before"))
@@ -30,7 +32,11 @@ _RECORD_WRITE = (
 
 @lru_cache(maxsize=4)
 def _store_statement(dialect: str) -> Any:
-    statement = dialect_insert(dialect, _TABLE).on_conflict_do_nothing(index_elements=["update_id"])
+    statement = (
+        dialect_insert(dialect, _TABLE)
+        .values({column: bindparam(column) for column in _STORED_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["update_id"])
+    )
     return statement.returning(_TABLE.c.update_id)
 
 
@@ -40,24 +46,25 @@ class StoredUpdate:
     payload: str
 
 
-class InboxRepository:
-    """One of the unit of work's repositories: ``uow.inbox``."""
+class InboxWrites:
+    """The two inbox statements every update runs, each alone in its transaction
+    (``db.lone_statements``): ``Database.inbox_writes``."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, lone: LoneStatements, dialect: str) -> None:
+        self._lone = lone
+        self._store = _store_statement(dialect)
 
     async def store(
-        self, updates: list[StoredUpdate], *, claimed_by: str, until: datetime, now: datetime
-    ) -> set[int]:
-        """Inserts the updates not stored yet, claimed by ``claimed_by``; returns their ids.
+        self, stored: StoredUpdate, *, claimed_by: str, until: datetime, now: datetime
+    ) -> bool:
+        """Inserts the update claimed by ``claimed_by`` unless it is stored already; whether
+        it was inserted.
 
         One statement: an update delivered twice (a webhook retried, a batch fetched again
         after a restart) is inserted by exactly one of the receivers.
         """
-        if not updates:
-            return set()
-        statement = _store_statement(self._session.get_bind().dialect.name)
-        rows = [
+        inserted = await self._lone.run(
+            self._store,
             {
                 "update_id": stored.update_id,
                 "payload": stored.payload,
@@ -65,12 +72,19 @@ class InboxRepository:
                 "claimed_by": claimed_by,
                 "claimed_until": until,
                 "writes": 0,
-            }
-            for stored in updates
-        ]
-        # One parameter set is one statement; several go as multi-row VALUES batches.
-        inserted = await self._session.execute(statement, rows[0] if len(rows) == 1 else rows)
-        return set(inserted.scalars().all())
+            },
+        )
+        return bool(inserted)
+
+    async def mark_done(self, update_id: int, *, now: datetime) -> None:
+        await self._lone.run(_MARK_DONE, {"id": update_id, "now": now})
+
+
+class InboxRepository:
+    """One of the unit of work's repositories: ``uow.inbox``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
 
     async def claim_undone(
         self, *, claimed_by: str, until: datetime, now: datetime, takeover: bool
@@ -114,9 +128,6 @@ class InboxRepository:
             .execution_options(synchronize_session=False)
         )
         return int(released.rowcount)  # type: ignore[attr-defined]
-
-    async def mark_done(self, update_id: int, *, now: datetime) -> None:
-        await self._session.execute(_MARK_DONE, {"id": update_id, "now": now})
 
     async def record_write(self, update_id: int, ordinal: int) -> bool:
         """Counts the ``ordinal``-th committing transaction of the update's handling; False

@@ -53,6 +53,23 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         cursor.close()
 
 
+def _run_alone(connection: sqlite3.Connection, operation: str, parameters: Any) -> list[Any]:
+    """Runs in the connection's thread: one statement in a transaction of its own, committed."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute(operation, parameters)
+        rows = cursor.fetchall() if cursor.description else []
+    except BaseException:
+        if connection.in_transaction:
+            connection.rollback()
+        raise
+    finally:
+        cursor.close()
+    if connection.in_transaction:
+        connection.commit()
+    return rows
+
+
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     """A cursor whose statement, rows and close are one trip to the thread."""
 
@@ -133,6 +150,21 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
                 _run, connection._conn, operation, parameters, many
             )
             return outcome
+
+    async def run_alone(self, operation: str, parameters: Any) -> list[Any]:
+        """One statement with no transaction open before it, committed in the same trip
+        (``db.lone_statements``); its rows."""
+        async with self._execute_mutex:
+            connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+            try:
+                rows: list[Any] = await connection._execute(
+                    _run_alone, connection._conn, operation, parameters
+                )
+            except Exception as error:
+                self.transaction_open = None
+                self._handle_exception(error)
+        self.transaction_open = False
+        return rows
 
     def rollback(self) -> None:
         if self.transaction_open is False:

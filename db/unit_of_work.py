@@ -27,8 +27,9 @@ from db.digest_repository import DigestRepository
 from db.flow_repository import FlowRepository
 from db.funnel_repository import FunnelRepository
 from db.import_repository import ImportRepository
-from db.inbox_repository import InboxRepository
+from db.inbox_repository import InboxRepository, InboxWrites
 from db.learning_repository import LearningRepository
+from db.lone_statements import LoneStatements
 from db.repositories import ExperimentRepository, ObservationRepository, WorkspaceRepository
 from db.totals_repository import TotalsRepository
 from db.update_scope import AlreadySaved, current_update
@@ -149,7 +150,10 @@ class Database:
         self._session_factory = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=WriteNotingSession
         )
-        self._versions = WorkspaceVersions(engine)
+        lone = LoneStatements(engine)
+        self._versions = WorkspaceVersions(lone)
+        # Stored before it is handled, marked done after: see ``bot.durable``.
+        self.inbox_writes = InboxWrites(lone, engine.dialect.name)
         # Per-chat locks across processes (db.chat_locks); SQLite serves one process at a time.
         self.chat_locks = ChatLocks(engine) if engine.dialect.name == "postgresql" else None
 

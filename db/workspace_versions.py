@@ -1,34 +1,25 @@
 """The version of a chat's workspace, read with the least work the database driver allows.
 
 Every update asks it (``experiments.workspaces.KnownWorkspaces``), so it skips what a unit of
-work costs: no session, no transaction (a lone SELECT on SQLite and on PostgreSQL's
-autocommit), one call into the driver — on SQLite one trip to aiosqlite's thread instead of a
-cursor's four.
+work costs: it is a lone statement (``db.lone_statements``), a SELECT with no transaction
+around it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import bindparam, select
 
+from db.lone_statements import LoneStatements
 from db.models import Workspace
 
-_TABLE = Workspace.__tablename__
-_SQLITE = f"SELECT version FROM {_TABLE} WHERE chat_id = ?"
-_POSTGRESQL = f"SELECT version FROM {_TABLE} WHERE chat_id = $1"
+_VERSION = select(Workspace.version).where(Workspace.chat_id == bindparam("chat_id"))
 
 
 class WorkspaceVersions:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._sqlite = engine.dialect.name == "sqlite"
+    def __init__(self, lone: LoneStatements) -> None:
+        self._lone = lone
 
     async def of(self, chat_id: int) -> int | None:
         """``Workspace.version`` of the chat's workspace; None when it has none."""
-        async with self._engine.connect() as connection:
-            driver = (await connection.get_raw_connection()).driver_connection
-            assert driver is not None
-            if self._sqlite:
-                rows = list(await driver.execute_fetchall(_SQLITE, (chat_id,)))
-                return int(rows[0][0]) if rows else None
-            found = await driver.fetchval(_POSTGRESQL, chat_id)
-            return None if found is None else int(found)
+        rows = await self._lone.run(_VERSION, {"chat_id": chat_id})
+        return int(rows[0][0]) if rows else None

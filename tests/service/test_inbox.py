@@ -22,15 +22,16 @@ LEASE = timedelta(seconds=30)
 
 
 async def store(database: Database, ids: list[int], claimant: str, now: datetime = NOW) -> set[int]:
-    async with database.unit_of_work() as uow:
-        stored = await uow.inbox.store(
-            [StoredUpdate(i, f'{{"update_id": {i}}}') for i in ids],
+    return {
+        i
+        for i in ids
+        if await database.inbox_writes.store(
+            StoredUpdate(i, f'{{"update_id": {i}}}'),
             claimed_by=claimant,
             until=now + LEASE,
             now=now,
         )
-        await uow.commit()
-    return stored
+    }
 
 
 async def claim(
@@ -45,9 +46,7 @@ async def claim(
 
 
 async def mark_done(database: Database, update_id: int, now: datetime = NOW) -> None:
-    async with database.unit_of_work() as uow:
-        await uow.inbox.mark_done(update_id, now=now)
-        await uow.commit()
+    await database.inbox_writes.mark_done(update_id, now=now)
 
 
 async def observation_count(database: Database) -> int:
