@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from db.dialect import dialect_insert
-from db.lone_statements import LoneStatements
+from db.driver_statements import LoneStatements, TransactionStatements
 from db.models import InboxUpdate
 
 # Every update runs the three statements below: they are built once, with their values bound
@@ -48,7 +48,7 @@ class StoredUpdate:
 
 class InboxWrites:
     """The two inbox statements every update runs, each alone in its transaction
-    (``db.lone_statements``): ``Database.inbox_writes``."""
+    (``db.driver_statements``): ``Database.inbox_writes``."""
 
     def __init__(self, lone: LoneStatements, dialect: str) -> None:
         self._lone = lone
@@ -83,8 +83,9 @@ class InboxWrites:
 class InboxRepository:
     """One of the unit of work's repositories: ``uow.inbox``."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, statements: TransactionStatements) -> None:
         self._session = session
+        self._statements = statements
 
     async def claim_undone(
         self, *, claimed_by: str, until: datetime, now: datetime, takeover: bool
@@ -132,10 +133,10 @@ class InboxRepository:
     async def record_write(self, update_id: int, ordinal: int) -> bool:
         """Counts the ``ordinal``-th committing transaction of the update's handling; False
         when an earlier handling had already committed it (the row says so)."""
-        recorded = await self._session.execute(
+        recorded = await self._statements.run(
             _RECORD_WRITE, {"id": update_id, "before": ordinal - 1, "ordinal": ordinal}
         )
-        return int(recorded.rowcount) == 1  # type: ignore[attr-defined]
+        return recorded.rowcount == 1
 
     async def writes(self, update_id: int) -> int | None:
         """How many transactions of the update's handling committed (None: not stored)."""

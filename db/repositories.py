@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from db.dialect import upsert_insert
+from db.driver_statements import TransactionStatements
 from db.models import Experiment, Observation, Variant, Workspace
 from db.reads import read_rows
 from db.totals_repository import RESULT_COLUMNS, CountedResult, TotalsRepository, VariantSums
@@ -220,10 +221,12 @@ class ExperimentRepository:
 
 
 _OBSERVATIONS: Table = Observation.__table__  # type: ignore[assignment]
-_INSERT_OBSERVATION = insert(_OBSERVATIONS)
 # Every column but the generated id, read off the model so that a new column is never left out.
 _OBSERVATION_COLUMNS = tuple(
     column.name for column in _OBSERVATIONS.columns if not column.primary_key
+)
+_INSERT_OBSERVATION = insert(_OBSERVATIONS).values(
+    {column: bindparam(column) for column in _OBSERVATION_COLUMNS}
 )
 
 
@@ -231,14 +234,17 @@ class ObservationRepository:
     """Results, appended and deleted; each write counts in the running totals in the same
     transaction (``db/totals_repository.py``), so no use case can forget them."""
 
-    def __init__(self, session: AsyncSession, totals: TotalsRepository) -> None:
+    def __init__(
+        self, session: AsyncSession, statements: TransactionStatements, totals: TotalsRepository
+    ) -> None:
         self._session = session
+        self._statements = statements
         self._totals = totals
 
     async def add(self, observation: Observation) -> VariantSums:
         """Inserts the result; returns its variant's new totals."""
         # A Core INSERT, built once: the ORM's flush of one new object costs several times more.
-        await self._session.execute(
+        await self._statements.run(
             _INSERT_OBSERVATION,
             {column: getattr(observation, column) for column in _OBSERVATION_COLUMNS},
         )

@@ -151,9 +151,20 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             )
             return outcome
 
+    async def run_in_transaction(self, operation: str, parameters: Any) -> tuple[list[Any], int]:
+        """One statement in the connection's transaction (``db.driver_statements``): its rows
+        and row count."""
+        try:
+            outcome = await self.run(operation, parameters, False)
+        except Exception as error:
+            self.transaction_open = None  # not known after a failure: the next end is sent
+            self._handle_exception(error)
+        _description, rows, rowcount, _lastrowid, self.transaction_open = outcome
+        return rows or [], rowcount
+
     async def run_alone(self, operation: str, parameters: Any) -> list[Any]:
         """One statement with no transaction open before it, committed in the same trip
-        (``db.lone_statements``); its rows."""
+        (``db.driver_statements``); its rows."""
         async with self._execute_mutex:
             connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
             try:

@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import dialect_insert, upsert_insert
+from db.driver_statements import TransactionStatements
 from db.models import (
     Experiment,
     Observation,
@@ -111,7 +112,9 @@ def _increment_statement(
 ) -> Any:
     """``INSERT … ON CONFLICT (keys) DO UPDATE SET column = column + excluded.column``, built
     once per table: building it is most of the work of a single-row upsert."""
-    statement = dialect_insert(dialect, table)
+    statement = dialect_insert(dialect, table).values(
+        {name: bindparam(name) for name in (*keys, *columns)}
+    )
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: table.c[name] + statement.excluded[name] for name in columns},
@@ -121,11 +124,25 @@ def _increment_statement(
     return statement
 
 
+# The jump check of every /log reads it: built once.
+_BY_UTC_DAY = (
+    select(
+        VariantDayTotal.day,
+        VariantDayTotal.variant_id,
+        VariantDayTotal.visitors,
+        VariantDayTotal.conversions,
+    )
+    .where(VariantDayTotal.experiment_id == bindparam("experiment_id"))
+    .order_by(VariantDayTotal.day, VariantDayTotal.variant_id)
+)
+
+
 class TotalsRepository:
     """One of the unit of work's repositories: ``uow.totals``."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, statements: TransactionStatements) -> None:
         self._session = session
+        self._statements = statements
 
     # ------------------------------------------------------------ kept with the results
 
@@ -195,6 +212,9 @@ class TotalsRepository:
         names = (*keys, *columns)
         dialect = self._session.get_bind().dialect.name
         statement = _increment_statement(dialect, table, keys, columns, returning)
+        if len(rows) == 1:  # a result logged: the statement every /log runs
+            ran = await self._statements.run(statement, dict(zip(names, rows[0], strict=True)))
+            return ran.rows
         updated: list[Any] = []
         for start in range(0, len(rows), _CHUNK):
             chunk = [dict(zip(names, row, strict=True)) for row in rows[start : start + _CHUNK]]
@@ -273,17 +293,8 @@ class TotalsRepository:
         """
         if timezone != "UTC":
             return await self._by_local_day(experiment_id, timezone)
-        rows = await self._session.execute(
-            select(
-                VariantDayTotal.day,
-                VariantDayTotal.variant_id,
-                VariantDayTotal.visitors,
-                VariantDayTotal.conversions,
-            )
-            .where(VariantDayTotal.experiment_id == experiment_id)
-            .order_by(VariantDayTotal.day, VariantDayTotal.variant_id)
-        )
-        return [(day, variant_id, visitors, conv) for day, variant_id, visitors, conv in rows]
+        ran = await self._statements.run(_BY_UTC_DAY, {"experiment_id": experiment_id})
+        return [(day, variant_id, visitors, conv) for day, variant_id, visitors, conv in ran.rows]
 
     async def by_day_for_workspace(
         self, workspace_id: int

@@ -24,24 +24,23 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.chat_locks import ChatLocks
 from db.digest_repository import DigestRepository
+from db.driver_statements import WROTE, LoneStatements, TransactionStatements
 from db.flow_repository import FlowRepository
 from db.funnel_repository import FunnelRepository
 from db.import_repository import ImportRepository
 from db.inbox_repository import InboxRepository, InboxWrites
 from db.learning_repository import LearningRepository
-from db.lone_statements import LoneStatements
 from db.repositories import ExperimentRepository, ObservationRepository, WorkspaceRepository
 from db.totals_repository import TotalsRepository
 from db.update_scope import AlreadySaved, current_update
 from db.workspace_versions import WorkspaceVersions
-
-_WROTE = "hourglass.wrote"
 
 
 class UnitOfWork:
     """``async with uow: … await uow.commit()`` — anything not committed is rolled back."""
 
     session: AsyncSession
+    statements: TransactionStatements
     workspaces: WorkspaceRepository
     experiments: ExperimentRepository
     observations: ObservationRepository
@@ -54,10 +53,14 @@ class UnitOfWork:
     flows: FlowRepository
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], versions: WorkspaceVersions
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        versions: WorkspaceVersions,
+        lone: LoneStatements,
     ) -> None:
         self._session_factory = session_factory
         self._versions = versions
+        self._lone = lone
         self._depth = 0
 
     async def __aenter__(self) -> UnitOfWork:
@@ -65,15 +68,16 @@ class UnitOfWork:
         if self._depth > 1:
             return self  # joins the open transaction
         self.session = self._session_factory()
+        self.statements = TransactionStatements(self.session, self._lone)
         self.workspaces = WorkspaceRepository(self.session)
         self.experiments = ExperimentRepository(self.session, self.workspaces)
-        self.totals = TotalsRepository(self.session)
-        self.observations = ObservationRepository(self.session, self.totals)
+        self.totals = TotalsRepository(self.session, self.statements)
+        self.observations = ObservationRepository(self.session, self.statements, self.totals)
         self.digests = DigestRepository(self.session)
         self.imports = ImportRepository(self.session, self.totals)
         self.learnings = LearningRepository(self.session)
         self.funnels = FunnelRepository(self.session)
-        self.inbox = InboxRepository(self.session)
+        self.inbox = InboxRepository(self.session, self.statements)
         self.flows = FlowRepository(self.session)
         return self
 
@@ -110,7 +114,7 @@ class UnitOfWork:
         counted: int | None = None
         if scope is not None and not idempotent:
             await self.session.flush()
-            if self.session.info.get(_WROTE):
+            if self.session.info.get(WROTE):
                 counted = scope.writes + 1
                 if not await self.inbox.record_write(scope.update_id, counted):
                     await self.session.rollback()
@@ -118,19 +122,19 @@ class UnitOfWork:
                     scope.replayed = True
                     raise AlreadySaved(scope.update_id)
         await self.session.commit()
-        self.session.info.pop(_WROTE, None)
+        self.session.info.pop(WROTE, None)
         if scope is not None and counted is not None:
             scope.writes = counted
 
 
 def _note_flushed_changes(session: Session, _context: object, _instances: object) -> None:
     if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
-        session.info[_WROTE] = True
+        session.info[WROTE] = True
 
 
 def _note_written_statement(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
+        state.session.info[WROTE] = True
 
 
 class WriteNotingSession(Session):
@@ -150,7 +154,7 @@ class Database:
         self._session_factory = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=WriteNotingSession
         )
-        lone = LoneStatements(engine)
+        self._lone = lone = LoneStatements(engine)
         self._versions = WorkspaceVersions(lone)
         # Stored before it is handled, marked done after: see ``bot.durable``.
         self.inbox_writes = InboxWrites(lone, engine.dialect.name)
@@ -158,7 +162,7 @@ class Database:
         self.chat_locks = ChatLocks(engine) if engine.dialect.name == "postgresql" else None
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._session_factory, self._versions)
+        return UnitOfWork(self._session_factory, self._versions, self._lone)
 
     async def dispose(self) -> None:
         if self.chat_locks is not None:

@@ -1,7 +1,7 @@
 """The version of a chat's workspace, read with the least work the database driver allows.
 
 Every update asks it (``experiments.workspaces.KnownWorkspaces``), so it skips what a unit of
-work costs: it is a lone statement (``db.lone_statements``), a SELECT with no transaction
+work costs: it is a lone statement (``db.driver_statements``), a SELECT with no transaction
 around it.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select
 
-from db.lone_statements import LoneStatements
+from db.driver_statements import LoneStatements
 from db.models import Workspace
 
 _VERSION = select(Workspace.version).where(Workspace.chat_id == bindparam("chat_id"))

@@ -1,0 +1,160 @@
+"""Statements handed to the database driver with the least of SQLAlchemy's work around them.
+
+Every ``/log`` runs about ten statements. Through a session each costs several times its work
+in SQLAlchemy: compiling or finding the compiled form, converting values, setting up the
+result, and the session's own bookkeeping (about 0.25 ms of CPU for a one-row INSERT that
+SQLite runs in a few microseconds). The statements an update runs every time are module
+constants, so here each is compiled once for the engine's dialect; its values are converted
+by their columns' own types, and the rows it returns by the types of what it returns.
+
+- ``LoneStatements``: a statement in a transaction of its own (the inbox's store and done mark,
+  the workspace's version: outside the handler's unit of work). On SQLite one trip to the
+  connection's thread that also commits (``db.sqlite_driver``); on PostgreSQL one statement in
+  autocommit.
+- ``TransactionStatements``: a statement inside a unit of work's transaction. On SQLite one
+  trip on the session's connection; on PostgreSQL through the session (there the round trip
+  to the server costs more than SQLAlchemy's work, and the session begins the transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, CursorResult
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
+
+from db.sqlite_driver import OneTripConnection
+
+# ``Session.info`` key: the transaction wrote something (``db.unit_of_work`` counts it).
+WROTE = "hourglass.wrote"
+
+_Convert = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # The statement's parameters in the order the SQL takes them, each with its type's
+    # conversion (None: the value goes as it is).
+    parameters: tuple[tuple[str, _Convert], ...]
+    # The conversion of each column it returns.
+    columns: tuple[_Convert, ...]
+
+    def values(self, given: Mapping[str, Any]) -> list[Any]:
+        return [
+            given[name] if convert is None else convert(given[name])
+            for name, convert in self.parameters
+        ]
+
+    def rows(self, fetched: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        if not any(self.columns):
+            return [tuple(row) for row in fetched]
+        return [
+            tuple(
+                value if convert is None else convert(value)
+                for convert, value in zip(self.columns, row, strict=True)
+            )
+            for row in fetched
+        ]
+
+
+class _Compiler:
+    """Statements compiled once for a dialect, kept by identity (they are module constants)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+        self._compiled: dict[int, tuple[Executable, _Compiled]] = {}
+
+    def __call__(self, statement: Executable) -> _Compiled:
+        known = self._compiled.get(id(statement))
+        if known is not None and known[0] is statement:
+            return known[1]
+        assert isinstance(statement, ClauseElement)
+        dialect = self._dialect
+        compiled = statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler) and compiled.positiontup is not None
+        parameters = tuple(
+            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for name in compiled.positiontup
+        )
+        returned = getattr(statement, "exported_columns", ())
+        columns = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+        )
+        made = _Compiled(str(compiled), parameters, columns)
+        self._compiled[id(statement)] = (statement, made)
+        return made
+
+
+class LoneStatements:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self.compile = _Compiler(engine.dialect)
+
+    async def run(self, statement: Executable, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Runs ``statement`` (its parameters named by ``bindparam``) with ``values`` and
+        commits; the rows it returns."""
+        compiled = self.compile(statement)
+        parameters = compiled.values(values)
+        async with self._engine.connect() as connection:
+            _announce(connection.sync_connection, compiled.sql, parameters)
+            raw = await connection.get_raw_connection()
+            if self._sqlite:
+                adapted = raw.dbapi_connection
+                assert isinstance(adapted, OneTripConnection)
+                return compiled.rows(await adapted.run_alone(compiled.sql, parameters))
+            driver = raw.driver_connection
+            assert driver is not None
+            return compiled.rows(await driver.fetch(compiled.sql, *parameters))
+
+
+def _announce(connection: Connection | None, sql: str, parameters: list[Any]) -> None:
+    """What listens to SQLAlchemy's ``before_cursor_execute`` (statement logs and counts) sees
+    these statements too, with no cursor or execution context."""
+    if connection is not None and connection.dispatch.before_cursor_execute:
+        for listener in connection.dispatch.before_cursor_execute:
+            listener(connection, None, sql, parameters, None, False)
+
+
+@dataclass(frozen=True)
+class Ran:
+    rows: list[tuple[Any, ...]]
+    rowcount: int
+
+
+class TransactionStatements:
+    """``uow.statements``: statements in the unit of work's transaction."""
+
+    def __init__(self, session: AsyncSession, lone: LoneStatements) -> None:
+        self._session = session
+        self._compile = lone.compile
+        self._sqlite = lone._sqlite
+
+    async def run(self, statement: Executable, values: Mapping[str, Any]) -> Ran:
+        """Runs ``statement`` with one set of ``values`` (its parameters named by
+        ``bindparam``); a write is noted for the unit of work's commit."""
+        if isinstance(statement, UpdateBase):
+            self._session.info[WROTE] = True
+        if not self._sqlite:
+            result = await self._session.execute(statement, values)
+            if isinstance(result, CursorResult):  # a write
+                rows = [tuple(row) for row in result.all()] if result.returns_rows else []
+                return Ran(rows, result.rowcount)
+            rows = [tuple(row) for row in result.all()]
+            return Ran(rows, len(rows))
+        compiled = self._compile(statement)
+        parameters = compiled.values(values)
+        connection = await self._session.connection()
+        _announce(connection.sync_connection, compiled.sql, parameters)
+        raw = await connection.get_raw_connection()
+        adapted = raw.dbapi_connection
+        assert isinstance(adapted, OneTripConnection)
+        fetched, rowcount = await adapted.run_in_transaction(compiled.sql, parameters)
+        return Ran(compiled.rows(fetched), rowcount)
