@@ -12,8 +12,8 @@ by their columns' own types, and the rows it returns by the types of what it ret
   connection's thread that also commits (``db.sqlite_driver``); on PostgreSQL one statement in
   autocommit.
 - ``TransactionStatements``: a statement inside a unit of work's transaction. On SQLite one
-  trip on the session's connection; on PostgreSQL through the session (there the round trip
-  to the server costs more than SQLAlchemy's work, and the session begins the transaction).
+  trip on the session's connection; on PostgreSQL SQLAlchemy's Core execution on that connection
+  (there the round trip to the server costs more than SQLAlchemy's work).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult
+from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable
@@ -142,16 +142,14 @@ class TransactionStatements:
         ``bindparam``); a write is noted for the unit of work's commit."""
         if isinstance(statement, UpdateBase):
             self._session.info[WROTE] = True
+        connection = await self._session.connection()
         if not self._sqlite:
-            result = await self._session.execute(statement, values)
-            if isinstance(result, CursorResult):  # a write
-                rows = [tuple(row) for row in result.all()] if result.returns_rows else []
-                return Ran(rows, result.rowcount)
-            rows = [tuple(row) for row in result.all()]
-            return Ran(rows, len(rows))
+            # Core execution on the session's connection: in its transaction, begun by it.
+            result = await connection.execute(statement, values)
+            rows = [tuple(row) for row in result.all()] if result.returns_rows else []
+            return Ran(rows, result.rowcount)
         compiled = self._compile(statement)
         parameters = compiled.values(values)
-        connection = await self._session.connection()
         _announce(connection.sync_connection, compiled.sql, parameters)
         raw = await connection.get_raw_connection()
         adapted = raw.dbapi_connection

@@ -1,0 +1,156 @@
+"""Statements handed to the driver (db/driver_statements.py) read and write what the session's
+own execution of the same statements does, inside the unit of work's transaction or alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import bindparam, func, insert, select
+
+from db.inbox_repository import StoredUpdate
+from db.models import InboxUpdate, Observation, VariantDayTotal
+from db.unit_of_work import Database
+from experiments import observations, services
+from tests.service.conftest import ALICE, CHAT
+from tests.support import counted
+
+MOMENT = datetime(2026, 3, 2, 23, 59, 58, 123456, tzinfo=UTC)
+
+_DAYS = select(VariantDayTotal.day, VariantDayTotal.variant_id, VariantDayTotal.visitors).where(
+    VariantDayTotal.experiment_id == bindparam("experiment_id")
+)
+_RESULTS = select(Observation.logged_at, Observation.revenue, Observation.visitors).where(
+    Observation.experiment_id == bindparam("experiment_id")
+)
+_ADD = insert(Observation).values(
+    experiment_id=bindparam("experiment_id"),
+    variant_id=bindparam("variant_id"),
+    visitors=bindparam("visitors"),
+    conversions=bindparam("conversions"),
+    revenue=bindparam("revenue"),
+    logged_at=bindparam("logged_at"),
+    logged_by_id=bindparam("logged_by_id"),
+    logged_by_name=bindparam("logged_by_name"),
+)
+
+
+@pytest.fixture
+async def experiment(database: Database, workspace: int) -> tuple[int, int]:
+    made = await services.create_experiment(database.unit_of_work(), CHAT, "Hero", author=ALICE)
+    async with database.unit_of_work() as uow:
+        loaded = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert loaded is not None
+        return loaded.id, loaded.variants[0].id
+
+
+def _result(experiment: tuple[int, int], revenue: Decimal | None) -> dict[str, object]:
+    experiment_id, variant_id = experiment
+    return {
+        "experiment_id": experiment_id,
+        "variant_id": variant_id,
+        "visitors": 120,
+        "conversions": 7,
+        "revenue": revenue,
+        "logged_at": MOMENT,
+        "logged_by_id": ALICE.user_id,
+        "logged_by_name": ALICE.name,
+    }
+
+
+async def test_rows_read_through_the_driver_are_the_sessions_rows(
+    database: Database, experiment: tuple[int, int]
+) -> None:
+    for revenue in (Decimal("380.25"), None):
+        await observations.log_observation(
+            database.unit_of_work(),
+            CHAT,
+            1,
+            "A",
+            120,
+            7,
+            author=ALICE,
+            revenue=revenue,
+            logged_at=MOMENT,
+        )
+    values = {"experiment_id": experiment[0]}
+    async with database.unit_of_work() as uow:
+        for statement in (_DAYS, _RESULTS):
+            fast = (await uow.statements.run(statement, values)).rows
+            slow = [tuple(row) for row in await uow.session.execute(statement, values)]
+            assert fast == slow and len(fast) >= 1
+            for fast_row, slow_row in zip(fast, slow, strict=True):
+                assert [type(v) for v in fast_row] == [type(v) for v in slow_row]
+        days = (await uow.statements.run(_DAYS, values)).rows
+        assert days == [(date(2026, 3, 2), experiment[1], 240)]
+        results = (await uow.statements.run(_RESULTS, values)).rows
+        assert results == [(MOMENT, Decimal("380.25"), 120), (MOMENT, None, 120)]
+
+
+async def test_a_write_through_the_driver_is_part_of_the_transaction(
+    database: Database, experiment: tuple[int, int]
+) -> None:
+    async def count() -> int:
+        async with database.unit_of_work() as uow:
+            return int(await uow.session.scalar(select(func.count(Observation.id))) or 0)
+
+    async with database.unit_of_work() as uow:
+        ran = await uow.statements.run(_ADD, _result(experiment, Decimal("12.50")))
+        assert ran.rowcount == 1
+        # The session sees it before the commit: one transaction.
+        assert await uow.session.scalar(select(func.count(Observation.id))) == 1
+    assert await count() == 0  # left without a commit: rolled back
+
+    async with database.unit_of_work() as uow:
+        await uow.statements.run(_ADD, _result(experiment, Decimal("12.50")))
+        await uow.commit()
+    assert await count() == 1
+    async with database.unit_of_work() as uow:
+        stored = await uow.session.scalar(select(Observation))
+        assert stored is not None
+        assert (stored.logged_at, stored.revenue) == (MOMENT, Decimal("12.50"))
+
+
+async def test_a_failed_write_through_the_driver_leaves_the_transaction_to_roll_back(
+    database: Database, experiment: tuple[int, int]
+) -> None:
+    async with database.unit_of_work() as uow:
+        await uow.statements.run(_ADD, _result(experiment, None))
+        missing_variant = {**_result(experiment, None), "variant_id": 999_999}
+        with pytest.raises(Exception, match=r"(?i)foreign key"):
+            await uow.statements.run(_ADD, missing_variant)
+    async with database.unit_of_work() as uow:
+        assert await uow.session.scalar(select(func.count(Observation.id))) == 0
+        # The connection is usable again.
+        await uow.statements.run(_ADD, _result(experiment, None))
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        assert await uow.session.scalar(select(func.count(Observation.id))) == 1
+
+
+async def test_a_lone_statement_commits_on_its_own_and_is_counted_like_any_statement(
+    database: Database,
+) -> None:
+    until = MOMENT + timedelta(seconds=30)
+    with counted(database) as statements:
+        stored = await database.inbox_writes.store(
+            StoredUpdate(7, '{"update_id": 7}'), claimed_by="here", until=until, now=MOMENT
+        )
+    assert stored and len(statements) == 1 and statements[0].startswith("INSERT INTO inbox")
+    # Stored twice: the second delivery is recognised, nothing changes.
+    assert not await database.inbox_writes.store(
+        StoredUpdate(7, '{"update_id": 7, "again": 1}'), claimed_by="there", until=until, now=MOMENT
+    )
+    await database.inbox_writes.mark_done(7, now=MOMENT + timedelta(seconds=1))
+    async with database.unit_of_work() as uow:
+        row = await uow.session.scalar(select(InboxUpdate))
+        assert row is not None
+        assert (row.payload, row.claimed_by, row.received_at, row.claimed_until, row.writes) == (
+            '{"update_id": 7}',
+            "here",
+            MOMENT,
+            until,
+            0,
+        )
+        assert row.done_at == MOMENT + timedelta(seconds=1)
