@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,8 @@ class WorkspaceRepository:
         # The workspaces this transaction already read, by chat: reading one again returns the
         # same object the session holds, so it is not asked of the database twice.
         self._read: dict[int, Workspace] = {}
+        # Time zones read along with other rows (an experiment loaded in its chat), by chat.
+        self._zones: dict[int, str] = {}
 
     async def by_chat(self, chat_id: int) -> Workspace | None:
         known = self._read.get(chat_id)
@@ -51,10 +54,21 @@ class WorkspaceRepository:
         assert workspace is not None
         return workspace, made is not None
 
-    def remember(self, workspace: Workspace) -> None:
-        """A workspace another repository read along with its own rows (``by_chat`` returns
-        it without asking again)."""
-        self._read[workspace.chat_id] = workspace
+    async def timezone_of(self, chat_id: int) -> str | None:
+        """The chat's time zone (None without a workspace), without reading the workspace
+        again when it came along with something else in this transaction."""
+        known = self._read.get(chat_id)
+        if known is not None and known in self._session:
+            return known.timezone  # the session's object, with any change made since
+        zone = self._zones.get(chat_id)
+        if zone is not None:
+            return zone
+        workspace = await self.by_chat(chat_id)
+        return None if workspace is None else workspace.timezone
+
+    def note_timezone(self, chat_id: int, zone: str) -> None:
+        """The chat's time zone, read along with another repository's rows."""
+        self._zones[chat_id] = zone
 
     async def changed(self, workspace: Workspace) -> None:
         """Raises the workspace's version, with its pending changes, in this transaction.
@@ -63,6 +77,7 @@ class WorkspaceRepository:
         raise it (PostgreSQL's row lock, SQLite's write lock order them), so neither process
         can keep a copy that looks current after the other's change.
         """
+        self._zones.pop(workspace.chat_id, None)
         await self._session.flush()
         version = await self._session.scalar(
             update(Workspace)
@@ -99,12 +114,20 @@ class WorkspaceRepository:
 
 
 class ExperimentRepository:
-    def __init__(self, session: AsyncSession, workspaces: WorkspaceRepository) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        statements: TransactionStatements,
+        workspaces: WorkspaceRepository,
+    ) -> None:
         self._session = session
+        self._statements = statements
         self._workspaces = workspaces
         # The rows behind the entities ``load`` made: the session holds its objects weakly, so
         # without this ``save`` would read the row again.
         self._loaded: dict[int, Experiment] = {}
+        # What ``load_in_chat`` read, by experiment id: ``save`` writes back what differs.
+        self._read: dict[int, _Snapshot] = {}
 
     def _with_variants(self) -> Select[Experiment]:
         return select(Experiment).options(selectinload(Experiment.variants))
@@ -118,28 +141,32 @@ class ExperimentRepository:
         )
         return result.unique().scalar_one_or_none()
 
-    async def get_in_chat(self, chat_id: int, number: int) -> Experiment | None:
-        """The chat's experiment with its variants and its workspace, in one statement.
-
-        The workspace comes along (a joined row, one per result) so that the use case that
-        asks for it next (``uow.workspaces.by_chat``) finds it without another statement.
-        Another chat's experiment, and a chat without a workspace, are None.
-        """
-        result = await self._session.execute(_IN_CHAT, {"chat_id": chat_id, "number": number})
-        found = result.unique().first()
-        if found is None:
-            return None
-        experiment, workspace = found
-        self._workspaces.remember(workspace)
-        return experiment
-
     async def load(self, workspace_id: int, number: int) -> entity.Experiment | None:
         """The experiment as the entity the rules work on (``save`` writes it back)."""
         return self._as_entity(await self.get(workspace_id, number))
 
     async def load_in_chat(self, chat_id: int, number: int) -> entity.Experiment | None:
-        """``get_in_chat`` as the entity (``save`` writes it back)."""
-        return self._as_entity(await self.get_in_chat(chat_id, number))
+        """The chat's experiment as the entity (``save`` writes it back); another chat's, and
+        a chat without a workspace, are None.
+
+        Every command on an experiment starts here, so it is one statement handed to the
+        driver (``uow.statements``) with no ORM objects made: the experiment, its variants and
+        its workspace's time zone (``uow.workspaces.timezone_of`` answers from it).
+        """
+        ran = await self._statements.run(_ENTITY_IN_CHAT, {"chat_id": chat_id, "number": number})
+        if not ran.rows:
+            return None
+        first = ran.rows[0]
+        fields = dict(zip(_ENTITY_FIELDS, first, strict=False))
+        variants = [
+            entity.ExperimentVariant(row[-3], row[-2], row[-1])
+            for row in ran.rows
+            if row[-3] is not None
+        ]
+        self._workspaces.note_timezone(chat_id, first[len(_ENTITY_FIELDS)])
+        experiment = _entity(fields, variants)
+        self._read[experiment.id] = _Snapshot(_fields(experiment), _variant_keys(experiment))
+        return experiment
 
     def _as_entity(self, row: Experiment | None) -> entity.Experiment | None:
         if row is None:
@@ -152,10 +179,39 @@ class ExperimentRepository:
         the entity with no id yet, get theirs)."""
         row = self._loaded.get(experiment.id)
         if row is None or row not in self._session:
-            row = await self.by_id(experiment.id)
+            if await self._save_read(experiment):
+                return
+            # populate_existing: a row the session holds is brought up to date first.
+            row = await self._session.scalar(
+                self._with_variants()
+                .where(Experiment.id == experiment.id)
+                .execution_options(populate_existing=True)
+            )
+            self._read.pop(experiment.id, None)
         assert row is not None, "an entity is saved only after it was loaded"
+        self._loaded[row.id] = row
         _write(experiment, row)
         await self._save_variants(experiment, row)
+
+    async def _save_read(self, experiment: entity.Experiment) -> bool:
+        """Saves an entity ``load_in_chat`` made whose variants are unchanged: one UPDATE of
+        the fields that differ from what was read, or none. False when it cannot (variants
+        changed, or the session holds the row, which must not go stale)."""
+        read = self._read.get(experiment.id)
+        if read is None or read.variants != _variant_keys(experiment):
+            return False
+        if self._session.sync_session.identity_map.get(
+            self._session.sync_session.identity_key(Experiment, experiment.id)
+        ):
+            return False
+        now = _fields(experiment)
+        changed = {name: value for name, value in now.items() if read.fields[name] != value}
+        if changed:
+            await self._session.execute(
+                update(Experiment).where(Experiment.id == experiment.id).values(**changed)
+            )
+            self._read[experiment.id] = _Snapshot(now, read.variants)
+        return True
 
     async def add(self, experiment: entity.Experiment, workspace_id: int) -> None:
         """Stores a new experiment (``entity.Experiment.new``, numbered with
@@ -337,14 +393,65 @@ class ObservationRepository:
         return found
 
 
-# Every command on an experiment runs this statement: it is built once, its values bound at
-# execution (building it cost more than running it).
-_IN_CHAT = (
-    select(Experiment, Workspace)
-    .join(Workspace, Workspace.id == Experiment.workspace_id)
-    .options(joinedload(Experiment.variants))
-    .where(Workspace.chat_id == bindparam("chat_id"), Experiment.number == bindparam("number"))
+# The entity's columns of an experiment, in ``_entity``'s terms.
+_ENTITY_FIELDS = (
+    "id",
+    "number",
+    "name",
+    "status",
+    "created_at",
+    "created_by_id",
+    "created_by_name",
+    "kind",
+    "stage",
+    "hypothesis",
+    "planned_per_variant",
+    "baseline_rate",
+    "min_detectable_effect",
+    "planned_split",
+    "target_rate",
+    "storyline",
+    "review_date",
+    "ice_impact",
+    "ice_confidence",
+    "ice_ease",
+    "cost_spent",
+    "started_at",
+    "concluded_at",
+    "concluded_from",
+    "outcome",
+    "winner",
+    "parent_id",
 )
+_EXPERIMENTS: Table = Experiment.__table__  # type: ignore[assignment]
+_VARIANTS: Table = Variant.__table__  # type: ignore[assignment]
+# load_in_chat's statement: the experiment's columns, its workspace's time zone, then one row
+# per variant (id, name, position; None for an experiment without variants).
+_ENTITY_IN_CHAT = (
+    select(
+        *(_EXPERIMENTS.c[name] for name in _ENTITY_FIELDS),
+        Workspace.timezone,
+        _VARIANTS.c.id.label("variant_id"),
+        _VARIANTS.c.name.label("variant_name"),
+        _VARIANTS.c.position,
+    )
+    .join(Workspace, Workspace.id == _EXPERIMENTS.c.workspace_id)
+    .outerjoin(_VARIANTS, _VARIANTS.c.experiment_id == _EXPERIMENTS.c.id)
+    .where(Workspace.chat_id == bindparam("chat_id"), _EXPERIMENTS.c.number == bindparam("number"))
+    .order_by(_VARIANTS.c.position)
+)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """An entity's fields and variants as read."""
+
+    fields: dict[str, Any]
+    variants: tuple[tuple[int, str, int], ...]
+
+
+def _variant_keys(experiment: entity.Experiment) -> tuple[tuple[int, str, int], ...]:
+    return tuple((v.id, v.name, v.position) for v in experiment.variants)
 
 
 def _write(experiment: entity.Experiment, row: Experiment) -> None:
@@ -353,7 +460,14 @@ def _write(experiment: entity.Experiment, row: Experiment) -> None:
     Only the fields that differ are set: a row with nothing changed stays clean, and the
     commit's flush has nothing to compare (setting every field marked the row changed on every
     result logged, and the flush then cost more than the statements)."""
-    values = {
+    for name, value in _fields(experiment).items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def _fields(experiment: entity.Experiment) -> dict[str, Any]:
+    """The entity's fields as its row stores them."""
+    return {
         "number": experiment.number,
         "name": experiment.name,
         "kind": experiment.kind,
@@ -383,42 +497,27 @@ def _write(experiment: entity.Experiment, row: Experiment) -> None:
         "outcome": experiment.outcome.value if experiment.outcome is not None else None,
         "winner": experiment.winner,
     }
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
 
 
 def to_entity(row: Experiment) -> entity.Experiment:
     """The row (its variants loaded) as the entity."""
+    return _entity(
+        {name: getattr(row, name) for name in _ENTITY_FIELDS},
+        [entity.ExperimentVariant(v.id, v.name, v.position) for v in row.variants],
+    )
+
+
+def _entity(fields: dict[str, Any], variants: list[entity.ExperimentVariant]) -> entity.Experiment:
+    """An experiment's stored fields (``_ENTITY_FIELDS``) and variants as the entity."""
+    concluded_from, outcome = fields["concluded_from"], fields["outcome"]
     return entity.Experiment(
-        id=row.id,
-        number=row.number,
-        name=row.name,
-        status=Status(row.status),
-        variants=[entity.ExperimentVariant(v.id, v.name, v.position) for v in row.variants],
-        created_at=row.created_at,
-        created_by_id=row.created_by_id,
-        created_by_name=row.created_by_name,
-        kind=row.kind,
-        stage=row.stage,
-        hypothesis=row.hypothesis,
-        planned_per_variant=row.planned_per_variant,
-        baseline_rate=row.baseline_rate,
-        min_detectable_effect=row.min_detectable_effect,
-        planned_split=row.planned_split,
-        target_rate=row.target_rate,
-        storyline=row.storyline,
-        review_date=row.review_date,
-        ice_impact=row.ice_impact,
-        ice_confidence=row.ice_confidence,
-        ice_ease=row.ice_ease,
-        cost_spent=row.cost_spent,
-        started_at=row.started_at,
-        concluded_at=row.concluded_at,
-        concluded_from=Status(row.concluded_from) if row.concluded_from else None,
-        outcome=Outcome(row.outcome) if row.outcome else None,
-        winner=row.winner,
-        parent_id=row.parent_id,
+        **{
+            **fields,
+            "status": Status(fields["status"]),
+            "concluded_from": Status(concluded_from) if concluded_from else None,
+            "outcome": Outcome(outcome) if outcome else None,
+        },
+        variants=variants,
     )
 
 

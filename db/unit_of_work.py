@@ -70,7 +70,7 @@ class UnitOfWork:
         self.session = self._session_factory()
         self.statements = TransactionStatements(self.session, self._lone)
         self.workspaces = WorkspaceRepository(self.session)
-        self.experiments = ExperimentRepository(self.session, self.workspaces)
+        self.experiments = ExperimentRepository(self.session, self.statements, self.workspaces)
         self.totals = TotalsRepository(self.session, self.statements)
         self.observations = ObservationRepository(self.session, self.statements, self.totals)
         self.digests = DigestRepository(self.session)

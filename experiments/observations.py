@@ -24,6 +24,7 @@ from experiments.services import (
     get_experiment,
     load_experiment,
     readout,
+    require_timezone,
     require_workspace,
     variant_totals,
 )
@@ -94,7 +95,7 @@ async def log_observation(
                 arm, {key: sums.visitors for key, sums in logged.items()}
             )
         if confirm_jumps:
-            timezone = (await require_workspace(uow, chat_id)).timezone
+            timezone = await require_timezone(uow, chat_id)
             usual = await usual_day(uow, experiment, timezone)
             if usual is not None and jumps.is_jump(visitors, usual):
                 raise jumps.UnusualJump(experiment.number, arm.name, visitors, usual)
@@ -191,7 +192,7 @@ async def conversion_history(
     async with uow:
         summary = await get_experiment(uow, chat_id, number)
         experiment = await load_experiment(uow, chat_id, number)
-        timezone = (await require_workspace(uow, chat_id)).timezone
+        timezone = await require_timezone(uow, chat_id)
         daily = await _daily(uow, experiment, timezone)
         # The same verdict as /readout: on the daily looks, not only today's totals.
         verdict = (

@@ -84,8 +84,20 @@ class ExperimentReadout:
 async def require_workspace(uow: UnitOfWork, chat_id: int) -> Workspace:
     workspace = await uow.workspaces.by_chat(chat_id)
     if workspace is None:
-        raise domain.InvalidInput(domain.N_("Say /start first, so I can set up this chat."))
+        raise _no_workspace()
     return workspace
+
+
+async def require_timezone(uow: UnitOfWork, chat_id: int) -> str:
+    """The chat's time zone (read along with an experiment loaded in the chat, if one was)."""
+    zone = await uow.workspaces.timezone_of(chat_id)
+    if zone is None:
+        raise _no_workspace()
+    return zone
+
+
+def _no_workspace() -> domain.InvalidInput:
+    return domain.InvalidInput(domain.N_("Say /start first, so I can set up this chat."))
 
 
 # ---------------------------------------------------------------- experiments

@@ -6,14 +6,21 @@ its variants come in one joined statement. Each fast path is compared with the s
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from db.models import Experiment, Workspace
 from db.unit_of_work import Database
 from experiments import observations, services
+from experiments.domain import Status
+from experiments.experiment import UNSAVED, ExperimentVariant
+from experiments.workspaces import update_settings
 from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
-from tests.support import counted
+from tests.support import ADMIN, counted
 
 
 async def test_a_workspace_read_twice_in_a_transaction_is_asked_once(
@@ -73,24 +80,130 @@ async def test_an_experiment_comes_with_its_variants_in_one_statement_as_the_slo
     assert [name for _, _, name in fast_variants] == ["Control", "Cheaper", "Dearer"]
 
 
-async def test_the_chats_experiment_comes_with_its_workspace_in_one_statement(
+async def test_the_chats_experiment_comes_with_its_time_zone_in_one_statement(
     database: Database, workspace: int
 ) -> None:
     made = await services.create_experiment(
         database.unit_of_work(), CHAT, "Pricing", ["Control", "Cheaper"], author=ALICE
     )
+    await update_settings(database.unit_of_work(), CHAT, timezone="Europe/Berlin", actor=ADMIN)
     async with database.unit_of_work() as uow:
         with counted(database) as statements:
-            fast = await uow.experiments.get_in_chat(CHAT, made.number)
-            team = await uow.workspaces.by_chat(CHAT)
+            fast = await uow.experiments.load_in_chat(CHAT, made.number)
+            zone = await uow.workspaces.timezone_of(CHAT)
         assert len(statements) == 1
-        assert fast is not None and team is not None and fast.workspace_id == team.id
+        team = await uow.workspaces.by_chat(CHAT)
+        assert team is not None and zone == team.timezone == "Europe/Berlin"
+        slow = await uow.experiments.load(team.id, made.number)
+        assert fast is not None and slow is not None
+        assert asdict(fast) == asdict(slow)
         assert [v.name for v in fast.variants] == ["Control", "Cheaper"]
-        slow = await uow.experiments.get(team.id, made.number)
-        assert slow is fast
         # Another chat's number, and a chat without a workspace, find nothing.
-        assert await uow.experiments.get_in_chat(OTHER_CHAT, made.number) is None
-        assert await uow.experiments.get_in_chat(-1, made.number) is None
+        assert await uow.experiments.load_in_chat(OTHER_CHAT, made.number) is None
+        assert await uow.experiments.load_in_chat(-1, made.number) is None
+
+
+async def test_every_field_of_an_experiment_loads_as_the_slow_path_reads_it(
+    database: Database, workspace: int
+) -> None:
+    made = await services.create_experiment(
+        database.unit_of_work(), CHAT, "Full", ["A", "B", "C"], author=ALICE
+    )
+    async with database.unit_of_work() as uow:
+        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert experiment is not None
+        experiment.hypothesis = "Cheaper wins"
+        experiment.stage = "mvp"
+        experiment.planned_per_variant = 1200
+        experiment.baseline_rate = 0.042
+        experiment.min_detectable_effect = 0.2
+        experiment.planned_split = "50/25/25"
+        experiment.target_rate = 0.05
+        experiment.review_date = date(2026, 4, 1)
+        experiment.ice_impact, experiment.ice_confidence, experiment.ice_ease = 8, 6, 9
+        experiment.cost_spent = Decimal("1234.50")
+        experiment.change_status(Status.PAUSED, datetime(2026, 3, 3, 10, 0, tzinfo=UTC))
+        await uow.experiments.save(experiment)
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        team = await uow.workspaces.by_chat(CHAT)
+        assert team is not None
+        fast = await uow.experiments.load_in_chat(CHAT, made.number)
+        slow = await uow.experiments.load(team.id, made.number)
+        assert fast is not None and slow is not None
+        assert asdict(fast) == asdict(slow)
+        assert fast.cost_spent == Decimal("1234.50") and fast.status is Status.PAUSED
+        assert fast.review_date == date(2026, 4, 1) and fast.hypothesis == "Cheaper wins"
+
+
+async def test_an_experiment_saved_unchanged_writes_nothing(
+    database: Database, workspace: int
+) -> None:
+    made = await services.create_experiment(database.unit_of_work(), CHAT, "Same", author=ALICE)
+    async with database.unit_of_work() as uow:
+        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert experiment is not None
+        with counted(database) as statements:
+            await uow.experiments.save(experiment)
+            await uow.session.flush()
+        assert statements == []
+
+
+async def test_saving_what_was_loaded_reaches_an_object_the_session_already_holds(
+    database: Database, workspace: int
+) -> None:
+    made = await services.create_experiment(database.unit_of_work(), CHAT, "Held", author=ALICE)
+    async with database.unit_of_work() as uow:
+        team = await uow.workspaces.by_chat(CHAT)
+        assert team is not None
+        held = await uow.experiments.get(team.id, made.number)
+        assert held is not None and held.name == "Held"
+        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert experiment is not None
+        experiment.name = "Renamed"
+        await uow.experiments.save(experiment)
+        # The row the session held shows the change (it is not left stale).
+        assert held.name == "Renamed"
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        again = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert again is not None and again.name == "Renamed"
+
+
+async def test_a_variant_added_to_what_was_loaded_is_saved_and_gets_its_id(
+    database: Database, workspace: int
+) -> None:
+    made = await services.create_experiment(database.unit_of_work(), CHAT, "More", author=ALICE)
+    async with database.unit_of_work() as uow:
+        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert experiment is not None
+        experiment.name = "Three ways"
+        experiment.variants.append(ExperimentVariant(UNSAVED, "C", 2))
+        await uow.experiments.save(experiment)
+        assert experiment.variants[2].id != UNSAVED
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        again = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert again is not None
+        assert again.name == "Three ways"
+        assert [(v.id, v.name) for v in again.variants][2] == (experiment.variants[2].id, "C")
+
+
+async def test_a_change_saved_twice_in_a_transaction_is_written_from_what_was_saved_first(
+    database: Database, workspace: int
+) -> None:
+    made = await services.create_experiment(database.unit_of_work(), CHAT, "Twice", author=ALICE)
+    async with database.unit_of_work() as uow:
+        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert experiment is not None
+        experiment.name = "Second"
+        await uow.experiments.save(experiment)
+        experiment.name = "Twice"  # back to what was read first
+        await uow.experiments.save(experiment)
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        again = await uow.experiments.load_in_chat(CHAT, made.number)
+        assert again is not None and again.name == "Twice"
 
 
 async def test_logging_a_result_takes_five_statements(database: Database, workspace: int) -> None:
