@@ -43,10 +43,14 @@ class _Compiled:
     # The statement's parameters in the order the SQL takes them, each with its type's
     # conversion (None: the value goes as it is).
     parameters: tuple[tuple[str, _Convert], ...]
+    # Values the statement carries itself (``literal``), by parameter name.
+    carried: dict[str, Any]
     # The conversion of each column it returns.
     columns: tuple[_Convert, ...]
 
     def values(self, given: Mapping[str, Any]) -> list[Any]:
+        if self.carried:
+            given = {**self.carried, **given}
         return [
             given[name] if convert is None else convert(given[name])
             for name, convert in self.parameters
@@ -87,7 +91,12 @@ class _Compiler:
         columns = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
         )
-        made = _Compiled(str(compiled), parameters, columns)
+        carried = {
+            name: bind.effective_value
+            for name, bind in ((name, compiled.binds[name]) for name in compiled.positiontup)
+            if not bind.required
+        }
+        made = _Compiled(str(compiled), parameters, carried, columns)
         self._compiled[id(statement)] = (statement, made)
         return made
 

@@ -124,6 +124,39 @@ def _increment_statement(
     return statement
 
 
+def _for_readout() -> Any:
+    experiment_id: Any = bindparam("experiment_id")
+    last = (
+        select(func.max(Observation.logged_at))
+        .where(Observation.experiment_id == experiment_id)
+        .scalar_subquery()
+    )
+    variants = select(
+        VariantTotal.variant_id,
+        cast(null(), Date).label("day"),
+        VariantTotal.visitors,
+        VariantTotal.conversions,
+        VariantTotal.revenue_cents,
+        VariantTotal.revenue_observations,
+        VariantTotal.observations,
+        type_coerce(last, UTCDateTime).label("last_logged_at"),
+    ).where(VariantTotal.experiment_id == experiment_id)
+    days = select(
+        VariantDayTotal.variant_id,
+        VariantDayTotal.day,
+        VariantDayTotal.visitors,
+        VariantDayTotal.conversions,
+        literal(0, BigInteger),
+        literal(0, BigInteger),
+        VariantDayTotal.observations,
+        cast(null(), UTCDateTime),
+    ).where(VariantDayTotal.experiment_id == experiment_id)
+    both = union_all(variants, days).subquery()
+    return select(both).order_by(both.c.day, both.c.variant_id)
+
+
+# Every readout runs it: built once.
+_FOR_READOUT = _for_readout()
 # The jump check of every /log reads it: built once.
 _BY_UTC_DAY = (
     select(
@@ -245,35 +278,9 @@ class TotalsRepository:
     async def for_readout(self, experiment_id: int) -> ReadoutTotals:
         """What a readout reads, in one statement: the totals by variant, by UTC day and
         variant (in day order), and when the latest result was logged."""
-        last = (
-            select(func.max(Observation.logged_at))
-            .where(Observation.experiment_id == experiment_id)
-            .scalar_subquery()
-        )
-        variants = select(
-            VariantTotal.variant_id,
-            cast(null(), Date).label("day"),
-            VariantTotal.visitors,
-            VariantTotal.conversions,
-            VariantTotal.revenue_cents,
-            VariantTotal.revenue_observations,
-            VariantTotal.observations,
-            type_coerce(last, UTCDateTime).label("last_logged_at"),
-        ).where(VariantTotal.experiment_id == experiment_id)
-        days = select(
-            VariantDayTotal.variant_id,
-            VariantDayTotal.day,
-            VariantDayTotal.visitors,
-            VariantDayTotal.conversions,
-            literal(0, BigInteger),
-            literal(0, BigInteger),
-            VariantDayTotal.observations,
-            cast(null(), UTCDateTime),
-        ).where(VariantDayTotal.experiment_id == experiment_id)
-        both = union_all(variants, days).subquery()
-        rows = await self._session.execute(select(both).order_by(both.c.day, both.c.variant_id))
+        ran = await self._statements.run(_FOR_READOUT, {"experiment_id": experiment_id})
         found = ReadoutTotals({}, [], None)
-        for variant_id, day, visitors, conversions, cents, with_revenue, count, moment in rows:
+        for variant_id, day, visitors, conversions, cents, with_revenue, count, moment in ran.rows:
             if day is None:
                 found.by_variant[variant_id] = _sums(
                     visitors, conversions, cents, with_revenue, count
