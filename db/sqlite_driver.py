@@ -172,7 +172,8 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
                     _run_alone, connection._conn, operation, parameters
                 )
             except Exception as error:
-                self.transaction_open = None
+                # _run_alone rolled back what the statement began.
+                self.transaction_open = False
                 self._handle_exception(error)
         self.transaction_open = False
         return rows

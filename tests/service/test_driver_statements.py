@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import bindparam, func, insert, select
 
+from db.driver_statements import LoneStatements
 from db.inbox_repository import StoredUpdate
 from db.models import InboxUpdate, Observation, VariantDayTotal
 from db.unit_of_work import Database
@@ -154,3 +155,25 @@ async def test_a_lone_statement_commits_on_its_own_and_is_counted_like_any_state
             0,
         )
         assert row.done_at == MOMENT + timedelta(seconds=1)
+
+
+async def test_a_failed_lone_statement_leaves_its_connection_fit_for_the_next(
+    database: Database,
+) -> None:
+    lone = LoneStatements(database.engine)
+    store = insert(InboxUpdate).values(
+        update_id=bindparam("id"),
+        payload=bindparam("payload"),
+        received_at=bindparam("now"),
+        claimed_by="here",
+        claimed_until=bindparam("now"),
+        writes=0,
+    )
+    with pytest.raises(Exception, match=r"(?i)(not null|null value)"):
+        await lone.run(store, {"id": 1, "payload": None, "now": MOMENT})
+    # Every pooled connection is fine: the failure left no transaction open.
+    for update_id in range(2, 12):
+        await lone.run(store, {"id": update_id, "payload": "{}", "now": MOMENT})
+    async with database.unit_of_work() as uow:
+        ids = (await uow.session.scalars(select(InboxUpdate.update_id))).all()
+    assert sorted(ids) == list(range(2, 12))
