@@ -190,3 +190,23 @@ async def test_a_batch_of_digests_is_word_for_word_each_workspace_s_digest(
 
 async def test_a_batch_of_no_workspaces_reads_nothing(database: Database) -> None:
     assert await digests.compose_digests(database.unit_of_work(), [], now=datetime.now(UTC)) == {}
+
+
+async def test_a_batch_reads_each_experiment_s_times_as_its_own_reads_do(
+    database: Database,
+) -> None:
+    rng = random.Random(20260303)
+    chats = list(range(6001, 6009))
+    for chat in chats:
+        await _workspace(database, rng, chat)
+    async with database.unit_of_work() as uow:
+        ids = [(await services.require_workspace(uow, chat)).id for chat in chats]
+        rows = await uow.digests.experiments_of(ids)
+        assert rows
+        for row in rows:
+            stored = await uow.experiments.by_id(row.id)
+            assert stored is not None
+            read = (row.started_at, row.concluded_at, row.created_at)
+            assert read == (stored.started_at, stored.concluded_at, stored.created_at)
+            assert all(time is None or time.tzinfo is UTC for time in read)
+            assert row.last_logged_at == await uow.observations.last_logged_at(row.id)
