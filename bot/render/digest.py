@@ -77,20 +77,31 @@ def experiment_line(t: Translator, line: ExperimentLine) -> str:
     if not line.visitors:
         parts.append(_("no data yet"))
     elif line.leader is not None:
-        parts.append(_("{leader} leads").format(leader=esc(line.leader)))
+        parts.append(_leader_words(t.language, line.leader))
     if line.challenger is not None and line.prob_beat_control is not None:
-        parts.append(
-            _("{chance} chance {variant} beats {control}").format(
-                chance=t.percent(line.prob_beat_control, 0),
-                variant=esc(line.challenger),
-                control=esc(line.control),
-            )
-        )
+        before, after = _chance_words(t.language, line.challenger, line.control)
+        parts.append(before + t.percent(line.prob_beat_control, 0) + after)
     verdict = line.verdict
     parts.append(_verdict_words(t.language, verdict.kind, verdict.variant, verdict.reason))
     if line.days_left is not None:
         parts.append(_days_left_words(t.language, max(math.ceil(line.days_left), 0)))
     return f"▶️ {title} — " + " · ".join(parts)
+
+
+# A tick's lines name the same few variants: what they say of them is made once each.
+@lru_cache(maxsize=4096)
+def _leader_words(language: str, leader: str) -> str:
+    return translator(language).gettext("{leader} leads").format(leader=esc(leader))
+
+
+@lru_cache(maxsize=4096)
+def _chance_words(language: str, variant: str, control: str) -> tuple[str, str]:
+    """The words before and after the chance that ``variant`` beats ``control``: the chance
+    differs from line to line, the rest does not."""
+    template = translator(language).gettext("{chance} chance {variant} beats {control}")
+    before, _, after = template.partition("{chance}")
+    names = {"variant": esc(variant), "control": esc(control)}
+    return before.format_map(names), after.format_map(names)
 
 
 # Every line of a tick says one of a few verdicts and a few numbers of days: said once each.

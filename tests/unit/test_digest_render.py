@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import translator
-from bot.render.digest import MAX_NUDGES, digest_keyboard, digest_text
-from bot.replies import CHUNK_LIMIT
+from bot.render.digest import MAX_NUDGES, digest_keyboard, digest_text, experiment_line
+from bot.replies import CHUNK_LIMIT, esc
 from emulator.html import parse_html
 from experiments.digests import Digest, ExperimentLine
 from experiments.nudges import Nudge, NudgeKind
@@ -50,6 +50,20 @@ def test_a_line_says_leader_chance_verdict_and_days_left() -> None:
     ) in text
     assert "Mar 2, 2026 · 1 experiment running" in text
     assert "Digests come at 09:00 (Europe/Berlin)." in text
+
+
+def test_a_line_says_of_its_variants_what_the_plain_templates_say() -> None:
+    names = ["A", "Variant B", "<b>x</b> & y", "{control}", "{chance}", "{0} }{", "€ 10%"]
+    for language in ("en", "ru"):
+        t = translator(language)
+        for leader in names:
+            for control in names:
+                made = ExperimentLine(1, "E", control, 10, leader, leader, 0.4961, KEEP_RUNNING, 1)
+                leads = t.gettext("{leader} leads").format(leader=esc(leader))
+                chance = t.gettext("{chance} chance {variant} beats {control}").format(
+                    chance=t.percent(0.4961, 0), variant=esc(leader), control=esc(control)
+                )
+                assert f"— {leads} · {chance} · <i>" in experiment_line(t, made)
 
 
 def test_names_typed_with_html_are_escaped() -> None:
