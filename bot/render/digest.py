@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -126,29 +127,11 @@ def _days_left_words(language: str, days: int) -> str:
 
 def nudge_line(t: Translator, nudge: Nudge) -> str:
     _ = t.gettext
-    title = f"<b>#{nudge.number} {esc(nudge.name or '')}</b>"
-    if nudge.kind is NudgeKind.SHIP:
-        text = _("Conclude {title} with {variant}? Its readout says ship {variant}.")
-        return "🏆 " + text.format(title=title, variant=f"<b>{esc(nudge.variant or '')}</b>")
-    if nudge.kind is NudgeKind.DECIDE:
-        if nudge.why is DecideWhy.REVIEW_DATE and nudge.review_date is not None:
-            return "⏰ " + _("{title} reached its review date ({date}): decide now.").format(
-                title=title, date=t.date(nudge.review_date)
-            )
-        return "⏰ " + _("{title} reached its planned sample size: decide now.").format(title=title)
-    if nudge.kind is NudgeKind.SAMPLE_RATIO:
-        return "⚠️ " + _(
-            "{title}: the visitors are not split as planned. Check your data before trusting it."
-        ).format(title=title)
-    if nudge.kind is NudgeKind.STALE:
-        days = nudge.days or 0
-        return "💤 " + t.ngettext(
-            "{title} got no new data for {days} day. Log the latest results?",
-            "{title} got no new data for {days} days. Log the latest results?",
-            days,
-        ).format(title=title, days=t.number(days))
-    if nudge.kind is NudgeKind.LEARN:
-        return "💡 " + _("{title} is concluded: what did you learn?").format(title=title)
+    if nudge.kind is not NudgeKind.LAUNCH and nudge.kind is not NudgeKind.UNCOVERED:
+        before, after = _around_title(
+            t.language, nudge.kind, nudge.why, nudge.review_date, nudge.days, nudge.variant
+        )
+        return before + f"<b>#{nudge.number} {esc(nudge.name or '')}</b>" + after
     if nudge.kind is NudgeKind.LAUNCH:
         running = nudge.running or 0
         count = t.ngettext(
@@ -168,6 +151,52 @@ def nudge_line(t: Translator, nudge: Nudge) -> str:
     return "🎯 " + _(
         "No experiment runs at {stage}, your funnel's constraint. Point the next one there."
     ).format(stage=labels.stage(t, nudge.stage))
+
+
+# A nudge about one experiment says the same words around its title as every other of its
+# kind and details (the variant to ship, the review date, the days without data): made once.
+@lru_cache(maxsize=4096)
+def _around_title(
+    language: str,
+    kind: NudgeKind,
+    why: DecideWhy | None,
+    review_date: date | None,
+    days: int | None,
+    variant: str | None,
+) -> tuple[str, str]:
+    t = translator(language)
+    _ = t.gettext
+    values: dict[str, str] = {}
+    if kind is NudgeKind.SHIP:
+        icon = "🏆 "
+        text = _("Conclude {title} with {variant}? Its readout says ship {variant}.")
+        values["variant"] = f"<b>{esc(variant or '')}</b>"
+    elif kind is NudgeKind.DECIDE:
+        icon = "⏰ "
+        if why is DecideWhy.REVIEW_DATE and review_date is not None:
+            text = _("{title} reached its review date ({date}): decide now.")
+            values["date"] = t.date(review_date)
+        else:
+            text = _("{title} reached its planned sample size: decide now.")
+    elif kind is NudgeKind.SAMPLE_RATIO:
+        icon = "⚠️ "
+        text = _(
+            "{title}: the visitors are not split as planned. Check your data before trusting it."
+        )
+    elif kind is NudgeKind.STALE:
+        icon = "💤 "
+        text = t.ngettext(
+            "{title} got no new data for {days} day. Log the latest results?",
+            "{title} got no new data for {days} days. Log the latest results?",
+            days or 0,
+        )
+        values["days"] = t.number(days or 0)
+    else:
+        assert kind is NudgeKind.LEARN
+        icon = "💡 "
+        text = _("{title} is concluded: what did you learn?")
+    before, _title, after = text.partition("{title}")
+    return icon + before.format_map(values), after.format_map(values)
 
 
 def _suggest_draft(t: Translator, draft: DraftFacts) -> str:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import translator
-from bot.render.digest import MAX_NUDGES, digest_keyboard, digest_text, experiment_line
+from bot.i18n import Translator, translator
+from bot.render.digest import (
+    MAX_NUDGES,
+    digest_keyboard,
+    digest_text,
+    experiment_line,
+    nudge_line,
+)
 from bot.replies import CHUNK_LIMIT, esc
 from emulator.html import parse_html
 from experiments.digests import Digest, ExperimentLine
-from experiments.nudges import Nudge, NudgeKind
+from experiments.nudges import DecideWhy, Nudge, NudgeKind
 from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
 
 KEEP_RUNNING = Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.NOT_CLEAR_YET, control="A")
@@ -64,6 +70,57 @@ def test_a_line_says_of_its_variants_what_the_plain_templates_say() -> None:
                     chance=t.percent(0.4961, 0), variant=esc(leader), control=esc(control)
                 )
                 assert f"— {leads} · {chance} · <i>" in experiment_line(t, made)
+
+
+def test_a_nudge_about_an_experiment_says_what_its_plain_template_says() -> None:
+    def plain(t: Translator, nudge: Nudge) -> str:
+        title = f"<b>#{nudge.number} {esc(nudge.name or '')}</b>"
+        _ = t.gettext
+        if nudge.kind is NudgeKind.SHIP:
+            return "🏆 " + _(
+                "Conclude {title} with {variant}? Its readout says ship {variant}."
+            ).format(title=title, variant=f"<b>{esc(nudge.variant or '')}</b>")
+        if nudge.kind is NudgeKind.DECIDE and nudge.review_date is not None:
+            return "⏰ " + _("{title} reached its review date ({date}): decide now.").format(
+                title=title, date=t.date(nudge.review_date)
+            )
+        if nudge.kind is NudgeKind.DECIDE:
+            return "⏰ " + _("{title} reached its planned sample size: decide now.").format(
+                title=title
+            )
+        if nudge.kind is NudgeKind.SAMPLE_RATIO:
+            return "⚠️ " + _(
+                "{title}: the visitors are not split as planned. "
+                "Check your data before trusting it."
+            ).format(title=title)
+        if nudge.kind is NudgeKind.STALE:
+            return "💤 " + t.ngettext(
+                "{title} got no new data for {days} day. Log the latest results?",
+                "{title} got no new data for {days} days. Log the latest results?",
+                nudge.days or 0,
+            ).format(title=title, days=t.number(nudge.days or 0))
+        return "💡 " + _("{title} is concluded: what did you learn?").format(title=title)
+
+    names = ["Pricing", "<b>x</b> & y", "{title}", "{variant} {days}", "{0} }{"]
+    for language in ("en", "ru"):
+        t = translator(language)
+        for name in names:
+            for nudge in (
+                Nudge(NudgeKind.SHIP, 2, name, variant=name),
+                Nudge(NudgeKind.SHIP, 2, name, variant="B"),
+                Nudge(NudgeKind.DECIDE, 3, name, why=DecideWhy.PLANNED_SIZE),
+                Nudge(
+                    NudgeKind.DECIDE,
+                    3,
+                    name,
+                    why=DecideWhy.REVIEW_DATE,
+                    review_date=date(2026, 3, 1),
+                ),
+                Nudge(NudgeKind.SAMPLE_RATIO, 4, name),
+                *(Nudge(NudgeKind.STALE, 5, name, days=days) for days in (1, 2, 5, 21, 1000)),
+                Nudge(NudgeKind.LEARN, 6, name),
+            ):
+                assert nudge_line(t, nudge) == plain(t, nudge), (language, nudge)
 
 
 def test_names_typed_with_html_are_escaped() -> None:
