@@ -342,47 +342,54 @@ async def compose_digests(
     ids = list(workspace_ids)
     if not ids:
         return {}
-    since = now - FUNNEL_NEWS_WINDOW
     with _cycle_collection_paused():
-        async with uow:
-            workspaces = await uow.digests.workspaces_of(ids)
-            experiment_rows = await uow.digests.experiments_of(ids)
-            variant_rows = await uow.totals.for_workspaces(ids)
-            day_rows = await uow.totals.by_day_for_workspaces(ids)
-            sent = await uow.digests.with_a_sent_digest(ids)
-            snoozed = await uow.digests.snoozed_of(ids, now)
-            unlearned = await uow.learnings.concluded_without_learning_of(ids)
-            funnels = await uow.funnels.latest_two_periods(ids)
-            todays = {w.id: schedule.local_date(now, _zone(w.timezone)) for w in workspaces}
-            latest_today = max(todays.values(), default=now.date())
-            # Due before the latest of the batch's local dates; each workspace keeps its own below.
-            countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
-            funnel_views = {
-                workspace_id: (
-                    latest_funnel_of(latest, previous),
-                    funnel_news_of(latest, previous, since=since),
-                )
-                for workspace_id, (latest, previous) in funnels.items()
-            }
-            overdue: dict[int, list[LearningView]] = {}
-            for workspace_id, learning, number in countermeasures:
-                due = learning.countermeasure_due
-                if due is not None and due < todays[workspace_id]:
-                    overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
+        # The rows read are freed with the frame of this call, before the collector is back
+        # on: it would otherwise walk them once more.
+        return await _read_and_compose(uow, ids, now)
 
-        return _compose_batch(
-            now,
-            workspaces,
-            todays,
-            experiment_rows,
-            variant_rows,
-            day_rows,
-            sent=sent,
-            snoozed=snoozed,
-            unlearned=unlearned,
-            funnel_views=funnel_views,
-            overdue=overdue,
-        )
+
+async def _read_and_compose(uow: UnitOfWork, ids: list[int], now: datetime) -> dict[int, Digest]:
+    """``compose_digests``' reads, then its work."""
+    since = now - FUNNEL_NEWS_WINDOW
+    async with uow:
+        workspaces = await uow.digests.workspaces_of(ids)
+        experiment_rows = await uow.digests.experiments_of(ids)
+        variant_rows = await uow.totals.for_workspaces(ids)
+        day_rows = await uow.totals.by_day_for_workspaces(ids)
+        sent = await uow.digests.with_a_sent_digest(ids)
+        snoozed = await uow.digests.snoozed_of(ids, now)
+        unlearned = await uow.learnings.concluded_without_learning_of(ids)
+        funnels = await uow.funnels.latest_two_periods(ids)
+        todays = {w.id: schedule.local_date(now, _zone(w.timezone)) for w in workspaces}
+        latest_today = max(todays.values(), default=now.date())
+        # Due before the latest of the batch's local dates; each workspace keeps its own below.
+        countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
+        funnel_views = {
+            workspace_id: (
+                latest_funnel_of(latest, previous),
+                funnel_news_of(latest, previous, since=since),
+            )
+            for workspace_id, (latest, previous) in funnels.items()
+        }
+        overdue: dict[int, list[LearningView]] = {}
+        for workspace_id, learning, number in countermeasures:
+            due = learning.countermeasure_due
+            if due is not None and due < todays[workspace_id]:
+                overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
+
+    return _compose_batch(
+        now,
+        workspaces,
+        todays,
+        experiment_rows,
+        variant_rows,
+        day_rows,
+        sent=sent,
+        snoozed=snoozed,
+        unlearned=unlearned,
+        funnel_views=funnel_views,
+        overdue=overdue,
+    )
 
 
 @contextmanager
