@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 from db.sqlite_driver import OneTripConnection
 
@@ -125,7 +126,9 @@ class LoneStatements:
             assert driver is not None
             return compiled.rows(await driver.fetch(compiled.sql, *parameters))
         finally:
-            raw.close()
+            # In a greenlet: past the pool's size the connection is closed, not kept, and
+            # closing it is a trip to its thread.
+            await greenlet_spawn(raw.close)
 
 
 def _announce(

@@ -3,6 +3,8 @@ own execution of the same statements does, inside the unit of work's transaction
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -177,3 +179,23 @@ async def test_a_failed_lone_statement_leaves_its_connection_fit_for_the_next(
     async with database.unit_of_work() as uow:
         ids = (await uow.session.scalars(select(InboxUpdate.update_id))).all()
     assert sorted(ids) == list(range(2, 12))
+
+
+async def test_lone_statements_past_the_pools_size_return_their_connections_cleanly(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    until = MOMENT + timedelta(seconds=30)
+    with caplog.at_level(logging.WARNING):
+        stored = await asyncio.gather(
+            *(
+                database.inbox_writes.store(
+                    StoredUpdate(i, "{}"), claimed_by="here", until=until, now=MOMENT
+                )
+                for i in range(40)
+            )
+        )
+    assert all(stored)
+    # Connections beyond the pool's size are closed on their return, with no error.
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("sqlalchemy")] == []
+    async with database.unit_of_work() as uow:
+        assert await uow.session.scalar(select(func.count(InboxUpdate.update_id))) == 40
