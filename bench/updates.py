@@ -3,20 +3,23 @@
 The Bot API emulator and the simulated users run in this process; the bot runs in a process of
 its own (bench/botprocess.py), so its CPU time is read alone from /proc. Each scenario — `/log`,
 `/readout` and a press of the 📊 Readout button under a /log reply — is sent by 1 chat, then by
-10 chats at once (each chat waits for the answer before its next update), first to the
-Hourglass bot (temporary SQLite database, rate limiter off) and then, as the same-run baseline,
-to a bare python-telegram-bot echo bot on the same emulator, and to that echo bot on the
-Hourglass bot's own HTTP client (``echo-lean``: what the same Bot API calls cost with no work
-behind them and no httpx). Printed: updates per second, the median and 99th percentile from
-sending to the answer, and the bot's CPU milliseconds per update, with the ratios to both.
+10 chats at once (each chat waits for the answer before its next update), to the Hourglass bot
+(temporary SQLite database, rate limiter off) and, as the same-run baselines, to a bare
+python-telegram-bot echo bot and to that echo bot on the Hourglass bot's own HTTP client
+(``echo-lean``: what the same Bot API calls cost with no work behind them and no httpx). The
+three run at once, each against an emulator of its own, and take a scenario's updates in
+turns, a slice at a time: on a machine whose speed drifts, each ratio compares like with like.
+Printed: updates per second, the median and 99th percentile from sending to the answer, and
+the bot's CPU milliseconds per update, with the ratios to both baselines.
 
-    uv run python bench/updates.py [--updates 120] [--rounds 2]
+    uv run python bench/updates.py [--updates 240] [--slices 8]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import tempfile
 import time
 from dataclasses import dataclass
@@ -82,7 +85,9 @@ class Chat:
             await self.chat.next_reply(WAIT)
 
 
-async def run_scenario(bot: BotProcess, chats: list[Chat], scenario: str, updates: int) -> Measured:
+async def run_scenario(
+    bot: BotProcess, chats: list[Chat], scenario: str, updates: int, *, warm_up: bool = True
+) -> Measured:
     per_chat = max(1, updates // len(chats))
     latencies: list[float] = []
 
@@ -92,8 +97,9 @@ async def run_scenario(bot: BotProcess, chats: list[Chat], scenario: str, update
             await chat.act(scenario)
             latencies.append(time.perf_counter() - start)
 
-    for chat in chats:  # warm-up: caches, first imports
-        await chat.act(scenario)
+    if warm_up:  # caches, first imports
+        for chat in chats:
+            await chat.act(scenario)
     cpu = bot.cpu_seconds()
     start = time.perf_counter()
     await asyncio.gather(*(one_chat(chat) for chat in chats))
@@ -101,49 +107,89 @@ async def run_scenario(bot: BotProcess, chats: list[Chat], scenario: str, update
     return Measured(per_chat * len(chats), seconds, bot.cpu_seconds() - cpu, latencies)
 
 
+def combined(parts: list[Measured]) -> Measured:
+    return Measured(
+        sum(p.updates for p in parts),
+        sum(p.seconds for p in parts),
+        sum(p.cpu_seconds for p in parts),
+        [latency for p in parts for latency in p.latencies],
+    )
+
+
+class Contender:
+    """One bot under measurement: its process, its emulator and its chats."""
+
+    def __init__(self, kind: str, folder: str) -> None:
+        self.kind = kind
+        self.folder = folder
+        self.stack = contextlib.AsyncExitStack()
+        self.chats: dict[int, list[Chat]] = {}
+
+    async def start(self, chat_counts: tuple[int, ...]) -> None:
+        emulator = await self.stack.enter_async_context(BotApiEmulator(token=DEFAULT_TOKEN))
+        url = f"sqlite+aiosqlite:///{Path(self.folder) / f'{self.kind}.sqlite3'}"
+        self.bot = BotProcess(self.kind, emulator.base_url, emulator.base_file_url, url)
+        self.stack.push_async_callback(self.bot.stop)
+        await self.bot.ready()
+        for count in chat_counts:
+            self.chats[count] = [
+                Chat(emulator.private_chat(emulator.user(first_name=f"F{count}-{i}")), self.kind)
+                for i in range(count)
+            ]
+            for chat in self.chats[count]:
+                await chat.prepare()
+
+    async def stop(self) -> None:
+        await self.stack.aclose()
+
+
 async def measure(
-    kind: str, chat_counts: tuple[int, ...], updates: int
-) -> dict[tuple[str, int], Measured]:
-    results: dict[tuple[str, int], Measured] = {}
+    kinds: tuple[str, ...], chat_counts: tuple[int, ...], updates: int, slices: int
+) -> dict[tuple[str, str, int], Measured]:
+    """Every bot runs at once, each in its own process against its own emulator; each
+    scenario's updates go to them in turns, a slice at a time, so that a machine whose speed
+    drifts (other work, a shared host) slows every bot alike."""
+    results: dict[tuple[str, str, int], Measured] = {}
     with tempfile.TemporaryDirectory() as folder:
-        async with BotApiEmulator(token=DEFAULT_TOKEN) as emulator:
-            url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-            bot = BotProcess(kind, emulator.base_url, emulator.base_file_url, url)
-            try:
-                await bot.ready()
-                for count in chat_counts:
-                    chats = [
-                        Chat(emulator.private_chat(emulator.user(first_name=f"F{count}-{i}")), kind)
-                        for i in range(count)
-                    ]
-                    for chat in chats:
-                        await chat.prepare()
-                    for scenario in SCENARIOS:
-                        results[scenario, count] = await run_scenario(bot, chats, scenario, updates)
-            finally:
-                await bot.stop()
+        contenders = [Contender(kind, folder) for kind in kinds]
+        try:
+            for contender in contenders:
+                await contender.start(chat_counts)
+            for count in chat_counts:
+                for scenario in SCENARIOS:
+                    parts: dict[str, list[Measured]] = {kind: [] for kind in kinds}
+                    for contender in contenders:  # warm-up
+                        chats = contender.chats[count]
+                        await run_scenario(contender.bot, chats, scenario, len(chats))
+                    for _ in range(slices):
+                        for contender in contenders:
+                            parts[contender.kind].append(
+                                await run_scenario(
+                                    contender.bot,
+                                    contender.chats[count],
+                                    scenario,
+                                    max(1, updates // slices),
+                                    warm_up=False,
+                                )
+                            )
+                    for kind in kinds:
+                        results[kind, scenario, count] = combined(parts[kind])
+        finally:
+            for contender in contenders:
+                await contender.stop()
     return results
-
-
-def best(runs: list[Measured]) -> Measured:
-    """The round with the least CPU per update: the one least disturbed by other work."""
-    return min(runs, key=lambda run: run.cpu_ms)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--updates", type=int, default=120, help="updates per scenario")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per bot")
+    parser.add_argument("--updates", type=int, default=240, help="updates per scenario")
+    parser.add_argument("--slices", type=int, default=8, help="turns per scenario and bot")
     args = parser.parse_args()
     chat_counts = (1, 10)
     kinds = ("hourglass", "echo", "echo-lean")
-    runs: dict[str, dict[tuple[str, int], list[Measured]]] = {kind: {} for kind in kinds}
-    for _ in range(args.rounds):
-        for kind in kinds:
-            for key, measured in (await measure(kind, chat_counts, args.updates)).items():
-                runs[kind].setdefault(key, []).append(measured)
+    runs = await measure(kinds, chat_counts, args.updates, args.slices)
     print(
-        f"{args.updates} updates per scenario, best of {args.rounds} rounds; "
+        f"{args.updates} updates per scenario, each bot in turn {args.slices} times; "
         "CPU is the bot process's alone."
     )
     header = (
@@ -154,10 +200,10 @@ async def main() -> None:
     print("-" * len(header))
     for scenario in SCENARIOS:
         for count in chat_counts:
-            echo = best(runs["echo"][scenario, count])
-            lean = best(runs["echo-lean"][scenario, count])
+            echo = runs["echo", scenario, count]
+            lean = runs["echo-lean", scenario, count]
             for kind in kinds:
-                m = best(runs[kind][scenario, count])
+                m = runs[kind, scenario, count]
                 ratios = ""
                 if kind == "hourglass":
                     ratios = f"{m.cpu_ms / echo.cpu_ms:6.2f} {m.cpu_ms / lean.cpu_ms:6.2f}"
