@@ -27,10 +27,14 @@ TOKEN = "123456:TEST-token"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-async def _serve_until_stdin_closes(application: Any) -> None:
+async def _serve_until_stdin_closes(application: Any, *, settle: bool = False) -> None:
     from emulator.harness import running_application
 
     async with running_application(application, poll_timeout=1):
+        if settle:  # as `hourglass run` does once started
+            from bot.cli import keep_startup_objects
+
+            keep_startup_objects()
         print("ready", flush=True)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.read)
@@ -90,7 +94,7 @@ async def serve_hourglass(api_url: str, file_url: str, database_url: str) -> Non
         runtime, TOKEN, base_url=api_url, base_file_url=file_url, rate_limited=False
     )
     try:
-        await _serve_until_stdin_closes(application)
+        await _serve_until_stdin_closes(application, settle=True)
     finally:
         await database.dispose()
 

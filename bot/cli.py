@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -139,6 +140,14 @@ def _start_failure(settings: Settings, error: Exception) -> str:
     return f"stopped on an unexpected error: {type(error).__name__}: {error}"
 
 
+def keep_startup_objects() -> None:
+    """What start-up made (modules, handlers, tables) lives as long as the process: the cycle
+    collector leaves it out of its later full collections, each of which would otherwise walk
+    all of it again (0.15 ms of CPU an update on a stream of /log, and a pause each time)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool) -> int:
     from bot.bootstrap import make_application
     from bot.config import ConfigurationError
@@ -162,6 +171,7 @@ async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool
         async with application:
             if application.post_init is not None:
                 await application.post_init(application)
+            keep_startup_objects()
             assert application.updater is not None
             if webhook:
                 # aiohttp is a third of a polling process's imports: loaded only to serve.
