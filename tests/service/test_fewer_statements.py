@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from db.models import Experiment, Workspace
-from db.unit_of_work import Database
+from db.unit_of_work import Database, UnitOfWork
+from experiments import experiment as entity
 from experiments import observations, services
 from experiments.domain import Status
 from experiments.experiment import UNSAVED, ExperimentVariant
@@ -110,8 +111,7 @@ async def test_every_field_of_an_experiment_loads_as_the_slow_path_reads_it(
         database.unit_of_work(), CHAT, "Full", ["A", "B", "C"], author=ALICE
     )
     async with database.unit_of_work() as uow:
-        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
-        assert experiment is not None
+        experiment = await _loaded(uow, made.number)
         experiment.hypothesis = "Cheaper wins"
         experiment.stage = "mvp"
         experiment.planned_per_variant = 1200
@@ -141,8 +141,7 @@ async def test_an_experiment_saved_unchanged_writes_nothing(
 ) -> None:
     made = await services.create_experiment(database.unit_of_work(), CHAT, "Same", author=ALICE)
     async with database.unit_of_work() as uow:
-        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
-        assert experiment is not None
+        experiment = await _loaded(uow, made.number)
         with counted(database) as statements:
             await uow.experiments.save(experiment)
             await uow.session.flush()
@@ -158,8 +157,7 @@ async def test_saving_what_was_loaded_reaches_an_object_the_session_already_hold
         assert team is not None
         held = await uow.experiments.get(team.id, made.number)
         assert held is not None and held.name == "Held"
-        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
-        assert experiment is not None
+        experiment = await _loaded(uow, made.number)
         experiment.name = "Renamed"
         await uow.experiments.save(experiment)
         # The row the session held shows the change (it is not left stale).
@@ -175,16 +173,14 @@ async def test_a_variant_added_to_what_was_loaded_is_saved_and_gets_its_id(
 ) -> None:
     made = await services.create_experiment(database.unit_of_work(), CHAT, "More", author=ALICE)
     async with database.unit_of_work() as uow:
-        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
-        assert experiment is not None
+        experiment = await _loaded(uow, made.number)
         experiment.name = "Three ways"
         experiment.variants.append(ExperimentVariant(UNSAVED, "C", 2))
         await uow.experiments.save(experiment)
         assert experiment.variants[2].id != UNSAVED
         await uow.commit()
     async with database.unit_of_work() as uow:
-        again = await uow.experiments.load_in_chat(CHAT, made.number)
-        assert again is not None
+        again = await _loaded(uow, made.number)
         assert again.name == "Three ways"
         assert [(v.id, v.name) for v in again.variants][2] == (experiment.variants[2].id, "C")
 
@@ -194,8 +190,7 @@ async def test_a_change_saved_twice_in_a_transaction_is_written_from_what_was_sa
 ) -> None:
     made = await services.create_experiment(database.unit_of_work(), CHAT, "Twice", author=ALICE)
     async with database.unit_of_work() as uow:
-        experiment = await uow.experiments.load_in_chat(CHAT, made.number)
-        assert experiment is not None
+        experiment = await _loaded(uow, made.number)
         experiment.name = "Second"
         await uow.experiments.save(experiment)
         experiment.name = "Twice"  # back to what was read first
@@ -204,6 +199,12 @@ async def test_a_change_saved_twice_in_a_transaction_is_written_from_what_was_sa
     async with database.unit_of_work() as uow:
         again = await uow.experiments.load_in_chat(CHAT, made.number)
         assert again is not None and again.name == "Twice"
+
+
+async def _loaded(uow: UnitOfWork, number: int) -> entity.Experiment:
+    experiment = await uow.experiments.load_in_chat(CHAT, number)
+    assert experiment is not None
+    return experiment
 
 
 async def test_logging_a_result_takes_five_statements(database: Database, workspace: int) -> None:
