@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from db.defaults import DEFAULT_DATABASE_URL
-from db.sqlite_driver import OneTripDBAPI
+from db.sqlite_driver import OneTripConnection, OneTripDBAPI
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -34,7 +34,9 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> Asy
     """An async engine; SQLite gets WAL, foreign keys and a busy timeout for several writers."""
     options: dict[str, Any] = {"echo": echo}
     if url.startswith("sqlite"):
-        options["connect_args"] = {"timeout": 30}
+        # Statements run in the event loop's thread as well as the connection's own
+        # (db.sqlite_driver), one at a time.
+        options["connect_args"] = {"timeout": 30, "check_same_thread": False}
         if url.startswith("sqlite+aiosqlite"):
             options["module"] = OneTripDBAPI()
     else:
@@ -49,7 +51,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor = dbapi_connection.cursor()
     _switch_to_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # The one-trip driver waits for a lock without blocking the event loop; SQLite waits
+    # itself only for other drivers.
+    waits = 0 if isinstance(dbapi_connection, OneTripConnection) else 30000
+    cursor.execute(f"PRAGMA busy_timeout={waits}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # SQLite knows no time zones; PostgreSQL's timezone() does the same on its side.

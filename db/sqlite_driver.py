@@ -16,11 +16,12 @@ adapter does (no server-side cursors on SQLite here). ``create_engine`` uses it 
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from threading import Thread
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -31,9 +32,24 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
-# What the thread hands back for a statement: description, rows, rowcount, lastrowid, and
-# whether a transaction is open afterwards.
+# What a statement hands back: description, rows, rowcount, lastrowid, and whether a
+# transaction is open afterwards.
 _Outcome = tuple[Any, list[Any] | None, int, int | None, bool]
+_T = TypeVar("_T")
+
+# How long a statement waits for another writer's lock, in pauses from the first to the
+# longest, doubling.
+BUSY_TIMEOUT = 30.0
+_FIRST_PAUSE = 0.001
+_LONGEST_PAUSE = 0.05
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, with any extended code."""
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    )
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
@@ -145,11 +161,36 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     async def run(self, operation: str, parameters: Any, many: bool) -> _Outcome:
         async with self._execute_mutex:
-            connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-            outcome: _Outcome = await connection._execute(
-                _run, connection._conn, operation, parameters, many
-            )
+            outcome: _Outcome = await self._inline(_run, operation, parameters, many)
             return outcome
+
+    async def _inline(self, step: Callable[..., _T], *args: Any) -> _T:
+        """Runs ``step(sqlite3 connection, *args)`` in the event loop's own thread.
+
+        A statement handed to the connection's thread costs the loop and that thread a wake-up
+        each, and the loop's thread waits for the interpreter lock when the answer comes: the
+        bot's CPU per update was a quarter lower with its statements run here. SQLite's own
+        busy wait would block the loop (and with it the transaction holding the lock, if it
+        is this process's), so the connection waits for no lock (``busy_timeout`` 0): a
+        statement that finds the database locked by another writer is tried again after an
+        asynchronous pause, for up to ``BUSY_TIMEOUT``. Only a transaction's first write can
+        find it locked (later writes hold the lock), so what it began is rolled back first.
+        """
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        database = connection._conn
+        pause, waited = _FIRST_PAUSE, 0.0
+        while True:
+            was_open = database.in_transaction
+            try:
+                return step(database, *args)
+            except sqlite3.OperationalError as error:
+                if was_open or not _locked(error) or waited >= BUSY_TIMEOUT:
+                    raise
+                if database.in_transaction:
+                    database.rollback()
+            await asyncio.sleep(pause)
+            waited += pause
+            pause = min(pause * 2, _LONGEST_PAUSE)
 
     async def run_in_transaction(self, operation: str, parameters: Any) -> tuple[list[Any], int]:
         """One statement in the connection's transaction (``db.driver_statements``): its rows
@@ -166,11 +207,8 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         """One statement with no transaction open before it, committed in the same trip
         (``db.driver_statements``); its rows."""
         async with self._execute_mutex:
-            connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
             try:
-                rows: list[Any] = await connection._execute(
-                    _run_alone, connection._conn, operation, parameters
-                )
+                rows: list[Any] = await self._inline(_run_alone, operation, parameters)
             except Exception as error:
                 # _run_alone rolled back what the statement began.
                 self.transaction_open = False
