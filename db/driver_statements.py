@@ -8,12 +8,11 @@ constants, so here each is compiled once for the engine's dialect; its values ar
 by their columns' own types, and the rows it returns by the types of what it returns.
 
 - ``LoneStatements``: a statement in a transaction of its own (the inbox's store and done mark,
-  the workspace's version: outside the handler's unit of work). On SQLite one trip to the
-  connection's thread that also commits (``db.sqlite_driver``); on PostgreSQL one statement in
-  autocommit.
+  the workspace's version: outside the handler's unit of work). On SQLite one call that also
+  commits (``db.sqlite_driver``); on PostgreSQL one statement in autocommit.
 - ``TransactionStatements``: a statement inside a unit of work's transaction. On SQLite one
-  trip on the session's connection; on PostgreSQL SQLAlchemy's Core execution on that connection
-  (there the round trip to the server costs more than SQLAlchemy's work).
+  call on the session's connection; on PostgreSQL SQLAlchemy's Core execution on that
+  connection (there the round trip to the server costs more than SQLAlchemy's work).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.util.concurrency import greenlet_spawn
 
-from db.sqlite_driver import OneTripConnection
+from db.sqlite_driver import OneCallConnection
 
 # ``Session.info`` key: the transaction wrote something (``db.unit_of_work`` counts it).
 WROTE = "hourglass.wrote"
@@ -120,7 +119,7 @@ class LoneStatements:
         try:
             if self._sqlite:
                 adapted = raw.dbapi_connection
-                assert isinstance(adapted, OneTripConnection)
+                assert isinstance(adapted, OneCallConnection)
                 return compiled.rows(await adapted.run_alone(compiled.sql, parameters))
             driver = raw.driver_connection
             assert driver is not None
@@ -174,6 +173,6 @@ class TransactionStatements:
         assert sync is not None
         _announce(sync, sync, compiled.sql, parameters)
         adapted = sync.connection.dbapi_connection
-        assert isinstance(adapted, OneTripConnection)
+        assert isinstance(adapted, OneCallConnection)
         fetched, rowcount = await adapted.run_in_transaction(compiled.sql, parameters)
         return Ran(compiled.rows(fetched), rowcount)

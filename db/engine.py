@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from db.defaults import DEFAULT_DATABASE_URL
-from db.sqlite_driver import OneTripConnection, OneTripDBAPI
+from db.sqlite_driver import OneCallConnection, OneCallDBAPI
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -38,7 +38,7 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> Asy
         # (db.sqlite_driver), one at a time.
         options["connect_args"] = {"timeout": 30, "check_same_thread": False}
         if url.startswith("sqlite+aiosqlite"):
-            options["module"] = OneTripDBAPI()
+            options["module"] = OneCallDBAPI()
     else:
         options["pool_pre_ping"] = True
     engine = create_async_engine(url, **options)
@@ -53,7 +53,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA foreign_keys=ON")
     # The one-trip driver waits for a lock without blocking the event loop; SQLite waits
     # itself only for other drivers.
-    waits = 0 if isinstance(dbapi_connection, OneTripConnection) else 30000
+    waits = 0 if isinstance(dbapi_connection, OneCallConnection) else 30000
     cursor.execute(f"PRAGMA busy_timeout={waits}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -1,4 +1,4 @@
-"""SQLAlchemy's aiosqlite adapter, with each statement one trip to the connection's thread.
+"""SQLAlchemy's aiosqlite adapter, with each statement run whole in the event loop's thread.
 
 aiosqlite runs every call on the sqlite3 connection in a thread of its own, and each call is
 a trip there and back: the event loop queues the call, the thread wakes, runs it and wakes
@@ -7,9 +7,10 @@ statement (open a cursor, execute, fetch the rows, close the cursor) and one per
 per rollback, also when no transaction is open (every session's end, every return of a
 connection to the pool). A ``/log`` made 36 trips; they cost more CPU than the statements.
 
-Here a statement is one trip: the thread opens a cursor, executes, reads every row, closes the
-cursor and says whether a transaction is open; a commit or rollback with no transaction open
-is known to do nothing in sqlite3 and is skipped. Rows are read in full as SQLAlchemy's own
+Here a statement is one call, made in the event loop's own thread (``_inline``): it opens a
+cursor, executes, reads every row, closes the cursor and says whether a transaction is open.
+Commits and rollbacks still go to the connection's thread, and one with no transaction open is
+known to do nothing in sqlite3 and is skipped. Rows are read in full as SQLAlchemy's own
 adapter does (no server-side cursors on SQLite here). ``create_engine`` uses it for every
 ``sqlite+aiosqlite`` URL; the dialect is SQLAlchemy's, only the module it drives is this one.
 """
@@ -53,7 +54,7 @@ def _locked(error: sqlite3.OperationalError) -> bool:
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """Runs in the connection's thread: the whole statement, rows included."""
+    """The whole statement, rows included."""
     cursor = connection.cursor()
     try:
         if many:
@@ -70,7 +71,7 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
 
 
 def _run_alone(connection: sqlite3.Connection, operation: str, parameters: Any) -> list[Any]:
-    """Runs in the connection's thread: one statement in a transaction of its own, committed."""
+    """One statement in a transaction of its own, committed."""
     cursor = connection.cursor()
     try:
         cursor.execute(operation, parameters)
@@ -86,15 +87,15 @@ def _run_alone(connection: sqlite3.Connection, operation: str, parameters: Any) 
     return rows
 
 
-class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    """A cursor whose statement, rows and close are one trip to the thread."""
+class OneCallCursor(AsyncAdapt_aiosqlite_cursor):
+    """A cursor whose statement, rows and close are one call."""
 
     __slots__ = ("_description", "_lastrowid", "_rowcount")
 
-    _adapt_connection: OneTripConnection
+    _adapt_connection: OneCallConnection
 
-    def __init__(self, adapt_connection: OneTripConnection) -> None:
-        # No sqlite3 cursor is kept between trips: each statement opens and closes its own.
+    def __init__(self, adapt_connection: OneCallConnection) -> None:
+        # No sqlite3 cursor is kept between calls: each statement opens and closes its own.
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
         self._cursor = None  # type: ignore[assignment]
@@ -122,21 +123,21 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     @arraysize.setter
     def arraysize(self, value: int) -> None:
-        """Rows are read in full by each trip; there is nothing to size."""
+        """Rows are read in full by each call; there is nothing to size."""
 
     async def _async_soft_close(self) -> None:
-        """The trip closed the sqlite3 cursor already."""
+        """The call closed the sqlite3 cursor already."""
 
     def close(self) -> None:
         self._rows.clear()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        return self._trip(operation, parameters, many=False)
+        return self._call(operation, parameters, many=False)
 
     def executemany(self, operation: Any, seq_of_parameters: Sequence[Any]) -> Any:
-        return self._trip(operation, seq_of_parameters, many=True)
+        return self._call(operation, seq_of_parameters, many=True)
 
-    def _trip(self, operation: Any, parameters: Any, *, many: bool) -> None:
+    def _call(self, operation: Any, parameters: Any, *, many: bool) -> None:
         adapted = self._adapt_connection
         try:
             outcome = await_(adapted.run(operation, parameters, many))
@@ -148,11 +149,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque(rows) if rows is not None else collections.deque()
 
 
-class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    """Knows whether its transaction is open, so that ending none costs no trip."""
+class OneCallConnection(AsyncAdapt_aiosqlite_connection):
+    """Knows whether its transaction is open, so that ending none costs no trip to the
+    connection's thread."""
 
     __slots__ = ("transaction_open",)
-    _cursor_cls = OneTripCursor  # type: ignore[assignment]
+    _cursor_cls = OneCallCursor  # type: ignore[assignment]
 
     def __init__(self, dbapi: Any, connection: aiosqlite.Connection) -> None:
         super().__init__(dbapi, connection)  # type: ignore[arg-type]
@@ -204,7 +206,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         return rows or [], rowcount
 
     async def run_alone(self, operation: str, parameters: Any) -> list[Any]:
-        """One statement with no transaction open before it, committed in the same trip
+        """One statement with no transaction open before it, committed in the same call
         (``db.driver_statements``); its rows."""
         async with self._execute_mutex:
             try:
@@ -229,16 +231,17 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.transaction_open = False
 
 
-class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    """The DBAPI module SQLAlchemy's aiosqlite dialect drives: its connections are one-trip."""
+class OneCallDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """The DBAPI module SQLAlchemy's aiosqlite dialect drives: its connections make one call a
+    statement."""
 
     def __init__(self) -> None:
         super().__init__(aiosqlite, sqlite3)
 
-    def connect(self, *args: Any, **kwargs: Any) -> OneTripConnection:
+    def connect(self, *args: Any, **kwargs: Any) -> OneCallConnection:
         connection = aiosqlite.connect(*args, **kwargs)
         # As SQLAlchemy's adapter does: the thread must not keep the process alive.
         thread = connection._thread
         assert isinstance(thread, Thread)
         thread.daemon = True
-        return OneTripConnection(self, await_(connection))
+        return OneCallConnection(self, await_(connection))
