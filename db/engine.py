@@ -51,7 +51,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor = dbapi_connection.cursor()
     _switch_to_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
-    # The one-trip driver waits for a lock without blocking the event loop; SQLite waits
+    # The one-call driver waits for a lock without blocking the event loop; SQLite waits
     # itself only for other drivers.
     waits = 0 if isinstance(dbapi_connection, OneCallConnection) else 30000
     cursor.execute(f"PRAGMA busy_timeout={waits}")
