@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_POOL_SIZE = 20
 
 
 def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> AsyncEngine:
@@ -39,6 +40,13 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> Asy
         options["connect_args"] = {"timeout": 30, "check_same_thread": False}
         if url.startswith("sqlite+aiosqlite"):
             options["module"] = OneCallDBAPI()
+            # Each update takes a connection for its store, its version, its handling and its
+            # done mark; with ten chats at once the default pool (5) closed and reopened
+            # connections all the time (a thread, a file and the pragmas each), and /log cost
+            # a third more CPU. Kept connections cost an idle thread each. (An in-memory
+            # database has one connection, kept.)
+            if make_url(url).database not in (None, "", ":memory:"):
+                options["pool_size"] = SQLITE_POOL_SIZE
     else:
         options["pool_pre_ping"] = True
     engine = create_async_engine(url, **options)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -141,3 +141,20 @@ async def test_a_lock_held_past_the_busy_timeout_fails_the_waiting_writer(
     async with engine.connect() as connection:
         rows = await connection.execute(text("SELECT body FROM note"))
         assert [row[0] for row in rows] == ["held"]
+
+
+async def test_connections_for_many_chats_at_once_are_kept_not_reopened(
+    engine: AsyncEngine,
+) -> None:
+    opened: list[object] = []
+    event.listen(engine.sync_engine, "connect", lambda connection, record: opened.append(1))
+
+    async def one_update(body: str) -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO note (body) VALUES (:body)"), {"body": body})
+            await asyncio.sleep(0)  # the others take their connections meanwhile
+
+    await asyncio.gather(*(one_update(f"first {i}") for i in range(15)))
+    first = len(opened)
+    await asyncio.gather(*(one_update(f"again {i}") for i in range(15)))
+    assert first >= 2 and len(opened) == first  # the second wave found them in the pool
