@@ -14,9 +14,9 @@ from db.engine import create_engine, migrate
 from db.unit_of_work import Database
 
 
-async def open_database(url: str) -> Database:
+async def open_database(url: str, *, pool_size: int | None = None) -> Database:
     """Connects and applies any migration not yet applied."""
-    return await database_on(create_engine(url))
+    return await database_on(create_engine(url, pool_size=pool_size))
 
 
 async def database_on(engine: AsyncEngine) -> Database:
@@ -36,10 +36,11 @@ async def make_application(
     base_url: str,
     base_file_url: str | None,
     sole_receiver: bool = True,
+    pool_size: int | None = None,
 ) -> tuple[Application, Database]:
     """``sole_receiver``: polling (one process receives every update); False for webhook
     processes, several of which may share the database."""
-    database = await open_database(database_url)
+    database = await open_database(database_url, pool_size=pool_size)
     runtime = Runtime(database=database, instance_id=instance_name(), sole_receiver=sole_receiver)
     application = build_application(runtime, token, base_url=base_url, base_file_url=base_file_url)
     return application, database

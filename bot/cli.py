@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.calc_cli import run_calc
 
         return run_calc(argv[1:], sys.stdout, sys.stderr)
-    from bot.config import ConfigurationError, Settings
+    from bot.config import ConfigurationError
 
     parser = argparse.ArgumentParser(
         prog="hourglass", description="Hourglass: honest readouts for small marketing experiments."
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--repair", action="store_true", help="set differing totals right")
     args = parser.parse_args(argv)
     try:
-        settings = Settings()
+        settings = _settings()
         if args.command == "check-totals":
             from bot.admin import check_totals_command
 
@@ -87,6 +87,22 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _settings() -> Settings:
+    """The settings, or one line naming the one that is malformed."""
+    from pydantic import ValidationError
+
+    from bot.config import ConfigurationError, Settings
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"HOURGLASS_{'_'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise ConfigurationError(problems) from None
 
 
 def _report(failure: StartFailure) -> None:
@@ -162,6 +178,7 @@ async def _run_bot(settings: Settings, token: str, secret: str, *, webhook: bool
         base_url=settings.telegram_api_url,
         base_file_url=settings.file_url(),
         sole_receiver=not webhook,
+        pool_size=settings.database_pool_size,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from db.defaults import DEFAULT_DATABASE_URL
@@ -25,6 +25,8 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    # Connections each process keeps open (None: 20 on SQLite, SQLAlchemy's 5 on PostgreSQL).
+    database_pool_size: int | None = Field(default=None, ge=1, le=1000)
     telegram_api_url: str = TELEGRAM_API_URL
     telegram_file_url: str | None = None
     webhook_url: str | None = None

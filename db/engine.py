@@ -31,9 +31,16 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_POOL_SIZE = 20
 
 
-def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout for several writers."""
+def create_engine(
+    url: str = DEFAULT_DATABASE_URL, *, echo: bool = False, pool_size: int | None = None
+) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, foreign keys and a busy timeout for several writers.
+
+    ``pool_size``: connections kept open (``HOURGLASS_DATABASE_POOL_SIZE``); by default 20 on
+    SQLite and SQLAlchemy's 5 on PostgreSQL, whose ``max_connections`` every process shares.
+    """
     options: dict[str, Any] = {"echo": echo}
+    in_memory = make_url(url).database in (None, "", ":memory:")
     if url.startswith("sqlite"):
         # Statements run in the event loop's thread as well as the connection's own
         # (db.sqlite_driver), one at a time.
@@ -43,12 +50,12 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, *, echo: bool = False) -> Asy
             # Each update takes a connection for its store, its version, its handling and its
             # done mark; with ten chats at once the default pool (5) closed and reopened
             # connections all the time (a thread, a file and the pragmas each), and /log cost
-            # a third more CPU. Kept connections cost an idle thread each. (An in-memory
-            # database has one connection, kept.)
-            if make_url(url).database not in (None, "", ":memory:"):
-                options["pool_size"] = SQLITE_POOL_SIZE
+            # a third more CPU. Kept connections cost an idle thread each.
+            pool_size = pool_size or SQLITE_POOL_SIZE
     else:
         options["pool_pre_ping"] = True
+    if pool_size is not None and not (url.startswith("sqlite") and in_memory):
+        options["pool_size"] = pool_size  # an in-memory database has one connection, kept
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
