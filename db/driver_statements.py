@@ -104,7 +104,7 @@ class _Compiler:
 class LoneStatements:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._sqlite = engine.dialect.name == "sqlite"
+        self.on_sqlite = engine.dialect.name == "sqlite"
         self.compile = _Compiler(engine.dialect)
 
     async def run(self, statement: Executable, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -117,7 +117,7 @@ class LoneStatements:
         # what the checkout does. It goes back with no transaction open, so its reset is free.
         raw = await self._engine.raw_connection()
         try:
-            if self._sqlite:
+            if self.on_sqlite:
                 adapted = raw.dbapi_connection
                 assert isinstance(adapted, OneCallConnection)
                 return compiled.rows(await adapted.run_alone(compiled.sql, parameters))
@@ -154,7 +154,7 @@ class TransactionStatements:
     def __init__(self, session: AsyncSession, lone: LoneStatements) -> None:
         self._session = session
         self._compile = lone.compile
-        self._sqlite = lone._sqlite
+        self._sqlite = lone.on_sqlite
 
     async def run(self, statement: Executable, values: Mapping[str, Any]) -> Ran:
         """Runs ``statement`` with one set of ``values`` (its parameters named by
@@ -174,5 +174,7 @@ class TransactionStatements:
         _announce(sync, sync, compiled.sql, parameters)
         adapted = sync.connection.dbapi_connection
         assert isinstance(adapted, OneCallConnection)
-        fetched, rowcount = await adapted.run_in_transaction(compiled.sql, parameters)
-        return Ran(compiled.rows(fetched), rowcount)
+        _description, fetched, rowcount, _lastrowid, _open = await adapted.run(
+            compiled.sql, parameters, False
+        )
+        return Ran(compiled.rows(fetched or []), rowcount)

@@ -40,7 +40,6 @@ def create_engine(
     SQLite and SQLAlchemy's 5 on PostgreSQL, whose ``max_connections`` every process shares.
     """
     options: dict[str, Any] = {"echo": echo}
-    in_memory = make_url(url).database in (None, "", ":memory:")
     if url.startswith("sqlite"):
         # Statements run in the event loop's thread as well as the connection's own
         # (db.sqlite_driver), one at a time.
@@ -52,10 +51,12 @@ def create_engine(
             # connections all the time (a thread, a file and the pragmas each), and /log cost
             # a third more CPU. Kept connections cost an idle thread each.
             pool_size = pool_size or SQLITE_POOL_SIZE
+        if make_url(url).database in (None, "", ":memory:"):
+            pool_size = None  # an in-memory database has one connection, kept
     else:
         options["pool_pre_ping"] = True
-    if pool_size is not None and not (url.startswith("sqlite") and in_memory):
-        options["pool_size"] = pool_size  # an in-memory database has one connection, kept
+    if pool_size is not None:
+        options["pool_size"] = pool_size
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

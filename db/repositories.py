@@ -423,6 +423,8 @@ _ENTITY_FIELDS = (
     "winner",
     "parent_id",
 )
+# Those the row stores as their enum's value (``_entity`` makes them enums again).
+_ENUM_FIELDS = ("status", "concluded_from", "outcome")
 _EXPERIMENTS: Table = Experiment.__table__  # type: ignore[assignment]
 _VARIANTS: Table = Variant.__table__  # type: ignore[assignment]
 # load_in_chat's statement: the experiment's columns, its workspace's time zone, then one row
@@ -466,37 +468,12 @@ def _write(experiment: entity.Experiment, row: Experiment) -> None:
 
 
 def _fields(experiment: entity.Experiment) -> dict[str, Any]:
-    """The entity's fields as its row stores them."""
-    return {
-        "number": experiment.number,
-        "name": experiment.name,
-        "kind": experiment.kind,
-        "stage": experiment.stage,
-        "hypothesis": experiment.hypothesis,
-        "planned_per_variant": experiment.planned_per_variant,
-        "baseline_rate": experiment.baseline_rate,
-        "min_detectable_effect": experiment.min_detectable_effect,
-        "planned_split": experiment.planned_split,
-        "target_rate": experiment.target_rate,
-        "storyline": experiment.storyline,
-        "review_date": experiment.review_date,
-        "ice_impact": experiment.ice_impact,
-        "ice_confidence": experiment.ice_confidence,
-        "ice_ease": experiment.ice_ease,
-        "cost_spent": experiment.cost_spent,
-        "parent_id": experiment.parent_id,
-        "created_at": experiment.created_at,
-        "created_by_id": experiment.created_by_id,
-        "created_by_name": experiment.created_by_name,
-        "status": experiment.status.value,
-        "started_at": experiment.started_at,
-        "concluded_at": experiment.concluded_at,
-        "concluded_from": (
-            experiment.concluded_from.value if experiment.concluded_from is not None else None
-        ),
-        "outcome": experiment.outcome.value if experiment.outcome is not None else None,
-        "winner": experiment.winner,
-    }
+    """The entity's fields as its row stores them (all but its id; enums by their value)."""
+    fields = {name: getattr(experiment, name) for name in _ENTITY_FIELDS[1:]}
+    for name in _ENUM_FIELDS:
+        if fields[name] is not None:
+            fields[name] = fields[name].value
+    return fields
 
 
 def to_entity(row: Experiment) -> entity.Experiment:

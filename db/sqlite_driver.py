@@ -138,13 +138,8 @@ class OneCallCursor(AsyncAdapt_aiosqlite_cursor):
         return self._call(operation, seq_of_parameters, many=True)
 
     def _call(self, operation: Any, parameters: Any, *, many: bool) -> None:
-        adapted = self._adapt_connection
-        try:
-            outcome = await_(adapted.run(operation, parameters, many))
-        except Exception as error:
-            adapted.transaction_open = None  # not known after a failure: the next end is sent
-            adapted._handle_exception(error)
-        description, rows, self._rowcount, self._lastrowid, adapted.transaction_open = outcome
+        outcome = await_(self._adapt_connection.run(operation, parameters, many))
+        description, rows, self._rowcount, self._lastrowid, _open = outcome
         self._description = description
         self._rows = collections.deque(rows) if rows is not None else collections.deque()
 
@@ -162,9 +157,16 @@ class OneCallConnection(AsyncAdapt_aiosqlite_connection):
         self.transaction_open: bool | None = None
 
     async def run(self, operation: str, parameters: Any, many: bool) -> _Outcome:
+        """One statement in the connection's transaction (the cursor's, and
+        ``db.driver_statements``'): what it hands back; it notes whether a transaction is open."""
         async with self._execute_mutex:
-            outcome: _Outcome = await self._inline(_run, operation, parameters, many)
-            return outcome
+            try:
+                outcome: _Outcome = await self._inline(_run, operation, parameters, many)
+            except Exception as error:
+                self.transaction_open = None  # not known after a failure: the next end is sent
+                self._handle_exception(error)
+        self.transaction_open = outcome[4]
+        return outcome
 
     async def _inline(self, step: Callable[..., _T], *args: Any) -> _T:
         """Runs ``step(sqlite3 connection, *args)`` in the event loop's own thread.
@@ -193,17 +195,6 @@ class OneCallConnection(AsyncAdapt_aiosqlite_connection):
             await asyncio.sleep(pause)
             waited += pause
             pause = min(pause * 2, _LONGEST_PAUSE)
-
-    async def run_in_transaction(self, operation: str, parameters: Any) -> tuple[list[Any], int]:
-        """One statement in the connection's transaction (``db.driver_statements``): its rows
-        and row count."""
-        try:
-            outcome = await self.run(operation, parameters, False)
-        except Exception as error:
-            self.transaction_open = None  # not known after a failure: the next end is sent
-            self._handle_exception(error)
-        _description, rows, rowcount, _lastrowid, self.transaction_open = outcome
-        return rows or [], rowcount
 
     async def run_alone(self, operation: str, parameters: Any) -> list[Any]:
         """One statement with no transaction open before it, committed in the same call
