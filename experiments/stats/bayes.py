@@ -12,6 +12,11 @@ computed with a fixed composite Gauss-Legendre rule (no Monte Carlo, determinist
   the narrow density, so the rule is accurate to ~1e-10 from one visitor up to 10^9 visitors
   (the tests check it against Evan Miller's closed-form sum and, at 10^9, against the normal
   approximation).
+
+The chance to beat the control has an exact form too, Evan Miller's finite sum, with one term per
+conversion of the arm that has fewer. Up to ``SUM_TERMS`` terms it is both exact and far cheaper
+than the quadrature (a few multiplications a term, against a regularised incomplete beta function
+a node), so ``prob_beat`` and ``prob_beat_many`` take it there and the quadrature beyond.
 """
 
 from __future__ import annotations
@@ -99,12 +104,23 @@ def _weighted_density(posterior: BetaPosterior) -> tuple[np.ndarray, np.ndarray]
 
 
 def prob_beat(variant: BetaPosterior, control: BetaPosterior) -> float:
-    """P(p_variant > p_control) for independent Beta posteriors, by numerical integration.
+    """P(p_variant > p_control) for independent Beta posteriors: Evan Miller's finite sum
+    (``miller_sum``) when an arm has at most ``SUM_TERMS`` conversions, else by numerical
+    integration.
 
     P = ∫ f_variant(x) F_control(x) dx = ∫ f_control(x) (1 - F_variant(x)) dx, integrated over
     the narrower posterior (see the module docstring). Reference for the quantity: Evan Miller,
     "Formulas for Bayesian A/B testing" (2015), whose closed-form sum the tests use.
     """
+    if _summable(variant.alpha, control.alpha):
+        return float(
+            miller_sum(
+                np.array([variant.alpha]),
+                np.array([variant.beta]),
+                np.array([control.alpha]),
+                np.array([control.beta]),
+            )[0]
+        )
     if variant.sd <= control.sd:
         x, w = _weighted_density(variant)
         value = float(np.sum(w * control.cdf(x)))
@@ -169,6 +185,9 @@ def prob_beat_many(
     The survival function ``betaincc`` costs several times ``betainc``, and 1 - ``betainc`` is
     as good up to ``_COMPLEMENT_VISITORS`` visitors (within 2e-13 of it there; beyond, the two
     part by more than 1e-12 as the counts grow): below that the complement is taken instead.
+
+    Pairs with an arm of at most ``SUM_TERMS`` conversions take Evan Miller's sum, as
+    ``prob_beat`` does.
     """
     va = 1.0 + np.asarray(variant_conversions, dtype=float)
     vb = 1.0 + np.asarray(variant_visitors, dtype=float) - (va - 1.0)
@@ -176,6 +195,20 @@ def prob_beat_many(
     cb = 1.0 + np.asarray(control_visitors, dtype=float) - (ca - 1.0)
     if va.size == 0:
         return np.zeros(0)
+    summed = np.minimum(va, ca) <= SUM_TERMS
+    if summed.all():
+        return miller_sum(va, vb, ca, cb)
+    if summed.any():
+        found = np.empty(va.size)
+        found[summed] = miller_sum(va[summed], vb[summed], ca[summed], cb[summed])
+        rest = ~summed
+        found[rest] = _integrated_many(va[rest], vb[rest], ca[rest], cb[rest])
+        return found
+    return _integrated_many(va, vb, ca, cb)
+
+
+def _integrated_many(va: np.ndarray, vb: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """``prob_beat_many``'s quadrature, on the posteriors' parameters."""
     v_total, c_total = va + vb, ca + cb
     v_sd = np.sqrt(va * vb / (v_total * v_total * (v_total + 1.0)))
     c_sd = np.sqrt(ca * cb / (c_total * c_total * (c_total + 1.0)))
@@ -213,6 +246,57 @@ def prob_beat_many(
     other[on_sf] = special.betaincc(a[on_sf], b[on_sf], at[on_sf])
     total = np.bincount(pair, weights=weighted[pair, node] * other, minlength=len(na))
     return np.clip(total, 0.0, 1.0)
+
+
+# Evan Miller's sum is taken up to this many terms (conversions + 1 of the arm with fewer).
+SUM_TERMS = 1000
+
+
+def _summable(variant_alpha: float, control_alpha: float) -> bool:
+    smaller = min(variant_alpha, control_alpha)
+    return smaller <= SUM_TERMS and float(smaller).is_integer()
+
+
+def miller_sum(va: np.ndarray, vb: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """P(p_variant > p_control) of each pair of Beta(va, vb), Beta(ca, cb) posteriors whose
+    smaller alpha is a whole number: Evan Miller's sum, over the arm with the smaller alpha.
+
+    With B the arm summed over and A the other, P(p_B > p_A) = sum_{i<alpha_B} t_i, where
+    t_0 = B(alpha_A, beta_A + beta_B) / B(alpha_A, beta_A) and
+    t_{i+1} / t_i = (alpha_A + i)(beta_B + i) / ((alpha_A + beta_A + beta_B + i)(1 + i)).
+    The terms are positive, so the sum loses nothing to cancellation; they are built in logs
+    (a cumulative sum of the ratios' logs), so a first term below the smallest float costs
+    nothing. Summed over the control, the chance is 1 - P(p_control > p_variant).
+    """
+    over_variant = va <= ca
+    a_alpha = np.where(over_variant, ca, va)
+    a_beta = np.where(over_variant, cb, vb)
+    b_alpha = np.where(over_variant, va, ca)
+    b_beta = np.where(over_variant, vb, cb)
+    log_first = special.betaln(a_alpha, a_beta + b_beta) - special.betaln(a_alpha, a_beta)
+    chance = np.empty(va.size)
+    # Pairs with about as many terms go together: each group's rows are as long as its longest.
+    order = np.argsort(b_alpha, kind="stable")
+    for start in range(0, order.size, _SUM_GROUP):
+        rows = order[start : start + _SUM_GROUP]
+        counts = b_alpha[rows]
+        i = np.arange(int(counts[-1]) - 1, dtype=float)
+        log_terms = np.empty((rows.size, i.size + 1))
+        log_terms[:, 0] = log_first[rows]
+        a, b = a_alpha[rows][:, None], b_beta[rows][:, None]
+        np.cumsum(
+            np.log((a + i) * (b + i) / ((a + a_beta[rows][:, None] + b) + i) / (1.0 + i)),
+            axis=1,
+            out=log_terms[:, 1:],
+        )
+        log_terms[:, 1:] += log_terms[:, :1]
+        # A pair has alpha_B terms: the rest of its row is padding.
+        log_terms[np.arange(i.size + 1)[None, :] >= counts[:, None]] = -np.inf
+        chance[rows] = np.exp(log_terms).sum(axis=1)
+    return np.clip(np.where(over_variant, chance, 1.0 - chance), 0.0, 1.0)
+
+
+_SUM_GROUP = 256
 
 
 # Quadrature weights (normalised to sum to 1) below this count for nothing in the sum.

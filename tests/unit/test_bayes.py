@@ -8,7 +8,16 @@ from scipy import integrate
 from scipy.special import betainc, betaln
 from scipy.stats import beta, norm
 
-from experiments.stats.bayes import BetaPosterior, bayes_comparison, expected_loss, prob_beat
+from experiments.stats.bayes import (
+    SUM_TERMS,
+    BetaPosterior,
+    _integrated_many,
+    bayes_comparison,
+    expected_loss,
+    miller_sum,
+    prob_beat,
+    prob_beat_many,
+)
 
 
 def miller_prob_b_beats_a(alpha_a: float, beta_a: float, alpha_b: float, beta_b: float) -> float:
@@ -134,3 +143,50 @@ def test_variant_and_control_are_symmetric():
     assert prob_beat(v, c) + prob_beat(c, v) == pytest.approx(1.0, abs=1e-12)
     # E[max(C - V, 0)] - E[max(V - C, 0)] = mean_C - mean_V
     assert expected_loss(v, c) - expected_loss(c, v) == pytest.approx(c.mean - v.mean, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # The arm with fewer conversions at the last summed size and just past it.
+        (SUM_TERMS - 1, 20_000, SUM_TERMS + 40, 20_000),
+        (SUM_TERMS, 20_000, SUM_TERMS + 40, 20_000),
+        (SUM_TERMS + 60, 20_000, SUM_TERMS - 1, 20_000),
+        (SUM_TERMS + 60, 20_000, SUM_TERMS, 20_000),
+    ],
+)
+def test_the_chance_is_millers_sum_on_both_sides_of_where_the_sum_stops(case):
+    xv, nv, xc, nc = case
+    reference = miller_prob_b_beats_a(1 + xc, 1 + nc - xc, 1 + xv, 1 + nv - xv)
+    assert bayes_comparison(*case).prob_beat_control == pytest.approx(reference, abs=1e-9)
+    assert prob_beat_many(*np.array([case]).T)[0] == pytest.approx(reference, abs=1e-9)
+
+
+def test_the_sum_holds_where_its_first_term_is_below_the_smallest_float():
+    # A quarter of each arm converts, the control out of a million: the sum's first term,
+    # B(a_C, b_C + b_V) / B(a_C, b_C), is about e^-862, yet the chance is near a half.
+    # scipy.integrate.quad of beta(1000, 3002).pdf(x) * beta(250_001, 750_001).cdf(x) over
+    # [0.15, 0.35] (points=[0.25], epsabs=1e-13) -> 0.49029021
+    xv, nv, xc, nc = 999, 4000, 250_000, 10**6
+    variant, control = beta(1 + xv, 1 + nv - xv), beta(1 + xc, 1 + nc - xc)
+    reference, _ = integrate.quad(
+        lambda x: variant.pdf(x) * control.cdf(x), 0.15, 0.35, points=[0.25], epsabs=1e-13
+    )
+    first = betaln(1 + xc, 2 + nc - xc + nv - xv) - betaln(1 + xc, 1 + nc - xc)
+    assert math.exp(first) == 0.0
+    assert reference == pytest.approx(0.49029021, abs=1e-8)
+    assert bayes_comparison(xv, nv, xc, nc).prob_beat_control == pytest.approx(reference, abs=1e-9)
+
+
+def test_the_sum_and_the_quadrature_agree_where_both_apply():
+    # The quadrature alone (prob_beat_many's path past SUM_TERMS) on counts the sum takes.
+    rng = np.random.default_rng(3)
+    visitors = rng.integers(1, 20_000, size=(2, 200))
+    conversions = rng.binomial(visitors, rng.choice([0.001, 0.04, 0.5, 0.97], size=(2, 200)))
+    va, ca = 1.0 + conversions[0], 1.0 + conversions[1]
+    vb, cb = 1.0 + visitors[0] - conversions[0], 1.0 + visitors[1] - conversions[1]
+    keep = np.minimum(va, ca) <= SUM_TERMS
+    summed = miller_sum(va[keep], vb[keep], ca[keep], cb[keep])
+    integrated = _integrated_many(va[keep], vb[keep], ca[keep], cb[keep])
+    assert keep.sum() > 100
+    np.testing.assert_allclose(summed, integrated, rtol=0, atol=1e-9)
