@@ -46,6 +46,7 @@ from experiments.domain import (
     UnknownExperiment,
     VariantTotals,
 )
+from experiments.fast_init import fast_frozen_init
 from experiments.funnel import (
     FunnelView,
     funnel_news,
@@ -92,6 +93,7 @@ class DigestState(StrEnum):
 # ---------------------------------------------------------------- composing
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ExperimentLine:
     """One running experiment, in a line."""
@@ -107,6 +109,7 @@ class ExperimentLine:
     days_left: float | None  # at the current pace, to the planned sample size
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Digest:
     chat_id: int
@@ -191,6 +194,7 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
     )
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class _WorkspaceRead:
     """What a digest reads of its workspace, besides the numbers of its running experiments."""

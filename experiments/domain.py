@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 # Re-exported: the statuses are the product's vocabulary too.
+from experiments.fast_init import fast_frozen_init
 from experiments.lifecycle import Lifecycle as Lifecycle
 from experiments.lifecycle import Status as Status
 
@@ -589,6 +590,7 @@ class Author:
     name: str
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class VariantTotals:
     name: str
@@ -650,6 +652,7 @@ def check_ice(impact: int, confidence: int, ease: int, *, usage: str) -> Ice:
     return Ice(impact, confidence, ease)
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ExperimentView(Lifecycle):
     number: int

@@ -20,6 +20,7 @@ from experiments.domain import (
     check_count,
     phrase,
 )
+from experiments.fast_init import fast_frozen_init
 from experiments.services import require_workspace
 from experiments.stats.funnel import StepTrend, analyse_funnel, compare_funnels
 
@@ -100,6 +101,7 @@ class PeriodChange:
         return tuple(sorted(moved, key=lambda c: -abs(c.rate_after - c.rate_before)))
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class FunnelView:
     period_start: date

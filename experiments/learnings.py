@@ -25,6 +25,7 @@ from experiments.domain import (
     Status,
     clean_line,
 )
+from experiments.fast_init import fast_frozen_init
 from experiments.services import (
     experiment_view,
     load_experiment,
@@ -49,6 +50,7 @@ class ExperimentNotConcluded(DomainError):
         super().__init__(number=number, status=STATUS_NAMES[status])
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class LearningView:
     number: int | None  # the experiment's number; None for a stage's learning

@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from experiments.domain import Stage
+from experiments.fast_init import fast_frozen_init
 
 KEEP_RUNNING_DAYS = 3
 LEARNING_NUDGE_DAYS = 14
@@ -48,6 +49,7 @@ class DecideWhy(StrEnum):
     REVIEW_DATE = "review_date"
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Nudge:
     kind: NudgeKind
@@ -64,6 +66,7 @@ class Nudge:
     draft: DraftFacts | None = None  # LAUNCH: the backlog's draft to start
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class RunningFacts:
     """What the rules need to know of one running experiment."""
@@ -82,6 +85,7 @@ class RunningFacts:
     ship_variant_index: int | None = None
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class DraftFacts:
     """The draft the backlog suggests starting."""
@@ -93,6 +97,7 @@ class DraftFacts:
     at_constraint: bool
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ConcludedFacts:
     number: int
@@ -100,6 +105,7 @@ class ConcludedFacts:
     concluded_at: datetime | None
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class WorkspaceFacts:
     now: datetime

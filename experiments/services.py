@@ -25,6 +25,7 @@ from experiments.domain import (
     UnknownExperiment,
     VariantTotals,
 )
+from experiments.fast_init import fast_frozen_init
 from experiments.money import MoneySummary, money_summary
 from experiments.roles import Action, Actor, require
 from experiments.stats.briefs import ConversionCounts
@@ -38,6 +39,7 @@ from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
 # ---------------------------------------------------------------- results
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ExperimentSummary:
     experiment: ExperimentView
@@ -63,6 +65,7 @@ class ExperimentLink:
     name: str
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ExperimentReadout:
     experiment: ExperimentView

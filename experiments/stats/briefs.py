@@ -21,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
+from experiments.fast_init import fast_frozen_init
 from experiments.stats import special
 from experiments.stats.bayes import prob_beat_many
 from experiments.stats.readout import ArmCounts, Readout
@@ -39,6 +40,7 @@ from experiments.stats.verdict import (
 )
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ReadoutBrief:
     verdict: Verdict  # only kind, variant and reason are filled in
@@ -92,6 +94,7 @@ class CountedArm(Protocol):
     def conversions(self) -> int: ...
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ConversionCounts:
     """One experiment's input, as ``conversion_readout`` takes it."""

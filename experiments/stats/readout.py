@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from experiments.fast_init import fast_frozen_init
 from experiments.stats.bayes import bayes_comparison
 from experiments.stats.proportions import (
     check_alpha,
@@ -65,6 +66,7 @@ __all__ = [
 ]
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ArmCounts:
     name: str
@@ -95,6 +97,7 @@ class Comparison:
     seq_lift_ci_high: float | None = None  # (None when the control's rate is 0)
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ArmResult:
     name: str
@@ -106,6 +109,7 @@ class ArmResult:
     vs_control: Comparison | None  # None for the control, and when either side has 0 visitors
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Readout:
     arms: tuple[ArmResult, ...]  # the first is the control

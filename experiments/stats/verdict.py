@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from experiments.fast_init import fast_frozen_init
 from experiments.stats.sequential import SequenceInterval, half_width, plug_ins
 from experiments.stats.srm import SampleRatioCheck
 
@@ -94,6 +95,7 @@ class EffectCall(IntEnum):
     BROKEN = 4
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Verdict:
     kind: VerdictKind
