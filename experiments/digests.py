@@ -94,7 +94,7 @@ class DigestState(StrEnum):
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExperimentLine:
     """One running experiment, in a line."""
 
@@ -110,7 +110,7 @@ class ExperimentLine:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Digest:
     chat_id: int
     language: str
@@ -195,7 +195,7 @@ async def compose_digest(uow: UnitOfWork, chat_id: int, *, now: datetime) -> Dig
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _WorkspaceRead:
     """What a digest reads of its workspace, besides the numbers of its running experiments."""
 

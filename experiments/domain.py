@@ -591,7 +591,7 @@ class Author:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VariantTotals:
     name: str
     position: int
@@ -653,7 +653,7 @@ def check_ice(impact: int, confidence: int, ease: int, *, usage: str) -> Ice:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExperimentView(Lifecycle):
     number: int
     name: str

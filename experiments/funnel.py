@@ -102,7 +102,7 @@ class PeriodChange:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunnelView:
     period_start: date
     period_end: date

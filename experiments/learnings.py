@@ -51,7 +51,7 @@ class ExperimentNotConcluded(DomainError):
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LearningView:
     number: int | None  # the experiment's number; None for a stage's learning
     stage: Stage | None

@@ -50,7 +50,7 @@ class DecideWhy(StrEnum):
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Nudge:
     kind: NudgeKind
     number: int | None = None  # the experiment it is about
@@ -67,7 +67,7 @@ class Nudge:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunningFacts:
     """What the rules need to know of one running experiment."""
 
@@ -86,7 +86,7 @@ class RunningFacts:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DraftFacts:
     """The draft the backlog suggests starting."""
 
@@ -98,7 +98,7 @@ class DraftFacts:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConcludedFacts:
     number: int
     name: str
@@ -106,7 +106,7 @@ class ConcludedFacts:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkspaceFacts:
     now: datetime
     today: date  # the workspace's local date

@@ -40,7 +40,7 @@ from experiments.stats.verdict import Verdict, VerdictKind, VerdictReason
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExperimentSummary:
     experiment: ExperimentView
     totals: tuple[VariantTotals, ...]
@@ -66,7 +66,7 @@ class ExperimentLink:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExperimentReadout:
     experiment: ExperimentView
     totals: tuple[VariantTotals, ...]

@@ -41,7 +41,7 @@ from experiments.stats.verdict import (
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadoutBrief:
     verdict: Verdict  # only kind, variant and reason are filled in
     rates: tuple[float | None, ...]  # per arm; None without visitors
@@ -95,7 +95,7 @@ class CountedArm(Protocol):
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConversionCounts:
     """One experiment's input, as ``conversion_readout`` takes it."""
 

@@ -67,7 +67,7 @@ __all__ = [
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArmCounts:
     name: str
     visitors: int
@@ -98,7 +98,7 @@ class Comparison:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArmResult:
     name: str
     visitors: int
@@ -110,7 +110,7 @@ class ArmResult:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Readout:
     arms: tuple[ArmResult, ...]  # the first is the control
     alpha: float

@@ -96,7 +96,7 @@ class EffectCall(IntEnum):
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     kind: VerdictKind
     variant: str | None  # the arm to ship (for SHIP)

@@ -18,7 +18,7 @@ class Plain:
 
 
 @fast_frozen_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fast:
     number: int
     name: str
@@ -53,21 +53,21 @@ def test_a_class_it_cannot_keep_the_same_is_refused() -> None:
     class Mutable:
         number: int
 
-    @dataclass(frozen=True)
+    @dataclass(frozen=True, slots=True)
     class Checked:
         number: int
 
         def __post_init__(self) -> None:
             assert self.number > 0
 
-    @dataclass(frozen=True)
+    @dataclass(frozen=True, slots=True)
     class Listed:
         numbers: list[int] = dataclasses.field(default_factory=list)
 
-    @dataclass(frozen=True, slots=True)
-    class Slotted:
+    @dataclass(frozen=True)
+    class WithoutSlots:
         number: int
 
-    for cls in (Mutable, Checked, Listed, Slotted):
+    for cls in (Mutable, Checked, Listed, WithoutSlots):
         with pytest.raises(TypeError):
             fast_frozen_init(cls)
