@@ -309,20 +309,23 @@ def _line(
     # A storyline's episodes run one after another and a target experiment has no control:
     # neither has arms competing at once, so no arm "leads" or "beats" another.
     compared = experiment.target_rate is None and not experiment.storyline
-    names = [t.name for t in summary.totals]
-    chances = [
-        (names[index], chance)
-        for index, chance in enumerate(brief.chances, start=1)
-        if compared and chance is not None
-    ]
-    challenger, chance = max(chances, key=lambda pair: pair[1], default=(None, None))
-    leader = brief.leader if compared else None
+    totals = summary.totals
+    challenger = chance = leader = None
+    if compared:
+        # The challenger most likely to beat the control; the first of them on a tie.
+        for index, found in enumerate(brief.chances, start=1):
+            if found is not None and (chance is None or found > chance):
+                challenger, chance = totals[index].name, found
+        leader = brief.leader
+    visitors = 0
+    for arm in totals:
+        visitors += arm.visitors
     return ExperimentLine(
         number=experiment.number,
         name=experiment.name,
         control=experiment.control,
-        visitors=sum([t.visitors for t in summary.totals]),
-        leader=names[leader] if leader is not None else None,
+        visitors=visitors,
+        leader=totals[leader].name if leader is not None else None,
         challenger=challenger,
         prob_beat_control=chance,
         verdict=brief.verdict,
@@ -448,9 +451,9 @@ def _compose_batch(
     for stored in experiment_rows:
         totals = tuple(arms.get(stored.id, ()))
         summary = ExperimentSummary(
-            experiment=services.experiment_view(stored, tuple(t.name for t in totals)),
-            totals=totals,
-            last_logged_at=stored.last_logged_at,
+            services.experiment_view(stored, tuple([t.name for t in totals])),
+            totals,
+            stored.last_logged_at,
         )
         summaries.setdefault(stored.workspace_id, []).append((stored.id, summary))
     without_learning: dict[int, set[int]] = {}
@@ -460,6 +463,9 @@ def _compose_batch(
     reads: list[tuple[int, _WorkspaceRead, list[tuple[int, ExperimentSummary]]]] = []
     for workspace in workspaces:
         own = sorted(summaries.get(workspace.id, ()), key=_listed_order)
+        # Listed running first, newest first: the running ones by number are those reversed.
+        running = [pair for pair in own if pair[1].experiment.is_running]
+        running.reverse()
         funnel, news = funnel_views.get(workspace.id, (None, None))
         reads.append(
             (
@@ -480,10 +486,7 @@ def _compose_batch(
                     news=news,
                     overdue=tuple(overdue.get(workspace.id, ())),
                 ),
-                sorted(
-                    (pair for pair in own if pair[1].experiment.is_running),
-                    key=lambda pair: pair[1].experiment.number,
-                ),
+                running,
             )
         )
 

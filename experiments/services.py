@@ -434,13 +434,15 @@ def plan_days_left(
         experiment.planned_per_variant, _split_for(experiment, len(totals)), len(totals)
     )
     # Less than a day of data gives no honest pace; the arm furthest behind sets it.
-    lefts = [
-        days_left_at_pace(target, arm.visitors, max(days_running, 1.0))
-        for target, arm in zip(targets, totals, strict=True)
-    ]
-    if all(left is not None and math.isfinite(left) for left in lefts):
-        return max(left for left in lefts if left is not None)
-    return None
+    pace_days = max(days_running, 1.0)
+    longest: float | None = None
+    for target, arm in zip(targets, totals, strict=True):
+        left = days_left_at_pace(target, arm.visitors, pace_days)
+        if left is None or not math.isfinite(left):
+            return None
+        if longest is None or left > longest:
+            longest = left
+    return longest
 
 
 @lru_cache(maxsize=1024)
