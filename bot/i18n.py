@@ -56,7 +56,8 @@ class Translator:
         self.locale = Locale.parse(self.language)
         self._catalog = _catalog(self.language)
         self._numbers: dict[int, str] = {}
-        self._percents: dict[tuple[str, int], str] = {}
+        # By the value shown: its digits as text, or as a whole number (see percent).
+        self._percents: dict[tuple[int | str, int], str] = {}
         self._dates: dict[date, str] = {}
 
     def gettext(self, message: str) -> str:
@@ -71,8 +72,14 @@ class Translator:
         # Kept by the value as shown: the locale's pattern rounds exactly this way (half to
         # even on the float's shortest decimal, scaled by 100), so the same key is the same
         # text, and a tick's thousands of rates fall on a few hundred of them.
-        shown = Decimal(str(fraction)).scaleb(2).quantize(_QUANTA[digits])
-        key = (str(shown), digits)
+        key: tuple[int | str, int]
+        scaled = fraction * 10 ** (digits + 2)
+        if 0.0 < fraction <= 1.0 and digits <= 2 and abs(scaled % 1.0 - 0.5) > 1e-6:
+            # Nowhere near a tie, the float scaled rounds as its decimal does (they differ by
+            # less than 1e-11 here): no Decimal to make.
+            key = (round(scaled), digits)
+        else:
+            key = (str(Decimal(str(fraction)).scaleb(2).quantize(_QUANTA[digits])), digits)
         found = self._percents.get(key)
         if found is None:
             base = self.locale.percent_formats[None].pattern
