@@ -45,8 +45,8 @@ class _Compiled:
     parameters: tuple[tuple[str, _Convert], ...]
     # Values the statement carries itself (``literal``), by parameter name.
     carried: dict[str, Any]
-    # The conversion of each column it returns.
-    columns: tuple[_Convert, ...]
+    # The columns it returns that need converting, by position: most need none.
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]
 
     def values(self, given: Mapping[str, Any]) -> list[Any]:
         if self.carried:
@@ -57,15 +57,16 @@ class _Compiled:
         ]
 
     def rows(self, fetched: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        if not any(self.columns):
+        converted = self.converted
+        if not converted:
             return [tuple(row) for row in fetched]
-        return [
-            tuple(
-                value if convert is None else convert(value)
-                for convert, value in zip(self.columns, row, strict=True)
-            )
-            for row in fetched
-        ]
+        found = []
+        for row in fetched:
+            values = list(row)
+            for index, convert in converted:
+                values[index] = convert(values[index])
+            found.append(tuple(values))
+        return found
 
 
 class _Compiler:
@@ -88,15 +89,18 @@ class _Compiler:
             for name in compiled.positiontup
         )
         returned = getattr(statement, "exported_columns", ())
-        columns = tuple(
+        converts = (
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+        )
+        converted = tuple(
+            (index, convert) for index, convert in enumerate(converts) if convert is not None
         )
         carried = {
             name: bind.effective_value
             for name, bind in ((name, compiled.binds[name]) for name in compiled.positiontup)
             if not bind.required
         }
-        made = _Compiled(str(compiled), parameters, carried, columns)
+        made = _Compiled(str(compiled), parameters, carried, converted)
         self._compiled[id(statement)] = (statement, made)
         return made
 

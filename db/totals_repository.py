@@ -47,7 +47,7 @@ from db.models import (
     VariantDayTotal,
     VariantTotal,
 )
-from db.reads import read_rows
+from db.reads import among
 
 # Rows per INSERT: far below SQLite's 32,766 bound parameters.
 _CHUNK = 500
@@ -167,6 +167,45 @@ _BY_UTC_DAY = (
     )
     .where(VariantDayTotal.experiment_id == bindparam("experiment_id"))
     .order_by(VariantDayTotal.day, VariantDayTotal.variant_id)
+)
+
+# The digest's batches read every total with these two.
+_FOR_WORKSPACES = (
+    select(
+        Variant.experiment_id,
+        Variant.id,
+        Variant.position,
+        Variant.name,
+        func.coalesce(VariantTotal.visitors, 0),
+        func.coalesce(VariantTotal.conversions, 0),
+        case(
+            (VariantTotal.revenue_observations > 0, VariantTotal.revenue_cents),
+            else_=null(),
+        ),
+        func.coalesce(VariantTotal.observations, 0),
+    )
+    .join(Experiment, Experiment.id == Variant.experiment_id)
+    # By its whole key: on the variant alone SQLite scans every variant and indexes the totals
+    # anew for each read.
+    .outerjoin(
+        VariantTotal,
+        (VariantTotal.experiment_id == Variant.experiment_id)
+        & (VariantTotal.variant_id == Variant.id),
+    )
+    .where(among(Experiment.workspace_id))
+    .order_by(Variant.experiment_id, Variant.position)
+)
+_BY_DAY_FOR_WORKSPACES = (
+    select(
+        VariantDayTotal.experiment_id,
+        type_coerce(VariantDayTotal.day, String),
+        VariantDayTotal.variant_id,
+        VariantDayTotal.visitors,
+        VariantDayTotal.conversions,
+    )
+    .join(Experiment, Experiment.id == VariantDayTotal.experiment_id)
+    .where(among(Experiment.workspace_id))
+    .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day)
 )
 
 
@@ -333,52 +372,13 @@ class TotalsRepository:
         and in position order: (experiment id, variant id, position, name, visitors,
         conversions, revenue in cents or None without revenue, results); a variant without
         results has zeros."""
-        rows = await read_rows(
-            self._session,
-            select(
-                Variant.experiment_id,
-                Variant.id,
-                Variant.position,
-                Variant.name,
-                func.coalesce(VariantTotal.visitors, 0),
-                func.coalesce(VariantTotal.conversions, 0),
-                case(
-                    (VariantTotal.revenue_observations > 0, VariantTotal.revenue_cents),
-                    else_=null(),
-                ),
-                func.coalesce(VariantTotal.observations, 0),
-            )
-            .join(Experiment, Experiment.id == Variant.experiment_id)
-            # By its whole key: on the variant alone SQLite scans every variant and indexes
-            # the totals anew for each read.
-            .outerjoin(
-                VariantTotal,
-                (VariantTotal.experiment_id == Variant.experiment_id)
-                & (VariantTotal.variant_id == Variant.id),
-            )
-            .where(Experiment.workspace_id.in_(workspace_ids))
-            .order_by(Variant.experiment_id, Variant.position),
-        )
-        return rows.all()
+        return (await self._statements.run(_FOR_WORKSPACES, {"ids": workspace_ids})).rows
 
     async def by_day_for_workspaces(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
         these workspaces, by experiment and in day order. The day is as the driver gives it (a
         date, or SQLite's text), unconverted: the batch only tells one day from the next."""
-        rows = await read_rows(
-            self._session,
-            select(
-                VariantDayTotal.experiment_id,
-                type_coerce(VariantDayTotal.day, String),
-                VariantDayTotal.variant_id,
-                VariantDayTotal.visitors,
-                VariantDayTotal.conversions,
-            )
-            .join(Experiment, Experiment.id == VariantDayTotal.experiment_id)
-            .where(Experiment.workspace_id.in_(workspace_ids))
-            .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day),
-        )
-        return rows.all()
+        return (await self._statements.run(_BY_DAY_FOR_WORKSPACES, {"ids": workspace_ids})).rows
 
     async def _by_local_day(
         self, experiment_id: int, timezone: str
