@@ -193,7 +193,8 @@ _FOR_WORKSPACES = (
         & (VariantTotal.variant_id == Variant.id),
     )
     .where(among(Experiment.workspace_id))
-    .order_by(Variant.experiment_id, Variant.position)
+    # By experiment as the index on (workspace_id, number) gives them: no sort on SQLite.
+    .order_by(Experiment.workspace_id, Experiment.number, Variant.position)
 )
 _BY_DAY_FOR_WORKSPACES = (
     select(
@@ -205,7 +206,8 @@ _BY_DAY_FOR_WORKSPACES = (
     )
     .join(Experiment, Experiment.id == VariantDayTotal.experiment_id)
     .where(among(Experiment.workspace_id))
-    .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day)
+    # By experiment as the index on (workspace_id, number) gives them: no sort on SQLite.
+    .order_by(Experiment.workspace_id, Experiment.number, VariantDayTotal.day)
 )
 
 
@@ -369,6 +371,7 @@ class TotalsRepository:
 
     async def for_workspaces(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """Every variant of every experiment of these workspaces with its totals, by experiment
+        (the rows of one experiment together, the experiments in workspace and number order)
         and in position order: (experiment id, variant id, position, name, visitors,
         conversions, revenue in cents or None without revenue, results); a variant without
         results has zeros."""
@@ -376,7 +379,8 @@ class TotalsRepository:
 
     async def by_day_for_workspaces(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
-        these workspaces, by experiment and in day order. The day is as the driver gives it (a
+        these workspaces, by experiment (the rows of one experiment together, the experiments
+        in workspace and number order) and in day order. The day is as the driver gives it (a
         date, or SQLite's text), unconverted: the batch only tells one day from the next."""
         return (await self._statements.run(_BY_DAY_FOR_WORKSPACES, {"ids": workspace_ids})).rows
 
