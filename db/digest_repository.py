@@ -226,12 +226,12 @@ class DigestRepository:
     async def workspaces_of(self, workspace_ids: Sequence[int]) -> list[WorkspaceRow]:
         """What a digest needs of each of these workspaces."""
         ran = await self._statements.run(_WORKSPACES_OF, {"ids": workspace_ids})
-        return [WorkspaceRow._make(row) for row in ran.rows]
+        return list(map(WorkspaceRow._make, ran.rows))
 
     async def experiments_of(self, workspace_ids: Sequence[int]) -> list[ExperimentRow]:
         """Every experiment of these workspaces."""
         ran = await self._statements.run(_EXPERIMENTS_OF, {"ids": workspace_ids})
-        return [ExperimentRow._make(row) for row in ran.rows]
+        return list(map(ExperimentRow._make, ran.rows))
 
     async def with_a_sent_digest(self, workspace_ids: Sequence[int]) -> set[int]:
         """Those of these workspaces that were ever sent a digest."""
