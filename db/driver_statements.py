@@ -145,7 +145,9 @@ def _announce(
 
 @dataclass(frozen=True)
 class Ran:
-    rows: list[tuple[Any, ...]]
+    # Tuples; on PostgreSQL SQLAlchemy's rows, which unpack, index and compare as tuples do
+    # (copying each into a tuple was a good part of the CPU of a digest batch's reads).
+    rows: Sequence[Sequence[Any]]
     rowcount: int
 
 
@@ -166,8 +168,7 @@ class TransactionStatements:
         if not self._sqlite:
             # Core execution on the session's connection: in its transaction, begun by it.
             result = await connection.execute(statement, values)
-            rows = [tuple(row) for row in result.all()] if result.returns_rows else []
-            return Ran(rows, result.rowcount)
+            return Ran(result.all() if result.returns_rows else [], result.rowcount)
         compiled = self._compile(statement)
         parameters = compiled.values(values)
         sync = connection.sync_connection

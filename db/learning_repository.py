@@ -116,7 +116,7 @@ class LearningRepository:
         """(workspace id, experiment number) of the concluded experiments of these workspaces
         nobody has written a learning for."""
         ran = await self._statements.run(_CONCLUDED_WITHOUT_LEARNING_OF, {"ids": workspace_ids})
-        return ran.rows
+        return [(workspace_id, number) for workspace_id, number in ran.rows]
 
 
 # Each digest batch runs it: built once (``db.driver_statements`` compiles it once).

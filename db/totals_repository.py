@@ -282,7 +282,7 @@ class TotalsRepository:
         columns: tuple[str, ...],
         rows: list[tuple[Any, ...]],
         returning: tuple[str, ...] = (),
-    ) -> list[Any]:
+    ) -> Sequence[Any]:
         names = (*keys, *columns)
         dialect = self._session.get_bind().dialect.name
         statement = _increment_statement(dialect, table, keys, columns, returning)
