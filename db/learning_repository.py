@@ -101,12 +101,13 @@ class LearningRepository:
             .outerjoin(Experiment, Experiment.id == Learning.experiment_id)
             .options(selectinload(Learning.whys))
             .where(
-                Learning.workspace_id.in_(workspace_ids),
+                among(Learning.workspace_id),
                 Learning.countermeasure.is_not(None),
                 Learning.countermeasure_done_at.is_(None),
                 Learning.countermeasure_due < day,
             )
-            .order_by(Learning.countermeasure_due, Learning.id)
+            .order_by(Learning.countermeasure_due, Learning.id),
+            {"ids": workspace_ids},
         )
         return [(learning.workspace_id, learning, number) for learning, number in rows]
 
