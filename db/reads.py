@@ -83,4 +83,8 @@ def _among_on_postgresql(element: _Among, compiler: SQLCompiler, **kw: Any) -> s
 
 @compiles(_Among)
 def _among_elsewhere(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
-    raise NotImplementedError(f"no list of ids as one parameter on {compiler.dialect.name}")
+    # A statement printed is compiled for no database in particular ("default").
+    if compiler.dialect.name != "default":
+        raise NotImplementedError(f"no list of ids as one parameter on {compiler.dialect.name}")
+    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{column} IN ({ids})"

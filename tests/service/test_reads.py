@@ -57,3 +57,9 @@ async def test_the_ids_given_are_the_ids_selected(
         through_the_driver = (await uow.statements.run(_OF_A_KIND, values)).rows
         through_sqlalchemy = [tuple(row) for row in await uow.session.execute(_OF_A_KIND, values)]
     assert through_the_driver == through_sqlalchemy == expected
+
+
+def test_a_statement_with_a_list_of_ids_prints_as_sql() -> None:
+    assert str(_OF_A_KIND).splitlines()[-1] == (
+        "WHERE workspaces.chat_type = :kind AND workspaces.id IN (:ids) ORDER BY workspaces.id"
+    )
