@@ -3,9 +3,11 @@
 Every ``/log`` runs about ten statements. Through a session each costs several times its work
 in SQLAlchemy: compiling or finding the compiled form, converting values, setting up the
 result, and the session's own bookkeeping (about 0.25 ms of CPU for a one-row INSERT that
-SQLite runs in a few microseconds). The statements an update runs every time are module
+SQLite runs in a few microseconds). The statements an update runs every time, and the reads
+of the digest's batches (their workspace ids one parameter: ``db.reads``), are module
 constants, so here each is compiled once for the engine's dialect; its values are converted
-by their columns' own types, and the rows it returns by the types of what it returns.
+by their columns' own types, and the rows it returns by the types of what it returns (only
+the columns whose type converts anything).
 
 - ``LoneStatements``: a statement in a transaction of its own (the inbox's store and done mark,
   the workspace's version: outside the handler's unit of work). On SQLite one call that also
