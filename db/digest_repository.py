@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import exists, func, select, type_coerce, update
+from sqlalchemy import bindparam, exists, func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
+from db.driver_statements import TransactionStatements
 from db.models import DigestRecord, Experiment, NudgeSnooze, Observation, UTCDateTime, Workspace
-from db.reads import read_rows
+from db.reads import among
 
 
 class WorkspaceRow(NamedTuple):
@@ -75,8 +76,9 @@ class DigestSchedule:
 class DigestRepository:
     """One of the unit of work's repositories: ``uow.digests``."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, statements: TransactionStatements) -> None:
         self._session = session
+        self._statements = statements
 
     async def schedules(self, workspace_id: int | None = None) -> list[DigestSchedule]:
         """Every workspace that gets digests: active (not blocked) and with digests on (or
@@ -223,55 +225,60 @@ class DigestRepository:
 
     async def workspaces_of(self, workspace_ids: Sequence[int]) -> list[WorkspaceRow]:
         """What a digest needs of each of these workspaces."""
-        table = Workspace.__table__
-        rows = await read_rows(
-            self._session,
-            select(*(table.c[name] for name in WorkspaceRow._fields)).where(
-                table.c.id.in_(workspace_ids)
-            ),
-        )
-        return [WorkspaceRow._make(row) for row in rows]
+        ran = await self._statements.run(_WORKSPACES_OF, {"ids": workspace_ids})
+        return list(map(WorkspaceRow._make, ran.rows))
 
     async def experiments_of(self, workspace_ids: Sequence[int]) -> list[ExperimentRow]:
         """Every experiment of these workspaces."""
-        table = Experiment.__table__
-        # An index lookup per experiment (experiment_id, logged_at), in the same statement.
-        last = (
-            select(func.max(Observation.logged_at))
-            .where(Observation.experiment_id == table.c.id)
-            .correlate(table)
-            .scalar_subquery()
-        )
-        rows = await read_rows(
-            self._session,
-            select(
-                *(table.c[name] for name in ExperimentRow._fields[:-1]),
-                type_coerce(last, UTCDateTime),
-            ).where(table.c.workspace_id.in_(workspace_ids)),
-        )
-        return [ExperimentRow._make(row) for row in rows]
+        ran = await self._statements.run(_EXPERIMENTS_OF, {"ids": workspace_ids})
+        return list(map(ExperimentRow._make, ran.rows))
 
     async def with_a_sent_digest(self, workspace_ids: Sequence[int]) -> set[int]:
         """Those of these workspaces that were ever sent a digest."""
-        rows = await read_rows(
-            self._session,
-            select(DigestRecord.workspace_id)
-            .where(DigestRecord.workspace_id.in_(workspace_ids), DigestRecord.state == "sent")
-            .distinct(),
-        )
-        return {workspace_id for (workspace_id,) in rows}
+        ran = await self._statements.run(_WITH_A_SENT_DIGEST, {"ids": workspace_ids})
+        return {workspace_id for (workspace_id,) in ran.rows}
 
     async def snoozed_of(
         self, workspace_ids: Sequence[int], now: datetime
     ) -> dict[int, set[tuple[int, str]]]:
         """Per workspace, the (experiment number, nudge) pairs quiet at ``now``."""
-        rows = await read_rows(
-            self._session,
-            select(NudgeSnooze.workspace_id, Experiment.number, NudgeSnooze.nudge)
-            .join(Experiment, Experiment.id == NudgeSnooze.experiment_id)
-            .where(NudgeSnooze.workspace_id.in_(workspace_ids), NudgeSnooze.until > now),
-        )
+        ran = await self._statements.run(_SNOOZED_OF, {"ids": workspace_ids, "now": now})
         found: dict[int, set[tuple[int, str]]] = {}
-        for workspace_id, number, nudge in rows:
+        for workspace_id, number, nudge in ran.rows:
             found.setdefault(workspace_id, set()).add((number, nudge))
         return found
+
+
+# ---- the batches' statements, built once (``db.driver_statements`` compiles each once)
+
+_WORKSPACES_OF = select(*(Workspace.__table__.c[name] for name in WorkspaceRow._fields)).where(
+    among(Workspace.__table__.c.id)
+)
+
+
+def _experiments_of() -> Any:
+    table = Experiment.__table__
+    # An index lookup per experiment (experiment_id, logged_at), in the same statement.
+    last = (
+        select(func.max(Observation.logged_at))
+        .where(Observation.experiment_id == table.c.id)
+        .correlate(table)
+        .scalar_subquery()
+    )
+    return select(
+        *(table.c[name] for name in ExperimentRow._fields[:-1]),
+        type_coerce(last, UTCDateTime),
+    ).where(among(table.c.workspace_id))
+
+
+_EXPERIMENTS_OF = _experiments_of()
+_WITH_A_SENT_DIGEST = (
+    select(DigestRecord.workspace_id)
+    .where(among(DigestRecord.workspace_id), DigestRecord.state == "sent")
+    .distinct()
+)
+_SNOOZED_OF = (
+    select(NudgeSnooze.workspace_id, Experiment.number, NudgeSnooze.nudge)
+    .join(Experiment, Experiment.id == NudgeSnooze.experiment_id)
+    .where(among(NudgeSnooze.workspace_id), NudgeSnooze.until > bindparam("now"))
+)

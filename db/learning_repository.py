@@ -9,14 +9,16 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.driver_statements import TransactionStatements
 from db.models import Experiment, Learning
-from db.reads import read_rows
+from db.reads import among
 from experiments.lifecycle import Status
 
 
 class LearningRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, statements: TransactionStatements) -> None:
         self._session = session
+        self._statements = statements
 
     async def add(self, learning: Learning) -> Learning:
         self._session.add(learning)
@@ -99,12 +101,13 @@ class LearningRepository:
             .outerjoin(Experiment, Experiment.id == Learning.experiment_id)
             .options(selectinload(Learning.whys))
             .where(
-                Learning.workspace_id.in_(workspace_ids),
+                among(Learning.workspace_id),
                 Learning.countermeasure.is_not(None),
                 Learning.countermeasure_done_at.is_(None),
                 Learning.countermeasure_due < day,
             )
-            .order_by(Learning.countermeasure_due, Learning.id)
+            .order_by(Learning.countermeasure_due, Learning.id),
+            {"ids": workspace_ids},
         )
         return [(learning.workspace_id, learning, number) for learning, number in rows]
 
@@ -113,13 +116,13 @@ class LearningRepository:
     ) -> Sequence[tuple[int, int]]:
         """(workspace id, experiment number) of the concluded experiments of these workspaces
         nobody has written a learning for."""
-        has_learning = exists().where(Learning.experiment_id == Experiment.id)
-        rows = await read_rows(
-            self._session,
-            select(Experiment.workspace_id, Experiment.number).where(
-                Experiment.workspace_id.in_(workspace_ids),
-                Experiment.status == Status.CONCLUDED.value,
-                ~has_learning,
-            ),
-        )
-        return [(workspace_id, number) for workspace_id, number in rows]
+        ran = await self._statements.run(_CONCLUDED_WITHOUT_LEARNING_OF, {"ids": workspace_ids})
+        return [(workspace_id, number) for workspace_id, number in ran.rows]
+
+
+# Each digest batch runs it: built once (``db.driver_statements`` compiles it once).
+_CONCLUDED_WITHOUT_LEARNING_OF = select(Experiment.workspace_id, Experiment.number).where(
+    among(Experiment.workspace_id),
+    Experiment.status == Status.CONCLUDED.value,
+    ~exists().where(Learning.experiment_id == Experiment.id),
+)

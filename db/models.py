@@ -52,13 +52,39 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            # datetime.combine costs a quarter of value.replace(tzinfo=UTC): every timestamp
-            # read from SQLite comes through here.
-            return datetime.combine(value.date(), value.time(), UTC)
-        return value.astimezone(UTC)
+        return _as_utc(value)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name == "sqlite":
+            return _utc_of_sqlite_text
+        return super().result_processor(dialect, coltype)
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        # datetime.combine costs a quarter of value.replace(tzinfo=UTC).
+        return datetime.combine(value.date(), value.time(), UTC)
+    return value.astimezone(UTC)
+
+
+def _utc_of_sqlite_text(value: str | None) -> datetime | None:
+    """``UTCDateTime``'s moment of SQLite's text in one parse, a third of the cost of
+    SQLAlchemy's parse and then ``_as_utc``: every timestamp read from SQLite comes through
+    here."""
+    if value is None:
+        return None
+    try:
+        # Stored as naive UTC text: with the offset the parse gives the aware moment itself.
+        moment: datetime | None = datetime.fromisoformat(value + "+00:00")
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        # Text not written through this type (an offset of its own, a bare date): parsed as
+        # it is.
+        return _as_utc(datetime.fromisoformat(value))
+    return moment
 
 
 class Base(DeclarativeBase):

@@ -1,10 +1,28 @@
-"""Reads past the ORM: the rows of the digest's batches, straight from the connection."""
+"""Reads past the ORM: the rows of the digest's batches, straight from the connection.
+
+A batch reads the rows of up to 500 workspaces at once. Their ids go as one parameter
+(``among``): ``IN (…)`` with a parameter per id made SQLAlchemy render the list anew and
+convert each id on every execution, so the statement could not be compiled once
+(``db.driver_statements``).
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Boolean, Integer, String, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.type_api import TypeEngine
+from sqlalchemy.types import TypeDecorator
 
 
 async def read_rows(session: AsyncSession, query: Any) -> Any:
@@ -12,3 +30,61 @@ async def read_rows(session: AsyncSession, query: Any) -> Any:
     (nothing to flush: the batches read, in a unit of work of their own)."""
     connection = await session.connection()
     return await connection.execute(query)
+
+
+class _Ids(TypeDecorator[Sequence[int]]):
+    """A list of integer ids as one value: JSON text on SQLite, an integer array on
+    PostgreSQL."""
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(Integer))
+        return dialect.type_descriptor(String())
+
+    def process_bind_param(self, value: Sequence[int] | None, dialect: Dialect) -> Any:
+        if value is None:
+            raise ValueError("a list of ids is required, not None")
+        if dialect.name == "postgresql":
+            return list(value)
+        return json.dumps(list(value))
+
+
+class _Among(FunctionElement[bool]):
+    """Its clauses: the column, then the parameter of ids."""
+
+    inherit_cache = True
+    type = Boolean()
+    # A condition already: no ``= 1`` after it where booleans are integers.
+    _is_implicitly_boolean = True
+
+
+def among(
+    column: ColumnElement[int] | QueryableAttribute[int], name: str = "ids"
+) -> ColumnElement[bool]:
+    """``column IN (…)`` with the ids given as the one parameter ``name`` (a sequence of ints,
+    possibly empty), whatever their number."""
+    return _Among(column, bindparam(name, type_=_Ids()))
+
+
+@compiles(_Among, "sqlite")
+def _among_on_sqlite(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
+    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{column} IN (SELECT value FROM json_each({ids}))"
+
+
+@compiles(_Among, "postgresql")
+def _among_on_postgresql(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
+    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{column} = ANY({ids})"
+
+
+@compiles(_Among)
+def _among_elsewhere(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
+    # A statement printed is compiled for no database in particular ("default").
+    if compiler.dialect.name != "default":
+        raise NotImplementedError(f"no list of ids as one parameter on {compiler.dialect.name}")
+    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{column} IN ({ids})"

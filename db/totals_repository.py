@@ -47,7 +47,7 @@ from db.models import (
     VariantDayTotal,
     VariantTotal,
 )
-from db.reads import read_rows
+from db.reads import among
 
 # Rows per INSERT: far below SQLite's 32,766 bound parameters.
 _CHUNK = 500
@@ -169,6 +169,47 @@ _BY_UTC_DAY = (
     .order_by(VariantDayTotal.day, VariantDayTotal.variant_id)
 )
 
+# The digest's batches read every total with these two.
+_FOR_WORKSPACES = (
+    select(
+        Variant.experiment_id,
+        Variant.id,
+        Variant.position,
+        Variant.name,
+        func.coalesce(VariantTotal.visitors, 0),
+        func.coalesce(VariantTotal.conversions, 0),
+        case(
+            (VariantTotal.revenue_observations > 0, VariantTotal.revenue_cents),
+            else_=null(),
+        ),
+        func.coalesce(VariantTotal.observations, 0),
+    )
+    .join(Experiment, Experiment.id == Variant.experiment_id)
+    # By its whole key: on the variant alone SQLite scans every variant and indexes the totals
+    # anew for each read.
+    .outerjoin(
+        VariantTotal,
+        (VariantTotal.experiment_id == Variant.experiment_id)
+        & (VariantTotal.variant_id == Variant.id),
+    )
+    .where(among(Experiment.workspace_id))
+    # By experiment as the index on (workspace_id, number) gives them: no sort on SQLite.
+    .order_by(Experiment.workspace_id, Experiment.number, Variant.position)
+)
+_BY_DAY_FOR_WORKSPACES = (
+    select(
+        VariantDayTotal.experiment_id,
+        type_coerce(VariantDayTotal.day, String),
+        VariantDayTotal.variant_id,
+        VariantDayTotal.visitors,
+        VariantDayTotal.conversions,
+    )
+    .join(Experiment, Experiment.id == VariantDayTotal.experiment_id)
+    .where(among(Experiment.workspace_id))
+    # By experiment as the index on (workspace_id, number) gives them: no sort on SQLite.
+    .order_by(Experiment.workspace_id, Experiment.number, VariantDayTotal.day)
+)
+
 
 class TotalsRepository:
     """One of the unit of work's repositories: ``uow.totals``."""
@@ -241,7 +282,7 @@ class TotalsRepository:
         columns: tuple[str, ...],
         rows: list[tuple[Any, ...]],
         returning: tuple[str, ...] = (),
-    ) -> list[Any]:
+    ) -> Sequence[Any]:
         names = (*keys, *columns)
         dialect = self._session.get_bind().dialect.name
         statement = _increment_statement(dialect, table, keys, columns, returning)
@@ -330,55 +371,18 @@ class TotalsRepository:
 
     async def for_workspaces(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """Every variant of every experiment of these workspaces with its totals, by experiment
+        (the rows of one experiment together, the experiments in workspace and number order)
         and in position order: (experiment id, variant id, position, name, visitors,
         conversions, revenue in cents or None without revenue, results); a variant without
         results has zeros."""
-        rows = await read_rows(
-            self._session,
-            select(
-                Variant.experiment_id,
-                Variant.id,
-                Variant.position,
-                Variant.name,
-                func.coalesce(VariantTotal.visitors, 0),
-                func.coalesce(VariantTotal.conversions, 0),
-                case(
-                    (VariantTotal.revenue_observations > 0, VariantTotal.revenue_cents),
-                    else_=null(),
-                ),
-                func.coalesce(VariantTotal.observations, 0),
-            )
-            .join(Experiment, Experiment.id == Variant.experiment_id)
-            # By its whole key: on the variant alone SQLite scans every variant and indexes
-            # the totals anew for each read.
-            .outerjoin(
-                VariantTotal,
-                (VariantTotal.experiment_id == Variant.experiment_id)
-                & (VariantTotal.variant_id == Variant.id),
-            )
-            .where(Experiment.workspace_id.in_(workspace_ids))
-            .order_by(Variant.experiment_id, Variant.position),
-        )
-        return rows.all()
+        return (await self._statements.run(_FOR_WORKSPACES, {"ids": workspace_ids})).rows
 
     async def by_day_for_workspaces(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
-        these workspaces, by experiment and in day order. The day is as the driver gives it (a
+        these workspaces, by experiment (the rows of one experiment together, the experiments
+        in workspace and number order) and in day order. The day is as the driver gives it (a
         date, or SQLite's text), unconverted: the batch only tells one day from the next."""
-        rows = await read_rows(
-            self._session,
-            select(
-                VariantDayTotal.experiment_id,
-                type_coerce(VariantDayTotal.day, String),
-                VariantDayTotal.variant_id,
-                VariantDayTotal.visitors,
-                VariantDayTotal.conversions,
-            )
-            .join(Experiment, Experiment.id == VariantDayTotal.experiment_id)
-            .where(Experiment.workspace_id.in_(workspace_ids))
-            .order_by(VariantDayTotal.experiment_id, VariantDayTotal.day),
-        )
-        return rows.all()
+        return (await self._statements.run(_BY_DAY_FOR_WORKSPACES, {"ids": workspace_ids})).rows
 
     async def _by_local_day(
         self, experiment_id: int, timezone: str

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, text
 
 from db.driver_statements import LoneStatements
 from db.inbox_repository import StoredUpdate
-from db.models import InboxUpdate, Observation, VariantDayTotal
+from db.models import InboxUpdate, Observation, VariantDayTotal, Workspace
 from db.unit_of_work import Database
 from experiments import observations, services
 from tests.service.conftest import ALICE, CHAT
@@ -199,3 +199,33 @@ async def test_lone_statements_past_the_pools_size_return_their_connections_clea
     assert [r.getMessage() for r in caplog.records if r.name.startswith("sqlalchemy")] == []
     async with database.unit_of_work() as uow:
         assert await uow.session.scalar(select(func.count(InboxUpdate.update_id))) == 40
+
+
+_CREATED = select(Workspace.created_at).where(Workspace.id == bindparam("workspace_id"))
+
+
+@pytest.mark.parametrize(
+    ("stored", "moment"),
+    [
+        ("2026-03-02 23:59:58.123456", MOMENT),
+        ("2026-03-02 23:59:58", MOMENT.replace(microsecond=0)),
+        ("2026-03-03 02:59:58.123456+03:00", MOMENT),
+        ("2026-03-02", datetime(2026, 3, 2, tzinfo=UTC)),
+    ],
+    ids=["as stored", "whole seconds", "an offset of its own", "a bare date"],
+)
+async def test_a_timestamp_of_sqlite_text_reads_as_its_utc_moment(
+    database: Database, workspace: int, stored: str, moment: datetime
+) -> None:
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite keeps timestamps as text")
+    async with database.unit_of_work() as uow:
+        await uow.session.execute(
+            text("UPDATE workspaces SET created_at = :stored"), {"stored": stored}
+        )
+        workspace_id = await uow.session.scalar(select(func.min(Workspace.id)))
+        values = {"workspace_id": workspace_id}
+        fast = (await uow.statements.run(_CREATED, values)).rows
+        slow = (await uow.session.execute(_CREATED, values)).all()
+    assert fast == [(moment,)] and [tuple(row) for row in slow] == [(moment,)]
+    assert fast[0][0].tzinfo is UTC and slow[0][0].tzinfo is UTC
