@@ -356,6 +356,12 @@ class LearningWhy(Base):
     learning: Mapped[Learning] = relationship(back_populates="whys")
 
 
+# A workspace's learnings are listed by it, and a digest asks of each concluded experiment
+# whether it has one: without these, both read the whole table.
+Index("ix_learnings_workspace_id", Learning.workspace_id)
+Index("ix_learnings_experiment_id", Learning.experiment_id)
+
+
 class DigestRecord(Base):
     """A digest claimed for one workspace and local date; the unique key makes it once-only."""
 
@@ -391,6 +397,10 @@ class NudgeSnooze(Base):
     until: Mapped[datetime] = mapped_column(UTCDateTime)
     snoozed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     snoozed_by_id: Mapped[int] = mapped_column(BigInteger)
+
+
+# A digest reads its workspace's snoozes (the unique key leads with the experiment).
+Index("ix_nudge_snoozes_workspace_id", NudgeSnooze.workspace_id)
 
 
 class InboxUpdate(Base):
