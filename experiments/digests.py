@@ -287,18 +287,18 @@ def _running_facts(
     ship = verdict.variant if verdict.kind is VerdictKind.SHIP else None
     if ship not in experiment.variants:
         ship = None
-    return RunningFacts(
-        number=experiment.number,
-        name=experiment.name,
-        stage=experiment.stage,
-        last_data_at=summary.last_logged_at or started,
-        smallest_arm_visitors=min([t.visitors for t in summary.totals]),
-        planned_per_variant=experiment.planned_per_variant,
-        review_date=experiment.review_date,
-        sample_ratio_mismatch=brief.sample_ratio_mismatch,
-        decision_snoozed=bool(snoozed) and (experiment.number, _DECIDE) in snoozed,
-        ship_variant=ship,
-        ship_variant_index=experiment.variants.index(ship) if ship is not None else None,
+    return RunningFacts(  # in its fields' order: keywords would cost as much again
+        experiment.number,
+        experiment.name,
+        experiment.stage,
+        summary.last_logged_at or started,
+        min([t.visitors for t in summary.totals]),
+        experiment.planned_per_variant,
+        experiment.review_date,
+        brief.sample_ratio_mismatch,
+        bool(snoozed) and (experiment.number, _DECIDE) in snoozed,
+        ship,
+        experiment.variants.index(ship) if ship is not None else None,
     )
 
 
@@ -320,16 +320,16 @@ def _line(
     visitors = 0
     for arm in totals:
         visitors += arm.visitors
-    return ExperimentLine(
-        number=experiment.number,
-        name=experiment.name,
-        control=experiment.control,
-        visitors=visitors,
-        leader=totals[leader].name if leader is not None else None,
-        challenger=challenger,
-        prob_beat_control=chance,
-        verdict=brief.verdict,
-        days_left=days_left,
+    return ExperimentLine(  # in its fields' order: keywords would cost as much again
+        experiment.number,
+        experiment.name,
+        experiment.control,
+        visitors,
+        totals[leader].name if leader is not None else None,
+        challenger,
+        chance,
+        brief.verdict,
+        days_left,
     )
 
 

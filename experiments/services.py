@@ -414,12 +414,12 @@ def conversion_counts(
     """What ``readout_of`` gives ``conversion_readout`` for an A/B experiment, its daily looks
     as (visitors, conversions) per arm, cumulative to the end of each day."""
     experiment = summary.experiment
-    return ConversionCounts(
-        arms=summary.totals,
-        looks=looks,
-        planned_per_variant=experiment.planned_per_variant,
-        min_effect=experiment.min_detectable_effect,
-        planned_split=_split_for(experiment, len(summary.totals)),
+    return ConversionCounts(  # in its fields' order: keywords would cost as much again
+        summary.totals,
+        looks,
+        experiment.planned_per_variant,
+        experiment.min_detectable_effect,
+        _split_for(experiment, len(summary.totals)),
     )
 
 
@@ -607,31 +607,34 @@ def experiment_view(
     stage = experiment.stage
     outcome = experiment.outcome
     split = experiment.planned_split
+    # In the fields' order, not by keyword: keywords cost more than the view itself (4 of
+    # 6.5 µs for its 24 fields), and a digest tick makes a view of every experiment it reads.
+    # tests/unit/test_experiment_view.py holds each field to its column.
     return ExperimentView(
-        number=experiment.number,
-        name=experiment.name,
-        kind=_KINDS[experiment.kind],
-        stage=_STAGES[stage] if stage else None,
-        hypothesis=experiment.hypothesis,
-        status=_STATUSES[experiment.status],
-        outcome=_OUTCOMES[outcome] if outcome else None,
-        variants=tuple(v.name for v in experiment.variants) if variants is None else variants,
-        planned_per_variant=experiment.planned_per_variant,
-        baseline_rate=experiment.baseline_rate,
-        min_detectable_effect=experiment.min_detectable_effect,
-        review_date=experiment.review_date,
-        started_at=experiment.started_at,
-        concluded_at=experiment.concluded_at,
-        created_at=experiment.created_at,
-        created_by=experiment.created_by_name,
-        ice_impact=experiment.ice_impact,
-        ice_confidence=experiment.ice_confidence,
-        ice_ease=experiment.ice_ease,
-        cost_spent=experiment.cost_spent,
-        winner=experiment.winner,
-        planned_split=domain.split_from_text(split) if split else None,
-        target_rate=experiment.target_rate,
-        storyline=experiment.storyline,
+        experiment.number,
+        experiment.name,
+        _KINDS[experiment.kind],
+        _STAGES[stage] if stage else None,
+        experiment.hypothesis,
+        _STATUSES[experiment.status],
+        _OUTCOMES[outcome] if outcome else None,
+        tuple(v.name for v in experiment.variants) if variants is None else variants,
+        experiment.planned_per_variant,
+        experiment.baseline_rate,
+        experiment.min_detectable_effect,
+        experiment.review_date,
+        experiment.started_at,
+        experiment.concluded_at,
+        experiment.created_at,
+        experiment.created_by_name,
+        experiment.ice_impact,
+        experiment.ice_confidence,
+        experiment.ice_ease,
+        experiment.cost_spent,
+        experiment.winner,
+        domain.split_from_text(split) if split else None,
+        experiment.target_rate,
+        experiment.storyline,
     )
 
 

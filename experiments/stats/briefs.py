@@ -164,21 +164,21 @@ def conversion_briefs(
     """``brief_of(conversion_readout(...))`` of every experiment, computed across the batch."""
     bayes = _SHARED_CACHE if bayes is None else bayes
     # Each experiment's counts, read once: the loops below and the rules use them again.
-    visitors_of: list[tuple[int, ...]] = []
-    conversions_of: list[tuple[int, ...]] = []
+    visitors_of: list[list[int]] = []
+    conversions_of: list[list[int]] = []
     # The sample-ratio check: the statistic per experiment, the chi-square tail for all at once.
     statistics: list[float] = []
     freedoms: list[int] = []
-    srm_of: list[int | None] = []
+    srm_of: list[int] = []  # its statistic's place; -1 without visitors
     # The chance to beat the control of every challenger with visitors on both sides.
     pairs: list[tuple[int, int, int, int]] = []
-    pair_of: list[list[int | None]] = []
+    pair_of: list[list[int]] = []  # per challenger, its pair's place; -1 if not made
     for item in experiments:
         arms = item.arms
         if len(arms) < 2:
             raise ValueError(f"A readout needs at least two arms, got {len(arms)}.")
-        visitors = tuple([arm.visitors for arm in arms])
-        conversions = tuple([arm.conversions for arm in arms])
+        visitors = [arm.visitors for arm in arms]
+        conversions = [arm.conversions for arm in arms]
         visitors_of.append(visitors)
         conversions_of.append(conversions)
         total = sum(visitors)
@@ -191,15 +191,16 @@ def conversion_briefs(
             statistics.append(statistic)
             freedoms.append(len(arms) - 1)
         else:
-            srm_of.append(None)
-        made: list[int | None] = []
+            srm_of.append(-1)
+        made: list[int] = []
         control_visitors, control_conversions = visitors[0], conversions[0]
-        for seen, converted in zip(visitors[1:], conversions[1:], strict=True):
+        for index in range(1, len(arms)):
+            seen = visitors[index]
             if seen > 0 and control_visitors > 0:
                 made.append(len(pairs))
-                pairs.append((converted, seen, control_conversions, control_visitors))
+                pairs.append((conversions[index], seen, control_conversions, control_visitors))
             else:
-                made.append(None)
+                made.append(-1)
         pair_of.append(made)
     p_values = special.chdtrc(
         np.array(freedoms, dtype=float), np.array(statistics, dtype=float)
@@ -213,7 +214,7 @@ def conversion_briefs(
     for index, found in enumerate(srm_of):
         visitors = visitors_of[index]
         no_visitors = 0 in visitors
-        p_value = None if found is None else p_values[found]
+        p_value = None if found < 0 else p_values[found]
         if p_value is not None and p_value != p_value:  # NaN, as sample_ratio_check reads it
             p_value = 1.0
         mismatch = p_value is not None and p_value < SRM_THRESHOLD and not no_visitors
@@ -230,36 +231,50 @@ def conversion_briefs(
         else:
             deciding.append(index)
         verdicts.append(verdict)
-    intervals = _running_intervals([experiments[i] for i in deciding], alpha)
-    bounds = [_effect_bound(experiments[i]) for i in deciding]
-    # Rules 5-8 for every challenger of the batch at once.
-    codes = call_effect(
-        np.array([low for found in intervals for low, _ in found]),
-        np.array([high for found in intervals for _, high in found]),
-        np.array([bound for found, bound in zip(intervals, bounds, strict=True) for _ in found]),
-    ).tolist()
-    at = 0
-    for index, per_challenger in zip(deciding, intervals, strict=True):
-        calls = [EffectCall(code) for code in codes[at : at + len(per_challenger)]]
-        at += len(per_challenger)
-        verdicts[index] = _decide(experiments[index], calls)
+    if deciding:
+        intervals = _running_intervals(
+            [experiments[i] for i in deciding],
+            [(visitors_of[i], conversions_of[i]) for i in deciding],
+            alpha,
+        )
+        # Rules 5-8 for every challenger of the batch at once.
+        lows: list[float] = []
+        highs: list[float] = []
+        bounds: list[float] = []
+        for index, per_challenger in zip(deciding, intervals, strict=True):
+            bound = _effect_bound(experiments[index])
+            for low, high in per_challenger:
+                lows.append(low)
+                highs.append(high)
+                bounds.append(bound)
+        codes = call_effect(np.array(lows), np.array(highs), np.array(bounds)).tolist()
+        at = 0
+        for index, per_challenger in zip(deciding, intervals, strict=True):
+            calls = [_CALLS[code] for code in codes[at : at + len(per_challenger)]]
+            at += len(per_challenger)
+            verdicts[index] = _decide(experiments[index], calls)
 
     briefs: list[ReadoutBrief] = []
     for index, verdict in enumerate(verdicts):
         assert verdict is not None
-        rates = [
-            converted / seen if seen else None
-            for seen, converted in zip(visitors_of[index], conversions_of[index], strict=True)
-        ]
+        rates = tuple(
+            [
+                converted / seen if seen else None
+                for seen, converted in zip(visitors_of[index], conversions_of[index], strict=True)
+            ]
+        )
         briefs.append(
             ReadoutBrief(
                 verdict,
-                tuple(rates),
-                tuple([None if made is None else chances[made] for made in pair_of[index]]),
+                rates,
+                tuple([None if made < 0 else chances[made] for made in pair_of[index]]),
                 mismatches[index],
             )
         )
     return briefs
+
+
+_CALLS = tuple(EffectCall)  # by code: calling the enum costs several times the lookup
 
 
 # Rules 1-4 say nothing that depends on the experiment: one verdict each, shared.
@@ -270,21 +285,23 @@ _FEW_CONVERSIONS = Verdict(VerdictKind.KEEP_RUNNING, None, VerdictReason.FEW_CON
 
 
 def _running_intervals(
-    experiments: Sequence[ConversionCounts], alpha: float
+    experiments: Sequence[ConversionCounts],
+    counts: Sequence[tuple[list[int], list[int]]],
+    alpha: float,
 ) -> list[list[tuple[float, float]]]:
     """Per experiment, per challenger: the always-valid interval intersected over the looks
-    (those ``conversion_readout`` keeps) and now."""
+    (those ``conversion_readout`` keeps) and now; ``counts`` are each experiment's visitors
+    and conversions per arm now."""
     # One row per (experiment, challenger, look), grouped by the level of the interval.
     rows: dict[int, list[tuple[int, int, int, int]]] = {}
     placed: list[tuple[int, int, int]] = []  # (challengers, its first row, looks)
-    for item in experiments:
-        arms = item.arms
-        width = len(arms)
-        now = [(arm.visitors, arm.conversions) for arm in arms]
+    for item, (visitors, conversions) in zip(experiments, counts, strict=True):
+        width = len(visitors)
+        now = list(zip(visitors, conversions, strict=True))
         looks = [
             look
             for look in item.looks
-            if len(look) == width and all(visitors >= MIN_VISITORS_PER_ARM for visitors, _ in look)
+            if len(look) == width and min([seen for seen, _ in look]) >= MIN_VISITORS_PER_ARM
         ]
         if looks and list(looks[-1]) == now:
             looks.pop()
@@ -294,17 +311,22 @@ def _running_intervals(
         first = len(group)
         for index in range(1, width):
             for look in looks:
-                group.append((look[index][1], look[index][0], look[0][1], look[0][0]))
+                seen, converted = look[index]
+                control_seen, control_converted = look[0]
+                group.append((converted, seen, control_converted, control_seen))
         placed.append((challengers, first, len(looks)))
     bounds: dict[int, tuple[list[float], list[float]]] = {}
     for challengers, group in rows.items():
-        counts = np.array(group, dtype=float).T
-        theta, variance, tau2 = plug_ins(*counts)
+        columns = np.array(group, dtype=float).T
+        theta, variance, tau2 = plug_ins(*columns)
         width_ = half_width(variance, tau2, alpha / challengers)
         bounds[challengers] = ((theta - width_).tolist(), (theta + width_).tolist())
     found: list[list[tuple[float, float]]] = []
     for challengers, first, span in placed:
         lows, highs = bounds[challengers]
+        if span == 1:
+            found.append([(lows[first + c], highs[first + c]) for c in range(challengers)])
+            continue
         per_challenger = []
         for challenger in range(challengers):
             start = first + challenger * span
