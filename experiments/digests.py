@@ -224,34 +224,30 @@ def _digest(
     """The digest from what was read and each running experiment's brief and days left."""
     summaries = read.summaries
     constraint = read.funnel.constraint if read.funnel is not None else None
+    pairs = list(zip(running, numbers, strict=True))
+    # Both in their fields' order: keywords would cost as much again.
     facts = WorkspaceFacts(
-        now=now,
-        today=read.today,
-        stale_after_days=read.stale_after_days,
-        target_running=read.target_running,
-        has_experiments=bool(summaries),
-        running=tuple(
-            _running_facts(summary, brief, read.snoozed)
-            for summary, (brief, _) in zip(running, numbers, strict=True)
-        ),
-        without_learning=_concluded_facts(summaries, read.without_learning),
-        constraint=constraint,
-        suggested_draft=_suggested_draft([s.experiment for s in summaries], constraint),
+        now,
+        read.today,
+        read.stale_after_days,
+        read.target_running,
+        bool(summaries),
+        tuple([_running_facts(summary, brief, read.snoozed) for summary, (brief, _) in pairs]),
+        _concluded_facts(summaries, read.without_learning),
+        constraint,
+        _suggested_draft([s.experiment for s in summaries], constraint),
     )
     return Digest(
-        chat_id=read.chat_id,
-        language=read.language,
-        timezone=read.timezone,
-        digest_time=read.digest_time,
-        local_date=read.today,
-        lines=tuple(
-            _line(summary, brief, days_left)
-            for summary, (brief, days_left) in zip(running, numbers, strict=True)
-        ),
-        nudges=nudges_for(facts),
-        timezone_hint=read.timezone_hint,
-        funnel_news=read.news,
-        overdue_countermeasures=read.overdue,
+        read.chat_id,
+        read.language,
+        read.timezone,
+        read.digest_time,
+        read.today,
+        tuple([_line(summary, brief, days_left) for summary, (brief, days_left) in pairs]),
+        nudges_for(facts),
+        read.timezone_hint,
+        read.news,
+        read.overdue,
     )
 
 
