@@ -363,7 +363,11 @@ async def _read_and_compose(uow: UnitOfWork, ids: list[int], now: datetime) -> d
         snoozed = await uow.digests.snoozed_of(ids, now)
         unlearned = await uow.learnings.concluded_without_learning_of(ids)
         funnels = await uow.funnels.latest_two_periods(ids)
-        todays = {w.id: schedule.local_date(now, _zone(w.timezone)) for w in workspaces}
+        # A batch's workspaces share a few timezones: each zone's date is found once.
+        dates = {
+            zone: schedule.local_date(now, _zone(zone)) for zone in {w.timezone for w in workspaces}
+        }
+        todays = {w.id: dates[w.timezone] for w in workspaces}
         latest_today = max(todays.values(), default=now.date())
         # Due before the latest of the batch's local dates; each workspace keeps its own below.
         countermeasures = await uow.learnings.countermeasures_due_before_of(ids, latest_today)
@@ -456,6 +460,8 @@ def _compose_batch(
     for workspace_id, number in unlearned:
         without_learning.setdefault(workspace_id, set()).add(number)
 
+    # "HH:MM" of each digest time of the batch (a few: most keep the default), made once.
+    clock_faces = {w.digest_time: w.digest_time.strftime("%H:%M") for w in workspaces}
     reads: list[tuple[int, _WorkspaceRead, list[tuple[int, ExperimentSummary]]]] = []
     for workspace in workspaces:
         own = sorted(summaries.get(workspace.id, ()), key=_listed_order)
@@ -470,7 +476,7 @@ def _compose_batch(
                     chat_id=workspace.chat_id,
                     language=workspace.language,
                     timezone=workspace.timezone,
-                    digest_time=workspace.digest_time.strftime("%H:%M"),
+                    digest_time=clock_faces[workspace.digest_time],
                     today=todays[workspace.id],
                     stale_after_days=workspace.stale_after_days,
                     target_running=workspace.target_running,

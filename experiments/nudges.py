@@ -181,7 +181,7 @@ def _stale(experiment: RunningFacts, facts: WorkspaceFacts) -> Nudge | None:
     days = int((facts.now - experiment.last_data_at).total_seconds() // 86400)
     if days < facts.stale_after_days:
         return None
-    return Nudge(NudgeKind.STALE, experiment.number, experiment.name, days=days)
+    return Nudge(NudgeKind.STALE, experiment.number, experiment.name, days)
 
 
 def _launch(facts: WorkspaceFacts) -> list[Nudge]:
