@@ -8,13 +8,13 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, exists, func, select, type_coerce, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
 from db.driver_statements import TransactionStatements
-from db.models import DigestRecord, Experiment, NudgeSnooze, Observation, UTCDateTime, Workspace
-from db.reads import among
+from db.models import DigestRecord, Experiment, NudgeSnooze, Workspace
+from db.reads import among, latest_logged_at
 
 
 class WorkspaceRow(NamedTuple):
@@ -258,16 +258,9 @@ _WORKSPACES_OF = select(*(Workspace.__table__.c[name] for name in WorkspaceRow._
 
 def _experiments_of() -> Any:
     table = Experiment.__table__
-    # An index lookup per experiment (experiment_id, logged_at), in the same statement.
-    last = (
-        select(func.max(Observation.logged_at))
-        .where(Observation.experiment_id == table.c.id)
-        .correlate(table)
-        .scalar_subquery()
-    )
     return select(
         *(table.c[name] for name in ExperimentRow._fields[:-1]),
-        type_coerce(last, UTCDateTime),
+        latest_logged_at(table.c.id),
     ).where(among(table.c.workspace_id))
 
 

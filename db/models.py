@@ -81,8 +81,8 @@ def _utc_of_sqlite_text(value: str | None) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        # Text not written through this type (an offset of its own, a bare date): parsed as
-        # it is.
+        # Text not written through this type: an offset of its own (the parse above fails),
+        # or a bare date (it parses, the offset dropped): parsed as it is.
         return _as_utc(datetime.fromisoformat(value))
     return moment
 

@@ -1,4 +1,5 @@
-"""Reads past the ORM: the rows of the digest's batches, straight from the connection.
+"""Reads past the ORM: the rows of the digest's batches, straight from the connection, and
+the pieces of statements several reads share.
 
 A batch reads the rows of up to 500 workspaces at once. Their ids go as one parameter
 (``among``): ``IN (…)`` with a parameter per id made SQLAlchemy render the list anew and
@@ -12,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, bindparam
+from sqlalchemy import Boolean, Integer, String, bindparam, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.types import TypeDecorator
+
+from db.models import Observation, UTCDateTime
 
 
 async def read_rows(session: AsyncSession, query: Any) -> Any:
@@ -69,15 +72,19 @@ def among(
     return _Among(column, bindparam(name, type_=_Ids()))
 
 
+def _column_and_ids(element: _Among, compiler: SQLCompiler, kw: dict[str, Any]) -> list[str]:
+    return [compiler.process(clause, **kw) for clause in element.clauses]
+
+
 @compiles(_Among, "sqlite")
 def _among_on_sqlite(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
-    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    column, ids = _column_and_ids(element, compiler, kw)
     return f"{column} IN (SELECT value FROM json_each({ids}))"
 
 
 @compiles(_Among, "postgresql")
 def _among_on_postgresql(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
-    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    column, ids = _column_and_ids(element, compiler, kw)
     return f"{column} = ANY({ids})"
 
 
@@ -86,5 +93,17 @@ def _among_elsewhere(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
     # A statement printed is compiled for no database in particular ("default").
     if compiler.dialect.name != "default":
         raise NotImplementedError(f"no list of ids as one parameter on {compiler.dialect.name}")
-    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    column, ids = _column_and_ids(element, compiler, kw)
     return f"{column} IN ({ids})"
+
+
+def latest_logged_at(experiment_id: Any) -> ColumnElement[Any]:
+    """When the experiment's latest result was logged, as an aware UTC moment (None without
+    results): an index lookup on (experiment_id, logged_at). ``experiment_id`` is a value, a
+    parameter, or the column of an enclosing statement (then correlated with it)."""
+    latest = (
+        select(func.max(Observation.logged_at))
+        .where(Observation.experiment_id == experiment_id)
+        .scalar_subquery()
+    )
+    return type_coerce(latest, UTCDateTime)

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from db.dialect import upsert_insert
 from db.driver_statements import TransactionStatements
 from db.models import Experiment, Observation, Variant, Workspace
-from db.reads import read_rows
+from db.reads import latest_logged_at, read_rows
 from db.totals_repository import RESULT_COLUMNS, CountedResult, TotalsRepository, VariantSums
 from experiments import experiment as entity
 from experiments.domain import Outcome, Status
@@ -340,12 +340,7 @@ class ObservationRepository:
 
     async def last_logged_at(self, experiment_id: int) -> datetime | None:
         """When the experiment's latest entry was logged (an index lookup)."""
-        found = await self._session.scalar(
-            select(func.max(Observation.logged_at)).where(
-                Observation.experiment_id == experiment_id
-            )
-        )
-        return _aware(found)
+        return await self._session.scalar(select(latest_logged_at(experiment_id)))
 
     async def last(self, experiment_id: int) -> Observation | None:
         return await self._session.scalar(

@@ -47,7 +47,7 @@ from db.models import (
     VariantDayTotal,
     VariantTotal,
 )
-from db.reads import among
+from db.reads import among, latest_logged_at
 
 # Rows per INSERT: far below SQLite's 32,766 bound parameters.
 _CHUNK = 500
@@ -126,11 +126,6 @@ def _increment_statement(
 
 def _for_readout() -> Any:
     experiment_id: Any = bindparam("experiment_id")
-    last = (
-        select(func.max(Observation.logged_at))
-        .where(Observation.experiment_id == experiment_id)
-        .scalar_subquery()
-    )
     variants = select(
         VariantTotal.variant_id,
         cast(null(), Date).label("day"),
@@ -139,7 +134,7 @@ def _for_readout() -> Any:
         VariantTotal.revenue_cents,
         VariantTotal.revenue_observations,
         VariantTotal.observations,
-        type_coerce(last, UTCDateTime).label("last_logged_at"),
+        latest_logged_at(experiment_id).label("last_logged_at"),
     ).where(VariantTotal.experiment_id == experiment_id)
     days = select(
         VariantDayTotal.variant_id,

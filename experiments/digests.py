@@ -313,14 +313,11 @@ def _line(
             if found is not None and (chance is None or found > chance):
                 challenger, chance = totals[index].name, found
         leader = brief.leader
-    visitors = 0
-    for arm in totals:
-        visitors += arm.visitors
     return ExperimentLine(  # in its fields' order: keywords would cost as much again
         experiment.number,
         experiment.name,
         experiment.control,
-        visitors,
+        summary.visitors,
         totals[leader].name if leader is not None else None,
         challenger,
         chance,

@@ -100,9 +100,13 @@ def _chance_words(language: str, variant: str, control: str) -> tuple[str, str]:
     """The words before and after the chance that ``variant`` beats ``control``: the chance
     differs from line to line, the rest does not."""
     template = translator(language).gettext("{chance} chance {variant} beats {control}")
-    before, _, after = template.partition("{chance}")
-    names = {"variant": esc(variant), "control": esc(control)}
-    return before.format_map(names), after.format_map(names)
+    return _around(template, "chance", {"variant": esc(variant), "control": esc(control)})
+
+
+def _around(template: str, field: str, values: dict[str, str]) -> tuple[str, str]:
+    """The template's words before and after ``{field}``, its other fields filled in."""
+    before, _, after = template.partition("{" + field + "}")
+    return before.format_map(values), after.format_map(values)
 
 
 # Every line of a tick says one of a few verdicts and a few numbers of days: said once each.
@@ -195,8 +199,8 @@ def _around_title(
         assert kind is NudgeKind.LEARN
         icon = "💡 "
         text = _("{title} is concluded: what did you learn?")
-    before, _title, after = text.partition("{title}")
-    return icon + before.format_map(values), after.format_map(values)
+    before, after = _around(text, "title", values)
+    return icon + before, after
 
 
 def _suggest_draft(t: Translator, draft: DraftFacts) -> str:

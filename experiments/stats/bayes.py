@@ -112,15 +112,10 @@ def prob_beat(variant: BetaPosterior, control: BetaPosterior) -> float:
     the narrower posterior (see the module docstring). Reference for the quantity: Evan Miller,
     "Formulas for Bayesian A/B testing" (2015), whose closed-form sum the tests use.
     """
-    if _summable(variant.alpha, control.alpha):
-        return float(
-            miller_sum(
-                np.array([variant.alpha]),
-                np.array([variant.beta]),
-                np.array([control.alpha]),
-                np.array([control.beta]),
-            )[0]
-        )
+    va, vb = np.array([variant.alpha]), np.array([variant.beta])
+    ca, cb = np.array([control.alpha]), np.array([control.beta])
+    if _summable(va, ca)[0]:
+        return float(miller_sum(va, vb, ca, cb)[0])
     if variant.sd <= control.sd:
         x, w = _weighted_density(variant)
         value = float(np.sum(w * control.cdf(x)))
@@ -195,7 +190,7 @@ def prob_beat_many(
     cb = 1.0 + np.asarray(control_visitors, dtype=float) - (ca - 1.0)
     if va.size == 0:
         return np.zeros(0)
-    summed = np.minimum(va, ca) <= SUM_TERMS
+    summed = _summable(va, ca)
     if summed.all():
         return miller_sum(va, vb, ca, cb)
     if summed.any():
@@ -252,9 +247,11 @@ def _integrated_many(va: np.ndarray, vb: np.ndarray, ca: np.ndarray, cb: np.ndar
 SUM_TERMS = 1000
 
 
-def _summable(variant_alpha: float, control_alpha: float) -> bool:
-    smaller = min(variant_alpha, control_alpha)
-    return smaller <= SUM_TERMS and float(smaller).is_integer()
+def _summable(va: np.ndarray, ca: np.ndarray) -> np.ndarray:
+    """The pairs Evan Miller's sum takes: the smaller alpha a whole number of terms, at most
+    ``SUM_TERMS``."""
+    smaller = np.minimum(va, ca)
+    return (smaller <= SUM_TERMS) & (smaller == np.floor(smaller))
 
 
 def miller_sum(va: np.ndarray, vb: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:

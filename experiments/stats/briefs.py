@@ -324,9 +324,6 @@ def _running_intervals(
     found: list[list[tuple[float, float]]] = []
     for challengers, first, span in placed:
         lows, highs = bounds[challengers]
-        if span == 1:
-            found.append([(lows[first + c], highs[first + c]) for c in range(challengers)])
-            continue
         per_challenger = []
         for challenger in range(challengers):
             start = first + challenger * span

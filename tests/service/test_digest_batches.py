@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -139,18 +140,21 @@ async def _workspace(database: Database, rng: random.Random, chat: int) -> None:
         await log_funnel(uow(), chat, counts, author=ALICE, clock=logged)
 
 
+async def _workspaces(database: Database, seed: int, chats: Sequence[int]) -> dict[int, int]:
+    """A workspace of each chat (``_workspace``, from one seed); their ids by chat."""
+    rng = random.Random(seed)
+    for chat in chats:
+        await _workspace(database, rng, chat)
+    async with database.unit_of_work() as uow:
+        return {chat: (await services.require_workspace(uow, chat)).id for chat in chats}
+
+
 async def test_a_batch_of_digests_is_word_for_word_each_workspace_s_digest(
     database: Database,
 ) -> None:
-    rng = random.Random(20260302)
     chats = list(range(5001, 5029))
-    for chat in chats:
-        await _workspace(database, rng, chat)
+    ids = await _workspaces(database, 20260302, chats)
     now = NOW
-    ids = {}
-    async with database.unit_of_work() as uow:
-        for chat in chats:
-            ids[chat] = (await services.require_workspace(uow, chat)).id
     # A workspace gone since it was found due has no digest in the batch.
     batch = await digests.compose_digests(
         database.unit_of_work(), [*ids.values(), 999_999], now=now
@@ -195,13 +199,9 @@ async def test_a_batch_of_no_workspaces_reads_nothing(database: Database) -> Non
 async def test_a_batch_reads_each_experiment_s_times_as_its_own_reads_do(
     database: Database,
 ) -> None:
-    rng = random.Random(20260303)
-    chats = list(range(6001, 6009))
-    for chat in chats:
-        await _workspace(database, rng, chat)
+    ids = await _workspaces(database, 20260303, range(6001, 6009))
     async with database.unit_of_work() as uow:
-        ids = [(await services.require_workspace(uow, chat)).id for chat in chats]
-        rows = await uow.digests.experiments_of(ids)
+        rows = await uow.digests.experiments_of(list(ids.values()))
         assert rows
         for row in rows:
             stored = await uow.experiments.by_id(row.id)
