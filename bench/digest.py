@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from interpreter import describe
 from sqlalchemy import insert
 
 from bot.i18n import translator
@@ -216,6 +217,7 @@ def main() -> None:
     parser.add_argument("--workspaces", type=int, help="how many workspaces (default 10,000)")
     parser.add_argument("--experiments", type=int, default=5, help="running per workspace")
     args = parser.parse_args()
+    print(describe())
     with tempfile.TemporaryDirectory() as folder:
         print("== SQLite (a temporary file)")
         run_on(f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}", args)

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from botprocess import BotProcess
+from interpreter import describe
 
 from emulator import DEFAULT_TOKEN, BotApiEmulator
 
@@ -54,6 +55,7 @@ async def session(kind: str) -> list[tuple[str, float, float]]:
 
 
 async def main() -> None:
+    print(describe())
     hourglass = await session("hourglass")
     echo = await session("echo")
     print("Resident memory of the bot process, MB (peak = VmHWM so far)")

@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
+from interpreter import describe
 from sqlalchemy import func, select
 
 from bot.bootstrap import open_database
@@ -151,6 +152,7 @@ async def main() -> int:
     parser.add_argument("--observations", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    print(describe())
     with tempfile.TemporaryDirectory() as folder:
         database = await open_database(f"sqlite+aiosqlite:///{folder}/bench.sqlite3")
         try:

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from interpreter import describe
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = {
     "hourglass calc 120/2400 150/2400": ["-m", "bot.cli", "calc", "120/2400", "150/2400"],
@@ -41,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    print(describe())
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for arguments in COMMANDS.values():  # warm the file cache
         run_once(arguments)

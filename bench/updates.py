@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from botprocess import BotProcess
+from interpreter import describe
 
 from emulator import DEFAULT_TOKEN, BotApiEmulator, BotMessage, SimChat
 
@@ -185,6 +186,7 @@ async def main() -> None:
     parser.add_argument("--updates", type=int, default=240, help="updates per scenario")
     parser.add_argument("--slices", type=int, default=8, help="turns per scenario and bot")
     args = parser.parse_args()
+    print(describe())
     chat_counts = (1, 10)
     kinds = ("hourglass", "echo", "echo-lean")
     runs = await measure(kinds, chat_counts, args.updates, args.slices)
