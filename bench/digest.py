@@ -40,7 +40,7 @@ from bot.render.digest import digest_keyboard, digest_text
 from db.engine import create_engine, migrate
 from db.models import Base
 from db.unit_of_work import Database
-from experiments.digests import BATCH_SIZE, compose_digest, compose_digests, due_digests
+from experiments.digests import BATCH_SIZE, compose_digest, compose_digest_batches, due_digests
 from experiments.stats.briefs import forget_chances
 from experiments.stats.readout import ArmCounts, conversion_readout
 
@@ -172,13 +172,17 @@ async def _compose(url: str, chat_ids: list[int]) -> tuple[int, float, float]:
 
 
 async def _compose_batches(url: str, workspace_ids: list[int]) -> tuple[int, float, float]:
-    """The tick's path: composes ``BATCH_SIZE`` workspaces at a time and renders each digest."""
+    """The tick's path: composes ``BATCH_SIZE`` workspaces at a time, each batch read while
+    the one before is composed, and renders each digest."""
     database = Database(create_engine(url))
     started, cpu = time.perf_counter(), time.process_time()
     made = 0
-    for start in range(0, len(workspace_ids), BATCH_SIZE):
-        batch = workspace_ids[start : start + BATCH_SIZE]
-        composed = await compose_digests(database.unit_of_work(), batch, now=NOW)
+    batches = [
+        workspace_ids[start : start + BATCH_SIZE]
+        for start in range(0, len(workspace_ids), BATCH_SIZE)
+    ]
+    async for _, composed in compose_digest_batches(database.unit_of_work, batches, now=NOW):
+        assert not isinstance(composed, Exception), composed
         for digest in composed.values():
             t = translator(digest.language)
             digest_text(t, digest)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,52 +90,64 @@ async def run_digest_tick(
     due = await digests.due_digests(runtime.uow(), moment)
     outcomes: Counter[str] = Counter()
     size = max(policy.batch_size, 1)
-    for start in range(0, len(due), size):
-        if not application.running:
-            break
-        batch = due[start : start + size]
-        composed = await _compose_batch(runtime, batch, moment)
-        queue: asyncio.Queue[DueDigest] = asyncio.Queue()
-        for item in batch:
-            queue.put_nowait(item)
-
-        async def worker(
-            queue: asyncio.Queue[DueDigest] = queue, composed: dict[int, Digest] = composed
-        ) -> None:
-            # A graceful stop lets each worker finish its digest in flight, then leaves the
-            # rest to whichever process runs next.
-            while application.running and not queue.empty():
-                item = queue.get_nowait()
-                try:
-                    digest = composed.get(item.workspace_id)
-                    outcomes[
-                        await _deliver(application, runtime, item, moment, policy, digest)
-                    ] += 1
-                except Exception:
-                    # One workspace's failure must not cost the others their digest.
-                    logger.exception("digest for chat %s failed", item.chat_id)
-                    outcomes["error"] += 1
-
-        await asyncio.gather(*(worker() for _ in range(max(policy.workers, 1))))
+    batches = [due[start : start + size] for start in range(0, len(due), size)]
+    # Each batch is read while the one before is composed.
+    composing = digests.compose_digest_batches(
+        runtime.uow, [[item.workspace_id for item in batch] for batch in batches], now=moment
+    )
+    try:
+        for batch in batches:
+            if not application.running:
+                break
+            await _send_batch(application, runtime, batch, moment, policy, composing, outcomes)
+    finally:
+        await composing.aclose()
     if due:
         logger.info("digest tick at %s: %d due, %s", moment.isoformat(), len(due), dict(outcomes))
     return TickReport(len(due), outcomes)
 
 
-async def _compose_batch(
-    runtime: Runtime, batch: list[DueDigest], now: datetime
-) -> dict[int, Digest]:
-    """The batch's digests by workspace id; on a failure, none (each is then composed alone,
-    so one workspace's bad data costs only its own digest)."""
-    try:
-        return await digests.compose_digests(
-            runtime.uow(), [item.workspace_id for item in batch], now=now
+async def _send_batch(
+    application: Application,
+    runtime: Runtime,
+    batch: list[DueDigest],
+    moment: datetime,
+    policy: DeliveryPolicy,
+    composing: AsyncGenerator[tuple[list[int], dict[int, Digest] | Exception], None],
+    outcomes: Counter[str],
+) -> None:
+    """Sends the batch's digests, composed together; on a failure to compose them so, each is
+    composed alone (one workspace's bad data costs only its own digest)."""
+    _, found = await anext(composing)
+    composed: dict[int, Digest] = {}
+    if isinstance(found, Exception):
+        logger.error(
+            "composing %d digests at once failed; composing them one by one",
+            len(batch),
+            exc_info=found,
         )
-    except Exception:
-        logger.exception(
-            "composing %d digests at once failed; composing them one by one", len(batch)
-        )
-        return {}
+    else:
+        composed = found
+    queue: asyncio.Queue[DueDigest] = asyncio.Queue()
+    for item in batch:
+        queue.put_nowait(item)
+
+    async def worker(
+        queue: asyncio.Queue[DueDigest] = queue, composed: dict[int, Digest] = composed
+    ) -> None:
+        # A graceful stop lets each worker finish its digest in flight, then leaves the
+        # rest to whichever process runs next.
+        while application.running and not queue.empty():
+            item = queue.get_nowait()
+            try:
+                digest = composed.get(item.workspace_id)
+                outcomes[await _deliver(application, runtime, item, moment, policy, digest)] += 1
+            except Exception:
+                # One workspace's failure must not cost the others their digest.
+                logger.exception("digest for chat %s failed", item.chat_id)
+                outcomes["error"] += 1
+
+    await asyncio.gather(*(worker() for _ in range(max(policy.workers, 1))))
 
 
 async def _deliver(

@@ -8,13 +8,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
 from db.driver_statements import TransactionStatements
 from db.models import DigestRecord, Experiment, NudgeSnooze, Workspace
-from db.reads import among, latest_logged_at
+from db.reads import among, gathered, latest_logged_at
+from db.totals_repository import DAYS_OF_WORKSPACES, VARIANTS_OF_WORKSPACES
 
 
 class WorkspaceRow(NamedTuple):
@@ -233,6 +234,45 @@ class DigestRepository:
         ran = await self._statements.run(_EXPERIMENTS_OF, {"ids": workspace_ids})
         return list(map(ExperimentRow._make, ran.rows))
 
+    async def numbers_of(
+        self, workspace_ids: Sequence[int]
+    ) -> tuple[list[ExperimentRow], Sequence[Sequence[Any]], Sequence[Sequence[Any]]]:
+        """``experiments_of``, ``uow.totals.for_workspaces`` and
+        ``uow.totals.by_day_for_workspaces`` of these workspaces, read together
+        (``TransactionStatements.gather``: on SQLite in the connection's thread, while the event
+        loop's thread goes on)."""
+        values = {"ids": workspace_ids}
+        experiments, variants, days = await self._statements.gather(
+            [
+                (_EXPERIMENTS_OF, _EXPERIMENTS_GATHERED, values),
+                (*VARIANTS_OF_WORKSPACES, values),
+                (*DAYS_OF_WORKSPACES, values),
+            ]
+        )
+        if self._statements.gathers_apart:
+            experiments = await self._with_fractions(experiments, values)
+        return list(map(ExperimentRow._make, experiments)), variants, days
+
+    async def _with_fractions(
+        self, rows: Sequence[Sequence[Any]], values: dict[str, Any]
+    ) -> Sequence[Sequence[Any]]:
+        """The gathered experiments with the columns it left out read apart: only the rows
+        with one of them set."""
+        ran = await self._statements.run(_FRACTIONS_OF, values)
+        if not ran.rows:
+            return rows
+        fractions = {found[0]: found[1:] for found in ran.rows}
+        completed: list[Sequence[Any]] = []
+        for row in rows:
+            found = fractions.get(row[0])
+            if found is not None:
+                filled = list(row)
+                for place, value in zip(_FRACTION_PLACES, found, strict=True):
+                    filled[place] = value
+                row = tuple(filled)
+            completed.append(row)
+        return completed
+
     async def with_a_sent_digest(self, workspace_ids: Sequence[int]) -> set[int]:
         """Those of these workspaces that were ever sent a digest."""
         ran = await self._statements.run(_WITH_A_SENT_DIGEST, {"ids": workspace_ids})
@@ -265,6 +305,16 @@ def _experiments_of() -> Any:
 
 
 _EXPERIMENTS_OF = _experiments_of()
+# The experiment's columns that hold fractions: JSON would round them (``db.reads.gathered``).
+_FRACTIONS = ("baseline_rate", "min_detectable_effect", "cost_spent", "target_rate")
+_FRACTION_PLACES = tuple(ExperimentRow._fields.index(name) for name in _FRACTIONS)
+_EXPERIMENTS_GATHERED = gathered(_EXPERIMENTS_OF, left_out=_FRACTIONS)
+_FRACTIONS_OF = select(
+    Experiment.__table__.c.id, *(Experiment.__table__.c[name] for name in _FRACTIONS)
+).where(
+    among(Experiment.__table__.c.workspace_id),
+    or_(*(Experiment.__table__.c[name].is_not(None) for name in _FRACTIONS)),
+)
 _WITH_A_SENT_DIGEST = (
     select(DigestRecord.workspace_id)
     .where(among(DigestRecord.workspace_id), DigestRecord.state == "sent")

@@ -19,6 +19,7 @@ the columns whose type converts anything).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -182,3 +183,36 @@ class TransactionStatements:
             compiled.sql, parameters, False
         )
         return Ran(compiled.rows(fetched or []), rowcount)
+
+    @property
+    def gathers_apart(self) -> bool:
+        """Whether ``gather`` reads in the connection's own thread (SQLite), where the columns
+        ``db.reads.gathered`` leaves out come back None."""
+        return self._sqlite
+
+    async def gather(
+        self, reads: Sequence[tuple[Executable, Executable, Mapping[str, Any]]]
+    ) -> list[Sequence[Sequence[Any]]]:
+        """The rows of several reads, each given as (statement, its ``db.reads.gathered`` form,
+        values), in the unit of work's transaction. On SQLite the gathered forms run one after
+        another in the connection's thread and their rows come back as the statements' would
+        (each column converted by its type), but for the columns left out, which are None. On
+        PostgreSQL the statements run as ``run`` runs them."""
+        if not self._sqlite:
+            return [(await self.run(plain, values)).rows for plain, _, values in reads]
+        connection = await self._session.connection()
+        sync = connection.sync_connection
+        assert sync is not None
+        work: list[tuple[str, list[Any]]] = []
+        for _, gathered, values in reads:
+            compiled = self._compile(gathered)
+            parameters = compiled.values(values)
+            _announce(sync, sync, compiled.sql, parameters)
+            work.append((compiled.sql, parameters))
+        adapted = sync.connection.dbapi_connection
+        assert isinstance(adapted, OneCallConnection)
+        texts = await adapted.gather(work)
+        return [
+            self._compile(plain).rows(json.loads(text))
+            for (plain, _, _), text in zip(reads, texts, strict=True)
+        ]

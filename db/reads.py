@@ -13,7 +13,18 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, bindparam, func, select, type_coerce
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    Numeric,
+    String,
+    bindparam,
+    func,
+    null,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,3 +118,28 @@ def latest_logged_at(experiment_id: Any) -> ColumnElement[Any]:
         .scalar_subquery()
     )
     return type_coerce(latest, UTCDateTime)
+
+
+# Float is not a Numeric in every SQLAlchemy release: both are named.
+_FRACTIONAL = (Numeric, Float)
+
+
+def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Any:
+    """``statement``'s rows as one JSON value on SQLite: an array of the rows, each an array of
+    its columns, in the statement's order (``TransactionStatements.gather`` reads it in the
+    connection's thread, where SQLite builds it without the interpreter lock).
+
+    A double does not survive SQLite's JSON (nor its ``printf`` or ``quote``) exactly: each
+    column holding one must be named in ``left_out`` (it comes back NULL, to be read apart), and
+    a column of a fractional type that is not is refused here."""
+    rows = statement.subquery()
+    columns: list[Any] = []
+    for key, column in zip(rows.c.keys(), rows.c, strict=True):
+        if key in left_out:
+            columns.append(null())
+            continue
+        kind = column.type
+        if isinstance(kind, _FRACTIONAL) or isinstance(getattr(kind, "impl", None), _FRACTIONAL):
+            raise ValueError(f"{key} may hold a fraction, which JSON would round: leave it out")
+        columns.append(column)
+    return select(func.json_group_array(func.json_array(*columns)))

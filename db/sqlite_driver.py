@@ -37,6 +37,8 @@ from sqlalchemy.util.concurrency import await_
 # transaction is open afterwards.
 _Outcome = tuple[Any, list[Any] | None, int, int | None, bool]
 _T = TypeVar("_T")
+# What a gathering hands back: each statement's value, and whether a transaction is open.
+_Gathered = tuple[list[Any], bool]
 
 # How long a statement waits for another writer's lock, in pauses from the first to the
 # longest, doubling.
@@ -68,6 +70,21 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         return description, rows, cursor.rowcount, cursor.lastrowid, connection.in_transaction
     finally:
         cursor.close()
+
+
+def _gather(connection: sqlite3.Connection, statements: Sequence[tuple[str, Any]]) -> _Gathered:
+    """Each statement's one value (``db.reads.gathered``), in one read transaction begun here
+    if none is open; whether a transaction is open afterwards."""
+    if not connection.in_transaction:
+        connection.execute("BEGIN")
+    values = []
+    for operation, parameters in statements:
+        cursor = connection.execute(operation, parameters)
+        try:
+            values.append(cursor.fetchone()[0])
+        finally:
+            cursor.close()
+    return values, connection.in_transaction
 
 
 def _run_alone(connection: sqlite3.Connection, operation: str, parameters: Any) -> list[Any]:
@@ -195,6 +212,29 @@ class OneCallConnection(AsyncAdapt_aiosqlite_connection):
             await asyncio.sleep(pause)
             waited += pause
             pause = min(pause * 2, _LONGEST_PAUSE)
+
+    async def gather(self, statements: Sequence[tuple[str, Any]]) -> list[Any]:
+        """The one value of each statement (``db.reads.gathered``), read in the connection's
+        thread in the connection's transaction, begun if none is open.
+
+        There SQLite runs each whole without the interpreter lock (a statement is one step of
+        one row), so the event loop's thread goes on with other work meanwhile: the digest
+        batches compose one batch while the next is read. A statement of many rows would not
+        do: each row's values need the lock, and a thread that waits for it while the other
+        computes waits the interpreter's switch interval (5 ms) a row."""
+        async with self._execute_mutex:
+            # Not known until the thread answers: cancelled before that, the end is sent (a
+            # transaction begun there must not outlive the unit of work).
+            self.transaction_open = None
+            try:
+                connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+                gathered: _Gathered = await connection._execute(
+                    _gather, connection._conn, statements
+                )
+            except Exception as error:
+                self._handle_exception(error)
+        values, self.transaction_open = gathered
+        return values
 
     async def run_alone(self, operation: str, parameters: Any) -> list[Any]:
         """One statement with no transaction open before it, committed in the same call

@@ -47,7 +47,7 @@ from db.models import (
     VariantDayTotal,
     VariantTotal,
 )
-from db.reads import among, latest_logged_at
+from db.reads import among, gathered, latest_logged_at
 
 # Rows per INSERT: far below SQLite's 32,766 bound parameters.
 _CHUNK = 500
@@ -204,6 +204,10 @@ _BY_DAY_FOR_WORKSPACES = (
     # By experiment as the index on (workspace_id, number) gives them: no sort on SQLite.
     .order_by(Experiment.workspace_id, Experiment.number, VariantDayTotal.day)
 )
+
+# Both with their ``db.reads.gathered`` forms, for ``DigestRepository.numbers_of``.
+VARIANTS_OF_WORKSPACES = (_FOR_WORKSPACES, gathered(_FOR_WORKSPACES))
+DAYS_OF_WORKSPACES = (_BY_DAY_FOR_WORKSPACES, gathered(_BY_DAY_FOR_WORKSPACES))
 
 
 class TotalsRepository:

@@ -22,8 +22,9 @@ the race has only wasted a little work, and a crash while composing loses nothin
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -345,17 +346,77 @@ async def compose_digests(
     with _cycle_collection_paused():
         # The rows read are freed with the frame of this call, before the collector is back
         # on: it would otherwise walk them once more.
-        return await _read_and_compose(uow, ids, now)
+        return _compose_read(await _read_batch(uow, ids, now))
 
 
-async def _read_and_compose(uow: UnitOfWork, ids: list[int], now: datetime) -> dict[int, Digest]:
-    """``compose_digests``' reads, then its work."""
+async def compose_digest_batches(
+    unit_of_work: Callable[[], UnitOfWork],
+    batches: Sequence[Sequence[int]],
+    *,
+    now: datetime,
+) -> AsyncGenerator[tuple[list[int], dict[int, Digest] | Exception], None]:
+    """``compose_digests`` of each batch of workspace ids in turn, with each batch's unit of
+    work: the next batch is read while this one is composed (on SQLite the reads of its
+    numbers run in the connection's thread, ``UnitOfWork.digests.numbers_of``). Gives each
+    batch's ids with its digests, or with the error that cost them (the next batches still
+    come)."""
+    pending = [list(batch) for batch in batches if batch]
+    if not pending:
+        return
+    reading = asyncio.ensure_future(_read_batch(unit_of_work(), pending[0], now))
+    try:
+        for index, ids in enumerate(pending):
+            composed: dict[int, Digest] | Exception
+            with _cycle_collection_paused():
+                try:
+                    read: _BatchRead | None = await reading
+                except Exception as error:
+                    read, composed = None, error
+                if index + 1 < len(pending):
+                    reading = asyncio.ensure_future(
+                        _read_batch(unit_of_work(), pending[index + 1], now)
+                    )
+                    # It runs up to its wait for the connection's thread, which reads on
+                    # while this thread composes.
+                    await asyncio.sleep(0)
+                if read is not None:
+                    try:
+                        composed = _compose_read(read)
+                    except Exception as error:
+                        composed = error
+                    del read
+            yield ids, composed
+    finally:
+        if not reading.done():
+            reading.cancel()
+        elif not reading.cancelled():
+            reading.exception()  # retrieved: a batch not asked for fails quietly
+
+
+@dataclass(frozen=True)
+class _BatchRead:
+    """What a batch reads: the rows of ``_compose_batch``."""
+
+    now: datetime
+    workspaces: Sequence[WorkspaceRow]
+    todays: dict[int, date]
+    experiment_rows: Sequence[ExperimentRow]
+    variant_rows: Sequence[Any]
+    day_rows: Sequence[Any]
+    sent: set[int]
+    snoozed: dict[int, set[tuple[int, str]]]
+    unlearned: Sequence[tuple[int, int]]
+    funnel_views: dict[int, tuple[FunnelView | None, FunnelView | None]]
+    overdue: dict[int, list[LearningView]]
+
+
+async def _read_batch(uow: UnitOfWork, ids: list[int], now: datetime) -> _BatchRead:
+    """``compose_digests``' reads, in one transaction."""
     since = now - FUNNEL_NEWS_WINDOW
     async with uow:
+        # First: on SQLite this read goes to the connection's thread, the rest run here.
+        experiment_rows, variant_rows, day_rows = await uow.digests.numbers_of(ids)
         workspaces = await uow.digests.workspaces_of(ids)
-        experiment_rows = await uow.digests.experiments_of(ids)
-        variant_rows = await uow.totals.for_workspaces(ids)
-        day_rows = await uow.totals.by_day_for_workspaces(ids)
         sent = await uow.digests.with_a_sent_digest(ids)
         snoozed = await uow.digests.snoozed_of(ids, now)
         unlearned = await uow.learnings.concluded_without_learning_of(ids)
@@ -380,19 +441,34 @@ async def _read_and_compose(uow: UnitOfWork, ids: list[int], now: datetime) -> d
             due = learning.countermeasure_due
             if due is not None and due < todays[workspace_id]:
                 overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
-
-    return _compose_batch(
+    return _BatchRead(
         now,
         workspaces,
         todays,
         experiment_rows,
         variant_rows,
         day_rows,
-        sent=sent,
-        snoozed=snoozed,
-        unlearned=unlearned,
-        funnel_views=funnel_views,
-        overdue=overdue,
+        sent,
+        snoozed,
+        unlearned,
+        funnel_views,
+        overdue,
+    )
+
+
+def _compose_read(read: _BatchRead) -> dict[int, Digest]:
+    return _compose_batch(
+        read.now,
+        read.workspaces,
+        read.todays,
+        read.experiment_rows,
+        read.variant_rows,
+        read.day_rows,
+        sent=read.sent,
+        snoozed=read.snoozed,
+        unlearned=read.unlearned,
+        funnel_views=read.funnel_views,
+        overdue=read.overdue,
     )
 
 

@@ -7,11 +7,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from bot.i18n import translator
 from bot.render.digest import digest_keyboard, digest_text
+from db.models import Experiment
 from db.unit_of_work import Database
 from experiments import digests, observations, services
+from experiments.digests import Digest
 from experiments.domain import Outcome, Stage, Status
 from experiments.funnel import log_funnel
 from experiments.learnings import record_learning
@@ -210,3 +213,71 @@ async def test_a_batch_reads_each_experiment_s_times_as_its_own_reads_do(
             assert read == (stored.started_at, stored.concluded_at, stored.created_at)
             assert all(time is None or time.tzinfo is UTC for time in read)
             assert row.last_logged_at == await uow.observations.last_logged_at(row.id)
+
+
+def _said(t_of: dict[int, Digest]) -> dict[int, tuple[str, object]]:
+    """Each digest as it is sent: its text and keyboard."""
+    said = {}
+    for workspace_id, digest in t_of.items():
+        t = translator(digest.language)
+        said[workspace_id] = (digest_text(t, digest), digest_keyboard(t, digest))
+    return said
+
+
+async def test_batches_read_ahead_say_what_each_batch_composed_alone_says(
+    database: Database,
+) -> None:
+    ids = list((await _workspaces(database, 20260304, range(7001, 7016))).values())
+    batches = [ids[:6], [], ids[6:11], ids[11:]]
+    found = [
+        (batch, _said(composed) if isinstance(composed, dict) else composed)
+        async for batch, composed in digests.compose_digest_batches(
+            database.unit_of_work, batches, now=NOW
+        )
+    ]
+    alone = [
+        (batch, _said(await digests.compose_digests(database.unit_of_work(), batch, now=NOW)))
+        for batch in batches
+        if batch
+    ]
+    assert found == alone
+
+
+async def test_a_batch_that_cannot_be_composed_gives_its_error_and_the_next_still_come(
+    database: Database,
+) -> None:
+    ids = list((await _workspaces(database, 20260305, range(8001, 8010))).values())
+    async with database.unit_of_work() as uow:
+        numbered = await uow.session.scalars(
+            select(Experiment.workspace_id).where(Experiment.workspace_id.in_(ids[3:6]))
+        )
+        broken = next(iter(numbered))
+        # A status no release of the bot writes: this workspace's experiments cannot be read.
+        await uow.session.execute(
+            update(Experiment).where(Experiment.workspace_id == broken).values(status="lost")
+        )
+        await uow.commit()
+    batches = [ids[:3], ids[3:6], ids[6:]]
+    found = [
+        (batch, composed)
+        async for batch, composed in digests.compose_digest_batches(
+            database.unit_of_work, batches, now=NOW
+        )
+    ]
+    assert [batch for batch, _ in found] == batches
+    assert isinstance(found[1][1], KeyError)
+    for batch, composed in (found[0], found[2]):
+        assert isinstance(composed, dict) and set(composed) == set(batch), batch
+
+
+async def test_batches_left_unasked_are_not_read_on(database: Database) -> None:
+    ids = list((await _workspaces(database, 20260306, range(9001, 9007))).values())
+    composing = digests.compose_digest_batches(
+        database.unit_of_work, [ids[:2], ids[2:4], ids[4:]], now=NOW
+    )
+    batch, composed = await anext(composing)
+    assert batch == ids[:2] and isinstance(composed, dict)
+    await composing.aclose()
+    # What was read ahead is let go: a write and the next read go on as ever.
+    await log_funnel(database.unit_of_work(), 9001, FUNNEL, author=ALICE, clock=FrozenClock(NOW))
+    assert set(await digests.compose_digests(database.unit_of_work(), ids, now=NOW)) == set(ids)

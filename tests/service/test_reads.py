@@ -4,17 +4,20 @@ reads built on it return what the ORM reads, in the order they promise."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import aiosqlite
 import pytest
 from sqlalchemy import bindparam, insert, select, update
 
 from db.digest_repository import ExperimentRow, WorkspaceRow
-from db.models import Experiment, Workspace
-from db.reads import among
+from db.models import Experiment, Observation, Variant, Workspace
+from db.reads import among, gathered
+from db.totals_repository import VARIANTS_OF_WORKSPACES
 from db.unit_of_work import Database
 from experiments import observations, services
 from tests.service.conftest import ALICE, CHAT, OTHER_CHAT
@@ -149,3 +152,137 @@ def _in_order(experiments: list[ExperimentRow]) -> list[ExperimentRow]:
 
 def _days_of(days: Sequence[Any], experiment_id: int) -> int:
     return len({day for row_id, day, *_ in days if row_id == experiment_id})
+
+
+# ---- a batch's numbers read together (``DigestRepository.numbers_of``)
+
+_FRACTIONS = (0.1, 1 / 3, 0.05 * 1.1234567891234567, 4.9167884569571897e-08, 7.821418835360989e-300)
+
+
+@pytest.fixture
+async def numbers(database: Database, workspaces: None) -> list[int]:
+    """Experiments of many workspaces with variants and results stored out of every order, names
+    that JSON must escape, and fractions that its 15 digits would round; their workspaces."""
+    rng = random.Random(20261203)
+    created = datetime(2026, 3, 2, tzinfo=UTC)
+    experiments: list[dict[str, Any]] = []
+    variants: list[dict[str, Any]] = []
+    days: list[dict[str, Any]] = []
+    ids = list(range(1, 301))
+    for workspace_id in ids:
+        for number in range(1, rng.randint(1, 4)):
+            experiment_id = len(experiments) + 1
+            fraction = rng.choice([None, *_FRACTIONS])
+            experiments.append(
+                {
+                    "id": experiment_id,
+                    "workspace_id": workspace_id,
+                    "number": number,
+                    "name": rng.choice(['"Quoted" \\ back', "Ünïcode 🚀", "line\nbreak", "Plain"]),
+                    "kind": "ab_test",
+                    "status": rng.choice(["running", "draft", "concluded"]),
+                    "created_at": created + timedelta(microseconds=rng.randint(0, 10**9)),
+                    "created_by_id": 1,
+                    "created_by_name": "Founder",
+                    "started_at": rng.choice([None, created + timedelta(hours=1)]),
+                    "baseline_rate": fraction,
+                    "min_detectable_effect": rng.choice([None, *_FRACTIONS]),
+                    "target_rate": rng.choice([None, None, fraction]),
+                    "cost_spent": rng.choice([None, Decimal("12.50"), Decimal("0.01")]),
+                    "storyline": rng.random() < 0.2,
+                    "review_date": rng.choice([None, date(2026, 3, 9)]),
+                }
+            )
+            arms = rng.randint(1, 3)
+            first = len(variants) + 1
+            for position in rng.sample(range(arms), arms):
+                variants.append(
+                    {
+                        "id": first + position,
+                        "experiment_id": experiment_id,
+                        "position": position,
+                        "name": "ABC"[position],
+                    }
+                )
+            for day in rng.sample(range(6), rng.randint(0, 6)):
+                for position in range(arms):
+                    days.append(
+                        {
+                            "experiment_id": experiment_id,
+                            "variant_id": first + position,
+                            "visitors": rng.randint(0, 10**6),
+                            "conversions": rng.randint(0, 1000),
+                            "logged_at": created + timedelta(days=day, hours=rng.randint(0, 23)),
+                            "logged_by_id": 1,
+                            "logged_by_name": "Founder",
+                        }
+                    )
+    rng.shuffle(days)
+    async with database.unit_of_work() as uow:
+        for table, rows in (
+            (Experiment, experiments),
+            (Variant, sorted(variants, key=lambda row: row["id"])),
+            (Observation, days),
+        ):
+            await uow.session.execute(insert(table), rows)
+        await uow.totals.rebuild()
+        await uow.commit()
+    return ids
+
+
+async def test_the_numbers_read_together_are_the_reads_one_by_one(
+    database: Database, numbers: list[int]
+) -> None:
+    ids = [*numbers[::-1], 5000]
+    async with database.unit_of_work() as uow:
+        experiments, variants, days = await uow.digests.numbers_of(ids)
+    async with database.unit_of_work() as uow:
+        alone = (
+            await uow.digests.experiments_of(ids),
+            await uow.totals.for_workspaces(ids),
+            await uow.totals.by_day_for_workspaces(ids),
+        )
+    assert len(alone[0]) > 400 and len(alone[2]) > 1000
+    for together, one_by_one in zip((experiments, variants, days), alone, strict=True):
+        assert [tuple(row) for row in together] == [tuple(row) for row in one_by_one]
+        assert [[type(value) for value in row] for row in together] == [
+            [type(value) for value in row] for row in one_by_one
+        ]
+    assert {row.baseline_rate for row in experiments} == {None, *_FRACTIONS}
+
+
+async def test_a_connection_reads_what_was_written_after_its_numbers_were_read(
+    database: Database, workspace: int, clock: FrozenClock
+) -> None:
+    # The read of the numbers begins a read transaction on SQLite: it must end with the unit of
+    # work, or the pooled connection would go on reading its old snapshot.
+    uow = database.unit_of_work
+    await services.create_experiment(uow(), CHAT, "Hero", ["A", "B"], author=ALICE, clock=clock)
+    for visitors in (100, 250):
+        await observations.log_observation(
+            uow(), CHAT, 1, "B", visitors, 7, author=ALICE, clock=clock
+        )
+        async with uow() as unit:
+            found = await unit.workspaces.by_chat(workspace)
+            assert found is not None
+            # The gathered read alone: a statement after it would note the transaction too.
+            (variants,) = await unit.statements.gather(
+                [(*VARIANTS_OF_WORKSPACES, {"ids": [found.id]})]
+            )
+        assert [row[4] for row in variants] == [0, 100 if visitors == 100 else 350]
+        async with uow() as unit:
+            connection = await unit.session.connection()
+            assert connection.sync_connection is not None
+            driver = connection.sync_connection.connection.driver_connection
+            # The pool gives the same connection back: no read transaction is left open on it.
+            if isinstance(driver, aiosqlite.Connection):
+                assert not driver._conn.in_transaction
+
+
+def test_a_fraction_is_refused_unless_it_is_left_out() -> None:
+    fractions = select(Experiment.id, Experiment.baseline_rate, Experiment.cost_spent)
+    with pytest.raises(ValueError, match="baseline_rate"):
+        gathered(fractions)
+    with pytest.raises(ValueError, match="cost_spent"):
+        gathered(fractions, left_out=["baseline_rate"])
+    gathered(fractions, left_out=["baseline_rate", "cost_spent"])
