@@ -99,6 +99,9 @@ def _rows(workspaces: int, experiments: int) -> dict[str, list[dict[str, Any]]]:
                     "stage": STAGES[(w + number) % len(STAGES)],
                     "primary_metric": "conversion",
                     "planned_per_variant": 4000,
+                    # As the calculator plans it: rates the batch reads apart from the rest.
+                    "baseline_rate": 0.05,
+                    "min_detectable_effect": 0.01 + number / 1000,
                     "status": "running",
                     "created_at": started,
                     "created_by_id": w,
