@@ -346,7 +346,7 @@ async def compose_digests(
     with _cycle_collection_paused():
         # The rows read are freed with the frame of this call, before the collector is back
         # on: it would otherwise walk them once more.
-        return _compose_read(await _read_batch(uow, ids, now))
+        return _compose_batch(await _read_batch(uow, ids, now))
 
 
 async def compose_digest_batches(
@@ -381,7 +381,7 @@ async def compose_digest_batches(
                     await asyncio.sleep(0)
                 if read is not None:
                     try:
-                        composed = _compose_read(read)
+                        composed = _compose_batch(read)
                     except Exception as error:
                         composed = error
                     del read
@@ -456,22 +456,6 @@ async def _read_batch(uow: UnitOfWork, ids: list[int], now: datetime) -> _BatchR
     )
 
 
-def _compose_read(read: _BatchRead) -> dict[int, Digest]:
-    return _compose_batch(
-        read.now,
-        read.workspaces,
-        read.todays,
-        read.experiment_rows,
-        read.variant_rows,
-        read.day_rows,
-        sent=read.sent,
-        snoozed=read.snoozed,
-        unlearned=read.unlearned,
-        funnel_views=read.funnel_views,
-        overdue=read.overdue,
-    )
-
-
 @contextmanager
 def _cycle_collection_paused() -> Iterator[None]:
     """Python's cycle collector stays off while a batch is read and composed. A batch makes
@@ -488,21 +472,10 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _compose_batch(
-    now: datetime,
-    workspaces: Sequence[WorkspaceRow],
-    todays: dict[int, date],
-    experiment_rows: Sequence[ExperimentRow],
-    variant_rows: Sequence[Any],
-    day_rows: Sequence[Any],
-    *,
-    sent: set[int],
-    snoozed: dict[int, set[tuple[int, str]]],
-    unlearned: Sequence[tuple[int, int]],
-    funnel_views: dict[int, tuple[FunnelView | None, FunnelView | None]],
-    overdue: dict[int, list[LearningView]],
-) -> dict[int, Digest]:
+def _compose_batch(read: _BatchRead) -> dict[int, Digest]:
     """``compose_digests``' work once everything is read: no I/O."""
+    now, workspaces, todays, sent = read.now, read.workspaces, read.todays, read.sent
+    snoozed, funnel_views, overdue = read.snoozed, read.funnel_views, read.overdue
     arms: dict[int, list[VariantTotals]] = {}
     positions: dict[int, int] = {}
     for (
@@ -514,14 +487,14 @@ def _compose_batch(
         conversions,
         cents,
         count,
-    ) in variant_rows:
+    ) in read.variant_rows:
         positions[variant_id] = position
         revenue = None if cents is None else revenue_of_cents(cents)
         arms.setdefault(experiment_id, []).append(
             VariantTotals(name, position, visitors, conversions, revenue, count)
         )
     summaries: dict[int, list[tuple[int, ExperimentSummary]]] = {}
-    for stored in experiment_rows:
+    for stored in read.experiment_rows:
         totals = tuple(arms.get(stored.id, ()))
         summary = ExperimentSummary(
             services.experiment_view(stored, tuple([t.name for t in totals])),
@@ -530,7 +503,7 @@ def _compose_batch(
         )
         summaries.setdefault(stored.workspace_id, []).append((stored.id, summary))
     without_learning: dict[int, set[int]] = {}
-    for workspace_id, number in unlearned:
+    for workspace_id, number in read.unlearned:
         without_learning.setdefault(workspace_id, set()).add(number)
 
     # "HH:MM" of each digest time of the batch (a few: most keep the default), made once.
@@ -579,7 +552,7 @@ def _compose_batch(
                 conversion.append((experiment_id, summary))
     if others:
         days: dict[int, list[services.DayRow]] = {experiment_id: [] for experiment_id, _ in others}
-        for experiment_id, day, variant_id, visitors, conversions in day_rows:
+        for experiment_id, day, variant_id, visitors, conversions in read.day_rows:
             if experiment_id in days:
                 days[experiment_id].append((day, positions[variant_id], visitors, conversions))
         for experiment_id, summary in others:
@@ -588,7 +561,7 @@ def _compose_batch(
             )
             numbers[experiment_id] = (brief_of(result.readout), result.days_left)
     looks = _daily_counts(
-        day_rows, positions, {experiment_id: len(s.totals) for experiment_id, s in conversion}
+        read.day_rows, positions, {experiment_id: len(s.totals) for experiment_id, s in conversion}
     )
     briefs = conversion_briefs(
         [
