@@ -239,18 +239,13 @@ class DigestRepository:
     ) -> tuple[list[ExperimentRow], Sequence[Sequence[Any]], Sequence[Sequence[Any]]]:
         """``experiments_of``, ``uow.totals.for_workspaces`` and
         ``uow.totals.by_day_for_workspaces`` of these workspaces, read together
-        (``TransactionStatements.gather``: on SQLite in the connection's thread, while the event
-        loop's thread goes on)."""
+        (``TransactionStatements.gather``: on SQLite in the connection's thread, on PostgreSQL as
+        one statement, while the event loop's thread goes on)."""
         values = {"ids": workspace_ids}
         experiments, variants, days = await self._statements.gather(
-            [
-                (_EXPERIMENTS_OF, _EXPERIMENTS_GATHERED, values),
-                (*VARIANTS_OF_WORKSPACES, values),
-                (*DAYS_OF_WORKSPACES, values),
-            ]
+            [_EXPERIMENTS_GATHERED, VARIANTS_OF_WORKSPACES, DAYS_OF_WORKSPACES], values
         )
-        if self._statements.gathers_apart:
-            experiments = await self._with_fractions(experiments, values)
+        experiments = await self._with_fractions(experiments, values)
         return list(map(ExperimentRow._make, experiments)), variants, days
 
     async def _with_fractions(

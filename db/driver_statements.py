@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable
@@ -32,6 +32,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.util.concurrency import greenlet_spawn
 
+from db.reads import Gathered
 from db.sqlite_driver import OneCallConnection
 
 # ``Session.info`` key: the transaction wrote something (``db.unit_of_work`` counts it).
@@ -74,12 +75,27 @@ class _Compiler:
 
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
-        self._compiled: dict[int, tuple[Executable, _Compiled]] = {}
+        self._compiled: dict[int, tuple[Executable | Gathered, _Compiled]] = {}
 
     def __call__(self, statement: Executable) -> _Compiled:
         known = self._compiled.get(id(statement))
         if known is not None and known[0] is statement:
             return known[1]
+        made = self._made(statement)
+        self._compiled[id(statement)] = (statement, made)
+        return made
+
+    def rows_of(self, read: Gathered) -> _Compiled:
+        """How the rows of a gathered read are converted: as its statement's, but for the
+        columns it leaves out (None, whatever their type)."""
+        known = self._compiled.get(id(read))
+        if known is not None and known[0] is read:
+            return known[1]
+        made = self._made(read.plain, left_out=read.left_out)
+        self._compiled[id(read)] = (read, made)
+        return made
+
+    def _made(self, statement: Executable, left_out: tuple[int, ...] = ()) -> _Compiled:
         assert isinstance(statement, ClauseElement)
         dialect = self._dialect
         compiled = statement.compile(dialect=dialect)
@@ -90,7 +106,10 @@ class _Compiler:
         )
         returned = getattr(statement, "exported_columns", ())
         converts = (
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+            None
+            if index in left_out
+            else column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for index, column in enumerate(returned)
         )
         converted = tuple(
             (index, convert) for index, convert in enumerate(converts) if convert is not None
@@ -100,9 +119,7 @@ class _Compiler:
             for name, bind in ((name, compiled.binds[name]) for name in compiled.positiontup)
             if not bind.required
         }
-        made = _Compiled(str(compiled), parameters, carried, converted)
-        self._compiled[id(statement)] = (statement, made)
-        return made
+        return _Compiled(str(compiled), parameters, carried, converted)
 
 
 class LoneStatements:
@@ -110,6 +127,8 @@ class LoneStatements:
         self._engine = engine
         self.on_sqlite = engine.dialect.name == "sqlite"
         self.compile = _Compiler(engine.dialect)
+        # ``TransactionStatements.gather``'s statements on PostgreSQL, by the reads they join.
+        self.combined: dict[tuple[int, ...], Any] = {}
 
     async def run(self, statement: Executable, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Runs ``statement`` (its parameters named by ``bindparam``) with ``values`` and
@@ -161,6 +180,7 @@ class TransactionStatements:
         self._session = session
         self._compile = lone.compile
         self._sqlite = lone.on_sqlite
+        self._combined = lone.combined
 
     async def run(self, statement: Executable, values: Mapping[str, Any]) -> Ran:
         """Runs ``statement`` with one set of ``values`` (its parameters named by
@@ -184,35 +204,57 @@ class TransactionStatements:
         )
         return Ran(compiled.rows(fetched or []), rowcount)
 
-    @property
-    def gathers_apart(self) -> bool:
-        """Whether ``gather`` reads in the connection's own thread (SQLite), where the columns
-        ``db.reads.gathered`` leaves out come back None."""
-        return self._sqlite
-
-    async def gather(
-        self, reads: Sequence[tuple[Executable, Executable, Mapping[str, Any]]]
-    ) -> list[Sequence[Sequence[Any]]]:
-        """The rows of several reads, each given as (statement, its ``db.reads.gathered`` form,
-        values), in the unit of work's transaction. On SQLite the gathered forms run one after
-        another in the connection's thread and their rows come back as the statements' would
-        (each column converted by its type), but for the columns left out, which are None. On
-        PostgreSQL the statements run as ``run`` runs them."""
-        if not self._sqlite:
-            return [(await self.run(plain, values)).rows for plain, _, values in reads]
+    async def begin(self) -> None:
+        """Begins the unit of work's transaction now: the connection taken from the pool and,
+        on PostgreSQL, the transaction begun (SQLAlchemy would begin it with the first
+        statement, a trip to the server before that statement is sent)."""
         connection = await self._session.connection()
+        if not self._sqlite:
+            await connection.exec_driver_sql("SELECT 1")
+            return
         sync = connection.sync_connection
         assert sync is not None
-        work: list[tuple[str, list[Any]]] = []
-        for _, gathered, values in reads:
-            compiled = self._compile(gathered)
-            parameters = compiled.values(values)
-            _announce(sync, sync, compiled.sql, parameters)
-            work.append((compiled.sql, parameters))
         adapted = sync.connection.dbapi_connection
         assert isinstance(adapted, OneCallConnection)
-        texts = await adapted.gather(work)
-        return [
-            self._compile(plain).rows(json.loads(text))
-            for (plain, _, _), text in zip(reads, texts, strict=True)
-        ]
+        await adapted.run("BEGIN", None, False)
+
+    async def gather(
+        self, reads: Sequence[Gathered], values: Mapping[str, Any]
+    ) -> list[Sequence[Sequence[Any]]]:
+        """The rows of several reads (``db.reads.gathered``, all taking ``values``), each as its
+        statement would return them, but for the columns it leaves out, which are None.
+
+        On SQLite their JSON forms run one after another in the connection's thread, in the
+        unit of work's transaction (begun there if none is open), while the event loop's
+        thread goes on. On PostgreSQL they go as one statement (one snapshot), which the server
+        builds while this process does other work; after ``begin``, it is sent before the
+        first wait."""
+        if not self._sqlite:
+            combined = self._combined.get(tuple(map(id, reads)))
+            if combined is None:
+                combined = select(*(read.on_postgresql for read in reads))
+                self._combined[tuple(map(id, reads))] = combined
+            (texts,) = (await self.run(combined, values)).rows
+        else:
+            connection = await self._session.connection()
+            sync = connection.sync_connection
+            assert sync is not None
+            work: list[tuple[str, list[Any]]] = []
+            for read in reads:
+                compiled = self._compile(read.on_sqlite)
+                parameters = compiled.values(values)
+                _announce(sync, sync, compiled.sql, parameters)
+                work.append((compiled.sql, parameters))
+            adapted = sync.connection.dbapi_connection
+            assert isinstance(adapted, OneCallConnection)
+            texts = await adapted.gather(work)
+        found: list[Sequence[Sequence[Any]]] = []
+        for read, text in zip(reads, texts, strict=True):
+            rows = json.loads(text) if text is not None else []
+            if not self._sqlite:
+                for row in rows:
+                    for index, parse in read.parses:
+                        if row[index] is not None:
+                            row[index] = parse(row[index])
+            found.append(self._compile.rows_of(read).rows(rows))
+        return found

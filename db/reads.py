@@ -10,22 +10,28 @@ convert each id on every execution, so the statement could not be compiled once
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
+    DateTime,
     Float,
     Integer,
     Numeric,
     String,
+    Text,
     bindparam,
+    cast,
     func,
     null,
     select,
     type_coerce,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -124,22 +130,58 @@ def latest_logged_at(experiment_id: Any) -> ColumnElement[Any]:
 _FRACTIONAL = (Numeric, Float)
 
 
-def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Any:
-    """``statement``'s rows as one JSON value on SQLite: an array of the rows, each an array of
-    its columns, in the statement's order (``TransactionStatements.gather`` reads it in the
-    connection's thread, where SQLite builds it without the interpreter lock).
+@dataclass(frozen=True, eq=False)
+class Gathered:
+    """A read of many rows as one JSON value (``gathered``): the statement, and its forms."""
+
+    plain: Any
+    # SELECT json_group_array(json_array(…)) FROM (the statement): in the statement's order,
+    # as SQLite feeds a sorted subquery to an aggregate.
+    on_sqlite: Any
+    # (SELECT json_agg(json_build_array(…) ORDER BY its place) FROM (the statement))::text, a
+    # scalar subquery: several go in one statement.
+    on_postgresql: Any
+    # PostgreSQL's JSON gives times and dates as text: each such column's parse, by place.
+    parses: tuple[tuple[int, Callable[[str], Any]], ...]
+    left_out: tuple[int, ...]  # the places of the columns left out
+
+
+def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
+    """``statement``'s rows as one JSON value: an array of the rows, each an array of its
+    columns, in the statement's order (``TransactionStatements.gather`` reads it).
 
     A double does not survive SQLite's JSON (nor its ``printf`` or ``quote``) exactly: each
     column holding one must be named in ``left_out`` (it comes back NULL, to be read apart), and
     a column of a fractional type that is not is refused here."""
     rows = statement.subquery()
-    columns: list[Any] = []
-    for key, column in zip(rows.c.keys(), rows.c, strict=True):
-        if key in left_out:
-            columns.append(null())
-            continue
+    parses: list[tuple[int, Callable[[str], Any]]] = []
+    for index, (key, column) in enumerate(zip(rows.c.keys(), rows.c, strict=True)):
         kind = column.type
-        if isinstance(kind, _FRACTIONAL) or isinstance(getattr(kind, "impl", None), _FRACTIONAL):
+        base = getattr(kind, "impl", kind)
+        if key in left_out:
+            continue
+        if isinstance(kind, _FRACTIONAL) or isinstance(base, _FRACTIONAL):
             raise ValueError(f"{key} may hold a fraction, which JSON would round: leave it out")
-        columns.append(column)
-    return select(func.json_group_array(func.json_array(*columns)))
+        if isinstance(base, DateTime):
+            parses.append((index, datetime.fromisoformat))
+        elif isinstance(base, Date):
+            parses.append((index, date.fromisoformat))
+    # PostgreSQL keeps no order into an aggregate unless told: each row carries its place.
+    place = func.row_number().over(order_by=statement._order_by_clauses).label("place")
+    placed = statement.add_columns(place).subquery()
+    by_place = func.json_build_array(*_kept(placed, left_out, skip_last=True))
+    return Gathered(
+        statement,
+        select(func.json_group_array(func.json_array(*_kept(rows, left_out)))),
+        select(cast(func.json_agg(aggregate_order_by(by_place, placed.c.place)), Text))
+        .select_from(placed)
+        .scalar_subquery(),
+        tuple(parses),
+        tuple(index for index, key in enumerate(rows.c.keys()) if key in left_out),
+    )
+
+
+def _kept(rows: Any, left_out: Sequence[str], *, skip_last: bool = False) -> list[Any]:
+    """The columns of ``rows``, NULL in place of those left out."""
+    keys = rows.c.keys()[:-1] if skip_last else rows.c.keys()
+    return [null() if key in left_out else rows.c[key] for key in keys]

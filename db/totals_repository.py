@@ -32,7 +32,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -194,7 +193,8 @@ _FOR_WORKSPACES = (
 _BY_DAY_FOR_WORKSPACES = (
     select(
         VariantDayTotal.experiment_id,
-        type_coerce(VariantDayTotal.day, String),
+        # As text on either database: the batch only tells one day from the next.
+        cast(VariantDayTotal.day, String),
         VariantDayTotal.variant_id,
         VariantDayTotal.visitors,
         VariantDayTotal.conversions,
@@ -205,9 +205,9 @@ _BY_DAY_FOR_WORKSPACES = (
     .order_by(Experiment.workspace_id, Experiment.number, VariantDayTotal.day)
 )
 
-# Both with their ``db.reads.gathered`` forms, for ``DigestRepository.numbers_of``.
-VARIANTS_OF_WORKSPACES = (_FOR_WORKSPACES, gathered(_FOR_WORKSPACES))
-DAYS_OF_WORKSPACES = (_BY_DAY_FOR_WORKSPACES, gathered(_BY_DAY_FOR_WORKSPACES))
+# Both as ``db.reads.gathered`` reads, for ``DigestRepository.numbers_of``.
+VARIANTS_OF_WORKSPACES = gathered(_FOR_WORKSPACES)
+DAYS_OF_WORKSPACES = gathered(_BY_DAY_FOR_WORKSPACES)
 
 
 class TotalsRepository:
@@ -379,8 +379,8 @@ class TotalsRepository:
     async def by_day_for_workspaces(self, workspace_ids: Sequence[int]) -> Sequence[Any]:
         """(experiment id, UTC day, variant id, visitors, conversions) of every experiment of
         these workspaces, by experiment (the rows of one experiment together, the experiments
-        in workspace and number order) and in day order. The day is as the driver gives it (a
-        date, or SQLite's text), unconverted: the batch only tells one day from the next."""
+        in workspace and number order) and in day order. The day is text ("YYYY-MM-DD") on
+        either database: the batch only tells one day from the next."""
         return (await self._statements.run(_BY_DAY_FOR_WORKSPACES, {"ids": workspace_ids})).rows
 
     async def _by_local_day(

@@ -373,12 +373,16 @@ async def compose_digest_batches(
                 except Exception as error:
                     read, composed = None, error
                 if index + 1 < len(pending):
+                    begun = asyncio.Event()
                     reading = asyncio.ensure_future(
-                        _read_batch(unit_of_work(), pending[index + 1], now)
+                        _read_batch(unit_of_work(), pending[index + 1], now, begun)
                     )
-                    # It runs up to its wait for the connection's thread, which reads on
+                    # The next read goes as far as sending its numbers' reads (to the
+                    # connection's thread on SQLite, to the server on PostgreSQL), which go on
                     # while this thread composes.
-                    await asyncio.sleep(0)
+                    waiting = asyncio.ensure_future(begun.wait())
+                    await asyncio.wait((waiting, reading), return_when=asyncio.FIRST_COMPLETED)
+                    waiting.cancel()
                 if read is not None:
                     try:
                         composed = _compose_batch(read)
@@ -410,10 +414,16 @@ class _BatchRead:
     overdue: dict[int, list[LearningView]]
 
 
-async def _read_batch(uow: UnitOfWork, ids: list[int], now: datetime) -> _BatchRead:
-    """``compose_digests``' reads, in one transaction."""
+async def _read_batch(
+    uow: UnitOfWork, ids: list[int], now: datetime, begun: asyncio.Event | None = None
+) -> _BatchRead:
+    """``compose_digests``' reads, in one transaction; ``begun`` is set once it has begun, when
+    the reads of the numbers are sent at once."""
     since = now - FUNNEL_NEWS_WINDOW
     async with uow:
+        await uow.statements.begin()
+        if begun is not None:
+            begun.set()
         # First: on SQLite this read goes to the connection's thread, the rest run here.
         experiment_rows, variant_rows, day_rows = await uow.digests.numbers_of(ids)
         workspaces = await uow.digests.workspaces_of(ids)

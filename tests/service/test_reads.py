@@ -267,7 +267,7 @@ async def test_a_connection_reads_what_was_written_after_its_numbers_were_read(
             assert found is not None
             # The gathered read alone: a statement after it would note the transaction too.
             (variants,) = await unit.statements.gather(
-                [(*VARIANTS_OF_WORKSPACES, {"ids": [found.id]})]
+                [VARIANTS_OF_WORKSPACES], {"ids": [found.id]}
             )
         assert [row[4] for row in variants] == [0, 100 if visitors == 100 else 350]
         async with uow() as unit:
