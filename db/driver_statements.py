@@ -224,30 +224,32 @@ class TransactionStatements:
         """The rows of several reads (``db.reads.gathered``, all taking ``values``), each as its
         statement would return them, but for the columns it leaves out, which are None.
 
-        On SQLite their JSON forms run one after another in the connection's thread, in the
-        unit of work's transaction (begun there if none is open), while the event loop's
-        thread goes on. On PostgreSQL they go as one statement (one snapshot), which the server
-        builds while this process does other work; after ``begin``, it is sent before the
-        first wait."""
-        if not self._sqlite:
-            combined = self._combined.get(tuple(map(id, reads)))
-            if combined is None:
+        They go as one statement. On SQLite it runs in the connection's thread, in the unit of
+        work's transaction (begun there if none is open), while the event loop's thread goes
+        on; on PostgreSQL the server builds it while this process does other work. After
+        ``begin``, either is under way before the first wait."""
+        # One statement of a value per read: on SQLite one step, for which the connection's
+        # thread takes the interpreter lock once before and once after.
+        key = tuple(map(id, reads))
+        combined = self._combined.get(key)
+        if combined is None:
+            if self._sqlite:
+                combined = select(*(read.on_sqlite.scalar_subquery() for read in reads))
+            else:
                 combined = select(*(read.on_postgresql for read in reads))
-                self._combined[tuple(map(id, reads))] = combined
+            self._combined[key] = combined
+        if not self._sqlite:
             (texts,) = (await self.run(combined, values)).rows
         else:
             connection = await self._session.connection()
             sync = connection.sync_connection
             assert sync is not None
-            work: list[tuple[str, list[Any]]] = []
-            for read in reads:
-                compiled = self._compile(read.on_sqlite)
-                parameters = compiled.values(values)
-                _announce(sync, sync, compiled.sql, parameters)
-                work.append((compiled.sql, parameters))
+            compiled = self._compile(combined)
+            parameters = compiled.values(values)
+            _announce(sync, sync, compiled.sql, parameters)
             adapted = sync.connection.dbapi_connection
             assert isinstance(adapted, OneCallConnection)
-            texts = await adapted.gather(work)
+            texts = await adapted.gather(compiled.sql, parameters)
         found: list[Sequence[Sequence[Any]]] = []
         for read, text in zip(reads, texts, strict=True):
             rows = json.loads(text) if text is not None else []

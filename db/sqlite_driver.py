@@ -37,7 +37,7 @@ from sqlalchemy.util.concurrency import await_
 # transaction is open afterwards.
 _Outcome = tuple[Any, list[Any] | None, int, int | None, bool]
 _T = TypeVar("_T")
-# What a gathering hands back: each statement's value, and whether a transaction is open.
+# What a gathering hands back: the row's values, and whether a transaction is open.
 _Gathered = tuple[list[Any], bool]
 
 # How long a statement waits for another writer's lock, in pauses from the first to the
@@ -72,19 +72,16 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         cursor.close()
 
 
-def _gather(connection: sqlite3.Connection, statements: Sequence[tuple[str, Any]]) -> _Gathered:
-    """Each statement's one value (``db.reads.gathered``), in one read transaction begun here
-    if none is open; whether a transaction is open afterwards."""
+def _gather(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Gathered:
+    """The one row of one statement (``db.reads.gathered``'s values), in a read transaction
+    begun here if none is open; whether a transaction is open afterwards."""
     if not connection.in_transaction:
         connection.execute("BEGIN")
-    values = []
-    for operation, parameters in statements:
-        cursor = connection.execute(operation, parameters)
-        try:
-            values.append(cursor.fetchone()[0])
-        finally:
-            cursor.close()
-    return values, connection.in_transaction
+    cursor = connection.execute(operation, parameters)
+    try:
+        return list(cursor.fetchone()), connection.in_transaction
+    finally:
+        cursor.close()
 
 
 def _run_alone(connection: sqlite3.Connection, operation: str, parameters: Any) -> list[Any]:
@@ -213,15 +210,15 @@ class OneCallConnection(AsyncAdapt_aiosqlite_connection):
             waited += pause
             pause = min(pause * 2, _LONGEST_PAUSE)
 
-    async def gather(self, statements: Sequence[tuple[str, Any]]) -> list[Any]:
-        """The one value of each statement (``db.reads.gathered``), read in the connection's
-        thread in the connection's transaction, begun if none is open.
+    async def gather(self, operation: str, parameters: Any) -> list[Any]:
+        """The one row of one statement (``db.reads.gathered``'s values), read in the
+        connection's thread in the connection's transaction, begun if none is open.
 
-        There SQLite runs each whole without the interpreter lock (a statement is one step of
-        one row), so the event loop's thread goes on with other work meanwhile: the digest
-        batches compose one batch while the next is read. A statement of many rows would not
-        do: each row's values need the lock, and a thread that waits for it while the other
-        computes waits the interpreter's switch interval (5 ms) a row."""
+        There SQLite runs it whole without the interpreter lock (one step of one row), so the
+        event loop's thread goes on with other work meanwhile: the digest batches compose one
+        batch while the next is read. A statement of many rows would not do: each row's values
+        need the lock, and a thread that waits for it while the other computes waits the
+        interpreter's switch interval (5 ms) a row."""
         async with self._execute_mutex:
             # Not known until the thread answers: cancelled before that, the end is sent (a
             # transaction begun there must not outlive the unit of work).
@@ -229,7 +226,7 @@ class OneCallConnection(AsyncAdapt_aiosqlite_connection):
             try:
                 connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
                 gathered: _Gathered = await connection._execute(
-                    _gather, connection._conn, statements
+                    _gather, connection._conn, operation, parameters
                 )
             except Exception as error:
                 self._handle_exception(error)
