@@ -245,7 +245,8 @@ class DigestRepository:
         experiments, variants, days = await self._statements.gather(
             [_EXPERIMENTS_GATHERED, VARIANTS_OF_WORKSPACES, DAYS_OF_WORKSPACES], values
         )
-        experiments = await self._with_fractions(experiments, values)
+        if self._statements.gathers_apart:
+            experiments = await self._with_fractions(experiments, values)
         return list(map(ExperimentRow._make, experiments)), variants, days
 
     async def _with_fractions(

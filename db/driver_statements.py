@@ -87,7 +87,7 @@ class _Compiler:
 
     def rows_of(self, read: Gathered) -> _Compiled:
         """How the rows of a gathered read are converted: as its statement's, but for the
-        columns it leaves out (None, whatever their type)."""
+        columns it leaves out on SQLite (None there, and parsed already on PostgreSQL)."""
         known = self._compiled.get(id(read))
         if known is not None and known[0] is read:
             return known[1]
@@ -222,7 +222,7 @@ class TransactionStatements:
         self, reads: Sequence[Gathered], values: Mapping[str, Any]
     ) -> list[Sequence[Sequence[Any]]]:
         """The rows of several reads (``db.reads.gathered``, all taking ``values``), each as its
-        statement would return them, but for the columns it leaves out, which are None.
+        statement would return them; on SQLite the columns it leaves out are None.
 
         They go as one statement. On SQLite it runs in the connection's thread, in the unit of
         work's transaction (begun there if none is open), while the event loop's thread goes
@@ -260,3 +260,9 @@ class TransactionStatements:
                             row[index] = parse(row[index])
             found.append(self._compile.rows_of(read).rows(rows))
         return found
+
+    @property
+    def gathers_apart(self) -> bool:
+        """Whether ``gather`` leaves out the columns its reads name (SQLite's JSON would round
+        them): they come back None, to be read apart. On PostgreSQL every column is read."""
+        return self._sqlite

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -136,40 +137,44 @@ class Gathered:
 
     plain: Any
     # SELECT json_group_array(json_array(…)) FROM (the statement): in the statement's order,
-    # as SQLite feeds a sorted subquery to an aggregate.
+    # as SQLite feeds a sorted subquery to an aggregate. The columns left out are NULL.
     on_sqlite: Any
     # (SELECT json_agg(json_build_array(…) ORDER BY its place) FROM (the statement))::text, a
-    # scalar subquery: several go in one statement.
+    # scalar subquery: several go in one statement. Every column is in it.
     on_postgresql: Any
-    # PostgreSQL's JSON gives times and dates as text: each such column's parse, by place.
-    parses: tuple[tuple[int, Callable[[str], Any]], ...]
-    left_out: tuple[int, ...]  # the places of the columns left out
+    # PostgreSQL's JSON gives times, dates and decimals as text and a whole double as an
+    # integer: each such column's parse, by place.
+    parses: tuple[tuple[int, Callable[[Any], Any]], ...]
+    left_out: tuple[int, ...]  # the places of the columns SQLite's form leaves out
 
 
 def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
     """``statement``'s rows as one JSON value: an array of the rows, each an array of its
     columns, in the statement's order (``TransactionStatements.gather`` reads it).
 
-    A double does not survive SQLite's JSON (nor its ``printf`` or ``quote``) exactly: each
-    column holding one must be named in ``left_out`` (it comes back NULL, to be read apart), and
-    a column of a fractional type that is not is refused here."""
+    A double does not survive SQLite's JSON (nor its ``printf`` or ``quote``) exactly: on SQLite
+    each column holding one must be named in ``left_out`` (it comes back NULL, to be read
+    apart), and a column of a fractional type that is not is refused here. PostgreSQL writes a
+    double's shortest exact digits, and a decimal goes as text: there every column is read."""
     rows = statement.subquery()
-    parses: list[tuple[int, Callable[[str], Any]]] = []
+    parses: list[tuple[int, Callable[[Any], Any]]] = []
     for index, (key, column) in enumerate(zip(rows.c.keys(), rows.c, strict=True)):
-        kind = column.type
-        base = getattr(kind, "impl", kind)
-        if key in left_out:
-            continue
-        if isinstance(kind, _FRACTIONAL) or isinstance(base, _FRACTIONAL):
+        base = getattr(column.type, "impl", column.type)
+        fractional = isinstance(column.type, _FRACTIONAL) or isinstance(base, _FRACTIONAL)
+        if fractional and key not in left_out:
             raise ValueError(f"{key} may hold a fraction, which JSON would round: leave it out")
         if isinstance(base, DateTime):
             parses.append((index, datetime.fromisoformat))
         elif isinstance(base, Date):
             parses.append((index, date.fromisoformat))
+        elif isinstance(base, Float):
+            parses.append((index, float))
+        elif isinstance(base, Numeric):
+            parses.append((index, Decimal))
     # PostgreSQL keeps no order into an aggregate unless told: each row carries its place.
     place = func.row_number().over(order_by=statement._order_by_clauses).label("place")
     placed = statement.add_columns(place).subquery()
-    by_place = func.json_build_array(*_kept(placed, left_out, skip_last=True))
+    by_place = func.json_build_array(*_as_json(list(placed.c)[:-1]))
     return Gathered(
         statement,
         select(func.json_group_array(func.json_array(*_kept(rows, left_out)))),
@@ -181,7 +186,16 @@ def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
     )
 
 
-def _kept(rows: Any, left_out: Sequence[str], *, skip_last: bool = False) -> list[Any]:
+def _kept(rows: Any, left_out: Sequence[str]) -> list[Any]:
     """The columns of ``rows``, NULL in place of those left out."""
-    keys = rows.c.keys()[:-1] if skip_last else rows.c.keys()
-    return [null() if key in left_out else rows.c[key] for key in keys]
+    return [null() if key in left_out else column for key, column in rows.c.items()]
+
+
+def _as_json(columns: list[Any]) -> list[Any]:
+    """The columns as PostgreSQL's JSON keeps them exactly: a decimal (not a double) as text."""
+    kept = []
+    for column in columns:
+        base = getattr(column.type, "impl", column.type)
+        decimal = isinstance(base, Numeric) and not isinstance(base, Float)
+        kept.append(cast(column, Text) if decimal else column)
+    return kept
