@@ -76,23 +76,36 @@ class _Compiler:
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
         self._compiled: dict[int, tuple[Executable | Gathered, _Compiled]] = {}
+        self._gatherings: dict[tuple[int, ...], Executable] = {}
 
     def __call__(self, statement: Executable) -> _Compiled:
-        known = self._compiled.get(id(statement))
-        if known is not None and known[0] is statement:
-            return known[1]
-        made = self._made(statement)
-        self._compiled[id(statement)] = (statement, made)
-        return made
+        return self._kept(statement, lambda: self._made(statement))
 
     def rows_of(self, read: Gathered) -> _Compiled:
         """How the rows of a gathered read are converted: as its statement's, but for the
         columns it leaves out on SQLite (None there, and parsed already on PostgreSQL)."""
-        known = self._compiled.get(id(read))
-        if known is not None and known[0] is read:
+        return self._kept(read, lambda: self._made(read.plain, left_out=read.left_out))
+
+    def gathering(self, reads: Sequence[Gathered]) -> Executable:
+        """One statement of a value per read (``TransactionStatements.gather``), in this
+        dialect's form, made once for each sequence of reads."""
+        key = tuple(map(id, reads))
+        known = self._gatherings.get(key)
+        if known is None:
+            if self._dialect.name == "sqlite":
+                known = select(*(read.on_sqlite.scalar_subquery() for read in reads))
+            else:
+                known = select(*(read.on_postgresql for read in reads))
+            # The reads are module constants: their ids stay theirs.
+            self._gatherings[key] = known
+        return known
+
+    def _kept(self, key: Executable | Gathered, make: Callable[[], _Compiled]) -> _Compiled:
+        known = self._compiled.get(id(key))
+        if known is not None and known[0] is key:
             return known[1]
-        made = self._made(read.plain, left_out=read.left_out)
-        self._compiled[id(read)] = (read, made)
+        made = make()
+        self._compiled[id(key)] = (key, made)
         return made
 
     def _made(self, statement: Executable, left_out: tuple[int, ...] = ()) -> _Compiled:
@@ -127,8 +140,6 @@ class LoneStatements:
         self._engine = engine
         self.on_sqlite = engine.dialect.name == "sqlite"
         self.compile = _Compiler(engine.dialect)
-        # ``TransactionStatements.gather``'s statements on PostgreSQL, by the reads they join.
-        self.combined: dict[tuple[int, ...], Any] = {}
 
     async def run(self, statement: Executable, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Runs ``statement`` (its parameters named by ``bindparam``) with ``values`` and
@@ -180,25 +191,20 @@ class TransactionStatements:
         self._session = session
         self._compile = lone.compile
         self._sqlite = lone.on_sqlite
-        self._combined = lone.combined
 
     async def run(self, statement: Executable, values: Mapping[str, Any]) -> Ran:
         """Runs ``statement`` with one set of ``values`` (its parameters named by
         ``bindparam``); a write is noted for the unit of work's commit."""
         if isinstance(statement, UpdateBase):
             self._session.info[WROTE] = True
-        connection = await self._session.connection()
         if not self._sqlite:
             # Core execution on the session's connection: in its transaction, begun by it.
+            connection = await self._session.connection()
             result = await connection.execute(statement, values)
             return Ran(result.all() if result.returns_rows else [], result.rowcount)
         compiled = self._compile(statement)
         parameters = compiled.values(values)
-        sync = connection.sync_connection
-        assert sync is not None
-        _announce(sync, sync, compiled.sql, parameters)
-        adapted = sync.connection.dbapi_connection
-        assert isinstance(adapted, OneCallConnection)
+        adapted = await self._sqlite_connection(compiled.sql, parameters)
         _description, fetched, rowcount, _lastrowid, _open = await adapted.run(
             compiled.sql, parameters, False
         )
@@ -208,14 +214,11 @@ class TransactionStatements:
         """Begins the unit of work's transaction now: the connection taken from the pool and,
         on PostgreSQL, the transaction begun (SQLAlchemy would begin it with the first
         statement, a trip to the server before that statement is sent)."""
-        connection = await self._session.connection()
         if not self._sqlite:
+            connection = await self._session.connection()
             await connection.exec_driver_sql("SELECT 1")
             return
-        sync = connection.sync_connection
-        assert sync is not None
-        adapted = sync.connection.dbapi_connection
-        assert isinstance(adapted, OneCallConnection)
+        adapted = await self._sqlite_connection()
         await adapted.run("BEGIN", None, False)
 
     async def gather(
@@ -228,27 +231,15 @@ class TransactionStatements:
         work's transaction (begun there if none is open), while the event loop's thread goes
         on; on PostgreSQL the server builds it while this process does other work. After
         ``begin``, either is under way before the first wait."""
-        # One statement of a value per read: on SQLite one step, for which the connection's
-        # thread takes the interpreter lock once before and once after.
-        key = tuple(map(id, reads))
-        combined = self._combined.get(key)
-        if combined is None:
-            if self._sqlite:
-                combined = select(*(read.on_sqlite.scalar_subquery() for read in reads))
-            else:
-                combined = select(*(read.on_postgresql for read in reads))
-            self._combined[key] = combined
+        # One statement: on SQLite one step, for which the connection's thread takes the
+        # interpreter lock once before and once after.
+        combined = self._compile.gathering(reads)
         if not self._sqlite:
             (texts,) = (await self.run(combined, values)).rows
         else:
-            connection = await self._session.connection()
-            sync = connection.sync_connection
-            assert sync is not None
             compiled = self._compile(combined)
             parameters = compiled.values(values)
-            _announce(sync, sync, compiled.sql, parameters)
-            adapted = sync.connection.dbapi_connection
-            assert isinstance(adapted, OneCallConnection)
+            adapted = await self._sqlite_connection(compiled.sql, parameters)
             texts = await adapted.gather(compiled.sql, parameters)
         found: list[Sequence[Sequence[Any]]] = []
         for read, text in zip(reads, texts, strict=True):
@@ -260,6 +251,20 @@ class TransactionStatements:
                             row[index] = parse(row[index])
             found.append(self._compile.rows_of(read).rows(rows))
         return found
+
+    async def _sqlite_connection(
+        self, sql: str | None = None, parameters: list[Any] | None = None
+    ) -> OneCallConnection:
+        """The unit of work's SQLite connection; what listens to SQLAlchemy's
+        ``before_cursor_execute`` is told of ``sql``, the statement about to run on it."""
+        connection = await self._session.connection()
+        sync = connection.sync_connection
+        assert sync is not None
+        if sql is not None:
+            _announce(sync, sync, sql, parameters or [])
+        adapted = sync.connection.dbapi_connection
+        assert isinstance(adapted, OneCallConnection)
+        return adapted
 
     @property
     def gathers_apart(self) -> bool:

@@ -159,9 +159,8 @@ def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
     rows = statement.subquery()
     parses: list[tuple[int, Callable[[Any], Any]]] = []
     for index, (key, column) in enumerate(zip(rows.c.keys(), rows.c, strict=True)):
-        base = getattr(column.type, "impl", column.type)
-        fractional = isinstance(column.type, _FRACTIONAL) or isinstance(base, _FRACTIONAL)
-        if fractional and key not in left_out:
+        base = _base(column)
+        if isinstance(base, _FRACTIONAL) and key not in left_out:
             raise ValueError(f"{key} may hold a fraction, which JSON would round: leave it out")
         if isinstance(base, DateTime):
             parses.append((index, datetime.fromisoformat))
@@ -195,7 +194,12 @@ def _as_json(columns: list[Any]) -> list[Any]:
     """The columns as PostgreSQL's JSON keeps them exactly: a decimal (not a double) as text."""
     kept = []
     for column in columns:
-        base = getattr(column.type, "impl", column.type)
+        base = _base(column)
         decimal = isinstance(base, Numeric) and not isinstance(base, Float)
         kept.append(cast(column, Text) if decimal else column)
     return kept
+
+
+def _base(column: Any) -> Any:
+    """The column's type, or the type a decorated one stores as."""
+    return getattr(column.type, "impl", column.type)
