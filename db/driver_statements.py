@@ -79,12 +79,12 @@ class _Compiler:
         self._gatherings: dict[tuple[int, ...], Executable] = {}
 
     def __call__(self, statement: Executable) -> _Compiled:
-        return self._kept(statement, lambda: self._made(statement))
+        return self._kept(statement, statement)
 
     def rows_of(self, read: Gathered) -> _Compiled:
         """How the rows of a gathered read are converted: as its statement's, but for the
         columns it leaves out on SQLite (None there, and parsed already on PostgreSQL)."""
-        return self._kept(read, lambda: self._made(read.plain, left_out=read.left_out))
+        return self._kept(read, read.plain, read.left_out)
 
     def gathering(self, reads: Sequence[Gathered]) -> Executable:
         """One statement of a value per read (``TransactionStatements.gather``), in this
@@ -100,11 +100,13 @@ class _Compiler:
             self._gatherings[key] = known
         return known
 
-    def _kept(self, key: Executable | Gathered, make: Callable[[], _Compiled]) -> _Compiled:
+    def _kept(
+        self, key: Executable | Gathered, statement: Executable, left_out: tuple[int, ...] = ()
+    ) -> _Compiled:
         known = self._compiled.get(id(key))
         if known is not None and known[0] is key:
             return known[1]
-        made = make()
+        made = self._made(statement, left_out)
         self._compiled[id(key)] = (key, made)
         return made
 
