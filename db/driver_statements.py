@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, true
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable
@@ -39,6 +39,18 @@ from db.sqlite_driver import OneCallConnection
 WROTE = "hourglass.wrote"
 
 _Convert = Callable[[Any], Any] | None
+
+
+def in_place(rows: list[tuple[Any, ...]], places: Sequence[int]) -> list[tuple[Any, ...]]:
+    """``rows`` in the order of their ``places`` (1, 2, …): as they came when that is already
+    their order, as it almost always is."""
+    if places == list(range(1, len(places) + 1)):
+        return rows
+    return [row for _place, row in sorted(zip(places, rows, strict=True), key=_first)]
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
 
 
 @dataclass(frozen=True)
@@ -64,10 +76,14 @@ class _Compiled:
         if not self.converted or not fetched:
             return list(map(tuple, fetched))
         # Column by column: the loops over the rows run in C, not in Python for each value.
-        columns: list[Iterable[Any]] = list(zip(*fetched, strict=True))
+        return self.from_columns(list(zip(*fetched, strict=True)))
+
+    def from_columns(self, columns: Sequence[Iterable[Any]]) -> list[tuple[Any, ...]]:
+        """The rows of these columns (each the same length), converted."""
+        converting = list(columns)
         for index, convert in self.converted:
-            columns[index] = map(convert, columns[index])
-        return list(zip(*columns, strict=True))
+            converting[index] = map(convert, converting[index])
+        return list(zip(*converting, strict=True))
 
 
 class _Compiler:
@@ -95,7 +111,12 @@ class _Compiler:
             if self._dialect.name == "sqlite":
                 known = select(*(read.on_sqlite.scalar_subquery() for read in reads))
             else:
-                known = select(*(read.on_postgresql for read in reads))
+                # Each read's subquery is one row: joined, they are one row still.
+                joined = reads[0].on_postgresql
+                for read in reads[1:]:
+                    joined = joined.join(read.on_postgresql, true())
+                known = select(*(column for read in reads for column in read.on_postgresql.c))
+                known = known.select_from(joined)
             # The reads are module constants: their ids stay theirs.
             self._gatherings[key] = known
         return known
@@ -237,21 +258,32 @@ class TransactionStatements:
         # interpreter lock once before and once after.
         combined = self._compile.gathering(reads)
         if not self._sqlite:
-            (texts,) = (await self.run(combined, values)).rows
-        else:
-            compiled = self._compile(combined)
-            parameters = compiled.values(values)
-            adapted = await self._sqlite_connection(compiled.sql, parameters)
-            texts = await adapted.gather(compiled.sql, parameters)
+            (arrays,) = (await self.run(combined, values)).rows
+            return self._from_arrays(reads, arrays)
+        compiled = self._compile(combined)
+        parameters = compiled.values(values)
+        adapted = await self._sqlite_connection(compiled.sql, parameters)
+        texts = await adapted.gather(compiled.sql, parameters)
+        return [
+            self._compile.rows_of(read).rows(json.loads(text) if text is not None else [])
+            for read, text in zip(reads, texts, strict=True)
+        ]
+
+    def _from_arrays(
+        self, reads: Sequence[Gathered], arrays: Sequence[Any]
+    ) -> list[Sequence[Sequence[Any]]]:
+        """Each read's rows from PostgreSQL's row of arrays: a column's values each, then the
+        rows' places."""
         found: list[Sequence[Sequence[Any]]] = []
-        for read, text in zip(reads, texts, strict=True):
-            rows = json.loads(text) if text is not None else []
-            if not self._sqlite:
-                for row in rows:
-                    for index, parse in read.parses:
-                        if row[index] is not None:
-                            row[index] = parse(row[index])
-            found.append(self._compile.rows_of(read).rows(rows))
+        start = 0
+        for read in reads:
+            width = len(read.on_postgresql.c)
+            *columns, places = arrays[start : start + width]
+            start += width
+            if places is None:  # no rows: every aggregate is NULL
+                found.append([])
+                continue
+            found.append(in_place(self._compile.rows_of(read).from_columns(columns), places))
         return found
 
     async def _sqlite_connection(

@@ -10,29 +10,23 @@ convert each id on every execution, so the statement could not be compiled once
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
-    Date,
-    DateTime,
     Float,
     Integer,
     Numeric,
     String,
-    Text,
     bindparam,
-    cast,
     func,
     null,
     select,
     type_coerce,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -41,7 +35,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.type_api import TypeEngine
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import NullType, TypeDecorator
 
 from db.models import Observation, UTCDateTime
 
@@ -133,54 +127,42 @@ _FRACTIONAL = (Numeric, Float)
 
 @dataclass(frozen=True, eq=False)
 class Gathered:
-    """A read of many rows as one JSON value (``gathered``): the statement, and its forms."""
+    """A read of many rows as a few values (``gathered``): the statement, and its forms."""
 
     plain: Any
     # SELECT json_group_array(json_array(…)) FROM (the statement): in the statement's order,
     # as SQLite feeds a sorted subquery to an aggregate. The columns left out are NULL.
     on_sqlite: Any
-    # (SELECT json_agg(json_build_array(…) ORDER BY its place) FROM (the statement))::text, a
-    # scalar subquery: several go in one statement. Every column is in it.
+    # One row of arrays, a column's values each (array_agg), then each row's place in the
+    # statement's order: a subquery, so that several join in one statement. Every column is
+    # in it, in the driver's own types.
     on_postgresql: Any
-    # PostgreSQL's JSON gives times, dates and decimals as text and a whole double as an
-    # integer: each such column's parse, by place.
-    parses: tuple[tuple[int, Callable[[Any], Any]], ...]
     left_out: tuple[int, ...]  # the places of the columns SQLite's form leaves out
 
 
 def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
-    """``statement``'s rows as one JSON value: an array of the rows, each an array of its
-    columns, in the statement's order (``TransactionStatements.gather`` reads it).
+    """``statement``'s rows in one value on SQLite (an array of the rows, each an array of its
+    columns), in a row of arrays on PostgreSQL (``TransactionStatements.gather`` reads either),
+    in the statement's order.
 
     A double does not survive SQLite's JSON (nor its ``printf`` or ``quote``) exactly: on SQLite
     each column holding one must be named in ``left_out`` (it comes back NULL, to be read
-    apart), and a column of a fractional type that is not is refused here. PostgreSQL writes a
-    double's shortest exact digits, and a decimal goes as text: there every column is read."""
+    apart), and a column of a fractional type that is not is refused here. PostgreSQL's arrays
+    keep every value as the driver reads it: there every column is read."""
     rows = statement.subquery()
-    parses: list[tuple[int, Callable[[Any], Any]]] = []
-    for index, (key, column) in enumerate(zip(rows.c.keys(), rows.c, strict=True)):
-        base = _base(column)
-        if isinstance(base, _FRACTIONAL) and key not in left_out:
+    for key, column in zip(rows.c.keys(), rows.c, strict=True):
+        if isinstance(_base(column), _FRACTIONAL) and key not in left_out:
             raise ValueError(f"{key} may hold a fraction, which JSON would round: leave it out")
-        if isinstance(base, DateTime):
-            parses.append((index, datetime.fromisoformat))
-        elif isinstance(base, Date):
-            parses.append((index, date.fromisoformat))
-        elif isinstance(base, Float):
-            parses.append((index, float))
-        elif isinstance(base, Numeric):
-            parses.append((index, Decimal))
-    # PostgreSQL keeps no order into an aggregate unless told: each row carries its place.
+    # An aggregate takes its rows in the order a sorted subquery gives them, but PostgreSQL
+    # does not promise it: each row's place comes too, and the reader checks it.
     place = func.row_number().over(order_by=statement._order_by_clauses).label("place")
     placed = statement.add_columns(place).subquery()
-    by_place = func.json_build_array(*_as_json(list(placed.c)[:-1]))
     return Gathered(
         statement,
         select(func.json_group_array(func.json_array(*_kept(rows, left_out)))),
-        select(cast(func.json_agg(aggregate_order_by(by_place, placed.c.place)), Text))
+        select(*(type_coerce(func.array_agg(column), NullType()) for column in placed.c))
         .select_from(placed)
-        .scalar_subquery(),
-        tuple(parses),
+        .subquery(),
         tuple(index for index, key in enumerate(rows.c.keys()) if key in left_out),
     )
 
@@ -188,16 +170,6 @@ def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
 def _kept(rows: Any, left_out: Sequence[str]) -> list[Any]:
     """The columns of ``rows``, NULL in place of those left out."""
     return [null() if key in left_out else column for key, column in rows.c.items()]
-
-
-def _as_json(columns: list[Any]) -> list[Any]:
-    """The columns as PostgreSQL's JSON keeps them exactly: a decimal (not a double) as text."""
-    kept = []
-    for column in columns:
-        base = _base(column)
-        decimal = isinstance(base, Numeric) and not isinstance(base, Float)
-        kept.append(cast(column, Text) if decimal else column)
-    return kept
 
 
 def _base(column: Any) -> Any:

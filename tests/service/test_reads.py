@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import bindparam, insert, select, update
 
 from db.digest_repository import ExperimentRow, WorkspaceRow
+from db.driver_statements import in_place
 from db.models import Experiment, Observation, Variant, Workspace
 from db.reads import among, gathered
 from db.totals_repository import VARIANTS_OF_WORKSPACES
@@ -277,6 +278,22 @@ async def test_a_connection_reads_what_was_written_after_its_numbers_were_read(
             # The pool gives the same connection back: no read transaction is left open on it.
             if isinstance(driver, aiosqlite.Connection):
                 assert not driver._conn.in_transaction
+
+
+async def test_numbers_of_no_workspace_are_no_rows(database: Database, numbers: list[int]) -> None:
+    async with database.unit_of_work() as uow:
+        assert await uow.digests.numbers_of([5000, 5001]) == ([], [], [])
+        assert await uow.digests.numbers_of([]) == ([], [], [])
+
+
+def test_rows_come_back_in_their_places() -> None:
+    rows = [(f"row {n}", n) for n in range(1, 101)]
+    places = list(range(1, 101))
+    random.Random(7).shuffle(places)
+    shuffled = [rows[place - 1] for place in places]
+    assert in_place(shuffled, places) == rows
+    assert in_place(rows, list(range(1, 101))) is rows  # in order already: taken as it is
+    assert in_place([], []) == []
 
 
 def test_a_fraction_is_refused_unless_it_is_left_out() -> None:
