@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import FunnelSnapshot
+from db.reads import among
 
 
 class FunnelRepository:
@@ -67,26 +69,8 @@ class FunnelRepository:
         self, workspace_ids: Sequence[int]
     ) -> dict[int, tuple[FunnelSnapshot, FunnelSnapshot | None]]:
         """Per workspace with a funnel: what ``latest`` and ``before(latest's period)`` give."""
-        rank = (
-            func.dense_rank()
-            .over(
-                partition_by=FunnelSnapshot.workspace_id,
-                order_by=FunnelSnapshot.period_end.desc(),
-            )
-            .label("rank")
-        )
-        ranked = (
-            select(FunnelSnapshot.id, rank)
-            .where(FunnelSnapshot.workspace_id.in_(workspace_ids))
-            .subquery()
-        )
         snapshots = (
-            await self._session.scalars(
-                select(FunnelSnapshot)
-                .join(ranked, ranked.c.id == FunnelSnapshot.id)
-                .where(ranked.c.rank <= 2)
-                .order_by(FunnelSnapshot.period_end.desc(), FunnelSnapshot.id.desc())
-            )
+            await self._session.scalars(_LATEST_TWO_PERIODS_OF, {"ids": workspace_ids})
         ).all()
         found: dict[int, tuple[FunnelSnapshot, FunnelSnapshot | None]] = {}
         for snapshot in snapshots:
@@ -96,3 +80,22 @@ class FunnelRepository:
             elif known[1] is None and snapshot.period_end < known[0].period_end:
                 found[snapshot.workspace_id] = (known[0], snapshot)
         return found
+
+
+def _latest_two_periods_of() -> Any:
+    rank = (
+        func.dense_rank()
+        .over(partition_by=FunnelSnapshot.workspace_id, order_by=FunnelSnapshot.period_end.desc())
+        .label("rank")
+    )
+    # The ids as one parameter (``among``): the statement is the same for every batch.
+    ranked = select(FunnelSnapshot.id, rank).where(among(FunnelSnapshot.workspace_id)).subquery()
+    return (
+        select(FunnelSnapshot)
+        .join(ranked, ranked.c.id == FunnelSnapshot.id)
+        .where(ranked.c.rank <= 2)
+        .order_by(FunnelSnapshot.period_end.desc(), FunnelSnapshot.id.desc())
+    )
+
+
+_LATEST_TWO_PERIODS_OF = _latest_two_periods_of()
