@@ -57,6 +57,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
         if dialect.name == "sqlite":
             return _utc_of_sqlite_text
+        if dialect.driver == "asyncpg":
+            # asyncpg decodes a timestamptz as an aware datetime in datetime.UTC itself: there
+            # is nothing to convert (a digest batch reads four for each experiment).
+            return None
         return super().result_processor(dialect, coltype)
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text, update
 
 from db.driver_statements import LoneStatements
 from db.inbox_repository import StoredUpdate
@@ -227,5 +227,26 @@ async def test_a_timestamp_of_sqlite_text_reads_as_its_utc_moment(
         values = {"workspace_id": workspace_id}
         fast = (await uow.statements.run(_CREATED, values)).rows
         slow = (await uow.session.execute(_CREATED, values)).all()
+    assert fast == [(moment,)] and [tuple(row) for row in slow] == [(moment,)]
+    assert fast[0][0].tzinfo is UTC and slow[0][0].tzinfo is UTC
+
+
+async def test_a_timestamp_reads_as_a_utc_moment_whatever_the_sessions_time_zone(
+    database: Database, workspace: int
+) -> None:
+    # On PostgreSQL the driver's own aware datetime is taken as it is, unconverted.
+    moment = datetime(2026, 3, 2, 23, 30, 15, 250, tzinfo=UTC)
+    async with database.unit_of_work() as uow:
+        if database.engine.dialect.name == "postgresql":
+            await uow.session.execute(text("SET LOCAL TIME ZONE 'Asia/Dubai'"))
+        await uow.session.execute(update(Workspace).values(created_at=moment))
+        workspace_id = await uow.session.scalar(select(func.min(Workspace.id)))
+        values = {"workspace_id": workspace_id}
+        fast = (await uow.statements.run(_CREATED, values)).rows
+        slow = (await uow.session.execute(_CREATED, values)).all()
+        orm = await uow.session.scalar(select(Workspace).where(Workspace.id == workspace_id))
+        assert orm is not None
+        held = orm.created_at
+    assert held == moment and held.tzinfo is UTC
     assert fast == [(moment,)] and [tuple(row) for row in slow] == [(moment,)]
     assert fast[0][0].tzinfo is UTC and slow[0][0].tzinfo is UTC
