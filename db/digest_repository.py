@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert_insert
 from db.driver_statements import TransactionStatements
+from db.learning_repository import CONCLUDED_WITHOUT_LEARNING_OF
 from db.models import DigestRecord, Experiment, NudgeSnooze, Workspace
 from db.reads import among, gathered, latest_logged_at
 from db.totals_repository import DAYS_OF_WORKSPACES, VARIANTS_OF_WORKSPACES
@@ -29,6 +30,21 @@ class WorkspaceRow(NamedTuple):
     digest_time: time
     stale_after_days: int
     target_running: int
+
+
+class BatchRows(NamedTuple):
+    """What ``DigestRepository.batch_of`` reads of a batch's workspaces."""
+
+    workspaces: list[WorkspaceRow]
+    experiments: list[ExperimentRow]
+    # (experiment id, variant id, position, name, visitors, conversions, revenue cents,
+    # results): uow.totals.for_workspaces' rows
+    variants: Sequence[Sequence[Any]]
+    # (experiment id, day, variant id, visitors, conversions): by_day_for_workspaces' rows
+    days: Sequence[Sequence[Any]]
+    sent: set[int]  # the workspaces ever sent a digest
+    snoozed: dict[int, set[tuple[int, str]]]  # per workspace, as snoozed_of
+    unlearned: list[tuple[int, int]]  # (workspace id, number) without a learning
 
 
 class ExperimentRow(NamedTuple):
@@ -234,20 +250,33 @@ class DigestRepository:
         ran = await self._statements.run(_EXPERIMENTS_OF, {"ids": workspace_ids})
         return list(map(ExperimentRow._make, ran.rows))
 
-    async def numbers_of(
-        self, workspace_ids: Sequence[int]
-    ) -> tuple[list[ExperimentRow], Sequence[Sequence[Any]], Sequence[Sequence[Any]]]:
-        """``experiments_of``, ``uow.totals.for_workspaces`` and
-        ``uow.totals.by_day_for_workspaces`` of these workspaces, read together
+    async def batch_of(self, workspace_ids: Sequence[int], now: datetime) -> BatchRows:
+        """``workspaces_of``, ``experiments_of``, ``uow.totals.for_workspaces``,
+        ``uow.totals.by_day_for_workspaces``, ``with_a_sent_digest``, ``snoozed_of`` and
+        ``uow.learnings.concluded_without_learning_of`` of these workspaces, read together
         (``TransactionStatements.gather``: on SQLite in the connection's thread, on PostgreSQL as
         one statement, while the event loop's thread goes on)."""
-        values = {"ids": workspace_ids}
-        experiments, variants, days = await self._statements.gather(
-            [_EXPERIMENTS_GATHERED, VARIANTS_OF_WORKSPACES, DAYS_OF_WORKSPACES], values
-        )
+        values = {"ids": workspace_ids, "now": now}
+        (
+            workspaces,
+            experiments,
+            variants,
+            days,
+            sent,
+            snoozed,
+            unlearned,
+        ) = await self._statements.gather(_BATCH, values)
         if self._statements.gathers_apart:
             experiments = await self._with_fractions(experiments, values)
-        return list(map(ExperimentRow._make, experiments)), variants, days
+        return BatchRows(
+            list(map(WorkspaceRow._make, workspaces)),
+            list(map(ExperimentRow._make, experiments)),
+            variants,
+            days,
+            {workspace_id for (workspace_id,) in sent},
+            _snoozed_by_workspace(snoozed),
+            [(workspace_id, number) for workspace_id, number in unlearned],
+        )
 
     async def _with_fractions(
         self, rows: Sequence[Sequence[Any]], values: dict[str, Any]
@@ -279,10 +308,14 @@ class DigestRepository:
     ) -> dict[int, set[tuple[int, str]]]:
         """Per workspace, the (experiment number, nudge) pairs quiet at ``now``."""
         ran = await self._statements.run(_SNOOZED_OF, {"ids": workspace_ids, "now": now})
-        found: dict[int, set[tuple[int, str]]] = {}
-        for workspace_id, number, nudge in ran.rows:
-            found.setdefault(workspace_id, set()).add((number, nudge))
-        return found
+        return _snoozed_by_workspace(ran.rows)
+
+
+def _snoozed_by_workspace(rows: Sequence[Sequence[Any]]) -> dict[int, set[tuple[int, str]]]:
+    found: dict[int, set[tuple[int, str]]] = {}
+    for workspace_id, number, nudge in rows:
+        found.setdefault(workspace_id, set()).add((number, nudge))
+    return found
 
 
 # ---- the batches' statements, built once (``db.driver_statements`` compiles each once)
@@ -314,10 +347,20 @@ _FRACTIONS_OF = select(
 _WITH_A_SENT_DIGEST = (
     select(DigestRecord.workspace_id)
     .where(among(DigestRecord.workspace_id), DigestRecord.state == "sent")
-    .distinct()
+    .group_by(DigestRecord.workspace_id)
 )
 _SNOOZED_OF = (
     select(NudgeSnooze.workspace_id, Experiment.number, NudgeSnooze.nudge)
     .join(Experiment, Experiment.id == NudgeSnooze.experiment_id)
     .where(among(NudgeSnooze.workspace_id), NudgeSnooze.until > bindparam("now"))
 )
+# A batch's reads of rows, all at once (``batch_of``).
+_BATCH = [
+    gathered(_WORKSPACES_OF),
+    _EXPERIMENTS_GATHERED,
+    VARIANTS_OF_WORKSPACES,
+    DAYS_OF_WORKSPACES,
+    gathered(_WITH_A_SENT_DIGEST),
+    gathered(_SNOOZED_OF),
+    CONCLUDED_WITHOUT_LEARNING_OF,
+]

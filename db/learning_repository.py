@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from db.driver_statements import TransactionStatements
 from db.models import Experiment, Learning
-from db.reads import among
+from db.reads import among, gathered
 from experiments.lifecycle import Status
 
 
@@ -116,13 +116,17 @@ class LearningRepository:
     ) -> Sequence[tuple[int, int]]:
         """(workspace id, experiment number) of the concluded experiments of these workspaces
         nobody has written a learning for."""
-        ran = await self._statements.run(_CONCLUDED_WITHOUT_LEARNING_OF, {"ids": workspace_ids})
+        ran = await self._statements.run(
+            CONCLUDED_WITHOUT_LEARNING_OF.plain, {"ids": workspace_ids}
+        )
         return [(workspace_id, number) for workspace_id, number in ran.rows]
 
 
-# Each digest batch runs it: built once (``db.driver_statements`` compiles it once).
-_CONCLUDED_WITHOUT_LEARNING_OF = select(Experiment.workspace_id, Experiment.number).where(
-    among(Experiment.workspace_id),
-    Experiment.status == Status.CONCLUDED.value,
-    ~exists().where(Learning.experiment_id == Experiment.id),
+# Each digest batch reads it with the rest (``DigestRepository.batch_of``).
+CONCLUDED_WITHOUT_LEARNING_OF = gathered(
+    select(Experiment.workspace_id, Experiment.number).where(
+        among(Experiment.workspace_id),
+        Experiment.status == Status.CONCLUDED.value,
+        ~exists().where(Learning.experiment_id == Experiment.id),
+    )
 )

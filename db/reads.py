@@ -149,6 +149,9 @@ def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
     each column holding one must be named in ``left_out`` (it comes back NULL, to be read
     apart), and a column of a fractional type that is not is refused here. PostgreSQL's arrays
     keep every value as the driver reads it: there every column is read."""
+    if statement._distinct:
+        # Each row's place would make every row distinct: GROUP BY says the same and keeps it.
+        raise ValueError("a DISTINCT read cannot be gathered: group by its columns instead")
     rows = statement.subquery()
     for key, column in zip(rows.c.keys(), rows.c, strict=True):
         if isinstance(_base(column), _FRACTIONAL) and key not in left_out:

@@ -32,7 +32,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from db.digest_repository import DigestSchedule, ExperimentRow, WorkspaceRow
+from db.digest_repository import BatchRows, DigestSchedule
 from db.totals_repository import revenue_of_cents
 from db.unit_of_work import UnitOfWork
 from experiments import backlog, schedule, services
@@ -356,8 +356,8 @@ async def compose_digest_batches(
     now: datetime,
 ) -> AsyncGenerator[tuple[list[int], dict[int, Digest] | Exception], None]:
     """``compose_digests`` of each batch of workspace ids in turn, with each batch's unit of
-    work: the next batch is read while this one is composed (on SQLite the reads of its
-    numbers run in the connection's thread, ``UnitOfWork.digests.numbers_of``). Gives each
+    work: the next batch is read while this one is composed (on SQLite its rows are read in
+    the connection's thread, ``UnitOfWork.digests.batch_of``). Gives each
     batch's ids with its digests, or with the error that cost them (the next batches still
     come)."""
     pending = [list(batch) for batch in batches if batch]
@@ -402,14 +402,8 @@ class _BatchRead:
     """What a batch reads: the rows of ``_compose_batch``."""
 
     now: datetime
-    workspaces: Sequence[WorkspaceRow]
+    rows: BatchRows
     todays: dict[int, date]
-    experiment_rows: Sequence[ExperimentRow]
-    variant_rows: Sequence[Any]
-    day_rows: Sequence[Any]
-    sent: set[int]
-    snoozed: dict[int, set[tuple[int, str]]]
-    unlearned: Sequence[tuple[int, int]]
     funnel_views: dict[int, tuple[FunnelView | None, FunnelView | None]]
     overdue: dict[int, list[LearningView]]
 
@@ -424,12 +418,9 @@ async def _read_batch(
         await uow.statements.begin()
         if begun is not None:
             begun.set()
-        # First: on SQLite this read goes to the connection's thread, the rest run here.
-        experiment_rows, variant_rows, day_rows = await uow.digests.numbers_of(ids)
-        workspaces = await uow.digests.workspaces_of(ids)
-        sent = await uow.digests.with_a_sent_digest(ids)
-        snoozed = await uow.digests.snoozed_of(ids, now)
-        unlearned = await uow.learnings.concluded_without_learning_of(ids)
+        # On SQLite this read goes to the connection's thread; the two after it run here.
+        rows = await uow.digests.batch_of(ids, now)
+        workspaces = rows.workspaces
         funnels = await uow.funnels.latest_two_periods(ids)
         # A batch's workspaces share a few timezones: each zone's date is found once.
         dates = {
@@ -451,19 +442,7 @@ async def _read_batch(
             due = learning.countermeasure_due
             if due is not None and due < todays[workspace_id]:
                 overdue.setdefault(workspace_id, []).append(learning_view(learning, number))
-    return _BatchRead(
-        now,
-        workspaces,
-        todays,
-        experiment_rows,
-        variant_rows,
-        day_rows,
-        sent,
-        snoozed,
-        unlearned,
-        funnel_views,
-        overdue,
-    )
+    return _BatchRead(now, rows, todays, funnel_views, overdue)
 
 
 @contextmanager
@@ -484,8 +463,9 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 def _compose_batch(read: _BatchRead) -> dict[int, Digest]:
     """``compose_digests``' work once everything is read: no I/O."""
-    now, workspaces, todays, sent = read.now, read.workspaces, read.todays, read.sent
-    snoozed, funnel_views, overdue = read.snoozed, read.funnel_views, read.overdue
+    rows = read.rows
+    now, workspaces, todays, sent = read.now, rows.workspaces, read.todays, rows.sent
+    snoozed, funnel_views, overdue = rows.snoozed, read.funnel_views, read.overdue
     arms: dict[int, list[VariantTotals]] = {}
     positions: dict[int, int] = {}
     for (
@@ -497,14 +477,14 @@ def _compose_batch(read: _BatchRead) -> dict[int, Digest]:
         conversions,
         cents,
         count,
-    ) in read.variant_rows:
+    ) in rows.variants:
         positions[variant_id] = position
         revenue = None if cents is None else revenue_of_cents(cents)
         arms.setdefault(experiment_id, []).append(
             VariantTotals(name, position, visitors, conversions, revenue, count)
         )
     summaries: dict[int, list[tuple[int, ExperimentSummary]]] = {}
-    for stored in read.experiment_rows:
+    for stored in rows.experiments:
         totals = tuple(arms.get(stored.id, ()))
         summary = ExperimentSummary(
             services.experiment_view(stored, tuple([t.name for t in totals])),
@@ -513,7 +493,7 @@ def _compose_batch(read: _BatchRead) -> dict[int, Digest]:
         )
         summaries.setdefault(stored.workspace_id, []).append((stored.id, summary))
     without_learning: dict[int, set[int]] = {}
-    for workspace_id, number in read.unlearned:
+    for workspace_id, number in rows.unlearned:
         without_learning.setdefault(workspace_id, set()).add(number)
 
     # "HH:MM" of each digest time of the batch (a few: most keep the default), made once.
@@ -562,7 +542,7 @@ def _compose_batch(read: _BatchRead) -> dict[int, Digest]:
                 conversion.append((experiment_id, summary))
     if others:
         days: dict[int, list[services.DayRow]] = {experiment_id: [] for experiment_id, _ in others}
-        for experiment_id, day, variant_id, visitors, conversions in read.day_rows:
+        for experiment_id, day, variant_id, visitors, conversions in rows.days:
             if experiment_id in days:
                 days[experiment_id].append((day, positions[variant_id], visitors, conversions))
         for experiment_id, summary in others:
@@ -571,7 +551,7 @@ def _compose_batch(read: _BatchRead) -> dict[int, Digest]:
             )
             numbers[experiment_id] = (brief_of(result.readout), result.days_left)
     looks = _daily_counts(
-        read.day_rows, positions, {experiment_id: len(s.totals) for experiment_id, s in conversion}
+        rows.days, positions, {experiment_id: len(s.totals) for experiment_id, s in conversion}
     )
     briefs = conversion_briefs(
         [
@@ -603,7 +583,7 @@ def _listed_order(pair: tuple[int, ExperimentSummary]) -> tuple[int, int]:
 
 
 def _daily_counts(
-    rows: Sequence[tuple[int, Any, int, int, int]],
+    rows: Sequence[Sequence[Any]],
     positions: dict[int, int],
     arm_counts: dict[int, int],
 ) -> dict[int, list[list[tuple[int, int]]]]:

@@ -14,9 +14,17 @@ import aiosqlite
 import pytest
 from sqlalchemy import bindparam, insert, select, update
 
-from db.digest_repository import ExperimentRow, WorkspaceRow
+from db.digest_repository import BatchRows, ExperimentRow, WorkspaceRow
 from db.driver_statements import in_place
-from db.models import Experiment, Observation, Variant, Workspace
+from db.models import (
+    DigestRecord,
+    Experiment,
+    Learning,
+    NudgeSnooze,
+    Observation,
+    Variant,
+    Workspace,
+)
 from db.reads import among, gathered
 from db.totals_repository import VARIANTS_OF_WORKSPACES
 from db.unit_of_work import Database
@@ -155,22 +163,38 @@ def _days_of(days: Sequence[Any], experiment_id: int) -> int:
     return len({day for row_id, day, *_ in days if row_id == experiment_id})
 
 
-# ---- a batch's numbers read together (``DigestRepository.numbers_of``)
+# ---- a batch's rows read together (``DigestRepository.batch_of``)
 
+_NOW = datetime(2026, 3, 5, 12, tzinfo=UTC)
 _FRACTIONS = (0.1, 1 / 3, 0.05 * 1.1234567891234567, 4.9167884569571897e-08, 7.821418835360989e-300)
 
 
 @pytest.fixture
 async def numbers(database: Database, workspaces: None) -> list[int]:
     """Experiments of many workspaces with variants and results stored out of every order, names
-    that JSON must escape, and fractions that its 15 digits would round; their workspaces."""
+    that JSON must escape, and fractions that its 15 digits would round, with digests sent or
+    not, nudges snoozed till before or after ``_NOW``, and learnings of some of the concluded
+    experiments; their workspaces."""
     rng = random.Random(20261203)
     created = datetime(2026, 3, 2, tzinfo=UTC)
     experiments: list[dict[str, Any]] = []
     variants: list[dict[str, Any]] = []
     days: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    snoozes: list[dict[str, Any]] = []
+    learnings: list[dict[str, Any]] = []
     ids = list(range(1, 301))
     for workspace_id in ids:
+        for day in rng.sample(range(5), rng.randint(0, 3)):
+            records.append(
+                {
+                    "workspace_id": workspace_id,
+                    "local_date": date(2026, 3, 1) - timedelta(days=day),
+                    "state": rng.choice(["sent", "claimed", "failed"]),
+                    "claimed_at": created,
+                    "claimed_by": "tick",
+                }
+            )
         for number in range(1, rng.randint(1, 4)):
             experiment_id = len(experiments) + 1
             fraction = rng.choice([None, *_FRACTIONS])
@@ -194,6 +218,28 @@ async def numbers(database: Database, workspaces: None) -> list[int]:
                     "review_date": rng.choice([None, date(2026, 3, 9)]),
                 }
             )
+            for nudge in rng.sample(["decide", "stale"], rng.randint(0, 2)):
+                snoozes.append(
+                    {
+                        "workspace_id": workspace_id,
+                        "experiment_id": experiment_id,
+                        "nudge": nudge,
+                        "until": _NOW + timedelta(hours=rng.choice([-5, -1, 1, 30])),
+                        "snoozed_at": created,
+                        "snoozed_by_id": 1,
+                    }
+                )
+            if experiments[-1]["status"] == "concluded" and rng.random() < 0.5:
+                learnings.append(
+                    {
+                        "workspace_id": workspace_id,
+                        "experiment_id": experiment_id,
+                        "summary": "Learnt",
+                        "created_at": created,
+                        "created_by_id": 1,
+                        "created_by_name": "Founder",
+                    }
+                )
             arms = rng.randint(1, 3)
             first = len(variants) + 1
             for position in rng.sample(range(arms), arms):
@@ -224,6 +270,9 @@ async def numbers(database: Database, workspaces: None) -> list[int]:
             (Experiment, experiments),
             (Variant, sorted(variants, key=lambda row: row["id"])),
             (Observation, days),
+            (DigestRecord, records),
+            (NudgeSnooze, snoozes),
+            (Learning, learnings),
         ):
             await uow.session.execute(insert(table), rows)
         await uow.totals.rebuild()
@@ -231,25 +280,33 @@ async def numbers(database: Database, workspaces: None) -> list[int]:
     return ids
 
 
-async def test_the_numbers_read_together_are_the_reads_one_by_one(
+async def test_a_batchs_rows_read_together_are_the_reads_one_by_one(
     database: Database, numbers: list[int]
 ) -> None:
     ids = [*numbers[::-1], 5000]
     async with database.unit_of_work() as uow:
-        experiments, variants, days = await uow.digests.numbers_of(ids)
+        together = await uow.digests.batch_of(ids, _NOW)
     async with database.unit_of_work() as uow:
-        alone = (
+        alone = BatchRows(
+            await uow.digests.workspaces_of(ids),
             await uow.digests.experiments_of(ids),
             await uow.totals.for_workspaces(ids),
             await uow.totals.by_day_for_workspaces(ids),
+            await uow.digests.with_a_sent_digest(ids),
+            await uow.digests.snoozed_of(ids, _NOW),
+            list(await uow.learnings.concluded_without_learning_of(ids)),
         )
-    assert len(alone[0]) > 400 and len(alone[2]) > 1000
-    for together, one_by_one in zip((experiments, variants, days), alone, strict=True):
-        assert [tuple(row) for row in together] == [tuple(row) for row in one_by_one]
-        assert [[type(value) for value in row] for row in together] == [
+    assert len(alone.experiments) > 400 and len(alone.days) > 1000
+    assert 0 < len(alone.sent) < len(numbers) and len(alone.workspaces) == len(numbers)
+    assert len(alone.unlearned) > 0 and sum(map(len, alone.snoozed.values())) > 0
+    for read, one_by_one in zip(together[:4], alone[:4], strict=True):
+        assert [tuple(row) for row in read] == [tuple(row) for row in one_by_one]
+        assert [[type(value) for value in row] for row in read] == [
             [type(value) for value in row] for row in one_by_one
         ]
-    assert {row.baseline_rate for row in experiments} == {None, *_FRACTIONS}
+    assert together.sent == alone.sent and together.snoozed == alone.snoozed
+    assert sorted(together.unlearned) == sorted(alone.unlearned)
+    assert {row.baseline_rate for row in together.experiments} == {None, *_FRACTIONS}
 
 
 async def test_a_connection_reads_what_was_written_after_its_numbers_were_read(
@@ -280,10 +337,10 @@ async def test_a_connection_reads_what_was_written_after_its_numbers_were_read(
                 assert not driver._conn.in_transaction
 
 
-async def test_numbers_of_no_workspace_are_no_rows(database: Database, numbers: list[int]) -> None:
+async def test_a_batch_of_no_workspace_is_no_rows(database: Database, numbers: list[int]) -> None:
     async with database.unit_of_work() as uow:
-        assert await uow.digests.numbers_of([5000, 5001]) == ([], [], [])
-        assert await uow.digests.numbers_of([]) == ([], [], [])
+        for ids in ([5000, 5001], []):
+            assert await uow.digests.batch_of(ids, _NOW) == ([], [], [], [], set(), {}, [])
 
 
 def test_rows_come_back_in_their_places() -> None:
@@ -303,3 +360,8 @@ def test_a_fraction_is_refused_unless_it_is_left_out() -> None:
     with pytest.raises(ValueError, match="cost_spent"):
         gathered(fractions, left_out=["baseline_rate"])
     gathered(fractions, left_out=["baseline_rate", "cost_spent"])
+
+
+def test_a_distinct_read_is_refused() -> None:
+    with pytest.raises(ValueError, match="DISTINCT"):
+        gathered(select(Experiment.workspace_id).distinct())
