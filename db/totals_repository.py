@@ -205,7 +205,7 @@ _BY_DAY_FOR_WORKSPACES = (
     .order_by(Experiment.workspace_id, Experiment.number, VariantDayTotal.day)
 )
 
-# Both as ``db.reads.gathered`` reads, for ``DigestRepository.numbers_of``.
+# Both as ``db.reads.gathered`` reads, for ``DigestRepository.batch_of``.
 VARIANTS_OF_WORKSPACES = gathered(_FOR_WORKSPACES)
 DAYS_OF_WORKSPACES = gathered(_BY_DAY_FOR_WORKSPACES)
 
