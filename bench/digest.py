@@ -153,6 +153,12 @@ async def seed(url: str, workspaces: int, experiments: int) -> int:
     async with Database(engine).unit_of_work() as uow:
         await uow.totals.rebuild()
         await uow.commit()
+    if engine.dialect.name == "postgresql":
+        # A database in use has its statistics and visibility maps: without them the planner
+        # guesses, and autovacuum would come to the freshly loaded tables during the ticks.
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.exec_driver_sql("VACUUM ANALYZE")
     await engine.dispose()
     return len(rows["observations"])
 
