@@ -108,15 +108,15 @@ class _Compiler:
         key = tuple(map(id, reads))
         known = self._gatherings.get(key)
         if known is None:
-            if self._dialect.name == "sqlite":
-                known = select(*(read.on_sqlite.scalar_subquery() for read in reads))
-            else:
-                # Each read's subquery is one row: joined, they are one row still.
-                joined = reads[0].on_postgresql
-                for read in reads[1:]:
-                    joined = joined.join(read.on_postgresql, true())
-                known = select(*(column for read in reads for column in read.on_postgresql.c))
-                known = known.select_from(joined)
+            forms = [
+                read.on_sqlite if self._dialect.name == "sqlite" else read.on_postgresql
+                for read in reads
+            ]
+            # Each read's subquery is one row: joined, they are one row still.
+            joined = forms[0]
+            for form in forms[1:]:
+                joined = joined.join(form, true())
+            known = select(*(column for form in forms for column in form.c)).select_from(joined)
             # The reads are module constants: their ids stay theirs.
             self._gatherings[key] = known
         return known
@@ -259,31 +259,29 @@ class TransactionStatements:
         combined = self._compile.gathering(reads)
         if not self._sqlite:
             (arrays,) = (await self.run(combined, values)).rows
-            return self._from_arrays(reads, arrays)
+            return self._from_arrays(reads, arrays, placed=True)
         compiled = self._compile(combined)
         parameters = compiled.values(values)
         adapted = await self._sqlite_connection(compiled.sql, parameters)
         texts = await adapted.gather(compiled.sql, parameters)
-        return [
-            self._compile.rows_of(read).rows(json.loads(text) if text is not None else [])
-            for read, text in zip(reads, texts, strict=True)
-        ]
+        return self._from_arrays(reads, [json.loads(text) for text in texts], placed=False)
 
     def _from_arrays(
-        self, reads: Sequence[Gathered], arrays: Sequence[Any]
+        self, reads: Sequence[Gathered], arrays: Sequence[Any], *, placed: bool
     ) -> list[Sequence[Sequence[Any]]]:
-        """Each read's rows from PostgreSQL's row of arrays: a column's values each, then the
-        rows' places."""
+        """Each read's rows from the row of arrays (``db.reads.Gathered``): a column's values
+        each, then, when ``placed``, the rows' places."""
         found: list[Sequence[Sequence[Any]]] = []
         start = 0
         for read in reads:
-            width = len(read.on_postgresql.c)
-            *columns, places = arrays[start : start + width]
+            width = len(read.on_sqlite.c) + (1 if placed else 0)
+            columns = arrays[start : start + width]
             start += width
-            if places is None:  # no rows: every aggregate is NULL
+            if columns[0] is None:  # no rows: every aggregate is NULL (PostgreSQL)
                 found.append([])
                 continue
-            found.append(in_place(self._compile.rows_of(read).from_columns(columns), places))
+            rows = self._compile.rows_of(read).from_columns(columns[: len(read.on_sqlite.c)])
+            found.append(in_place(rows, columns[-1]) if placed else rows)
         return found
 
     async def _sqlite_connection(

@@ -127,23 +127,25 @@ _FRACTIONAL = (Numeric, Float)
 
 @dataclass(frozen=True, eq=False)
 class Gathered:
-    """A read of many rows as a few values (``gathered``): the statement, and its forms."""
+    """A read of many rows as one row of arrays (``gathered``): the statement, and its forms.
+
+    Each form is a subquery of one row: an array of each column's values, in the statement's
+    order. Several such subqueries join in one statement."""
 
     plain: Any
-    # SELECT json_group_array(json_array(…)) FROM (the statement): in the statement's order,
-    # as SQLite feeds a sorted subquery to an aggregate. The columns left out are NULL.
+    # json_group_array of each column: JSON text. SQLite feeds a sorted subquery to an
+    # aggregate in its order. The columns left out are NULL.
     on_sqlite: Any
-    # One row of arrays, a column's values each (array_agg), then each row's place in the
-    # statement's order: a subquery, so that several join in one statement. Every column is
-    # in it, in the driver's own types.
+    # array_agg of each column, then of each row's place in the statement's order: PostgreSQL
+    # does not promise an aggregate the order of a sorted subquery, so the reader checks the
+    # places. The driver decodes every value in its own type.
     on_postgresql: Any
     left_out: tuple[int, ...]  # the places of the columns SQLite's form leaves out
 
 
 def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
-    """``statement``'s rows in one value on SQLite (an array of the rows, each an array of its
-    columns), in a row of arrays on PostgreSQL (``TransactionStatements.gather`` reads either),
-    in the statement's order.
+    """``statement``'s rows as one row of arrays, a column's values each
+    (``TransactionStatements.gather`` reads them back as rows, in the statement's order).
 
     A double does not survive SQLite's JSON (nor its ``printf`` or ``quote``) exactly: on SQLite
     each column holding one must be named in ``left_out`` (it comes back NULL, to be read
@@ -156,23 +158,18 @@ def gathered(statement: Any, *, left_out: Sequence[str] = ()) -> Gathered:
     for key, column in zip(rows.c.keys(), rows.c, strict=True):
         if isinstance(_base(column), _FRACTIONAL) and key not in left_out:
             raise ValueError(f"{key} may hold a fraction, which JSON would round: leave it out")
-    # An aggregate takes its rows in the order a sorted subquery gives them, but PostgreSQL
-    # does not promise it: each row's place comes too, and the reader checks it.
     place = func.row_number().over(order_by=statement._order_by_clauses).label("place")
     placed = statement.add_columns(place).subquery()
+    # Numbering the rows doubled SQLite's work on a batch: there the order is taken as it is.
+    kept = [null() if key in left_out else column for key, column in rows.c.items()]
     return Gathered(
         statement,
-        select(func.json_group_array(func.json_array(*_kept(rows, left_out)))),
+        select(*(func.json_group_array(column) for column in kept)).select_from(rows).subquery(),
         select(*(type_coerce(func.array_agg(column), NullType()) for column in placed.c))
         .select_from(placed)
         .subquery(),
         tuple(index for index, key in enumerate(rows.c.keys()) if key in left_out),
     )
-
-
-def _kept(rows: Any, left_out: Sequence[str]) -> list[Any]:
-    """The columns of ``rows``, NULL in place of those left out."""
-    return [null() if key in left_out else column for key, column in rows.c.items()]
 
 
 def _base(column: Any) -> Any:
