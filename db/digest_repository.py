@@ -238,7 +238,8 @@ class DigestRepository:
 
     # ---- many workspaces at once: a batch of digests is composed from a handful of
     # set-based reads returning plain rows (no ORM objects to build). Rows read by name come
-    # as named tuples: a SQLAlchemy row's attribute costs twenty times a tuple's.
+    # as named tuples: a SQLAlchemy row's attribute costs twenty times a tuple's. The tick
+    # reads them together (``batch_of``); the reads one by one are what the tests hold it to.
 
     async def workspaces_of(self, workspace_ids: Sequence[int]) -> list[WorkspaceRow]:
         """What a digest needs of each of these workspaces."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, true
@@ -46,11 +47,7 @@ def in_place(rows: list[tuple[Any, ...]], places: Sequence[int]) -> list[tuple[A
     their order, as it almost always is."""
     if places == list(range(1, len(places) + 1)):
         return rows
-    return [row for _place, row in sorted(zip(places, rows, strict=True), key=_first)]
-
-
-def _first(pair: tuple[Any, Any]) -> Any:
-    return pair[0]
+    return [row for _place, row in sorted(zip(places, rows, strict=True), key=itemgetter(0))]
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ class _Compiler:
 
     def rows_of(self, read: Gathered) -> _Compiled:
         """How the rows of a gathered read are converted: as its statement's, but for the
-        columns it leaves out on SQLite (None there, and parsed already on PostgreSQL)."""
+        columns it leaves out on SQLite (None there; on PostgreSQL as the driver decodes them)."""
         return self._kept(read, read.plain, read.left_out)
 
     def gathering(self, reads: Sequence[Gathered]) -> Executable:
@@ -274,14 +271,14 @@ class TransactionStatements:
         found: list[Sequence[Sequence[Any]]] = []
         start = 0
         for read in reads:
-            width = len(read.on_sqlite.c) + (1 if placed else 0)
-            columns = arrays[start : start + width]
-            start += width
+            end = start + len(read.on_sqlite.c)
+            columns = arrays[start:end]
+            start = end + 1 if placed else end
             if columns[0] is None:  # no rows: every aggregate is NULL (PostgreSQL)
                 found.append([])
                 continue
-            rows = self._compile.rows_of(read).from_columns(columns[: len(read.on_sqlite.c)])
-            found.append(in_place(rows, columns[-1]) if placed else rows)
+            rows = self._compile.rows_of(read).from_columns(columns)
+            found.append(in_place(rows, arrays[end]) if placed else rows)
         return found
 
     async def _sqlite_connection(

@@ -377,8 +377,8 @@ async def compose_digest_batches(
                     reading = asyncio.ensure_future(
                         _read_batch(unit_of_work(), pending[index + 1], now, begun)
                     )
-                    # The next read goes as far as sending its numbers' reads (to the
-                    # connection's thread on SQLite, to the server on PostgreSQL), which go on
+                    # The next read goes as far as sending its read of rows (to the
+                    # connection's thread on SQLite, to the server on PostgreSQL), which goes on
                     # while this thread composes.
                     waiting = asyncio.ensure_future(begun.wait())
                     await asyncio.wait((waiting, reading), return_when=asyncio.FIRST_COMPLETED)
@@ -412,7 +412,7 @@ async def _read_batch(
     uow: UnitOfWork, ids: list[int], now: datetime, begun: asyncio.Event | None = None
 ) -> _BatchRead:
     """``compose_digests``' reads, in one transaction; ``begun`` is set once it has begun, when
-    the reads of the numbers are sent at once."""
+    its read of rows is sent at once."""
     since = now - FUNNEL_NEWS_WINDOW
     async with uow:
         await uow.statements.begin()
